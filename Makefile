@@ -1,0 +1,30 @@
+# Two entry points, each doing its own set-up: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+OUTPUT ?= output
+
+.PHONY: run test bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+## Crawl both sites offline from fixtures/ into output/ and print a summary.
+run: $(STAMP)
+	$(VENV)/bin/clippings crawl le360 almaghribtoday --replay fixtures --output $(OUTPUT)
+
+## The whole test suite.
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+## Benchmarks (figures, not pass/fail).
+bench: $(STAMP)
+	$(PY) bench/extraction.py
+	$(PY) bench/dates.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info

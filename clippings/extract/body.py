@@ -1,0 +1,142 @@
+"""The article body: site pruning before trafilatura, paragraph rendering and filtering after."""
+
+from __future__ import annotations
+
+import configparser
+from collections.abc import Iterable
+from functools import lru_cache
+
+import lxml.etree
+import lxml.html
+from trafilatura import bare_extraction
+from trafilatura.settings import DEFAULT_CONFIG, Extractor
+
+from clippings.extract.html import fold, marker_key
+from clippings.sites.base import Site
+
+# Paragraph-level elements of trafilatura's output tree.
+_TEXT_BLOCKS = frozenset({"p", "head", "item", "cell", "code", "quote"})
+
+
+def _config() -> configparser.ConfigParser:
+    """trafilatura's defaults, less the ones that drop two-paragraph briefs."""
+    config = configparser.ConfigParser()
+    config.read_dict({"DEFAULT": dict(DEFAULT_CONFIG["DEFAULT"])})
+    config.set("DEFAULT", "MIN_EXTRACTED_SIZE", "1")
+    config.set("DEFAULT", "MIN_OUTPUT_SIZE", "1")
+    config.set("DEFAULT", "MIN_DUPLCHECK_SIZE", "1000000")
+    config.set("DEFAULT", "EXTRACTION_TIMEOUT", "0")
+    return config
+
+
+# One extractor configuration for every page: fast mode (no readability/justext
+# fallbacks: the site's pruning does their job), tables kept, comments dropped.
+OPTIONS = Extractor(
+    config=_config(),
+    output_format="python",
+    fast=True,
+    comments=False,
+    tables=True,
+    formatting=False,
+    links=False,
+    images=False,
+)
+
+
+@lru_cache(maxsize=64)
+def compiled(xpath: str) -> lxml.etree.XPath:
+    return lxml.etree.XPath(xpath)
+
+
+def drop(element: lxml.html.HtmlElement) -> None:
+    """Remove an element but keep the text that follows it (its tail)."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    tail = element.tail
+    if tail and tail.strip():
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(element)
+
+
+def prune(root: lxml.html.HtmlElement, xpaths: Iterable[str]) -> None:
+    """Remove every subtree the site declares as furniture (in place)."""
+    for xpath in xpaths:
+        for element in compiled(xpath)(root):
+            if element is not root and element.getparent() is not None:
+                drop(element)
+
+
+def _split_lines(element: lxml.etree._Element) -> list[str]:
+    """Text of one output block, cut at <lb/> (legacy pages split paragraphs with <br>)."""
+    lines: list[str] = []
+    current: list[str] = [element.text or ""]
+    for child in element.iterdescendants():
+        if child.tag == "lb":
+            lines.append("".join(current))
+            current = [child.tail or ""]
+        else:
+            current.append(child.text or "")
+            current.append(child.tail or "")
+    lines.append("".join(current))
+    return [t for t in (fold(line) for line in lines) if t]
+
+
+def paragraphs(body: lxml.etree._Element) -> list[str]:
+    """trafilatura's output tree as paragraphs: each p, heading, list item, quote, table row."""
+    out: list[str] = []
+    for element in body.iter():
+        tag = element.tag
+        if tag == "row":
+            cells = [fold(c.xpath("string()")) for c in element.iterchildren("cell")]
+            if any(cells):
+                out.append(" | ".join(cells))
+        elif tag in _TEXT_BLOCKS:
+            if tag == "cell" or any(a.tag in _TEXT_BLOCKS for a in element.iterancestors()):
+                continue
+            if tag == "quote" and element.find(".//p") is not None:
+                continue  # its <p> children are paragraphs of their own
+            if tag == "item" and element.find(".//item") is not None:
+                # a nested list: the item's own words, then its sub-items
+                text = fold(element.text)
+                if text:
+                    out.append(text)
+                continue
+            out.extend(_split_lines(element))
+    return out
+
+
+def clean_paragraphs(site: Site, found: list[str], not_body: Iterable[str]) -> list[str]:
+    """Cut page furniture that survived trafilatura.
+
+    Stops at the first line that opens a "related" / "most read" block; drops "Lire aussi"
+    lines, hashtag rows and lines repeating the title, lead, caption, byline or date.
+    """
+    stops = {marker_key(m) for m in site.stop_markers}
+    known = {marker_key(t) for t in not_body if t}
+    kept: list[str] = []
+    for line in found:
+        key = marker_key(line)
+        if key in stops:
+            break
+        if key in known or any(p.search(line) for p in site.drop_line_patterns):
+            continue
+        kept.append(line)
+    return kept
+
+
+def extract_body(site: Site, root: lxml.html.HtmlElement, not_body: Iterable[str]) -> str:
+    """The body text, paragraphs separated by one blank line ('' when none is found).
+
+    ``root`` is consumed: it is pruned in place and handed to trafilatura.
+    """
+    prune(root, site.prune_xpaths)
+    document = bare_extraction(root, options=OPTIONS)
+    if document is None:
+        return ""
+    return "\n\n".join(clean_paragraphs(site, paragraphs(document.body), not_body))
+

@@ -1,0 +1,133 @@
+"""Structured metadata a page declares about itself: JSON-LD, OpenGraph and other metas."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urljoin
+
+import lxml.html
+
+from clippings.extract.html import fold
+
+ARTICLE_TYPES = frozenset(
+    {
+        "NewsArticle",
+        "Article",
+        "ReportageNewsArticle",
+        "AnalysisNewsArticle",
+        "OpinionNewsArticle",
+        "BackgroundNewsArticle",
+        "ReviewNewsArticle",
+        "BlogPosting",
+        "Report",
+    }
+)
+
+
+def _walk_jsonld(node: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(node, list):
+        for child in node:
+            yield from _walk_jsonld(child)
+    elif isinstance(node, dict):
+        yield node
+        if "@graph" in node:
+            yield from _walk_jsonld(node["@graph"])
+
+
+def _types(node: dict[str, Any]) -> set[str]:
+    kind = node.get("@type", ())
+    return {kind} if isinstance(kind, str) else {k for k in kind if isinstance(k, str)}
+
+
+def jsonld_article(root: lxml.html.HtmlElement) -> dict[str, Any]:
+    """The page's JSON-LD article object, or {} when it has none (or only broken JSON)."""
+    for script in root.iterfind(".//script[@type='application/ld+json']"):
+        raw = (script.text or "").strip()
+        if not raw:
+            continue
+        try:
+            data = json.loads(raw, strict=False)
+        except ValueError:
+            continue
+        for node in _walk_jsonld(data):
+            if _types(node) & ARTICLE_TYPES:
+                return node
+    return {}
+
+
+def jsonld_types(root: lxml.html.HtmlElement) -> set[str]:
+    found: set[str] = set()
+    for script in root.iterfind(".//script[@type='application/ld+json']"):
+        try:
+            data = json.loads((script.text or "").strip() or "null", strict=False)
+        except ValueError:
+            continue
+        for node in _walk_jsonld(data):
+            found |= _types(node)
+    return found
+
+
+def metas(root: lxml.html.HtmlElement) -> dict[str, list[str]]:
+    """Every <meta property|name|itemprop> value, keys lower-cased, in page order."""
+    found: dict[str, list[str]] = {}
+    for meta in root.iter("meta"):
+        key = meta.get("property") or meta.get("name") or meta.get("itemprop")
+        content = meta.get("content")
+        if key and content is not None and content.strip():
+            found.setdefault(key.strip().lower(), []).append(content.strip())
+    return found
+
+
+def first_meta(found: dict[str, list[str]], *keys: str) -> str | None:
+    for key in keys:
+        for value in found.get(key, ()):
+            if fold(value):
+                return fold(value)
+    return None
+
+
+def link_href(root: lxml.html.HtmlElement, rel: str, base_url: str) -> str | None:
+    for link in root.iter("link"):
+        if (link.get("rel") or "").strip().lower() == rel and link.get("href"):
+            return urljoin(base_url, link.get("href").strip())
+    return None
+
+
+def as_text(value: Any) -> str | None:
+    """A JSON-LD value read as text: strings as they are, {"name": ...} by name."""
+    if isinstance(value, str):
+        return fold(value) or None
+    if isinstance(value, dict):
+        return as_text(value.get("name") or value.get("@value"))
+    if isinstance(value, list) and value:
+        return as_text(value[0])
+    return None
+
+
+def as_texts(value: Any) -> list[str]:
+    """A JSON-LD value read as a list of texts (authors, keywords, sections)."""
+    if value is None:
+        return []
+    if isinstance(value, list):
+        out: list[str] = []
+        for item in value:
+            out.extend(as_texts(item))
+        return out
+    text = as_text(value)
+    return [text] if text else []
+
+
+def jsonld_image(article: dict[str, Any]) -> tuple[str | None, str | None]:
+    """(url, caption) of the JSON-LD article's first image."""
+    image = article.get("image")
+    if isinstance(image, list):
+        image = image[0] if image else None
+    if isinstance(image, str):
+        return image, None
+    if isinstance(image, dict):
+        url = image.get("url") or image.get("contentUrl")
+        caption = as_text(image.get("caption") or image.get("description"))
+        return (url if isinstance(url, str) else None), caption
+    return None, None

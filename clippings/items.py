@@ -1,0 +1,53 @@
+"""The one item definition: what a line of output holds.
+
+The field order here is the order of keys in every JSON line. Fields whose metadata says
+``internal`` travel between extraction and pipelines but are never written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+SCHEMA_VERSION = "1.0"
+
+
+def _internal() -> Any:
+    return field(default_factory=dict, metadata={"internal": True})
+
+
+@dataclass(kw_only=True)
+class Article:
+    url: str
+    site: str
+    article_id: str
+    title: str
+    lead: str | None = None
+    authors: list[str] = field(default_factory=list)
+    section: str | None = None
+    tags: list[str] = field(default_factory=list)
+    language: str | None = None
+    published: str | None = None
+    modified: str | None = None
+    body: str = ""
+    word_count: int = 0
+    image: dict[str, str | None] | None = None
+    fetched_at: str = ""
+    content_sha256: str = ""
+    schema_version: str = SCHEMA_VERSION
+    published_raw: str | None = None
+    modified_raw: str | None = None
+    # Raw date texts found on the page, best first: {"published": [...], "modified": [...]}.
+    # The dates pipeline picks from them and fills published/modified and their *_raw.
+    date_candidates: dict[str, list[str]] = _internal()
+
+    def to_record(self) -> dict[str, Any]:
+        """The public JSON object: every non-internal field, in declaration order."""
+        return {
+            f.name: getattr(self, f.name) for f in fields(self) if not f.metadata.get("internal")
+        }
+
+
+OUTPUT_FIELDS: tuple[str, ...] = tuple(
+    f.name for f in fields(Article) if not f.metadata.get("internal")
+)

@@ -1,0 +1,83 @@
+"""Pure steps the item pipelines run on an article: dates, derived fields, schema check.
+
+They take the fetch time as an argument and never read the clock, so a replayed page
+gives the same item every time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+from clippings import dates
+from clippings.items import SCHEMA_VERSION, Article
+
+
+def choose_date(candidates: list[str], now: datetime | None) -> tuple[str | None, str | None, str | None]:
+    """(normalised, raw, problem): the first candidate that parses, best source first.
+
+    When none parses, the first raw text is kept for audit and ``problem`` says why.
+    """
+    problem: str | None = None
+    for raw in candidates:
+        try:
+            return dates.parse_date(raw, now=now), raw, None
+        except dates.DateError as exc:
+            problem = problem or exc.reason
+    if not candidates:
+        return None, None, "missing"
+    return None, candidates[0], f"unparseable:{problem}"
+
+
+def apply_dates(article: Article, now: datetime | None) -> list[str]:
+    """Fill published/modified (and their raw texts); return problems found, for stats."""
+    problems: list[str] = []
+    found = article.date_candidates
+    article.published, article.published_raw, problem = choose_date(found.get("published", []), now)
+    if problem:
+        problems.append(f"published_{problem.split(':')[0]}")
+    article.modified, article.modified_raw, problem = choose_date(found.get("modified", []), now)
+    if problem and problem != "missing":
+        problems.append(f"modified_{problem.split(':')[0]}")
+    if now is not None:
+        for name in ("published", "modified"):
+            value = getattr(article, name)
+            flag = value and dates.plausibility(value, now=now)
+            if flag:
+                problems.append(f"{name}_{flag}")
+    return problems
+
+
+def derive(article: Article) -> None:
+    """Fields computed from others: word count, body hash, schema version."""
+    article.word_count = len(article.body.split())
+    article.content_sha256 = hashlib.sha256(article.body.encode("utf-8")).hexdigest()
+    article.schema_version = SCHEMA_VERSION
+
+
+def finalize(article: Article, now: datetime | None) -> list[str]:
+    problems = apply_dates(article, now)
+    derive(article)
+    return problems
+
+
+def load_schema() -> dict[str, Any]:
+    text = resources.files("clippings").joinpath("schema/article.schema.json").read_text("utf-8")
+    return json.loads(text)
+
+
+@lru_cache(maxsize=1)
+def validator() -> Draft202012Validator:
+    return Draft202012Validator(load_schema())
+
+
+def schema_errors(record: dict[str, Any]) -> list[str]:
+    """Every way ``record`` breaks the output contract, as 'field: message' lines."""
+    errors = sorted(validator().iter_errors(record), key=lambda e: list(e.absolute_path))
+    return [f"{'/'.join(map(str, e.absolute_path)) or '(line)'}: {e.message}" for e in errors]

@@ -1,0 +1,127 @@
+"""Item pipelines, one small job each; the work itself is in ``clippings.normalize``.
+
+Order (see settings.ITEM_PIPELINES): dates -> derived fields -> duplicates -> schema -> write.
+Stats live under ``clippings/``.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+from scrapy.utils.defer import deferred_from_coro
+
+from clippings.items import Article
+from clippings.normalize import apply_dates, derive, schema_errors
+from clippings.output import JsonLinesWriter, OutputError
+
+logger = logging.getLogger(__name__)
+
+
+def _fetch_time(article: Article) -> datetime | None:
+    if not article.fetched_at:
+        return None
+    return datetime.fromisoformat(article.fetched_at.replace("Z", "+00:00"))
+
+
+class _Pipeline:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.stats = crawler.stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> _Pipeline:
+        return cls(crawler)
+
+    def count(self, key: str, site: str | None = None) -> None:
+        self.stats.inc_value(f"clippings/{key}")
+        if site:
+            self.stats.inc_value(f"clippings/{site}/{key}")
+
+
+class DatesPipeline(_Pipeline):
+    """published/modified to ISO 8601 in Morocco's civil time; problems counted, item kept."""
+
+    def process_item(self, item: Article) -> Article:
+        for problem in apply_dates(item, _fetch_time(item)):
+            self.count(f"dates/{problem}", item.site)
+            logger.warning("%s: date problem %s (raw: %r)", item.url, problem, item.published_raw)
+        return item
+
+
+class DerivedFieldsPipeline(_Pipeline):
+    def process_item(self, item: Article) -> Article:
+        derive(item)
+        return item
+
+
+class DuplicatesPipeline(_Pipeline):
+    """One line per article and content within a crawl (AMP and canonical URLs, feeds + sitemaps)."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self.seen: set[tuple[str, str, str]] = set()
+
+    def process_item(self, item: Article) -> Article:
+        key = (item.site, item.article_id, item.content_sha256)
+        if key in self.seen:
+            self.count("dropped/duplicate", item.site)
+            raise DropItem(f"{item.url}: duplicate of an article already written in this crawl")
+        self.seen.add(key)
+        return item
+
+
+class SchemaPipeline(_Pipeline):
+    """Nothing that breaks the output contract is written; the reason names the field."""
+
+    def process_item(self, item: Article) -> Article:
+        if not item.body:
+            self.count("dropped/empty_body", item.site)
+            raise DropItem(f"{item.url}: no article text found (empty body)")
+        errors = schema_errors(item.to_record())
+        if errors:
+            self.count("dropped/invalid", item.site)
+            raise DropItem(f"{item.url}: does not fit the output schema: {'; '.join(errors)}")
+        return item
+
+
+class JsonLinesPipeline(_Pipeline):
+    """Writes each article as one line of ``<CLIPPINGS_OUTPUT_DIR>/<site>/<day>.jsonl``."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self.directory = Path(crawler.settings.get("CLIPPINGS_OUTPUT_DIR", "output"))
+        self.writer = JsonLinesWriter(self.directory)
+        self.failed = False
+
+    def process_item(self, item: Article) -> Article:
+        if self.failed:
+            raise DropItem(f"{item.url}: output is not writable, not written")
+        record: dict[str, Any] = item.to_record()
+        day = (item.fetched_at or datetime.now(UTC).strftime("%Y-%m-%d"))[:10]
+        try:
+            self.writer.write(item.site, day, record)
+        except OutputError as exc:
+            self.failed = True
+            self.stats.set_value("clippings/output_error", str(exc))
+            logger.error("%s; stopping the crawl", exc)
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason="output_error"))
+            raise DropItem(f"{item.url}: not written: {exc}") from None
+        self.count("written", item.site)
+        self.crawler.signals.send_catch_log(article_written, item=item, record=record)
+        return item
+
+    def close_spider(self) -> None:
+        try:
+            self.writer.close()
+        except OutputError as exc:
+            self.stats.set_value("clippings/output_error", str(exc))
+            logger.error("%s", exc)
+
+
+# Sent after an article's line is written (incremental state listens to it).
+article_written = object()

@@ -1,0 +1,204 @@
+"""Saved responses: the fixtures folder and WARC files, read back as if from the network.
+
+A store maps URLs to saved responses. ``open_store`` picks the kind from the path; the
+Scrapy side (``clippings.middlewares.ReplayMiddleware``) answers requests from it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from w3lib.url import canonicalize_url
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+
+# Headers describing the transfer, not the content: the body is stored decoded.
+_TRANSFER_HEADERS = frozenset({"content-encoding", "transfer-encoding", "content-length"})
+
+
+class ReplaySourceError(ValueError):
+    """The replay source cannot be read (missing, not a fixtures folder, broken WARC)."""
+
+
+@dataclass(frozen=True)
+class SavedResponse:
+    url: str
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+    fetched_at: datetime | None
+
+
+def url_key(url: str) -> str:
+    """The lookup key of a URL: canonical form, fragment dropped, query sorted."""
+    return canonicalize_url(url.strip(), keep_fragments=False)
+
+
+def parse_stamp(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+class FixtureStore:
+    """``fixtures/<site>/<name>/meta.json`` (+ body file), as fixtures/README.md describes."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._index: dict[str, Path] = {}
+        for meta_path in sorted(root.glob("**/meta.json")):
+            try:
+                meta = json.loads(meta_path.read_text("utf-8"))
+                url = meta["url"]
+            except (OSError, ValueError, KeyError, TypeError) as exc:
+                raise ReplaySourceError(f"{meta_path}: unreadable fixture meta ({exc})") from None
+            self._index[url_key(url)] = meta_path
+        if not self._index:
+            raise ReplaySourceError(f"{root}: no fixtures (no */meta.json below it)")
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def urls(self) -> Iterator[str]:
+        for meta_path in self._index.values():
+            yield json.loads(meta_path.read_text("utf-8"))["url"]
+
+    def get(self, url: str) -> SavedResponse | None:
+        meta_path = self._index.get(url_key(url))
+        if meta_path is None:
+            return None
+        meta = json.loads(meta_path.read_text("utf-8"))
+        body_name = meta.get("body")
+        body = (meta_path.parent / body_name).read_bytes() if body_name else b""
+        headers = [(str(k), str(v)) for k, v in (meta.get("headers") or {}).items()]
+        return SavedResponse(
+            url=meta["url"],
+            status=int(meta.get("status", 200)),
+            headers=headers,
+            body=body,
+            fetched_at=parse_stamp(meta.get("fetched_at")),
+        )
+
+
+class WarcStore:
+    """Response records of a WARC file (plain or gzipped), indexed by target URI.
+
+    Only offsets are kept in memory; a record is read when it is asked for. When a URL was
+    captured more than once, the last capture wins.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._index: dict[str, int] = {}
+        try:
+            with path.open("rb") as stream:
+                records = ArchiveIterator(stream)
+                for record in records:
+                    if record.rec_type == "response" and record.http_headers is not None:
+                        uri = record.rec_headers.get_header("WARC-Target-URI")
+                        if uri:
+                            self._index[url_key(uri)] = records.get_record_offset()
+        except (OSError, ArchiveLoadFailed, ValueError) as exc:
+            raise ReplaySourceError(f"{path}: not a readable WARC file ({exc})") from None
+        if not self._index:
+            raise ReplaySourceError(f"{path}: no response records in this WARC file")
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def urls(self) -> Iterator[str]:
+        with self.path.open("rb") as stream:
+            for record in ArchiveIterator(stream):
+                if record.rec_type == "response" and record.http_headers is not None:
+                    yield record.rec_headers.get_header("WARC-Target-URI")
+
+    def get(self, url: str) -> SavedResponse | None:
+        offset = self._index.get(url_key(url))
+        if offset is None:
+            return None
+        with self.path.open("rb") as stream:
+            stream.seek(offset)
+            record = next(iter(ArchiveIterator(stream)))
+            body = record.content_stream().read()
+            http = record.http_headers
+            headers = [(k, v) for k, v in http.headers if k.lower() not in _TRANSFER_HEADERS]
+            return SavedResponse(
+                url=record.rec_headers.get_header("WARC-Target-URI"),
+                status=int(http.get_statuscode() or 200),
+                headers=headers,
+                body=body,
+                fetched_at=parse_stamp(record.rec_headers.get_header("WARC-Date")),
+            )
+
+
+def open_store(source: str | Path) -> FixtureStore | WarcStore:
+    """The store behind a ``--replay`` SOURCE: a fixtures folder or a WARC file."""
+    path = Path(source)
+    if path.is_dir():
+        return FixtureStore(path)
+    if path.is_file():
+        return WarcStore(path)
+    raise ReplaySourceError(f"{path}: no such file or folder")
+
+
+class WarcRecorder:
+    """Appends responses to a gzipped WARC that ``WarcStore`` (and other WARC tools) read back."""
+
+    def __init__(self, path: str | Path) -> None:
+        from warcio.warcwriter import WARCWriter
+
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._stream = self.path.open("ab")
+        self._writer = WARCWriter(self._stream, gzip=str(self.path).endswith(".gz"))
+
+    def write(self, response: SavedResponse) -> None:
+        from http import HTTPStatus
+        from io import BytesIO
+
+        from warcio.statusandheaders import StatusAndHeaders
+
+        try:
+            phrase = HTTPStatus(response.status).phrase
+        except ValueError:
+            phrase = "Unknown"
+        headers = [(k, v) for k, v in response.headers if k.lower() not in _TRANSFER_HEADERS]
+        headers.append(("Content-Length", str(len(response.body))))
+        http_headers = StatusAndHeaders(f"{response.status} {phrase}", headers, protocol="HTTP/1.1")
+        moment = response.fetched_at or datetime.now(UTC)
+        record = self._writer.create_warc_record(
+            response.url,
+            "response",
+            payload=BytesIO(response.body),
+            length=len(response.body),
+            http_headers=http_headers,
+            warc_headers_dict={"WARC-Date": moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")},
+        )
+        self._writer.write_record(record)
+
+    def close(self) -> None:
+        self._stream.flush()
+        self._stream.close()
+
+    def __enter__(self) -> WarcRecorder:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def copy_store(store: FixtureStore | WarcStore, target: str | Path) -> int:
+    """Write every response of a store into a WARC file; returns how many."""
+    count = 0
+    with WarcRecorder(target) as recorder:
+        for url in store.urls():
+            saved = store.get(url)
+            if saved is not None:
+                recorder.write(saved)
+                count += 1
+    return count

@@ -1,0 +1,37 @@
+"""The end-of-crawl summary: per site, what was fetched, written, dropped and why."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+
+def _site_counts(stats: dict[str, Any], site: str) -> dict[str, int]:
+    prefix = f"clippings/{site}/"
+    return {k[len(prefix) :]: v for k, v in stats.items() if k.startswith(prefix) and isinstance(v, int)}
+
+
+def crawl_report(crawlers: list[Any], output: Path) -> tuple[str, int]:
+    """(text, exit status) for a finished crawl; non-zero when a crawl failed."""
+    lines = [f"{'site':<16}{'pages':>7}{'written':>9}{'dropped':>9}{'errors':>8}  reasons"]
+    status = 0
+    for crawler in crawlers:
+        stats = crawler.stats.get_stats()
+        site = crawler.spidercls.name
+        counts = _site_counts(stats, site)
+        dropped = {k.split("/", 1)[1]: v for k, v in counts.items() if k.startswith("dropped/")}
+        errors = sum(v for k, v in counts.items() if k.startswith("errors/"))
+        pages = stats.get("response_received_count", 0)
+        reasons = ", ".join(f"{k} {v}" for k, v in sorted(dropped.items())) or "-"
+        lines.append(
+            f"{site:<16}{pages:>7}{counts.get('written', 0):>9}{sum(dropped.values()):>9}{errors:>8}  {reasons}"
+        )
+        if stats.get("clippings/output_error"):
+            lines.append(f"{site}: output failed: {stats['clippings/output_error']}")
+            status = 1
+        reason = stats.get("finish_reason")
+        if reason not in ("finished", None):
+            lines.append(f"{site}: crawl ended early ({reason})")
+            status = status or 1
+    lines.append(f"output: {output}")
+    return "\n".join(lines), status

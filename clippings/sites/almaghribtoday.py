@@ -1,0 +1,71 @@
+"""almaghribtoday (المغرب اليوم), Arabic: current pages and the legacy ``div#balmon`` template."""
+
+from __future__ import annotations
+
+import re
+
+from clippings.sites.base import Site
+
+HOST = "www.almaghribtoday.net"
+
+SITE = Site(
+    name="almaghribtoday",
+    language="ar",
+    hosts=frozenset({HOST, "almaghribtoday.net"}),
+    # /<section-number>/<article-number>-<slug>
+    article_url=re.compile(
+        r"^https?://(?:www\.)?almaghribtoday\.net/(?!en/)\d+/(?P<id>\d+)(?:-[^/?#]*)?/?(?:[?#].*)?$"
+    ),
+    robots_url=f"https://{HOST}/robots.txt",
+    feed_urls=(f"https://{HOST}/rss", f"https://{HOST}/home/rss.xml"),
+    sitemap_urls=(f"https://{HOST}/sitemap.xml",),
+    listing_urls=(f"https://{HOST}/{{section}}?page={{page}}",),
+    listing_url=re.compile(r"^https?://(?:www\.)?almaghribtoday\.net/\d+/?(?:\?page=\d+)?$"),
+    non_article_urls=(
+        (re.compile(r"^https?://[^/]+/(?:en/|video|videos)"), "video"),
+        (re.compile(r"^https?://[^/]+/(?:tag|tags|rss)/"), "listing"),
+    ),
+    title_suffix=re.compile(r"\s*[|–-]\s*(?:المغرب اليوم|Almaghribtoday(?:\.net)?)\s*$"),
+    title_xpaths=("//article//h1", "//h1"),
+    lead_xpaths=("//*[contains(@class,'standfirst') or contains(@class,'summary-lead')]",),
+    description_is_lead=False,
+    byline_xpaths=(
+        "//*[contains(@class,'dateline') or contains(@class,'byline') or contains(@class,'author')]",
+    ),
+    author_prefixes=("كتب:", "كتب :", "بقلم:", "بقلم :", "بقلم", "كتب"),
+    section_xpaths=(
+        "//*[contains(@class,'breadcrumb')]//a[last()]",
+        "//*[contains(@class,'breadcrumb')]//li[last()]",
+    ),
+    tag_xpaths=("//*[contains(@class,'tags') or contains(@class,'keywords')]//a",),
+    caption_xpaths=("//figure//figcaption", "//*[contains(@class,'caption')]"),
+    credit_patterns=(re.compile(r"\s*(?:©|حقوق|تصوير|المصدر\s*:|Credit).*$"),),
+    prune_xpaths=(
+        "//*[contains(@class,'related') or contains(@class,'most-read') or contains(@class,'mostread')"
+        " or contains(@class,'latest') or contains(@class,'newsletter') or contains(@class,'share')"
+        " or contains(@class,'social') or contains(@class,'cookie') or contains(@class,'tags')"
+        " or contains(@class,'read-also') or contains(@class,'ticker') or contains(@class,'breadcrumb')"
+        " or contains(@class,'dateline') or contains(@class,'advert') or contains(@class,'widget')"
+        " or contains(@class,'sidebar')]",
+        "//figure",
+        "//figcaption",
+    ),
+    stop_markers=(
+        "قد يهمك أيضا",
+        "قد يهمك ايضا",
+        "View on Almaghribtoday.net",
+        "أخبار ذات صلة",
+        "اخبار ذات صلة",
+        "اخر الاخبار",
+        "آخر الأخبار",
+        "الأخبار الأكثر قراءة",
+        "الاخبار الاكثر قراءة",
+        "الأكثر قراءة",
+    ),
+    drop_line_patterns=(
+        re.compile(r"^\s*(?:اقرأ|إقرأ|اقرا)\s*(?:أيضا|أيضاً|ايضا|ايضاً)\s*:?"),
+        re.compile(r"^\s*(?:#[^#\s][^#]*){2,}$"),
+        re.compile(r"^\s*(?:نشر في|آخر تحديث|اخر تحديث)\s*:"),
+    ),
+    soft_404_markers=("الصفحة غير موجودة", "الصفحة المطلوبة غير موجودة", "خطأ 404", "Page not found"),
+)

@@ -1,0 +1,86 @@
+"""What a site module declares. Site modules hold data; the machinery lives elsewhere."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything clippings knows about one news site.
+
+    Selectors are XPath expressions, tried in order; the first one that yields text wins.
+    Markers are plain strings compared after whitespace folding. Nothing here is code that
+    runs a crawl: the spider and the extractor read these values.
+    """
+
+    name: str
+    language: str
+    hosts: frozenset[str]
+    # Article URLs; the pattern's named group ``id`` is the article id.
+    article_url: re.Pattern[str]
+    # Entry points when no URL is given, in order: robots.txt, feeds, sitemaps.
+    robots_url: str
+    feed_urls: tuple[str, ...]
+    sitemap_urls: tuple[str, ...] = ()
+    # Section listings for backfills: format with page=N (1-based).
+    listing_urls: tuple[str, ...] = ()
+    listing_url: re.Pattern[str] | None = None
+    # URLs that look like articles but are not (video pages and the like) -> reason.
+    non_article_urls: tuple[tuple[re.Pattern[str], str], ...] = ()
+
+    # --- extraction -------------------------------------------------------------------
+    title_suffix: re.Pattern[str] | None = None
+    title_xpaths: tuple[str, ...] = ("//h1",)
+    lead_xpaths: tuple[str, ...] = ()
+    # Whether the JSON-LD / og description is the standfirst (le360) or a body excerpt.
+    description_is_lead: bool = False
+    byline_xpaths: tuple[str, ...] = ()
+    author_prefixes: tuple[str, ...] = ()
+    # Credits that name the outlet rather than a person are kept as written.
+    date_xpaths: tuple[str, ...] = ()
+    modified_date_xpaths: tuple[str, ...] = ()
+    section_xpaths: tuple[str, ...] = ()
+    tag_xpaths: tuple[str, ...] = ()
+    caption_xpaths: tuple[str, ...] = ()
+    credit_patterns: tuple[re.Pattern[str], ...] = ()
+    # Subtrees removed before trafilatura sees the page.
+    prune_xpaths: tuple[str, ...] = ()
+    # A body line equal to one of these ends the article: all that follows is page furniture.
+    stop_markers: tuple[str, ...] = ()
+    # Body lines matching any of these are dropped ("Lire aussi : ...", hashtag rows).
+    drop_line_patterns: tuple[re.Pattern[str], ...] = ()
+    # og:type values and page texts that mean "not an article" -> reason.
+    non_article_og_types: tuple[str, ...] = ("video", "video.other", "website")
+    soft_404_markers: tuple[str, ...] = ()
+    # Site-specific author splitting, when the generic one is not enough.
+    parse_byline: Callable[[str], list[str]] | None = None
+    extra: dict[str, object] = field(default_factory=dict)
+
+    # --- URL knowledge ------------------------------------------------------------------
+    def owns(self, url: str) -> bool:
+        """True for URLs on this site's hosts (nothing else is ever requested)."""
+        return (urlsplit(url).hostname or "").lower() in self.hosts
+
+    def article_id(self, url: str) -> str | None:
+        match = self.article_url.match(url)
+        if not match:
+            return None
+        # Patterns may offer several alternatives (current and older URL forms): groups
+        # named ``id`` or ``*_id``; the first that matched is the id.
+        return next((v for k, v in match.groupdict().items() if v and k.endswith("id")), None)
+
+    def non_article_reason(self, url: str) -> str | None:
+        for pattern, reason in self.non_article_urls:
+            if pattern.search(url):
+                return reason
+        return None
+
+    def is_article_url(self, url: str) -> bool:
+        return self.article_id(url) is not None and self.non_article_reason(url) is None
+
+    def is_listing_url(self, url: str) -> bool:
+        return bool(self.listing_url and self.listing_url.match(url))

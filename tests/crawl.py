@@ -1,0 +1,32 @@
+"""Running the real ``clippings`` command in a subprocess (Scrapy's reactor runs once per process)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from tests.fixturelib import ROOT
+
+
+def run_clippings(*args: str, timeout: float = 300, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "clippings.cli", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def read_output(directory: Path) -> list[dict[str, Any]]:
+    """Every JSON line under ``directory`` (not under .state/)."""
+    records = []
+    for path in sorted(directory.glob("*/*.jsonl")):
+        with path.open(encoding="utf-8") as handle:
+            records.extend(json.loads(line) for line in handle)
+    return records

@@ -1,0 +1,89 @@
+"""Every article fixture through the extraction functions (no crawl): field by field."""
+
+from __future__ import annotations
+
+import pytest
+
+from clippings.extract import NotArticle, extract_article
+from clippings.sites import get_site
+from tests.fixturelib import all_fixtures, article_fixtures, leaked, token_f1
+
+ARTICLES = article_fixtures()
+EXACT_FIELDS = (
+    "url",
+    "site",
+    "article_id",
+    "title",
+    "lead",
+    "authors",
+    "section",
+    "tags",
+    "language",
+    "published",
+    "modified",
+    "image",
+    "fetched_at",
+    "schema_version",
+)
+MIN_BODY_F1 = 0.98
+
+
+def test_fixture_set_is_big_enough():
+    for site in ("le360", "almaghribtoday"):
+        assert sum(f.site == site for f in ARTICLES) >= 12, site
+
+
+@pytest.fixture(scope="module")
+def results():
+    out = {}
+    for fixture in ARTICLES:
+        out[fixture.name] = extract_article(
+            get_site(fixture.site), fixture.url, fixture.body, fixture.headers, fixture.fetched_at
+        ).to_record()
+    return out
+
+
+@pytest.mark.parametrize("fixture", ARTICLES, ids=lambda f: f.name)
+def test_expected_values_are_not_empty(fixture):
+    expected = fixture.expected
+    for name in ("url", "title", "body", "article_id", "language", "published"):
+        assert expected[name], f"{fixture.name}: expected {name} is empty"
+
+
+@pytest.mark.parametrize("field", EXACT_FIELDS)
+@pytest.mark.parametrize("fixture", ARTICLES, ids=lambda f: f.name)
+def test_field(results, fixture, field):
+    assert results[fixture.name][field] == fixture.expected[field]
+
+
+@pytest.mark.parametrize("fixture", ARTICLES, ids=lambda f: f.name)
+def test_body(results, fixture):
+    got = results[fixture.name]["body"]
+    assert not leaked(got, fixture.meta), "boilerplate in body"
+    f1 = token_f1(got, fixture.expected["body"])
+    assert f1 >= MIN_BODY_F1, f"body token-F1 {f1:.3f}\n--- got:\n{got}\n--- expected:\n{fixture.expected['body']}"
+
+
+@pytest.mark.parametrize("fixture", ARTICLES, ids=lambda f: f.name)
+def test_derived_fields(results, fixture):
+    got = results[fixture.name]
+    assert got["word_count"] == len(got["body"].split())
+    assert len(got["content_sha256"]) == 64
+
+
+NON_ARTICLES = [f for f in all_fixtures() if f.meta.get("drop_reason")]
+
+
+@pytest.mark.parametrize("fixture", NON_ARTICLES, ids=lambda f: f.name)
+def test_non_article_pages_yield_nothing(fixture):
+    """Either the URL already says "not an article" (never extracted), or extraction refuses it."""
+    site = get_site(fixture.site)
+    if site.is_article_url(fixture.url):
+        with pytest.raises(NotArticle) as raised:
+            extract_article(site, fixture.url, fixture.body, fixture.headers, fixture.fetched_at)
+        assert raised.value.reason == fixture.meta["drop_reason"]
+    else:
+        assert (site.non_article_reason(fixture.url) or "not_article") in (
+            fixture.meta["drop_reason"],
+            "not_article",
+        )
