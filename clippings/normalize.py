@@ -45,6 +45,9 @@ def apply_dates(article: Article, now: datetime | None) -> list[str]:
     article.modified, article.modified_raw, problem = choose_date(found.get("modified", []), now)
     if problem and problem != "missing":
         problems.append(f"modified_{problem.split(':')[0]}")
+    if article.modified is not None and article.modified == article.published:
+        # Pages never updated still declare dateModified = datePublished: no update.
+        article.modified, article.modified_raw = None, None
     if now is not None:
         for name in ("published", "modified"):
             value = getattr(article, name)

@@ -15,7 +15,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 import lxml.html
 
 from clippings import dates
-from clippings.extract.body import extract_body
+from clippings.extract.body import drop, extract_body
 from clippings.extract.html import (
     NotHTML,
     decode_html,
@@ -66,6 +66,10 @@ _DIGIT = re.compile(r"[0-9٠-٩]")
 _MAX_DATE_LINE = 90
 _MAX_BYLINE = 120
 _MAX_LEAD = 1000
+_CRUMB_LINE = re.compile(r"^(?:Accueil|الرئيسية|Home)\s*[»›>/|]\s*(.+)$")
+_CRUMB_SPLIT = re.compile(r"\s*[»›>|]\s*")
+_HASHTAGS = re.compile(r"^(?:#[^#]+){2,}$")
+_HOME_CRUMBS = frozenset({"Accueil", "الرئيسية", "Home", "الصفحة الرئيسية"})
 
 
 def _first_xpath_text(root: lxml.html.HtmlElement, xpaths: tuple[str, ...]) -> tuple[str, lxml.html.HtmlElement | None]:
@@ -228,9 +232,17 @@ class _Page:
         for xpath in self.site.section_xpaths:
             for element in reversed(self.root.xpath(xpath)):
                 text = text_of(element).strip(" »›>/|")
-                if text and text != title and len(text) < 60:
+                if text and text != title and len(text) < 60 and text not in _HOME_CRUMBS:
                     self.found_text.append(text)
                     return text
+        # A breadcrumb whatever its markup: "Accueil » Politique", "الرئيسية » اقتصاد".
+        for _, text in self.lines[:400]:
+            match = _CRUMB_LINE.match(text)
+            if match:
+                crumbs = [c for c in _CRUMB_SPLIT.split(match.group(1)) if c and c != title]
+                if crumbs and len(crumbs[-1]) < 60:
+                    self.found_text.append(text)
+                    return crumbs[-1]
         return None
 
     def tags(self) -> list[str]:
@@ -238,13 +250,22 @@ class _Page:
         if len(tags) == 1 and "," in tags[0]:
             tags = [fold(t) for t in tags[0].split(",")]
         tags = tags or self.meta.get("article:tag", []) or _all_xpath_texts(self.root, self.site.tag_xpaths)
+        if not tags:  # a row of hashtags, whatever its markup: "#Russie#Maroc#Diplomatie"
+            for _, text in self._after_title():
+                if _HASHTAGS.match(text):
+                    tags = text.split("#")
+                    break
         seen: set[str] = set()
         return [t for t in (fold(t) for t in tags) if t and not (t in seen or seen.add(t))]
 
     def image(self) -> dict[str, str | None] | None:
         ld_url, ld_caption = jsonld_image(self.ld)
         url = first_meta(self.meta, "og:image", "og:image:url", "twitter:image") or ld_url
+        if not url:
+            url = _first_xpath_text(self.root, self.site.image_xpaths)[0] or None
         caption, element = _first_xpath_text(self.root, self.site.caption_xpaths)
+        if not caption and url:
+            caption = self._caption_near(url)
         if caption:
             self.found_text.append(caption)
             for pattern in self.site.credit_patterns:
@@ -252,7 +273,28 @@ class _Page:
         caption = caption or ld_caption
         if not url:
             return None
-        return {"url": urljoin(self.url, url), "caption": caption or None}
+        try:
+            url = urljoin(self.url, url)
+        except ValueError:  # not a URL ("http://[::1")
+            return None
+        return {"url": url, "caption": caption or None}
+
+    def _caption_near(self, image_url: str) -> str:
+        """The short text beside the lead image in its container: a caption whatever its markup."""
+        name = image_url.split("?", 1)[0].rsplit("/", 1)[-1]
+        if not name:
+            return ""
+        for img in self.root.iter("img", "amp-img"):
+            if name not in (img.get("src") or ""):
+                continue
+            holder = img.getparent()
+            if holder is not None and holder.tag == "a":
+                holder = holder.getparent()
+            text = text_of(holder) if holder is not None else ""
+            if 0 < len(text) < 300 and (self.title_el is None or holder not in self.title_el.iterancestors()):
+                return text
+            return ""
+        return ""
 
     def date_candidates(self) -> dict[str, list[str]]:
         published: list[str] = []
@@ -334,8 +376,7 @@ def read_article(
     candidates = page.date_candidates()
 
     for element in page.used:
-        if element.getparent() is not None:
-            element.getparent().remove(element)
+        drop(element)
     text = extract_body(site, root, [title, *page.found_text])
     return Article(
         url=canonical,

@@ -87,27 +87,43 @@ def _split_lines(element: lxml.etree._Element) -> list[str]:
 
 
 def paragraphs(body: lxml.etree._Element) -> list[str]:
-    """trafilatura's output tree as paragraphs: each p, heading, list item, quote, table row."""
+    """trafilatura's output tree as paragraphs: each p, heading, list item, quote, table row.
+
+    The innermost block wins: a quote made of <p>s gives those paragraphs, a list item
+    holding a sub-list gives its own words and then each sub-item.
+    """
     out: list[str] = []
     for element in body.iter():
         tag = element.tag
-        if tag == "row":
+        if tag == "row" and not _has_block_inside(element):  # a data row: one line
             cells = [fold(c.xpath("string()")) for c in element.iterchildren("cell")]
             if any(cells):
                 out.append(" | ".join(cells))
-        elif tag in _TEXT_BLOCKS:
-            if tag == "cell" or any(a.tag in _TEXT_BLOCKS for a in element.iterancestors()):
-                continue
-            if tag == "quote" and element.find(".//p") is not None:
-                continue  # its <p> children are paragraphs of their own
-            if tag == "item" and element.find(".//item") is not None:
-                # a nested list: the item's own words, then its sub-items
-                text = fold(element.text)
-                if text:
-                    out.append(text)
-                continue
-            out.extend(_split_lines(element))
+            continue
+        if tag not in _TEXT_BLOCKS or any(
+            a.tag == "row" and not _has_block_inside(a) for a in element.iterancestors()
+        ):
+            continue
+        if _has_block_inside(element):
+            text = fold(element.text)
+            if text:
+                out.append(text)
+            continue
+        out.extend(_split_lines(element))
     return out
+
+
+def _has_block_inside(element: lxml.etree._Element) -> bool:
+    return any(d.tag in _TEXT_BLOCKS or d.tag in ("list", "table", "row") for d in element.iterdescendants())
+
+
+def unwrap_layout_tables(root: lxml.html.HtmlElement) -> None:
+    """Old templates lay pages out with tables; their cells are blocks, not table data."""
+    for table in root.xpath("//table[.//p or .//div or .//h1 or .//h2 or .//table or .//ul]"):
+        for element in table.iter("table", "tbody", "thead", "tfoot", "tr", "td", "th"):
+            element.tag = "div"
+            for attribute in ("colspan", "rowspan", "cellpadding", "cellspacing", "border"):
+                element.attrib.pop(attribute, None)
 
 
 def clean_paragraphs(site: Site, found: list[str], not_body: Iterable[str]) -> list[str]:
@@ -135,6 +151,7 @@ def extract_body(site: Site, root: lxml.html.HtmlElement, not_body: Iterable[str
     ``root`` is consumed: it is pruned in place and handed to trafilatura.
     """
     prune(root, site.prune_xpaths)
+    unwrap_layout_tables(root)
     document = bare_extraction(root, options=OPTIONS)
     if document is None:
         return ""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urljoin
@@ -26,6 +27,18 @@ ARTICLE_TYPES = frozenset(
 )
 
 
+# \uXXXX escapes of UTF-16 surrogates: a pair is a character, a lone one cannot be written.
+_SURROGATE_ESCAPES = re.compile(
+    r"\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}"  # a pair: kept
+    r"|\\u[dD][89a-fA-F][0-9a-fA-F]{2}"  # a lone one: U+FFFD
+)
+
+
+def _loads(raw: str) -> Any:
+    raw = _SURROGATE_ESCAPES.sub(lambda m: m[0] if len(m[0]) == 12 else "\\ufffd", raw)
+    return json.loads(raw, strict=False)
+
+
 def _walk_jsonld(node: Any) -> Iterator[dict[str, Any]]:
     if isinstance(node, list):
         for child in node:
@@ -37,8 +50,10 @@ def _walk_jsonld(node: Any) -> Iterator[dict[str, Any]]:
 
 
 def _types(node: dict[str, Any]) -> set[str]:
-    kind = node.get("@type", ())
-    return {kind} if isinstance(kind, str) else {k for k in kind if isinstance(k, str)}
+    kind = node.get("@type")
+    if isinstance(kind, str):
+        return {kind}
+    return {k for k in kind if isinstance(k, str)} if isinstance(kind, list) else set()
 
 
 def jsonld_article(root: lxml.html.HtmlElement) -> dict[str, Any]:
@@ -48,8 +63,8 @@ def jsonld_article(root: lxml.html.HtmlElement) -> dict[str, Any]:
         if not raw:
             continue
         try:
-            data = json.loads(raw, strict=False)
-        except ValueError:
+            data = _loads(raw)
+        except (ValueError, RecursionError):  # broken, or nested deeper than Python recurses
             continue
         for node in _walk_jsonld(data):
             if _types(node) & ARTICLE_TYPES:
@@ -61,8 +76,8 @@ def jsonld_types(root: lxml.html.HtmlElement) -> set[str]:
     found: set[str] = set()
     for script in root.iterfind(".//script[@type='application/ld+json']"):
         try:
-            data = json.loads((script.text or "").strip() or "null", strict=False)
-        except ValueError:
+            data = _loads((script.text or "").strip() or "null")
+        except (ValueError, RecursionError):
             continue
         for node in _walk_jsonld(data):
             found |= _types(node)
@@ -91,7 +106,10 @@ def first_meta(found: dict[str, list[str]], *keys: str) -> str | None:
 def link_href(root: lxml.html.HtmlElement, rel: str, base_url: str) -> str | None:
     for link in root.iter("link"):
         if (link.get("rel") or "").strip().lower() == rel and link.get("href"):
-            return urljoin(base_url, link.get("href").strip())
+            try:
+                return urljoin(base_url, link.get("href").strip())
+            except ValueError:  # not a URL ("http://[::1")
+                continue
     return None
 
 

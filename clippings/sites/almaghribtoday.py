@@ -17,10 +17,18 @@ SITE = Site(
         r"^https?://(?:www\.)?almaghribtoday\.net/(?!en/)\d+/(?P<id>\d+)(?:-[^/?#]*)?/?(?:[?#].*)?$"
     ),
     robots_url=f"https://{HOST}/robots.txt",
-    feed_urls=(f"https://{HOST}/rss", f"https://{HOST}/home/rss.xml"),
+    # The main feed and the section feeds (/<section>/rss.xml); /home/rss.xml repeats /rss.
+    feed_urls=(f"https://{HOST}/rss", f"https://{HOST}/health/rss.xml"),
     sitemap_urls=(f"https://{HOST}/sitemap.xml",),
-    listing_urls=(f"https://{HOST}/{{section}}?page={{page}}",),
-    listing_url=re.compile(r"^https?://(?:www\.)?almaghribtoday\.net/\d+/?(?:\?page=\d+)?$"),
+    # Section fronts (page 1); later pages are ?page=N (rel="next").
+    listing_urls=tuple(
+        f"https://{HOST}/{section}"
+        for section in ("morocco", "othernews", "economy", "sport", "health", "arts", "culture")
+    ),
+    # /<section-number> or /<section-slug>, optionally ?page=N
+    listing_url=re.compile(
+        r"^https?://(?:www\.)?almaghribtoday\.net/(?:\d+|[a-z][a-z-]*)/?(?:\?page=\d+)?$"
+    ),
     non_article_urls=(
         (re.compile(r"^https?://[^/]+/(?:en/|video|videos)"), "video"),
         (re.compile(r"^https?://[^/]+/(?:tag|tags|rss)/"), "listing"),
@@ -30,15 +38,29 @@ SITE = Site(
     lead_xpaths=("//*[contains(@class,'standfirst') or contains(@class,'summary-lead')]",),
     description_is_lead=False,
     byline_xpaths=(
-        "//*[contains(@class,'dateline') or contains(@class,'byline') or contains(@class,'author')]",
+        "//*[contains(@class,'dateline') or contains(@class,'byline') or contains(@class,'author')"
+        " or contains(@class,'source') or contains(@class,'writer')]",
+        # Legacy pages: a bold dateline opening the body ("<strong>الرباط - المغرب اليوم</strong>").
+        "(//h1/following::*[self::strong or self::b or self::span or self::p]"
+        "[string-length(normalize-space()) < 60][contains(., ' - ')]"
+        "[translate(., '0123456789٠١٢٣٤٥٦٧٨٩', '') = .])[1]",
     ),
     author_prefixes=("كتب:", "كتب :", "بقلم:", "بقلم :", "بقلم", "كتب"),
     section_xpaths=(
         "//*[contains(@class,'breadcrumb')]//a[last()]",
         "//*[contains(@class,'breadcrumb')]//li[last()]",
+        "//*[contains(@class,'path')]//a[last()]",
     ),
     tag_xpaths=("//*[contains(@class,'tags') or contains(@class,'keywords')]//a",),
-    caption_xpaths=("//figure//figcaption", "//*[contains(@class,'caption')]"),
+    caption_xpaths=(
+        "//figure//figcaption",
+        "//*[contains(@class,'caption') or contains(@class,'imgdesc') or contains(@class,'img-desc')]",
+    ),
+    image_xpaths=(
+        "//*[@id='news-img']//img/@src",
+        "(//h1/following::img[@src][following::*[@id='balmon']])[1]/@src",
+        "//article//figure//img/@src",
+    ),
     credit_patterns=(re.compile(r"\s*(?:©|حقوق|تصوير|المصدر\s*:|Credit).*$"),),
     prune_xpaths=(
         "//*[contains(@class,'related') or contains(@class,'most-read') or contains(@class,'mostread')"
@@ -61,11 +83,14 @@ SITE = Site(
         "الأخبار الأكثر قراءة",
         "الاخبار الاكثر قراءة",
         "الأكثر قراءة",
+        "القائمة البريدية",
+        "النشرة الإخبارية",
     ),
     drop_line_patterns=(
         re.compile(r"^\s*(?:اقرأ|إقرأ|اقرا)\s*(?:أيضا|أيضاً|ايضا|ايضاً)\s*:?"),
         re.compile(r"^\s*(?:#[^#\s][^#]*){2,}$"),
         re.compile(r"^\s*(?:نشر في|آخر تحديث|اخر تحديث)\s*:"),
+        re.compile(r"^\s*©|جميع الحقوق محفوظة|ملفات تعريف الارتباط|اشترك في النشرة"),
     ),
     soft_404_markers=("الصفحة غير موجودة", "الصفحة المطلوبة غير موجودة", "خطأ 404", "Page not found"),
 )

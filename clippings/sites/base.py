@@ -26,8 +26,10 @@ class Site:
     robots_url: str
     feed_urls: tuple[str, ...]
     sitemap_urls: tuple[str, ...] = ()
-    # Section listings for backfills: format with page=N (1-based).
+    # Section listings for backfills: their first pages. Later pages are the page's
+    # rel="next" link, else ``listing_next`` (``{url}`` without query, ``{page}`` >= 2).
     listing_urls: tuple[str, ...] = ()
+    listing_next: str = "{url}?page={page}"
     listing_url: re.Pattern[str] | None = None
     # URLs that look like articles but are not (video pages and the like) -> reason.
     non_article_urls: tuple[tuple[re.Pattern[str], str], ...] = ()
@@ -46,6 +48,8 @@ class Site:
     section_xpaths: tuple[str, ...] = ()
     tag_xpaths: tuple[str, ...] = ()
     caption_xpaths: tuple[str, ...] = ()
+    # Where the lead image is when the page declares none (og:image, JSON-LD): @src values.
+    image_xpaths: tuple[str, ...] = ()
     credit_patterns: tuple[re.Pattern[str], ...] = ()
     # Subtrees removed before trafilatura sees the page.
     prune_xpaths: tuple[str, ...] = ()
@@ -63,7 +67,12 @@ class Site:
     # --- URL knowledge ------------------------------------------------------------------
     def owns(self, url: str) -> bool:
         """True for URLs on this site's hosts (nothing else is ever requested)."""
-        return (urlsplit(url).hostname or "").lower() in self.hosts
+        try:
+            parts = urlsplit(url)
+            parts.port  # noqa: B018 -- raises ValueError on a port out of range
+            return (parts.hostname or "").lower() in self.hosts
+        except ValueError:  # not a URL Scrapy could request ("http://[::1/", ":99999")
+            return False
 
     def article_id(self, url: str) -> str | None:
         match = self.article_url.match(url)
@@ -84,3 +93,10 @@ class Site:
 
     def is_listing_url(self, url: str) -> bool:
         return bool(self.listing_url and self.listing_url.match(url))
+
+    def listing_page_after(self, url: str) -> str | None:
+        """The page after listing page ``url`` (``?page=N``, none meaning page 1)."""
+        parts = urlsplit(url)
+        found = re.search(r"(?:^|&)page=(\d+)(?:&|$)", parts.query)
+        page = int(found.group(1)) if found else 1
+        return self.listing_next.format(url=parts._replace(query="", fragment="").geturl(), page=page + 1)

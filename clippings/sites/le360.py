@@ -20,12 +20,10 @@ SITE = Site(
     robots_url=f"https://{HOST}/robots.txt",
     feed_urls=(f"https://{HOST}/arc/outboundfeeds/rss/?outputType=xml",),
     sitemap_urls=(f"https://{HOST}/sitemap_index.xml",),
-    listing_urls=(
-        f"https://{HOST}/politique/?page={{page}}",
-        f"https://{HOST}/economie/?page={{page}}",
-        f"https://{HOST}/societe/?page={{page}}",
-        f"https://{HOST}/sports/?page={{page}}",
-        f"https://{HOST}/culture/?page={{page}}",
+    # Section fronts (page 1); later pages are ?page=N (rel="next").
+    listing_urls=tuple(
+        f"https://{HOST}/{section}/"
+        for section in ("politique", "economie", "societe", "monde", "afrique", "sports", "culture")
     ),
     listing_url=re.compile(r"^https?://fr\.le360\.ma/(?:[a-z0-9-]+/){1,2}(?:\?page=\d+)?$"),
     non_article_urls=(
@@ -36,20 +34,23 @@ SITE = Site(
     title_xpaths=("//article//h1", "//h1"),
     lead_xpaths=(
         "//*[contains(@class,'subheadline') or contains(@class,'sub-headline')"
-        " or contains(@class,'standfirst') or contains(@class,'chapo') or contains(@class,'lead')"
-        " or contains(@class,'description') or contains(@class,'article-intro')]",
-        "//h2[contains(@class,'sub')]",
+        " or contains(@class,'standfirst') or contains(@class,'chapo') or contains(@class,'article-intro')"
+        " or contains(@class,'lead') or contains(@class,'description')]"
+        "[not(self::figure or self::img or .//img or .//amp-img or .//figure)]"
+        "[not(ancestor::*[contains(@class,'card') or contains(@class,'related')])]",
     ),
     description_is_lead=True,
     byline_xpaths=(
-        "//*[contains(@class,'byline') or contains(@class,'author')][starts-with(normalize-space(.),'Par ')]",
+        "//*[contains(@class,'byline') or contains(@class,'author') or contains(@class,'auteur')"
+        " or contains(@class,'attribution')][starts-with(normalize-space(.),'Par ')]",
     ),
     author_prefixes=("Par ", "par ", "By "),
     date_xpaths=(),
     section_xpaths=(
         "//*[contains(@class,'kicker') or contains(@class,'overline') or contains(@class,'rubrique')"
         " or contains(@class,'section-name')]",
-        "//nav[contains(@class,'breadcrumb')]//li[last()]",
+        "//*[contains(@class,'breadcrumb')]//li[last()]",
+        "//*[contains(@class,'breadcrumb')]//a[last()]",
     ),
     tag_xpaths=(
         "//*[contains(@class,'tags') or contains(@class,'hashtag') or contains(@class,'keywords')]//a",
@@ -57,7 +58,7 @@ SITE = Site(
     caption_xpaths=(
         "//article//figure//figcaption",
         "//figure//figcaption",
-        "//*[contains(@class,'caption')]",
+        "//*[contains(@class,'caption') or contains(@class,'legende')]",
     ),
     credit_patterns=(
         re.compile(r"\s*(?:©|Copyright|Crédit|Credit|Photo\s*:)\s*.*$", re.IGNORECASE),
@@ -85,6 +86,8 @@ SITE = Site(
         "Revues de presse",
         "Voir plus",
         "À lire aussi",
+        "Newsletter",
+        "Recevez notre newsletter",
     ),
     drop_line_patterns=(
         re.compile(r"^\s*(?:À\s+)?[Ll]ire aussi\s*:?", re.IGNORECASE),
@@ -92,6 +95,7 @@ SITE = Site(
         re.compile(r"^\s*Par\s+[^.]{2,80}$"),
         re.compile(r"^\s*(?:Publié\s+)?[Ll]e \d{1,2}/\d{1,2}/\d{4} à \d{1,2}h\d{2}\s*$"),
         re.compile(r"^\s*Mis à jour le .{6,40}$"),
+        re.compile(r"^\s*©|Tous droits réservés|En poursuivant votre navigation|utilisation de(?:s)? cookies"),
     ),
     soft_404_markers=("Page introuvable", "Page non trouvée", "Erreur 404", "404 - Page"),
 )
