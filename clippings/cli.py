@@ -54,6 +54,29 @@ def _parser() -> argparse.ArgumentParser:
         help="where JSON lines go (-s CLIPPINGS_OUTPUT_DIR=DIR; default: output/)",
     )
     crawl.add_argument(
+        "--since",
+        metavar="YYYY-MM-DD",
+        help="backfill: only articles published on or after this day; pages through section listings (-a since=...)",
+    )
+    crawl.add_argument(
+        "--until", metavar="YYYY-MM-DD", help="only articles published on or before this day (-a until=...)"
+    )
+    crawl.add_argument(
+        "--max-articles",
+        metavar="N",
+        help="fetch at most N article pages in this run (-a max_articles=N)",
+    )
+    crawl.add_argument(
+        "--state",
+        metavar="PATH",
+        help="incremental state database (-s CLIPPINGS_STATE=PATH; default: DIR/.state/state.sqlite)",
+    )
+    crawl.add_argument(
+        "--record",
+        metavar="FILE.warc.gz",
+        help="save every response fetched into this WARC file, readable by --replay (-s CLIPPINGS_RECORD=FILE)",
+    )
+    crawl.add_argument(
         "-s",
         "--set",
         action="append",
@@ -65,6 +88,22 @@ def _parser() -> argparse.ArgumentParser:
 
     validate = commands.add_parser("validate", help="check JSON-lines files against the schema")
     validate.add_argument("files", nargs="+", metavar="FILE")
+
+    fixture = commands.add_parser("fixture", help="developers: save or re-run a fixture page")
+    fixture_commands = fixture.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    fixture_show = fixture_commands.add_parser("show", help="re-run extraction, print fields that differ")
+    fixture_show.add_argument("folders", nargs="+", metavar="DIR")
+    fixture_save = fixture_commands.add_parser("save", help="copy a saved response into fixtures/")
+    fixture_save.add_argument("url", metavar="URL")
+    fixture_save.add_argument("--from", dest="source", required=True, metavar="SOURCE")
+    fixture_save.add_argument("--fixtures", default="fixtures", metavar="DIR")
+    fixture_save.add_argument("--name", default=None)
+
+    record = commands.add_parser("record", help="fetch single pages into a WARC file that --replay reads")
+    record.add_argument("urls", nargs="+", metavar="URL")
+    record.add_argument("--to", required=True, metavar="FILE.warc.gz")
+    record.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE")
+    record.add_argument("--loglevel", default=None, help="Scrapy log level (default: WARNING)")
 
     pack = commands.add_parser("pack", help="write a fixtures folder (or WARC) into a WARC file")
     pack.add_argument("source", metavar="SOURCE")
@@ -82,10 +121,14 @@ def _settings(args: argparse.Namespace):  # -> scrapy.settings.Settings
         if not sep or not name:
             raise UsageError(f"-s takes NAME=VALUE, got {item!r}")
         settings.set(name, value, priority="cmdline")
-    if args.replay:
-        settings.set("CLIPPINGS_REPLAY", args.replay, priority="cmdline")
-    if args.output:
-        settings.set("CLIPPINGS_OUTPUT_DIR", args.output, priority="cmdline")
+    for option, name in (
+        ("replay", "CLIPPINGS_REPLAY"),
+        ("output", "CLIPPINGS_OUTPUT_DIR"),
+        ("state", "CLIPPINGS_STATE"),
+        ("record", "CLIPPINGS_RECORD"),
+    ):
+        if getattr(args, option, None):
+            settings.set(name, getattr(args, option), priority="cmdline")
     settings.set("LOG_LEVEL", args.loglevel or settings.get("CLIPPINGS_LOG_LEVEL", "WARNING"), priority="cmdline")
     return settings
 
@@ -110,7 +153,10 @@ def crawl(args: argparse.Namespace) -> int:
     from clippings.replay import ReplaySourceError, open_store
 
     per_site = _spider_urls(args)
+    spider_args = _spider_args(args)
     settings = _settings(args)
+    if settings.get("JOBDIR") and len(per_site) > 1:
+        raise UsageError("JOBDIR holds one crawl: crawl one site per JOBDIR")
     if args.replay:
         try:
             open_store(args.replay)
@@ -123,6 +169,16 @@ def crawl(args: argparse.Namespace) -> int:
         raise UsageError(f"--output {output}: cannot create folder ({exc.strerror})") from None
     if not os.access(output, os.W_OK):
         raise UsageError(f"--output {output}: folder is not writable")
+    if settings.getbool("CLIPPINGS_INCREMENTAL", True):
+        from clippings.incremental import state_path
+
+        state = state_path(settings)
+        try:
+            state.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UsageError(f"--state {state}: cannot create folder ({exc.strerror})") from None
+        if not os.access(state.parent, os.W_OK):
+            raise UsageError(f"--state {state}: folder is not writable")
 
     from scrapy.crawler import CrawlerProcess
 
@@ -133,11 +189,54 @@ def crawl(args: argparse.Namespace) -> int:
     for name, urls in per_site.items():
         crawler = process.create_crawler(name)
         crawlers.append(crawler)
-        process.crawl(crawler, urls=urls or None)
+        process.crawl(crawler, urls=urls or None, **spider_args)
     process.start()
     text, status = crawl_report(crawlers, output)
     print(text)
     return status
+
+
+def _spider_args(args: argparse.Namespace) -> dict[str, str]:
+    """--since/--until/--max-articles, checked here, passed on as strings (as Scrapyd does)."""
+    from clippings.spiders.base import parse_count, parse_day
+
+    given = {"since": args.since, "until": args.until, "max_articles": args.max_articles}
+    try:
+        since, until = parse_day(args.since, "--since"), parse_day(args.until, "--until")
+        parse_count(args.max_articles, "--max-articles")
+    except ValueError as exc:
+        raise UsageError(str(exc).replace("=", " ", 1)) from None
+    if since and until and since > until:
+        raise UsageError(f"--since {since} is after --until {until}")
+    return {name: value for name, value in given.items() if value not in (None, "")}
+
+
+def record(args: argparse.Namespace) -> int:
+    from scrapy.crawler import CrawlerProcess
+
+    from clippings.recording import RecordSpider
+
+    hosts: set[str] = set()
+    for url in args.urls:
+        site = site_for_url(url)
+        if site is None:
+            raise UsageError(f"{url}: not a URL of {' or '.join(sorted(SITES))}")
+        hosts |= site.hosts
+    settings = _settings(args)
+    settings.set("CLIPPINGS_RECORD", args.to, priority="cmdline")
+    settings.set("CLIPPINGS_INCREMENTAL", False, priority="cmdline")
+    settings.set("ITEM_PIPELINES", {}, priority="cmdline")
+    try:
+        Path(args.to).parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"--to {args.to}: cannot create folder ({exc.strerror})") from None
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler(RecordSpider)
+    process.crawl(crawler, urls=list(args.urls), hosts=sorted(hosts))
+    process.start()
+    stats = crawler.stats.get_stats()
+    print(f"{args.to}: {stats.get('clippings/record/responses', 0)} responses")
+    return 1 if stats.get("clippings/record/failed") else 0
 
 
 def validate(args: argparse.Namespace) -> int:
@@ -158,10 +257,22 @@ def pack(args: argparse.Namespace) -> int:
     return 0
 
 
+def fixture(args: argparse.Namespace) -> int:
+    from clippings import devtools
+
+    if args.action == "show":
+        return max(devtools.show(Path(folder), sys.stdout) for folder in args.folders)
+    try:
+        devtools.save(args.url, args.source, Path(args.fixtures), args.name, sys.stdout)
+    except (KeyError, FileExistsError, OSError, ValueError) as exc:
+        raise UsageError(str(exc).strip("'\"")) from None
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return {"crawl": crawl, "validate": validate, "pack": pack}[args.command](args)
+        return {"crawl": crawl, "validate": validate, "pack": pack, "fixture": fixture, "record": record}[args.command](args)
     except UsageError as exc:
         print(f"clippings: {exc}", file=sys.stderr)
         return 2

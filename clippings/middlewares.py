@@ -1,16 +1,20 @@
-"""Downloader middlewares: answering requests from saved responses (``CLIPPINGS_REPLAY``)."""
+"""Downloader middlewares: answering requests from saved responses (``CLIPPINGS_REPLAY``),
+naming redirects that loop or leave the site."""
 
 from __future__ import annotations
 
 import logging
+from urllib.parse import urljoin
 
 from scrapy import Request
 from scrapy.crawler import Crawler
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 from scrapy.responsetypes import responsetypes
+from scrapy.utils.url import url_is_from_any_domain
+from w3lib.url import safe_url_string
 
-from clippings.replay import open_store
+from clippings.replay import open_store, url_key
 
 logger = logging.getLogger(__name__)
 
@@ -25,6 +29,9 @@ class ReplayMiddleware:
     def __init__(self, crawler: Crawler, source: str) -> None:
         self.stats = crawler.stats
         self.store = open_store(source)
+        # The size limits the downloader applies to live responses.
+        self.maxsize = crawler.settings.getint("DOWNLOAD_MAXSIZE")
+        self.warnsize = crawler.settings.getint("DOWNLOAD_WARNSIZE")
         logger.info("replaying %d saved responses from %s", len(self.store), source)
 
     @classmethod
@@ -41,6 +48,16 @@ class ReplayMiddleware:
             logger.warning("replay: no saved response for %s (answering 404)", request.url)
             return Response(request.url, status=404, body=b"", request=request)
         self.stats.inc_value("clippings/replay/served")
+        size = len(saved.body)
+        if self.maxsize and size > self.maxsize:
+            raise IgnoreRequest(f"{size} bytes, over DOWNLOAD_MAXSIZE ({self.maxsize})")
+        if self.warnsize and size > self.warnsize:
+            logger.warning(
+                "%s: response of %d bytes is larger than DOWNLOAD_WARNSIZE (%d)",
+                request.url,
+                size,
+                self.warnsize,
+            )
         if saved.fetched_at is not None:
             request.meta["fetched_at"] = saved.fetched_at
         cls = responsetypes.from_args(headers=saved.headers, url=request.url, body=saved.body)
@@ -51,3 +68,36 @@ class ReplayMiddleware:
             body=saved.body,
             request=request,
         )
+
+
+class RedirectGuardMiddleware:
+    """Stops a redirect that loops back into its own chain or leaves the site, naming it.
+
+    Left to Scrapy, both are dropped without a word above DEBUG (the duplicate filter, the
+    offsite filter); stopped here, the request's errback logs the URL and the reason.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RedirectGuardMiddleware:
+        return cls(crawler)
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        location = response.headers.get("Location")
+        if response.status not in (301, 302, 303, 307, 308) or not location:
+            return response
+        try:
+            target = urljoin(request.url, safe_url_string(location.decode("latin-1")))
+            chain = [*request.meta.get("redirect_urls", []), request.url]
+            looped = url_key(target) in {url_key(url) for url in chain}
+            domains = getattr(self.crawler.spider, "allowed_domains", None)
+            offsite = bool(domains) and not url_is_from_any_domain(target, domains)
+        except ValueError:
+            return response  # not a URL: the redirect middleware decides
+        if looped:
+            raise IgnoreRequest(f"redirect loop: {' -> '.join([*chain, target])}")
+        if offsite and not request.dont_filter:
+            raise IgnoreRequest(f"redirect off the site, not followed: {request.url} -> {target}")
+        return response

@@ -64,6 +64,7 @@ class JsonLinesWriter:
         self.directory = Path(directory)
         self._fds: dict[Path, int] = {}
         self.lines_written = 0
+        self.last_line_end = 0
 
     def path_for(self, site: str, day: str) -> Path:
         return self.directory / site / f"{day}.jsonl"
@@ -97,6 +98,8 @@ class JsonLinesWriter:
                 pass
             raise OutputError(exc.errno, f"cannot write to {path}: {exc.strerror or exc}") from None
         self.lines_written += 1
+        # Where the line just written ends (the incremental state records it).
+        self.last_line_end = before + written
         return path
 
     def sync(self) -> None:

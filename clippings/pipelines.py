@@ -89,6 +89,42 @@ class SchemaPipeline(_Pipeline):
         return item
 
 
+class DateRangePipeline(_Pipeline):
+    """``since``/``until`` (spider arguments) on the article's own date, once it is read.
+
+    Links whose feed or sitemap date is out of range are not even fetched (the spider checks
+    them); this catches the rest. An article without a readable date is kept.
+    """
+
+    def process_item(self, item: Article) -> Article:
+        spider = self.crawler.spider
+        in_range = getattr(spider, "in_range", None)
+        if in_range is not None and item.published and not in_range(item.published[:10]):
+            self.count("skipped/out_of_range", item.site)
+            raise DropItem(f"{item.url}: published {item.published}, outside the requested dates")
+        return item
+
+
+class UnchangedPipeline(_Pipeline):
+    """A refetched article with the same text and ``modified`` is not written again."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        from clippings.incremental import incremental
+        from clippings.state import StateError
+
+        try:
+            self.incremental = incremental(crawler)
+        except StateError:
+            self.incremental = None  # the spider reports it and stops the crawl
+
+    def process_item(self, item: Article) -> Article:
+        if self.incremental is not None and self.incremental.unchanged(item.to_record()):
+            self.count("skipped/unchanged", item.site)
+            raise DropItem(f"{item.url}: unchanged since it was written")
+        return item
+
+
 class JsonLinesPipeline(_Pipeline):
     """Writes each article as one line of ``<CLIPPINGS_OUTPUT_DIR>/<site>/<day>.jsonl``."""
 
@@ -104,7 +140,7 @@ class JsonLinesPipeline(_Pipeline):
         record: dict[str, Any] = item.to_record()
         day = (item.fetched_at or datetime.now(UTC).strftime("%Y-%m-%d"))[:10]
         try:
-            self.writer.write(item.site, day, record)
+            path = self.writer.write(item.site, day, record)
         except OutputError as exc:
             self.failed = True
             self.stats.set_value("clippings/output_error", str(exc))
@@ -112,7 +148,9 @@ class JsonLinesPipeline(_Pipeline):
             deferred_from_coro(self.crawler.engine.close_spider_async(reason="output_error"))
             raise DropItem(f"{item.url}: not written: {exc}") from None
         self.count("written", item.site)
-        self.crawler.signals.send_catch_log(article_written, item=item, record=record)
+        self.crawler.signals.send_catch_log(
+            article_written, item=item, record=record, path=path, end=self.writer.last_line_end
+        )
         return item
 
     def close_spider(self) -> None:
@@ -123,5 +161,6 @@ class JsonLinesPipeline(_Pipeline):
             logger.error("%s", exc)
 
 
-# Sent after an article's line is written (incremental state listens to it).
+# Sent after an article's line is written, with the file and the byte offset where the line
+# ends (incremental state listens to it).
 article_written = object()

@@ -181,6 +181,10 @@ class WarcRecorder:
         )
         self._writer.write_record(record)
 
+    def flush(self) -> None:
+        """Push written records to the file (a killed crawl leaves whole records behind)."""
+        self._stream.flush()
+
     def close(self) -> None:
         self._stream.flush()
         self._stream.close()

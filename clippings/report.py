@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from clippings.extensions import health_figures
+
 
 def _site_counts(stats: dict[str, Any], site: str) -> dict[str, int]:
     prefix = f"clippings/{site}/"
@@ -12,9 +14,17 @@ def _site_counts(stats: dict[str, Any], site: str) -> dict[str, int]:
 
 
 def crawl_report(crawlers: list[Any], output: Path) -> tuple[str, int]:
-    """(text, exit status) for a finished crawl; non-zero when a crawl failed."""
-    lines = [f"{'site':<16}{'pages':>7}{'written':>9}{'dropped':>9}{'errors':>8}  reasons"]
+    """(text, exit status) for a finished crawl; non-zero when a crawl failed.
+
+    A crawl fails when its output could not be written, when it ended early, or when an
+    extraction-health alarm fired (``clippings.extensions.ExtractionHealth``).
+    """
+    lines = [
+        f"{'site':<16}{'pages':>7}{'written':>9}{'dropped':>9}{'errors':>8}"
+        f"{'no body':>10}{'no date':>10}{'no author':>10}  reasons"
+    ]
     status = 0
+    alarms: list[str] = []
     for crawler in crawlers:
         stats = crawler.stats.get_stats()
         site = crawler.spidercls.name
@@ -23,9 +33,11 @@ def crawl_report(crawlers: list[Any], output: Path) -> tuple[str, int]:
         errors = sum(v for k, v in counts.items() if k.startswith("errors/"))
         pages = stats.get("response_received_count", 0)
         reasons = ", ".join(f"{k} {v}" for k, v in sorted(dropped.items())) or "-"
-        lines.append(
-            f"{site:<16}{pages:>7}{counts.get('written', 0):>9}{sum(dropped.values()):>9}{errors:>8}  {reasons}"
-        )
+        health = "".join(f"{f'{n}/{of}':>10}" for n, of in health_figures(stats, site).values())
+        written = counts.get("written", 0)
+        total = sum(dropped.values())
+        lines.append(f"{site:<16}{pages:>7}{written:>9}{total:>9}{errors:>8}{health}  {reasons}")
+        alarms.extend(stats.get(f"clippings/{site}/health/alarms") or [])
         if stats.get("clippings/output_error"):
             lines.append(f"{site}: output failed: {stats['clippings/output_error']}")
             status = 1
@@ -33,5 +45,7 @@ def crawl_report(crawlers: list[Any], output: Path) -> tuple[str, int]:
         if reason not in ("finished", None):
             lines.append(f"{site}: crawl ended early ({reason})")
             status = status or 1
+    lines.extend(alarms)
+    status = status or (1 if alarms else 0)
     lines.append(f"output: {output}")
     return "\n".join(lines), status

@@ -15,9 +15,43 @@ CLIPPINGS_OUTPUT_DIR = "output"
 CLIPPINGS_REPLAY = None
 # Contact URL sent in the User-Agent, so a site's operators can reach us.
 CLIPPINGS_CONTACT_URL = "https://github.com/clippings-project/clippings"
+# Extraction health (clippings.extensions.ExtractionHealth): the largest share of article
+# pages with no body, and of written articles with no date / no author, before the crawl
+# is failed ("layout may have changed"); checked once a site has this many pages.
+CLIPPINGS_HEALTH_MAX_NO_BODY = 0.5
+CLIPPINGS_HEALTH_MAX_NO_DATE = 0.5
+CLIPPINGS_HEALTH_MAX_NO_AUTHOR = 0.8
+CLIPPINGS_HEALTH_MIN_PAGES = 10
+# Progress (clippings.extensions.Progress): a live line on a terminal, else a log line
+# every this many seconds (0: off). CLIPPINGS_PROGRESS_LIVE = True/False forces the mode.
+CLIPPINGS_PROGRESS_INTERVAL = 60.0
+CLIPPINGS_PROGRESS_LIVE = None
+# Incremental state (clippings.incremental): on by default, kept with the collection in
+# <CLIPPINGS_OUTPUT_DIR>/.state/state.sqlite unless CLIPPINGS_STATE names another file.
+CLIPPINGS_INCREMENTAL = True
+CLIPPINGS_STATE = None
+# Save every response fetched into this WARC file (.warc.gz), readable by CLIPPINGS_REPLAY.
+CLIPPINGS_RECORD = None
+# Send a site's requests to another origin: {"https://fr.le360.ma": "http://127.0.0.1:8000"}
+# (mirrors, staging copies, tests). Installs clippings.handlers.OriginsDownloadHandler.
+CLIPPINGS_ORIGINS = {}
+# Backfills: at most this many pages of each section listing (pagination stops earlier
+# once a page's entries are older than ``since``).
+CLIPPINGS_LISTING_MAX_PAGES = 50
+# An article URL that gave no article (video page, soft 404, HTTP 404/410) is not fetched
+# again for this many days, unless its feed or sitemap date moves.
+CLIPPINGS_RECHECK_DROPPED_DAYS = 7
+# Retries (429, 5xx, timeouts): the pause before retry n is BACKOFF * 2**(n-1) seconds, at
+# most BACKOFF_MAX; a Retry-After header sets the pause instead, and one longer than
+# RETRY_AFTER_MAX seconds is not waited for (the page is given up). The pause holds the
+# whole host, not just the one request.
+CLIPPINGS_RETRY_BACKOFF = 2.0
+CLIPPINGS_RETRY_BACKOFF_MAX = 60.0
+CLIPPINGS_RETRY_AFTER_MAX = 600.0
 
 # --- politeness ---------------------------------------------------------------------------
-USER_AGENT = f"clippings/0.1 (press monitoring; +{CLIPPINGS_CONTACT_URL})"
+# {contact} is replaced by CLIPPINGS_CONTACT_URL, even one given with -s (clippings.addon).
+USER_AGENT = "clippings/0.1 (press monitoring; +{contact})"
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
@@ -39,13 +73,31 @@ TELNETCONSOLE_ENABLED = False
 DOWNLOADER_MIDDLEWARES = {
     # Last before the downloader: everything else sees replayed responses as live ones.
     "clippings.middlewares.ReplayMiddleware": 950,
+    # Sees 3xx responses before Scrapy's RedirectMiddleware (600) follows them.
+    "clippings.middlewares.RedirectGuardMiddleware": 605,
+    # Records responses as they arrive, before redirects are followed and bodies decoded.
+    "clippings.recording.RecordMiddleware": 610,
+    # Retries with backoff and Retry-After, in place of Scrapy's RetryMiddleware.
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "clippings.politeness.BackoffRetryMiddleware": 550,
+}
+
+ADDONS = {
+    "clippings.addon.Clippings": 0,
+}
+
+EXTENSIONS = {
+    "clippings.extensions.ExtractionHealth": 500,
+    "clippings.extensions.Progress": 500,
 }
 
 ITEM_PIPELINES = {
     "clippings.pipelines.DatesPipeline": 100,
+    "clippings.pipelines.DateRangePipeline": 150,
     "clippings.pipelines.DerivedFieldsPipeline": 200,
     "clippings.pipelines.DuplicatesPipeline": 300,
     "clippings.pipelines.SchemaPipeline": 400,
+    "clippings.pipelines.UnchangedPipeline": 800,
     "clippings.pipelines.JsonLinesPipeline": 900,
 }
 

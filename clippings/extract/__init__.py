@@ -15,7 +15,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 import lxml.html
 
 from clippings import dates
-from clippings.extract.body import drop, extract_body
+from clippings.extract.body import compiled, drop, extract_body
 from clippings.extract.html import (
     NotHTML,
     decode_html,
@@ -74,7 +74,7 @@ _HOME_CRUMBS = frozenset({"Accueil", "الرئيسية", "Home", "الصفحة �
 
 def _first_xpath_text(root: lxml.html.HtmlElement, xpaths: tuple[str, ...]) -> tuple[str, lxml.html.HtmlElement | None]:
     for xpath in xpaths:
-        for element in root.xpath(xpath):
+        for element in compiled(xpath)(root):
             text = text_of(element) if isinstance(element, lxml.html.HtmlElement) else fold(str(element))
             if text:
                 return text, element if isinstance(element, lxml.html.HtmlElement) else None
@@ -83,7 +83,7 @@ def _first_xpath_text(root: lxml.html.HtmlElement, xpaths: tuple[str, ...]) -> t
 
 def _all_xpath_texts(root: lxml.html.HtmlElement, xpaths: tuple[str, ...]) -> list[str]:
     for xpath in xpaths:
-        texts = [fold(e.text_content()) for e in root.xpath(xpath)]
+        texts = [fold(e.text_content()) for e in compiled(xpath)(root)]
         texts = [t.lstrip("#").strip() for t in texts if t.strip("# ")]
         if texts:
             return texts

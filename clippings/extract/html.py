@@ -144,21 +144,24 @@ def leaf_blocks(root: lxml.html.HtmlElement) -> Iterator[tuple[lxml.html.HtmlEle
     body = root.find("body")
     if body is None:
         body = root
-    not_leaf: set[lxml.html.HtmlElement] = set()
     blocks: list[lxml.html.HtmlElement] = []
-    for el in body.iter():
+    not_leaf: set[lxml.html.HtmlElement] = set()
+    # Depth-first, never entering scripts, styles and the like.
+    stack = [body]
+    while stack:
+        el = stack.pop()
         tag = el.tag if isinstance(el.tag, str) else ""
         if tag in INVISIBLE_TAGS:
             continue
-        if tag in BLOCK_TAGS:
+        if tag in BLOCK_TAGS and el is not body:
             blocks.append(el)
             for anc in el.iterancestors():
                 if anc in not_leaf:
                     break
                 not_leaf.add(anc)
+        stack.extend(reversed(el))
     for el in blocks:
-        if el in not_leaf or any(a.tag in INVISIBLE_TAGS for a in el.iterancestors()):
-            continue
-        text = text_of(el)
-        if text:
-            yield el, text
+        if el not in not_leaf:
+            text = text_of(el)
+            if text:
+                yield el, text

@@ -33,6 +33,9 @@ class Site:
     listing_url: re.Pattern[str] | None = None
     # URLs that look like articles but are not (video pages and the like) -> reason.
     non_article_urls: tuple[tuple[re.Pattern[str], str], ...] = ()
+    # Other renderings of an article, tried in order when its URL answers 404/410
+    # (``{url}`` is the article URL): le360's AMP page.
+    article_fallbacks: tuple[str, ...] = ()
 
     # --- extraction -------------------------------------------------------------------
     title_suffix: re.Pattern[str] | None = None

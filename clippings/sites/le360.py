@@ -26,6 +26,8 @@ SITE = Site(
         for section in ("politique", "economie", "societe", "monde", "afrique", "sports", "culture")
     ),
     listing_url=re.compile(r"^https?://fr\.le360\.ma/(?:[a-z0-9-]+/){1,2}(?:\?page=\d+)?$"),
+    # Arc renders every story as AMP too: fetched when the page itself answers 404.
+    article_fallbacks=("{url}?outputType=amp",),
     non_article_urls=(
         (re.compile(r"^https?://[^/]+/videos?/"), "video"),
         (re.compile(r"^https?://[^/]+/(?:tags?|auteurs?|authors?|recherche|search)/"), "listing"),

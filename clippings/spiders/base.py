@@ -7,17 +7,39 @@ A site's spider is a two-line subclass naming its ``Site``; all site knowledge l
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import scrapy
-from scrapy.http import Response
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
-from clippings.discovery import FeedError, html_links, parse_xml_links, robots_sitemaps, sniff
+from clippings.discovery import (
+    FeedError,
+    link_time,
+    listing_entries,
+    next_page,
+    parse_xml_links,
+    robots_sitemaps,
+    sniff,
+)
 from clippings.extract import NotArticle, read_article
+from clippings.incremental import Action, Incremental, incremental
+from clippings.state import StateError
 from clippings.items import Article
 from clippings.sites.base import Site
+
+# Pages at article URLs that are not articles, remembered so re-runs do not fetch them again
+# (a page that could not be read, or had no body, is tried again next run).
+REMEMBERED_DROPS = frozenset({"video", "soft_404", "not_article", "listing"})
+
+# Dates given as YYYY-MM-DD (since, until) are days of Morocco's civil calendar.
+CASABLANCA = ZoneInfo("Africa/Casablanca")
 
 
 def split_urls(value: str | list[str] | tuple[str, ...] | None) -> list[str]:
@@ -29,30 +51,173 @@ def split_urls(value: str | list[str] | tuple[str, ...] | None) -> list[str]:
     return [u.strip() for u in value if u and u.strip()]
 
 
+def parse_day(value: str | date | None, name: str) -> date | None:
+    """``-a since=2025-09-01`` (a string, as Scrapyd passes it) -> a date; ValueError names it."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ValueError(f"{name}={value!r}: expected a date as YYYY-MM-DD") from None
+
+
+def parse_count(value: str | int | None, name: str) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = -1
+    if number < 1:
+        raise ValueError(f"{name}={value!r}: expected a whole number above 0")
+    return number
+
+
 class NewsSpider(scrapy.Spider):
     site: ClassVar[Site]
+    incremental: Incremental | None = None
+    state_error: str | None = None
 
-    def __init__(self, *args: Any, urls: str | list[str] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        urls: str | list[str] | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        max_articles: str | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.allowed_domains = sorted(self.site.hosts)
         self.given_urls = split_urls(urls)
         self.articles_found = 0
+        self.since = parse_day(since, "since")
+        self.until = parse_day(until, "until")
+        if self.since and self.until and self.since > self.until:
+            raise ValueError(f"since={self.since} is after until={self.until}")
+        self.max_articles = parse_count(max_articles, "max_articles")
+        self.article_requests = 0
+        self.planned_ids: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        try:
+            spider.incremental = incremental(crawler)
+        except StateError as exc:
+            # Without its state a crawl would fetch and write everything again: it stops.
+            spider.state_error = str(exc)
+        if spider.incremental and (spider.since or spider.until or spider.max_articles):
+            spider.incremental.incomplete("a restricted run: since, until or max_articles")
+        crawler.signals.connect(spider.robots_received, signal=signals.response_received)
+        return spider
 
     # --- entry points ------------------------------------------------------------------
     def entry_points(self) -> list[str]:
-        """Where a crawl starts when no URL is given: the feeds, then the sitemaps."""
-        return [*self.site.feed_urls, *self.site.sitemap_urls]
+        """Where a crawl starts when no URL is given: the feeds, then the sitemaps.
+
+        robots.txt comes first: Scrapy's robots.txt middleware fetches it and
+        ``robots_received`` follows the sitemaps it names (fetched by us when robots.txt is
+        not obeyed). Backfills (``since``) add the first page of each section listing.
+        """
+        points = [*self.site.feed_urls, *self.site.sitemap_urls]
+        if not self.crawler.settings.getbool("ROBOTSTXT_OBEY"):
+            points.insert(0, self.site.robots_url)
+        if self.since:
+            points.extend(self.site.listing_urls)
+        return points
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        if self.state_error:
+            self.logger.error("%s; stopping the crawl", self.state_error)
+            self.crawler.stats.set_value("clippings/state_error", self.state_error)
+            await self.crawler.engine.close_spider_async(reason="state_error")
+            return
         for url in self.given_urls or self.entry_points():
             if not self.site.owns(url):
                 self.logger.error("%s: not a %s URL, skipped", url, self.site.name)
                 self.count("dropped/offsite_url")
                 continue
-            yield self.request(url)
+            if self.site.is_article_url(url):
+                request = self.article_request(url, given=bool(self.given_urls))
+            else:
+                request = self.source_request(url, page=1 if self.site.is_listing_url(url) else None)
+            if request is not None:
+                yield request
 
     def request(self, url: str, **meta: Any) -> scrapy.Request:
         return scrapy.Request(url, callback=self.parse, errback=self.on_error, meta=meta)
+
+    def source_request(self, url: str, listed: str | None = None, page: int | None = None) -> Request | None:
+        """A feed, sitemap or listing page; conditional when the last complete run saw it."""
+        meta: dict[str, Any] = {"source": True, "listed_date": listed}
+        if page is not None:
+            meta["page"] = page
+        request = self.request(url, **meta)
+        if self.incremental is not None and page is None:
+            if self.incremental.source_unchanged(url, listed):
+                self.count("skipped/sitemap_unchanged")
+                self.logger.debug("%s: lastmod %s as in the last run, not fetched", url, listed)
+                return None
+            headers = self.incremental.source_headers(url)
+            if headers:
+                request.headers.update(headers)
+                request.meta["handle_httpstatus_list"] = [304]
+        return request
+
+    def article_request(self, url: str, listed: str | None = None, given: bool = False) -> Request | None:
+        """An article URL, unless the dates, the state or ``max_articles`` say not to fetch it."""
+        when = link_time(listed)
+        if when is not None and not self.in_range(when.astimezone(CASABLANCA).date().isoformat()):
+            self.count("skipped/out_of_range")
+            return None
+        article_id = self.site.article_id(url) or url
+        if article_id in self.planned_ids:
+            self.count("skipped/duplicate_link")
+            return None
+        action, headers = Action.FETCH, {}
+        if self.incremental is not None:
+            action, headers = self.incremental.plan(article_id, when, given)
+        if action is Action.SKIP:
+            self.count("skipped/seen")
+            return None
+        if self.max_articles is not None and self.article_requests >= self.max_articles:
+            self.count("skipped/max_articles")
+            return None
+        self.planned_ids.add(article_id)
+        self.article_requests += 1
+        if action is Action.REVALIDATE:
+            self.count("incremental/revalidated")
+        request = self.request(url, listed_date=listed, article_id=article_id)
+        if headers:
+            request.headers.update(headers)
+            request.meta["handle_httpstatus_list"] = [304]
+        return request
+
+    def in_range(self, day: str) -> bool:
+        """``YYYY-MM-DD`` within ``since``..``until`` (both included)."""
+        return not (
+            (self.since and day < self.since.isoformat()) or (self.until and day > self.until.isoformat())
+        )
+
+    def robots_received(self, response: Response, request: Request) -> None:
+        """robots.txt fetched by Scrapy's robots.txt middleware: follow the sitemaps it names."""
+        if not request.meta.get("dont_obey_robotstxt") or urlsplit(response.url).path != "/robots.txt":
+            return
+        if not self.site.owns(response.url) or response.status != 200 or self.given_urls:
+            return
+        for follow in self.robots_requests(response):
+            self.crawler.engine.crawl(follow)
+
+    def robots_requests(self, response: Response) -> Iterator[Request]:
+        self.count("pages/robots")
+        for sitemap in robots_sitemaps(response.body):
+            if self.site.owns(sitemap):
+                request = self.source_request(sitemap)
+                if request is not None:
+                    yield request
 
     # --- stats -------------------------------------------------------------------------
     def count(self, key: str, value: int = 1) -> None:
@@ -62,10 +227,11 @@ class NewsSpider(scrapy.Spider):
     # --- responses ---------------------------------------------------------------------
     def parse(self, response: Response) -> Iterator[Any]:
         url = response.url
-        if url.endswith("/robots.txt"):
-            for sitemap in robots_sitemaps(response.body):
-                if self.site.owns(sitemap):
-                    yield self.request(sitemap)
+        if response.status == 304:
+            self.not_modified(response)
+            return
+        if urlsplit(url).path == "/robots.txt":
+            yield from self.robots_requests(response)
             return
         kind = sniff(response.body)
         if kind != "html":
@@ -90,19 +256,74 @@ class NewsSpider(scrapy.Spider):
         for link in links:
             if not self.site.owns(link.url):
                 self.count("dropped/offsite_link")
+                self.logger.info("%s: off-site link in %s, not followed", link.url, response.url)
                 continue
-            if link.kind == "sitemap" or self.site.is_article_url(link.url) or sniff_url_is_feed(link.url):
-                yield self.request(link.url, listed_date=link.date)
+            if link.kind == "sitemap":
+                # A sub-sitemap last changed before ``since`` holds nothing newer.
+                when = link_time(link.date)
+                if self.since and when and when.astimezone(CASABLANCA).date() < self.since:
+                    self.count("skipped/sitemap_older_than_since")
+                    continue
+                request = self.source_request(link.url, listed=link.date)
+                if request is not None:
+                    yield request
+            elif self.site.is_article_url(link.url):
+                request = self.article_request(link.url, link.date)
+                if request is not None:
+                    yield request
+            elif sniff_url_is_feed(link.url):
+                request = self.source_request(link.url)
+                if request is not None:
+                    yield request
             else:
                 reason = self.site.non_article_reason(link.url) or "not_article"
                 self.count(f"dropped/{reason}")
                 self.logger.debug("%s: listed but not an article (%s), not fetched", link.url, reason)
+        if self.incremental is not None:
+            self.incremental.source_fetched(first_url(response), response, response.meta.get("listed_date"))
 
     def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
+        """A section listing: its articles, then (backfills) its next page until ``since``."""
         self.count("pages/listing")
-        for link in html_links(response.body, response.url):
-            if self.site.owns(link) and self.site.is_article_url(link):
-                yield self.request(link)
+        entries = listing_entries(
+            response.body, response.url, lambda u: self.site.owns(u) and self.site.is_article_url(u)
+        )
+        last_day = None
+        for url, listed in entries:
+            when = link_time(listed)
+            if when is not None:
+                last_day = when.astimezone(CASABLANCA).date()
+            request = self.article_request(url, listed)
+            if request is not None:
+                yield request
+        page = response.meta.get("page")
+        if page is None or self.since is None or not entries:
+            return
+        if last_day is not None and last_day < self.since:
+            self.count("listing/stopped_at_since")
+            return
+        if page >= self.crawler.settings.getint("CLIPPINGS_LISTING_MAX_PAGES", 50):
+            self.count("listing/stopped_at_max_pages")
+            return
+        if self.max_articles is not None and self.article_requests >= self.max_articles:
+            return
+        following = next_page(response.body, response.url) or self.site.listing_page_after(response.url)
+        if following and self.site.owns(following):
+            request = self.source_request(following, page=page + 1)
+            if request is not None:
+                yield request
+
+    def not_modified(self, response: Response) -> None:
+        """304 to a conditional request: the feed, sitemap or article is as last seen."""
+        listed = response.meta.get("listed_date")
+        if self.incremental is None:
+            return
+        if response.meta.get("source"):
+            self.count("skipped/source_not_modified")
+            self.incremental.source_fetched(first_url(response), response, listed)
+        elif response.meta.get("article_id"):
+            self.count("skipped/not_modified")
+            self.incremental.not_modified(response.meta["article_id"], link_time(listed), response)
 
     def parse_article(self, response: Response) -> Iterator[Article]:
         fetched_at = response.meta.get("fetched_at") or datetime.now(UTC)
@@ -111,25 +332,78 @@ class NewsSpider(scrapy.Spider):
             article = read_article(self.site, response.url, response.body, headers, fetched_at)
         except NotArticle as exc:
             self.count(f"dropped/{exc.reason}")
-            self.logger.info("%s: no article (%s)", response.url, exc)
+            if exc.reason in REMEMBERED_DROPS:
+                self.remember_dropped(response, exc.reason)
+            # Unreadable bytes at an article URL (empty, binary, truncated) are worth a warning.
+            log = self.logger.warning if exc.reason == "not_html" else self.logger.info
+            log("%s: no article (%s)", response.url, exc)
             return
         except Exception as exc:  # a page must never stop the crawl
             self.count("errors/extraction")
             self.logger.error("%s: extraction failed: %s: %s", response.url, type(exc).__name__, exc)
             return
         self.count("pages/article")
+        if self.incremental is not None:
+            self.incremental.fetched(article.article_id, link_time(response.meta.get("listed_date")), response)
         yield article
 
-    def on_error(self, failure: Failure) -> None:
+    def on_error(self, failure: Failure) -> Iterator[Request]:
         request = failure.request
         response = getattr(failure.value, "response", None)
+        if response is not None and response.status in (404, 410):
+            fallback = self.fallback_request(request)
+            if fallback is not None:
+                self.count("pages/article_fallback")
+                self.logger.info("%s: HTTP %d, trying %s", request.url, response.status, fallback.url)
+                yield fallback
+                return
         if response is not None:
             reason = f"http_{response.status}"
             self.count(f"dropped/{reason}")
             self.logger.warning("%s: HTTP %d, nothing written", request.url, response.status)
+            if response.status >= 500 or response.status == 429:
+                self.mark_incomplete(f"HTTP {response.status} for {request.url}")
+            elif response.status in (404, 410):
+                self.remember_dropped(response, reason)
         else:
             self.count("errors/download")
-            self.logger.error("%s: download failed: %s", request.url, failure.getErrorMessage())
+            # Some failures carry no message (a cut transfer: ResponseFailed([_DataLoss])).
+            detail = failure.getErrorMessage() or repr(failure.value)
+            self.logger.error("%s: download failed: %s", request.url, detail)
+            if not isinstance(failure.value, IgnoreRequest):
+                self.mark_incomplete(f"download failed for {request.url}")
+
+    def fallback_request(self, request: Request) -> Request | None:
+        """The article's next rendering (``Site.article_fallbacks``) after a 404, if any."""
+        if not request.meta.get("article_id"):
+            return None
+        article_url = request.meta.get("fallback_of", request.url)
+        tried = request.meta.get("fallbacks_tried", 0)
+        if tried >= len(self.site.article_fallbacks) or "?" in article_url:
+            return None
+        url = self.site.article_fallbacks[tried].format(url=article_url)
+        if not self.site.owns(url):
+            return None
+        follow = self.request(url, **{**request.meta, "fallback_of": article_url, "fallbacks_tried": tried + 1})
+        for name in ("redirect_urls", "redirect_times", "redirect_ttl", "retry_times", "download_slot"):
+            follow.meta.pop(name, None)
+        return follow
+
+    def remember_dropped(self, response: Response, reason: str) -> None:
+        article_id = response.meta.get("article_id")
+        if self.incremental is not None and article_id:
+            listed = link_time(response.meta.get("listed_date"))
+            url = response.meta.get("fallback_of") or first_url(response)
+            self.incremental.dropped(article_id, url, reason, listed)
+
+    def mark_incomplete(self, why: str) -> None:
+        if self.incremental is not None:
+            self.incremental.incomplete(why)
+
+
+def first_url(response: Response) -> str:
+    """The URL first requested for a response (before redirects)."""
+    return (response.meta.get("redirect_urls") or [response.url])[0]
 
 
 def sniff_url_is_feed(url: str) -> bool:

@@ -1,0 +1,210 @@
+"""Throughput of replays and backfills, beside the cost of trafilatura itself.
+
+A benchmark, not a test: it prints figures and never fails. Run:
+    python bench/throughput.py [--pages N] [--workers W]
+
+1. Builds N article pages (both sites, every template variant) by re-rendering the fixture
+   articles under new URLs and ids, plus one feed per site listing them, into a WARC.
+2. Measures in one run, on the same machine state:
+   (a) a bare loop of ``trafilatura.extract`` over the same bodies;
+   (b) ``clippings crawl --replay`` end to end (engine, middlewares, extraction, pipelines,
+       JSONL writing);
+   (c) the same with ``--workers W`` (all cores), when W > 1.
+   It prints pages/s for each, the ratios b/a and c/b, peak RSS (the crawl's process tree)
+   and RSS at 25/50/75/100 % of the pages written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import string
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import trafilatura  # noqa: E402
+
+from clippings.replay import SavedResponse, WarcRecorder  # noqa: E402
+from clippings.sites import get_site  # noqa: E402
+from tests.fixturelib import article_fixtures  # noqa: E402
+
+FEEDS = {
+    "le360": "https://fr.le360.ma/arc/outboundfeeds/rss/?outputType=xml",
+    "almaghribtoday": "https://www.almaghribtoday.net/rss",
+}
+
+
+def _new_id(old_id: str, rng: random.Random, n: int) -> str:
+    if not old_id.isdigit():  # an Arc id
+        return "".join(rng.choice(string.ascii_uppercase + string.digits) for _ in range(26))
+    return str(int(old_id) * 10 + 500000 + n)
+
+
+def build_pages(count: int, seed: int = 7) -> list[tuple[str, SavedResponse]]:
+    """``count`` article responses re-rendered from the fixtures under fresh URLs."""
+    rng = random.Random(seed)
+    sources = article_fixtures()
+    pages: list[tuple[str, SavedResponse]] = []
+    for n in range(count):
+        fixture = sources[n % len(sources)]
+        site = get_site(fixture.site)
+        old_id = site.article_id(fixture.expected["url"])
+        new_id = _new_id(old_id, rng, n)
+        body = fixture.body
+        encoding = "cp1256" if b"1256" in body[:3000] or "1256" in str(fixture.headers) else "utf-8"
+        old_urls = {fixture.url, fixture.expected["url"]}
+        for old in old_urls:
+            new = old.replace(old_id, new_id)
+            body = body.replace(old.encode(encoding, "ignore"), new.encode(encoding, "ignore"))
+        body = body.replace(old_id.encode(), new_id.encode())
+        url = fixture.url.replace(old_id, new_id)
+        pages.append(
+            (
+                fixture.site,
+                SavedResponse(
+                    url=url,
+                    status=200,
+                    headers=list(fixture.headers.items()),
+                    body=body,
+                    fetched_at=fixture.fetched_at,
+                ),
+            )
+        )
+    return pages
+
+
+def write_warc(pages: list[tuple[str, SavedResponse]], path: Path) -> None:
+    when = datetime(2026, 4, 8, 16, 0, tzinfo=UTC)
+    with WarcRecorder(path) as recorder:
+        for site, feed_url in FEEDS.items():
+            items = "".join(
+                f"<item><title>x</title><link>{r.url.replace('&', '&amp;')}</link>"
+                f"<pubDate>{format_datetime(when - timedelta(minutes=i), usegmt=True)}</pubDate></item>"
+                for i, (s, r) in enumerate(pages)
+                if s == site
+            )
+            feed = f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>{site}</title>{items}</channel></rss>'
+            recorder.write(
+                SavedResponse(feed_url, 200, [("Content-Type", "application/rss+xml; charset=utf-8")], feed.encode(), when)
+            )
+        for _, response in pages:
+            recorder.write(response)
+
+
+def bare_trafilatura(pages: list[tuple[str, SavedResponse]]) -> float:
+    start = time.perf_counter()
+    for _, response in pages:
+        trafilatura.extract(response.body, url=response.url)
+    return len(pages) / (time.perf_counter() - start)
+
+
+def _tree_rss_kb(pid: int) -> int:
+    """RSS of a process and its children (workers), in kB."""
+    total = 0
+    pids = [pid]
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        pids += [int(c) for c in children]
+    except OSError:
+        pass
+    for p in pids:
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            pass
+    return total
+
+
+def _lines_written(out: Path) -> int:
+    count = 0
+    for path in out.glob("*/*.jsonl"):
+        try:
+            with path.open("rb") as handle:
+                count += sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
+        except OSError:
+            pass
+    return count
+
+
+def crawl(warc: Path, pages: int, workers: int) -> dict[str, object]:
+    out = Path(tempfile.mkdtemp(prefix="clippings-bench-"))
+    command = [sys.executable, "-m", "clippings.cli", "crawl", "le360", "almaghribtoday",
+               "--replay", str(warc), "--output", str(out)]
+    if workers > 1:
+        command += ["--workers", str(workers)]
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak = 0
+    marks: dict[int, int] = {}
+    stop = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not stop.is_set():
+            rss = _tree_rss_kb(process.pid)
+            peak = max(peak, rss)
+            done = _lines_written(out) * 100 // max(pages, 1)
+            for mark in (25, 50, 75, 100):
+                if done >= mark and mark not in marks:
+                    marks[mark] = rss
+            stop.wait(0.25)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    stdout, stderr = process.communicate()
+    elapsed = time.perf_counter() - start
+    stop.set()
+    sampler.join()
+    written = _lines_written(out)
+    if process.returncode != 0:
+        print(stderr[-2000:], file=sys.stderr)
+    return {
+        "pages_per_s": written / elapsed,
+        "written": written,
+        "elapsed": elapsed,
+        "peak_mb": peak / 1024,
+        "marks_mb": {k: round(v / 1024) for k, v in sorted(marks.items())},
+        "status": process.returncode,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--pages", type=int, default=2000)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    args = parser.parse_args()
+
+    pages = build_pages(args.pages)
+    with tempfile.TemporaryDirectory() as tmp:
+        warc = Path(tmp) / "bench.warc.gz"
+        write_warc(pages, warc)
+        print(f"{len(pages)} pages in {warc.stat().st_size / 1e6:.1f} MB of WARC")
+        a = bare_trafilatura(pages)
+        print(f"(a) bare trafilatura.extract:        {a:7.1f} pages/s")
+        b = crawl(warc, len(pages), 1)
+        print(f"(b) clippings crawl --replay:         {b['pages_per_s']:7.1f} pages/s "
+              f"({b['written']} written in {b['elapsed']:.1f} s, exit {b['status']})")
+        print(f"    peak RSS {b['peak_mb']:.0f} MB; RSS at 25/50/75/100 %: {b['marks_mb']}")
+        print(f"    b/a = {b['pages_per_s'] / a:.2f}")
+        if args.workers > 1:
+            c = crawl(warc, len(pages), args.workers)
+            print(f"(c) clippings crawl --workers {args.workers}:      {c['pages_per_s']:7.1f} pages/s "
+                  f"({c['written']} written in {c['elapsed']:.1f} s, exit {c['status']})")
+            print(f"    peak RSS {c['peak_mb']:.0f} MB (all processes); RSS at 25/50/75/100 %: {c['marks_mb']}")
+            print(f"    c/b = {c['pages_per_s'] / b['pages_per_s']:.2f}")
+
+
+if __name__ == "__main__":
+    main()

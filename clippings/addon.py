@@ -1,0 +1,37 @@
+"""The clippings Scrapy add-on: settings that depend on other settings, resolved once.
+
+Scrapy applies add-ons after every other source of settings (project, ``-s``, Scrapyd), so
+a value given on the command line is seen here too:
+
+- ``CLIPPINGS_CONTACT_URL`` is put into ``USER_AGENT`` (``{contact}`` is replaced, or
+  ``(+URL)`` appended), so a site's operators can always reach us.
+- ``CLIPPINGS_ORIGINS`` installs ``clippings.handlers.OriginsDownloadHandler``.
+"""
+
+from __future__ import annotations
+
+from scrapy.settings import BaseSettings
+
+
+def user_agent(template: str, contact: str | None) -> str:
+    if not contact:
+        return template.replace("; +{contact}", "").replace("{contact}", "")
+    if "{contact}" in template:
+        return template.replace("{contact}", contact)
+    if contact in template:
+        return template
+    return f"{template} (+{contact})"
+
+
+class Clippings:
+    def update_settings(self, settings: BaseSettings) -> None:
+        priority = settings.getpriority("USER_AGENT") or 0
+        agent = user_agent(settings.get("USER_AGENT") or "", settings.get("CLIPPINGS_CONTACT_URL"))
+        settings.set("USER_AGENT", agent, priority=max(priority, settings.getpriority("CLIPPINGS_CONTACT_URL") or 0))
+        if settings.getdict("CLIPPINGS_ORIGINS"):
+            handler = "clippings.handlers.OriginsDownloadHandler"
+            settings.set(
+                "DOWNLOAD_HANDLERS",
+                {**settings.getdict("DOWNLOAD_HANDLERS"), "http": handler, "https": handler},
+                priority="addon",
+            )

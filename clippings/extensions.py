@@ -1,0 +1,238 @@
+"""Scrapy extensions: extraction-health alarms and crawl progress.
+
+Both work from the crawl's stats, so ``clippings crawl``, ``scrapy crawl`` and Scrapyd jobs
+get the same figures in their stats and logs; the ``clippings`` command turns a health alarm
+into a non-zero exit status (see ``clippings.report``).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from typing import Any, TextIO
+
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from scrapy.utils.asyncio import create_looping_call
+
+from clippings.items import Article
+from clippings.pipelines import article_written
+
+logger = logging.getLogger(__name__)
+
+
+def site_stat(stats: dict[str, Any], site: str, key: str) -> int:
+    value = stats.get(f"clippings/{site}/{key}", 0)
+    return value if isinstance(value, int) else 0
+
+
+def health_figures(stats: dict[str, Any], site: str) -> dict[str, tuple[int, int]]:
+    """{check: (count, out of)} for one site's crawl.
+
+    "Article pages" are pages at article URLs read as HTML (video pages, soft 404s and
+    unreadable bytes excluded). A page where not even a title was found has no body either.
+    Dates and authors are counted on the articles written.
+    """
+    no_title = site_stat(stats, site, "dropped/no_title")
+    pages = site_stat(stats, site, "pages/article") + no_title
+    written = site_stat(stats, site, "written")
+    return {
+        "no_body": (site_stat(stats, site, "dropped/empty_body") + no_title, pages),
+        "no_date": (site_stat(stats, site, "missing/published"), written),
+        "no_author": (site_stat(stats, site, "missing/authors"), written),
+    }
+
+
+_WHAT = {
+    "no_body": "article pages had no body",
+    "no_date": "articles written had no date",
+    "no_author": "articles written had no author",
+}
+
+
+class ExtractionHealth:
+    """Per site, at the end of a crawl: the share of article pages missing body, date, author.
+
+    A share above ``CLIPPINGS_HEALTH_MAX_NO_BODY`` (``_NO_DATE``, ``_NO_AUTHOR``) is an
+    alarm, once at least ``CLIPPINGS_HEALTH_MIN_PAGES`` pages count: it is logged as an
+    error ("le360: 14 of 20 article pages had no body -- layout may have changed") and
+    kept in the stats under ``clippings/<site>/health/alarms``.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        settings = crawler.settings
+        self.limits = {
+            "no_body": settings.getfloat("CLIPPINGS_HEALTH_MAX_NO_BODY"),
+            "no_date": settings.getfloat("CLIPPINGS_HEALTH_MAX_NO_DATE"),
+            "no_author": settings.getfloat("CLIPPINGS_HEALTH_MAX_NO_AUTHOR"),
+        }
+        self.min_pages = settings.getint("CLIPPINGS_HEALTH_MIN_PAGES")
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ExtractionHealth:
+        if not crawler.settings.getbool("CLIPPINGS_HEALTH_ENABLED", True):
+            raise NotConfigured
+        extension = cls(crawler)
+        crawler.signals.connect(extension.article_written, signal=article_written)
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        return extension
+
+    def article_written(self, item: Article, record: dict[str, Any]) -> None:
+        stats = self.crawler.stats
+        if not record.get("published"):
+            stats.inc_value(f"clippings/{item.site}/missing/published")
+        if not record.get("authors"):
+            stats.inc_value(f"clippings/{item.site}/missing/authors")
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        stats = self.crawler.stats
+        site = spider.name
+        figures = health_figures(stats.get_stats(), site)
+        alarms = []
+        for check, (count, total) in figures.items():
+            share = count / total if total else 0.0
+            stats.set_value(f"clippings/{site}/health/{check}", round(share, 3))
+            if total >= self.min_pages and share > self.limits[check]:
+                alarms.append(
+                    f"{site}: {count} of {total} {_WHAT[check]} — layout may have changed"
+                )
+        stats.set_value(f"clippings/{site}/health/alarms", alarms)
+        all_stats = stats.get_stats()
+        dropped = {
+            key.rsplit("/", 1)[1]: value
+            for key, value in all_stats.items()
+            if key.startswith(f"clippings/{site}/dropped/") and isinstance(value, int)
+        }
+        logger.info(
+            "%s health: %d written; dropped: %s; no body %d/%d, no date %d/%d, no author %d/%d",
+            site,
+            site_stat(all_stats, site, "written"),
+            ", ".join(f"{k} {v}" for k, v in sorted(dropped.items())) or "none",
+            *figures["no_body"],
+            *figures["no_date"],
+            *figures["no_author"],
+        )
+        for alarm in alarms:
+            logger.error("%s", alarm)
+
+
+class _LiveLine:
+    """One status line on a terminal, shared by every crawl of the process."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.parts: dict[str, str] = {}
+        self.shown = False
+
+    def update(self, name: str, text: str) -> None:
+        self.parts[name] = text
+        line = " | ".join(self.parts.values())
+        self.stream.write(f"\r\x1b[K{line}")
+        self.stream.flush()
+        self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+            self.shown = False
+
+    def done(self, name: str) -> None:
+        self.parts.pop(name, None)
+        if not self.parts:
+            self.clear()
+
+
+class _ClearLine(logging.Filter):
+    """Clears the live line before a log record is printed over it."""
+
+    def __init__(self, live: _LiveLine) -> None:
+        super().__init__()
+        self.live = live
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        self.live.clear()
+        return True
+
+
+_live: _LiveLine | None = None
+
+
+def _live_line(stream: TextIO) -> _LiveLine:
+    global _live
+    if _live is None:
+        _live = _LiveLine(stream)
+        for handler in logging.getLogger().handlers:
+            if getattr(handler, "stream", None) is stream:
+                handler.addFilter(_ClearLine(_live))
+    return _live
+
+
+class Progress:
+    """Pages, articles, errors and rate while a crawl runs.
+
+    On a terminal (stderr is a TTY) a live line redrawn every second; otherwise (Scrapyd,
+    cron) a plain log line every ``CLIPPINGS_PROGRESS_INTERVAL`` seconds.
+    ``CLIPPINGS_PROGRESS_LIVE`` forces one or the other; an interval of 0 turns it off.
+    """
+
+    LIVE_REFRESH = 1.0
+
+    def __init__(self, crawler: Crawler, interval: float, live: bool) -> None:
+        self.crawler = crawler
+        self.interval = interval
+        self.live = live
+        self.task: Any = None
+        self.started = time.monotonic()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Progress:
+        interval = crawler.settings.getfloat("CLIPPINGS_PROGRESS_INTERVAL")
+        if interval <= 0:
+            raise NotConfigured
+        live_setting = crawler.settings.get("CLIPPINGS_PROGRESS_LIVE")
+        live = (
+            sys.stderr.isatty()
+            if live_setting is None
+            else crawler.settings.getbool("CLIPPINGS_PROGRESS_LIVE")
+        )
+        extension = cls(crawler, interval, live)
+        crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        return extension
+
+    def line(self, site: str) -> str:
+        stats = self.crawler.stats.get_stats()
+        pages = stats.get("response_received_count", 0)
+        errors = sum(
+            v
+            for k, v in stats.items()
+            if k.startswith(f"clippings/{site}/errors/") and isinstance(v, int)
+        )
+        minutes = max(time.monotonic() - self.started, 1e-6) / 60
+        return (
+            f"{site}: {pages} pages, {site_stat(stats, site, 'written')} articles, "
+            f"{errors} errors, {pages / minutes:.0f} pages/min"
+        )
+
+    def spider_opened(self, spider: Spider) -> None:
+        self.started = time.monotonic()
+        self.task = create_looping_call(self.tick, spider.name)
+        self.task.start(
+            min(self.LIVE_REFRESH, self.interval) if self.live else self.interval, now=False
+        )
+
+    def tick(self, site: str) -> None:
+        if self.live:
+            _live_line(sys.stderr).update(site, self.line(site))
+        else:
+            logger.info("progress: %s", self.line(site))
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        if self.task is not None and self.task.running:
+            self.task.stop()
+        if self.live and _live is not None:
+            _live.done(spider.name)

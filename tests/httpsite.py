@@ -1,0 +1,236 @@
+"""A local HTTP server playing the news sites, for crawls over real HTTP (never the internet).
+
+Crawls reach it through ``CLIPPINGS_ORIGINS`` (``LocalSite.settings()``): requests for
+https://fr.le360.ma/... arrive here with ``Host: fr.le360.ma``, so one server plays every
+site. Pages come from a fixture set (folder or WARC) plus pages the test adds or replaces;
+each page can misbehave on its first hits (500, 429 with Retry-After, a slow answer), be
+slow every time, or redirect. Bodies are gzipped when the client accepts it; ETag and
+Last-Modified are sent and conditional requests answered 304. Every request is logged.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import formatdate
+from html import escape
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from clippings.replay import open_store
+
+SITE_ORIGINS = ("https://fr.le360.ma", "https://www.almaghribtoday.net")
+
+
+@dataclass
+class Answer:
+    """One way of answering: status, headers, body, after ``delay`` seconds."""
+
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
+    delay: float = 0.0
+
+
+@dataclass
+class Page:
+    body: bytes
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+    # Answers for the first hits, in order; then the page itself.
+    first: list[Answer] = field(default_factory=list)
+    last_modified: float = 1_700_000_000.0
+
+    @property
+    def etag(self) -> str:
+        return '"' + hashlib.sha256(self.body).hexdigest()[:20] + '"'
+
+
+@dataclass(frozen=True)
+class Hit:
+    host: str
+    path: str
+    status: int
+    at: float
+    headers: dict[str, str]
+
+    @property
+    def url(self) -> str:
+        return f"https://{self.host}{self.path}"
+
+
+def _key(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    return (parts.hostname or "").lower(), (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass  # a client that hung up (killed crawl, timeout) is not the test's business
+
+
+class LocalSite:
+    def __init__(self, fixtures: str | Path | None = None) -> None:
+        self.pages: dict[tuple[str, str], Page] = {}
+        self.hits: list[Hit] = []
+        self.lock = threading.Lock()
+        self.counts: dict[tuple[str, str], int] = {}
+        if fixtures is not None:
+            store = open_store(fixtures)
+            for url in store.urls():
+                saved = store.get(url)
+                if saved is None:
+                    continue
+                headers = {k: v for k, v in saved.headers if k.lower() not in ("date", "etag", "last-modified")}
+                self.pages[_key(url)] = Page(saved.body, saved.status, headers)
+        self.server = _Server(("127.0.0.1", 0), self._handler())
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    # --- content ------------------------------------------------------------------------
+    def add(self, url: str, body: bytes | str, **options: object) -> Page:
+        data = body.encode("utf-8") if isinstance(body, str) else body
+        page = Page(data, **options)  # type: ignore[arg-type]
+        self.pages[_key(url)] = page
+        return page
+
+    def page(self, url: str) -> Page:
+        return self.pages[_key(url)]
+
+    def remove(self, url: str) -> None:
+        self.pages.pop(_key(url), None)
+
+    def redirect(self, url: str, to: str, status: int = 301) -> None:
+        self.pages[_key(url)] = Page(b"", status, {"Location": to})
+
+    # --- running ------------------------------------------------------------------------
+    @property
+    def origin(self) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def settings(self, also: tuple[str, ...] = ()) -> list[str]:
+        """``-s`` options sending both sites (and ``also`` origins) here, quick enough for tests."""
+        origins = json.dumps({origin: self.origin for origin in (*SITE_ORIGINS, *also)})
+        return [
+            "-s", f"CLIPPINGS_ORIGINS={origins}",
+            "-s", "DOWNLOAD_DELAY=0.01",
+            "-s", "AUTOTHROTTLE_START_DELAY=0.01",
+            "-s", "AUTOTHROTTLE_MAX_DELAY=0.5",
+            "-s", "CLIPPINGS_RETRY_BACKOFF=0.1",
+            "-s", "DOWNLOAD_TIMEOUT=5",
+        ]
+
+    def __enter__(self) -> LocalSite:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def clear_log(self) -> None:
+        with self.lock:
+            self.hits.clear()
+
+    def log(self) -> list[Hit]:
+        with self.lock:
+            return list(self.hits)
+
+    # --- serving ------------------------------------------------------------------------
+    def _answer(self, host: str, path: str, request_headers: dict[str, str]) -> Answer:
+        key = (host, path)
+        with self.lock:
+            page = self.pages.get(key)
+            hit = self.counts.get(key, 0)
+            self.counts[key] = hit + 1
+        if page is None:
+            return Answer(404, {"Content-Type": "text/html; charset=utf-8"}, b"<html><body>Not found</body></html>")
+        if hit < len(page.first):
+            return page.first[hit]
+        headers = dict(page.headers)
+        if page.status == 200:
+            headers["ETag"] = page.etag
+            headers["Last-Modified"] = formatdate(page.last_modified, usegmt=True)
+            if request_headers.get("if-none-match") == page.etag:
+                return Answer(304, {"ETag": page.etag}, b"", page.delay)
+        return Answer(page.status, headers, page.body, page.delay)
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self) -> None:  # noqa: N802
+                host = (self.headers.get("Host") or "").split(":")[0].lower()
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                answer = site._answer(host, self.path, headers)
+                with site.lock:
+                    site.hits.append(Hit(host, self.path, answer.status, time.monotonic(), headers))
+                if answer.delay:
+                    time.sleep(answer.delay)
+                body = answer.body
+                out = dict(answer.headers)
+                if body and "gzip" in headers.get("accept-encoding", ""):
+                    body = gzip.compress(body, mtime=0)
+                    out["Content-Encoding"] = "gzip"
+                try:
+                    self.send_response(answer.status)
+                    for name, value in out.items():
+                        self.send_header(name, value)
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+
+            def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+                pass
+
+        return Handler
+
+
+# --- discovery documents for a test site ---------------------------------------------------
+def rss(entries: list[tuple[str, datetime]]) -> str:
+    """An RSS 2.0 feed of (url, published) entries, newest first, pubDate in GMT."""
+    items = "".join(
+        f"<item><title>{n}</title><link>{escape(url)}</link><guid>{escape(url)}</guid>"
+        f"<pubDate>{formatdate(when.timestamp(), usegmt=True)}</pubDate></item>\n"
+        for n, (url, when) in enumerate(sorted(entries, key=lambda e: e[1], reverse=True))
+    )
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel><title>t</title>\n{items}</channel></rss>\n'
+
+
+def sitemap(entries: list[tuple[str, datetime]]) -> str:
+    urls = "".join(
+        f"<url><loc>{escape(url)}</loc><lastmod>{when.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%SZ')}</lastmod></url>\n"
+        for url, when in entries
+    )
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{urls}</urlset>\n'
+
+
+def sitemap_index(entries: list[tuple[str, datetime]]) -> str:
+    maps = "".join(
+        f"<sitemap><loc>{escape(url)}</loc><lastmod>{when.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%SZ')}</lastmod></sitemap>\n"
+        for url, when in entries
+    )
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{maps}</sitemapindex>\n'
+
+
+def listing(entries: list[tuple[str, datetime]], next_url: str | None) -> str:
+    """A section page: one card per article with its local date as le360 prints it."""
+    cards = "".join(
+        f'<div class="c-card"><h2><a href="{escape(url)}">Titre {n}</a></h2>'
+        f'<span class="c-card__byline">Par La rédaction · {when.strftime("%d/%m/%Y à %Hh%M")}</span></div>\n'
+        for n, (url, when) in enumerate(entries)
+    )
+    more = f'<a rel="next" href="{escape(next_url)}">Page suivante</a>' if next_url else ""
+    return f'<!doctype html><html><head><title>Section</title></head><body><div class="list">\n{cards}</div>{more}</body></html>'

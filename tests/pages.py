@@ -1,0 +1,181 @@
+"""Pages built in tests: article HTML, feeds, replay folders, a local HTTP server.
+
+The replay folder follows fixtures/README.md (``<site>/<name>/meta.json`` + body file), so
+``--replay`` reads it like the real fixtures. The server answers as an HTTP proxy: a crawl
+run with ``http_proxy`` pointing at it fetches ``http://fr.le360.ma/...`` from here, through
+Scrapy's real download path (redirects, size limits, broken transfers).
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+from collections.abc import Callable
+from html import escape
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+LE360 = "https://fr.le360.ma"
+FETCHED_AT = "2025-09-09T19:05:00Z"
+
+
+def le360_url(slug: str, host: str = LE360) -> str:
+    """An article URL of le360: /societe/<slug>_<26-character id from the slug>/."""
+    key = "".join(c for c in slug.upper() if c.isalnum()) or "X"
+    return f"{host}/societe/{slug}_{(key * 26)[:26]}/"
+
+
+def article_html(
+    title: str = "Le Maroc investit dans le rail",
+    paragraphs: int = 6,
+    author: str | None = "Karim Alaoui",
+    published: str | None = "2025-09-09T18:36:00+01:00",
+    charset: str = "utf-8",
+    body: bool = True,
+) -> str:
+    """An Arc-like le360 article page: JSON-LD, og:type article, h1, paragraphs."""
+    ld: dict[str, object] = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": title,
+    }
+    if published:
+        ld["datePublished"] = published
+    if author:
+        ld["author"] = [{"@type": "Person", "name": author}]
+    text = "".join(
+        f"<p>Paragraphe {i} : le gouvernement a annoncé de nouveaux investissements dans le "
+        f"transport ferroviaire, selon un communiqué publié à Rabat ({escape(title)}).</p>"
+        for i in range(paragraphs if body else 0)
+    )
+    return (
+        f'<!doctype html><html lang="fr"><head><meta charset="{charset}">'
+        f"<title>{escape(title)} | Le360</title>"
+        f'<meta property="og:type" content="article">'
+        f'<script type="application/ld+json">{json.dumps(ld, ensure_ascii=False)}</script>'
+        f"</head><body><article><h1>{escape(title)}</h1>"
+        f'<div class="article-body">{text}</div></article></body></html>'
+    )
+
+
+def rss(links: list[str], head: str = "") -> bytes:
+    items = "".join(f"<item><link>{link}</link></item>" for link in links)
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?>{head}<rss version="2.0"><channel>'
+        f"<title>le360</title>{items}</channel></rss>"
+    ).encode()
+
+
+class ReplayFolder:
+    """A fixtures-style folder of saved responses, built page by page."""
+
+    def __init__(self, root: Path, site: str = "le360") -> None:
+        self.root = root
+        self.site = site
+        self.count = 0
+
+    def add(
+        self,
+        url: str,
+        body: bytes | None,
+        status: int = 200,
+        headers: dict[str, str] | None = None,
+        fetched_at: str = FETCHED_AT,
+    ) -> str:
+        self.count += 1
+        folder = self.root / self.site / f"{fetched_at[:10]}_{self.count:03d}"
+        folder.mkdir(parents=True)
+        if body is not None:
+            (folder / "body.bin").write_bytes(body)
+        meta = {
+            "url": url,
+            "status": status,
+            "headers": {"Content-Type": "text/html; charset=utf-8"} if headers is None else headers,
+            "fetched_at": fetched_at,
+            "body": "body.bin" if body is not None else None,
+        }
+        (folder / "meta.json").write_text(json.dumps(meta), "utf-8")
+        return url
+
+
+# --- a local HTTP server, used as a proxy -------------------------------------------------
+
+Handler = Callable[[BaseHTTPRequestHandler], None]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def send(status: int, body: bytes = b"", headers: dict[str, str] | None = None) -> Handler:
+    def handle(request: BaseHTTPRequestHandler) -> None:
+        request.send_response(status)
+        for name, value in {"Content-Type": "text/html; charset=utf-8", **(headers or {})}.items():
+            request.send_header(name, value)
+        request.send_header("Content-Length", str(len(body)))
+        request.end_headers()
+        request.wfile.write(body)
+
+    return handle
+
+
+def cut_short(body: bytes, announced: int) -> Handler:
+    """Announces ``announced`` bytes, sends ``body`` (fewer), closes: a broken transfer."""
+
+    def handle(request: BaseHTTPRequestHandler) -> None:
+        request.send_response(200)
+        request.send_header("Content-Type", "text/html; charset=utf-8")
+        request.send_header("Content-Length", str(announced))
+        request.end_headers()
+        request.wfile.write(body)
+        request.wfile.flush()
+        request.close_connection = True
+
+    return handle
+
+
+class PageServer:
+    """Answers full URLs (proxy requests) from a table; records every URL asked for."""
+
+    def __init__(self) -> None:
+        self.routes: dict[str, Handler] = {}
+        self.requested: list[str] = []
+        routes, requested = self.routes, self.requested
+
+        class _Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+                url = (
+                    self.path if "://" in self.path else f"http://{self.headers['Host']}{self.path}"
+                )
+                requested.append(url)
+                parts = urlsplit(url)
+                key = f"{parts.scheme}://{parts.netloc}{parts.path}" + (
+                    f"?{parts.query}" if parts.query else ""
+                )
+                routes.get(key, send(404, b"not found"))(self)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", free_port()), _Handler)
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    @property
+    def proxy(self) -> str:
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def __enter__(self) -> PageServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()

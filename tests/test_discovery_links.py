@@ -1,0 +1,69 @@
+"""Discovery helpers without a crawl: link dates, listing entries, pagination, spider arguments."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from clippings.discovery import link_time, listing_entries, next_page
+from clippings.sites import SITES
+from clippings.spiders.base import parse_count, parse_day
+
+LE360 = SITES["le360"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Tue, 09 Sep 2025 17:36:00 GMT", datetime(2025, 9, 9, 17, 36, tzinfo=UTC)),
+        ("2025-09-09T18:36:00+01:00", datetime(2025, 9, 9, 17, 36, tzinfo=UTC)),
+        ("2025-09-09T17:36:00.000Z", datetime(2025, 9, 9, 17, 36, tzinfo=UTC)),
+        ("2025-09-09", datetime(2025, 9, 9, tzinfo=UTC)),
+        ("Par La rédaction · 09/09/2025 à 18h36", datetime(2025, 9, 9, 17, 36, tzinfo=UTC)),
+        ("", None),
+        ("bientôt", None),
+    ],
+)
+def test_link_time(text, expected):
+    assert link_time(text) == expected
+
+
+def test_listing_entries_pair_each_article_with_its_card_date():
+    page = """<html><body><nav><a href="/politique/">Politique</a></nav>
+    <div class="list">
+      <div class="card"><a href="/politique/a_AAAAAAAAAAAAAAAAAAAAAAAAAA/"><img src="x.jpg"></a>
+        <h2><a href="/politique/a_AAAAAAAAAAAAAAAAAAAAAAAAAA/">A</a></h2><time datetime="2025-09-09T18:36:00+01:00">9 sept.</time></div>
+      <div class="card"><h2><a href="/politique/b_BBBBBBBBBBBBBBBBBBBBBBBBBB/">B</a></h2>
+        <span class="byline">Par X · 08/09/2025 à 10h00</span></div>
+      <div class="card"><h2><a href="/politique/c_CCCCCCCCCCCCCCCCCCCCCCCCCC/">C</a></h2></div>
+    </div><a rel="next" href="/politique/?page=2">Suivante</a></body></html>""".encode()
+    base = "https://fr.le360.ma/politique/"
+    entries = listing_entries(page, base, LE360.is_article_url)
+    assert entries == [
+        ("https://fr.le360.ma/politique/a_AAAAAAAAAAAAAAAAAAAAAAAAAA/", "2025-09-09T18:36:00+01:00"),
+        ("https://fr.le360.ma/politique/b_BBBBBBBBBBBBBBBBBBBBBBBBBB/", "Par X · 08/09/2025 à 10h00"),
+        ("https://fr.le360.ma/politique/c_CCCCCCCCCCCCCCCCCCCCCCCCCC/", None),
+    ]
+    assert next_page(page, base) == "https://fr.le360.ma/politique/?page=2"
+    assert next_page(b"<html><body>no more</body></html>", base) is None
+
+
+def test_listing_pages_follow_page_numbers():
+    assert LE360.listing_page_after("https://fr.le360.ma/politique/") == "https://fr.le360.ma/politique/?page=2"
+    assert LE360.listing_page_after("https://fr.le360.ma/politique/?page=7") == "https://fr.le360.ma/politique/?page=8"
+    for site in SITES.values():
+        assert site.listing_urls and all(site.owns(u) and site.is_listing_url(u) for u in site.listing_urls)
+        assert all(site.owns(u) for u in (*site.feed_urls, *site.sitemap_urls, site.robots_url))
+
+
+def test_spider_arguments_arrive_as_strings():
+    assert parse_day("2025-09-01", "since") == date(2025, 9, 1)
+    assert parse_day("", "since") is None and parse_day(None, "until") is None
+    assert parse_count("500", "max_articles") == 500
+    with pytest.raises(ValueError, match="since='2025-9-1'"):
+        parse_day("2025-9-1", "since")
+    with pytest.raises(ValueError, match="max_articles"):
+        parse_count("lots", "max_articles")
+    with pytest.raises(ValueError, match="max_articles"):
+        parse_count("0", "max_articles")

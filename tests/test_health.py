@@ -1,0 +1,109 @@
+"""Extraction health: per-site shares of article pages with no body, date or author.
+
+Above a threshold the crawl fails (exit status 1) with a line naming the site and the
+figures; the figures are in the Scrapy stats either way.
+"""
+
+from __future__ import annotations
+
+from clippings.extensions import health_figures
+from tests.crawl import read_output, run_clippings
+from tests.pages import ReplayFolder, article_html, le360_url
+
+FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False"]
+
+
+def test_figures_from_stats():
+    stats = {
+        "clippings/le360/pages/article": 18,
+        "clippings/le360/dropped/no_title": 2,
+        "clippings/le360/dropped/empty_body": 12,
+        "clippings/le360/written": 6,
+        "clippings/le360/missing/published": 1,
+        "clippings/le360/missing/authors": 6,
+        "clippings/almaghribtoday/written": 99,
+    }
+    assert health_figures(stats, "le360") == {
+        "no_body": (14, 20),
+        "no_date": (1, 6),
+        "no_author": (6, 6),
+    }
+    assert health_figures({}, "le360") == {
+        "no_body": (0, 0),
+        "no_date": (0, 0),
+        "no_author": (0, 0),
+    }
+
+
+def _crawl(tmp_path, pages: dict[str, bytes], *settings: str):
+    store = ReplayFolder(tmp_path / "replay")
+    for slug, body in pages.items():
+        store.add(le360_url(slug), body)
+    args = [
+        "crawl",
+        "le360",
+        "--replay",
+        str(tmp_path / "replay"),
+        "--output",
+        str(tmp_path / "out"),
+        *FAST,
+    ]
+    for slug in pages:
+        args += ["--url", le360_url(slug)]
+    return run_clippings(*args, *settings, timeout=180)
+
+
+def test_a_layout_change_fails_the_crawl(tmp_path):
+    # 8 pages whose article text is no longer where it was, 4 still fine.
+    pages = {
+        f"vide-{i}": article_html(title=f"Sans texte {i}", body=False).encode() for i in range(8)
+    }
+    pages |= {f"bon-{i}": article_html(title=f"Bon {i}", author=None).encode() for i in range(4)}
+    done = _crawl(tmp_path, pages)
+    assert done.returncode == 1, done.stdout + done.stderr[-2000:]
+    line = "le360: 8 of 12 article pages had no body — layout may have changed"
+    assert line in done.stdout  # in the summary
+    assert line in done.stderr  # and in the log, as an error
+    # 4 written articles lack an author, but 4 are fewer than CLIPPINGS_HEALTH_MIN_PAGES.
+    assert "had no author" not in done.stdout
+    assert len(read_output(tmp_path / "out")) == 4
+    summary = done.stdout.splitlines()
+    header, row = summary[0].split(), summary[1].split()
+    assert header[:8] == ["site", "pages", "written", "dropped", "errors", "no", "body", "no"]
+    assert row[0] == "le360" and "8/12" in row and "0/4" in row and "4/4" in row
+
+
+def test_thresholds_and_minimum_are_settings(tmp_path):
+    pages = {
+        f"anonyme-{i}": article_html(title=f"Anonyme {i}", author=None).encode() for i in range(2)
+    }
+    pages |= {
+        f"date-{i}": article_html(title=f"Daté {i}", published=None).encode() for i in range(2)
+    }
+    done = _crawl(
+        tmp_path,
+        pages,
+        "-s",
+        "CLIPPINGS_HEALTH_MIN_PAGES=4",
+        "-s",
+        "CLIPPINGS_HEALTH_MAX_NO_AUTHOR=0.25",
+        "-s",
+        "CLIPPINGS_HEALTH_MAX_NO_DATE=0.5",
+    )
+    assert done.returncode == 1
+    assert "le360: 2 of 4 articles written had no author — layout may have changed" in done.stdout
+    assert "had no date" not in done.stdout  # 2 of 4 is not above 0.5
+
+
+def test_a_healthy_crawl_passes_and_keeps_the_figures_in_the_stats(tmp_path):
+    pages = {f"article-{i}": article_html(title=f"Article {i}").encode() for i in range(10)}
+    pages["vide"] = article_html(title="Sans texte", body=False).encode()
+    done = _crawl(tmp_path, pages, "--loglevel", "INFO")
+    assert done.returncode == 0, done.stdout + done.stderr[-2000:]
+    assert "layout may have changed" not in done.stdout + done.stderr
+    assert (
+        "le360 health: 10 written; dropped: empty_body 1; "
+        "no body 1/11, no date 0/10, no author 0/10" in done.stderr
+    )
+    assert "'clippings/le360/health/no_body': 0.091" in done.stderr  # the stats dump
+    assert "'clippings/le360/health/alarms': []" in done.stderr
