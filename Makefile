@@ -25,6 +25,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/extraction.py
 	$(PY) bench/dates.py
+	$(PY) bench/throughput.py --pages $${PAGES:-2000}
 
 clean:
 	rm -rf $(VENV) build *.egg-info
