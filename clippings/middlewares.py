@@ -9,7 +9,7 @@ from urllib.parse import urljoin
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest, NotConfigured
-from scrapy.http import Response
+from scrapy.http import Headers, Response
 from scrapy.responsetypes import responsetypes
 from scrapy.utils.url import url_is_from_any_domain
 from w3lib.url import safe_url_string
@@ -60,11 +60,14 @@ class ReplayMiddleware:
             )
         if saved.fetched_at is not None:
             request.meta["fetched_at"] = saved.fetched_at
-        cls = responsetypes.from_args(headers=saved.headers, url=request.url, body=saved.body)
+        headers = Headers(saved.headers)
+        # From the headers when they say (a list of pairs would not be read, and sniffing the
+        # whole body costs more than extracting the page).
+        cls = responsetypes.from_args(headers=headers, url=request.url, body=saved.body)
         return cls(
             url=request.url,
             status=saved.status,
-            headers=saved.headers,
+            headers=headers,
             body=saved.body,
             request=request,
         )
