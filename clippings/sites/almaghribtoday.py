@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from clippings.sites.base import Site
+from clippings.sites.base import Site, has_class
 
 HOST = "www.almaghribtoday.net"
 
@@ -62,6 +62,12 @@ SITE = Site(
         "//article//figure//img/@src",
     ),
     credit_patterns=(re.compile(r"\s*(?:©|حقوق|تصوير|المصدر\s*:|Credit).*$"),),
+    body_xpaths=(
+        "//*[@id='NewsStory']",  # current pages
+        f"//*[{has_class('news-text')}]",
+        "//*[@id='balmon']",  # the legacy template
+        f"//*[{has_class('NewsDetails')}]",  # the table-laid template (windows-1256 pages)
+    ),
     prune_xpaths=(
         "//*[contains(@class,'related') or contains(@class,'most-read') or contains(@class,'mostread')"
         " or contains(@class,'latest') or contains(@class,'newsletter') or contains(@class,'share')"

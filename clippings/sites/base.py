@@ -8,6 +8,12 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 
+def has_class(name: str) -> str:
+    """XPath test for one class token: ``has_class('lead')`` is true of class="x lead",
+    not of class="leader" (which ``contains(@class, 'lead')`` would also match)."""
+    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+
+
 @dataclass(frozen=True)
 class Site:
     """Everything clippings knows about one news site.
@@ -54,7 +60,11 @@ class Site:
     # Where the lead image is when the page declares none (og:image, JSON-LD): @src values.
     image_xpaths: tuple[str, ...] = ()
     credit_patterns: tuple[re.Pattern[str], ...] = ()
-    # Subtrees removed before trafilatura sees the page.
+    # The element(s) holding the article text in the site's known templates, tried in order
+    # (then schema.org's articleBody): trafilatura reads that alone, which is several times
+    # faster than the whole page. Nothing found -> the whole page (pruned below) is read.
+    body_xpaths: tuple[str, ...] = ()
+    # Subtrees removed before trafilatura sees the page (or the container).
     prune_xpaths: tuple[str, ...] = ()
     # A body line equal to one of these ends the article: all that follows is page furniture.
     stop_markers: tuple[str, ...] = ()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from clippings.sites.base import Site
+from clippings.sites.base import Site, has_class
 
 HOST = "fr.le360.ma"
 
@@ -64,6 +64,13 @@ SITE = Site(
     ),
     credit_patterns=(
         re.compile(r"\s*(?:©|Copyright|Crédit|Credit|Photo\s*:)\s*.*$", re.IGNORECASE),
+    ),
+    body_xpaths=(
+        "//*[@id='article-body']",  # Arc (Fusion) pages
+        f"//*[{has_class('b-article-body')}]",
+        f"//*[{has_class('article-text')}]",  # Arc pages of the "article-page" template
+        f"//*[{has_class('amp-article-body')}]",  # ?outputType=amp
+        "//*[@property='content:encoded']",  # pre-Arc (Drupal) pages
     ),
     prune_xpaths=(
         "//*[contains(@class,'related') or contains(@class,'most-read') or contains(@class,'mostread')"
