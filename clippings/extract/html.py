@@ -22,11 +22,11 @@ _TAIL_BYTES = 65_536
 
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _SPACES = re.compile(r"\s+")
-_TATWEEL = "\u0640"
 # Characters an lxml tree accepts from the parser but refuses when the text is set again
 # (pruning moves tails): C0 controls other than tab and newlines, U+FFFE, U+FFFF, surrogates.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u200e\u200f\u2066\u2067\u2068\u2069\ufeff\xad"))
+# Zero-width and direction marks, BOM, soft hyphen, and tatweel (Arabic letter stretching).
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u200e\u200f\u2066\u2067\u2068\u2069\ufeff\xad\u0640]+")
 
 _PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
 
@@ -122,8 +122,9 @@ def fold(text: str | None) -> str:
     """Whitespace folded, tatweel and invisible marks removed, NFC: the form we compare."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE).replace(_TATWEEL, "")
-    return _SPACES.sub(" ", text).strip()
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return _SPACES.sub(" ", _INVISIBLE.sub("", text)).strip()
 
 
 def marker_key(text: str | None) -> str:
