@@ -108,23 +108,34 @@ def bare_trafilatura(pages: list[tuple[str, SavedResponse]]) -> float:
     return len(pages) / (time.perf_counter() - start)
 
 
-def _tree_rss_kb(pid: int) -> int:
-    """RSS of a process and its children (workers), in kB."""
-    total = 0
-    pids = [pid]
-    try:
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-        pids += [int(c) for c in children]
-    except OSError:
-        pass
-    for p in pids:
+def _tree_pids(pid: int) -> list[int]:
+    """A process and all its descendants (workers hang below a forkserver, a grandchild)."""
+    pids, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        pids.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*"):
+            try:
+                todo += [int(c) for c in (task / "children").read_text().split()]
+            except OSError:
+                pass
+    return pids
+
+
+def _tree_memory_kb(pid: int) -> tuple[int, int]:
+    """(RSS, PSS) of a process tree in kB. RSS counts memory shared between the processes
+    once per process; PSS splits it between them, so the tree's PSS is what it really uses."""
+    rss = pss = 0
+    for p in _tree_pids(pid):
         try:
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
+            for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Rss:"):
+                    rss += int(line.split()[1])
+                elif line.startswith("Pss:"):
+                    pss += int(line.split()[1])
         except OSError:
             pass
-    return total
+    return rss, pss
 
 
 def _lines_written(out: Path) -> int:
@@ -146,18 +157,18 @@ def crawl(warc: Path, pages: int, workers: int) -> dict[str, object]:
         command += ["--workers", str(workers)]
     start = time.perf_counter()
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    peak = 0
+    peak = peak_pss = 0
     marks: dict[int, int] = {}
     stop = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak, peak_pss
         while not stop.is_set():
-            rss = _tree_rss_kb(process.pid)
-            peak = max(peak, rss)
+            rss, pss = _tree_memory_kb(process.pid)
+            peak, peak_pss = max(peak, rss), max(peak_pss, pss)
             done = _lines_written(out) * 100 // max(pages, 1)
             for mark in (25, 50, 75, 100):
-                if done >= mark and mark not in marks:
+                if done >= mark and mark not in marks and rss:
                     marks[mark] = rss
             stop.wait(0.25)
 
@@ -175,6 +186,7 @@ def crawl(warc: Path, pages: int, workers: int) -> dict[str, object]:
         "written": written,
         "elapsed": elapsed,
         "peak_mb": peak / 1024,
+        "peak_pss_mb": peak_pss / 1024,
         "marks_mb": {k: round(v / 1024) for k, v in sorted(marks.items())},
         "status": process.returncode,
     }
@@ -196,13 +208,14 @@ def main() -> None:
         b = crawl(warc, len(pages), 1)
         print(f"(b) clippings crawl --replay:         {b['pages_per_s']:7.1f} pages/s "
               f"({b['written']} written in {b['elapsed']:.1f} s, exit {b['status']})")
-        print(f"    peak RSS {b['peak_mb']:.0f} MB; RSS at 25/50/75/100 %: {b['marks_mb']}")
+        print(f"    peak RSS {b['peak_mb']:.0f} MB (PSS {b['peak_pss_mb']:.0f} MB); RSS at 25/50/75/100 %: {b['marks_mb']}")
         print(f"    b/a = {b['pages_per_s'] / a:.2f}")
         if args.workers > 1:
             c = crawl(warc, len(pages), args.workers)
             print(f"(c) clippings crawl --workers {args.workers}:      {c['pages_per_s']:7.1f} pages/s "
                   f"({c['written']} written in {c['elapsed']:.1f} s, exit {c['status']})")
-            print(f"    peak RSS {c['peak_mb']:.0f} MB (all processes); RSS at 25/50/75/100 %: {c['marks_mb']}")
+            print(f"    peak RSS {c['peak_mb']:.0f} MB summed over the processes, PSS {c['peak_pss_mb']:.0f} MB"
+                  f" (shared pages counted once); RSS at 25/50/75/100 %: {c['marks_mb']}")
             print(f"    c/b = {c['pages_per_s'] / b['pages_per_s']:.2f}")
 
 

@@ -77,6 +77,12 @@ def _parser() -> argparse.ArgumentParser:
         help="save every response fetched into this WARC file, readable by --replay (-s CLIPPINGS_RECORD=FILE)",
     )
     crawl.add_argument(
+        "--workers",
+        metavar="N",
+        help="read pages in N worker processes, or auto (one per core); output and state stay"
+        " one (-s CLIPPINGS_WORKERS=N; default 1)",
+    )
+    crawl.add_argument(
         "-s",
         "--set",
         action="append",
@@ -126,6 +132,7 @@ def _settings(args: argparse.Namespace):  # -> scrapy.settings.Settings
         ("output", "CLIPPINGS_OUTPUT_DIR"),
         ("state", "CLIPPINGS_STATE"),
         ("record", "CLIPPINGS_RECORD"),
+        ("workers", "CLIPPINGS_WORKERS"),
     ):
         if getattr(args, option, None):
             settings.set(name, getattr(args, option), priority="cmdline")
@@ -155,6 +162,14 @@ def crawl(args: argparse.Namespace) -> int:
     per_site = _spider_urls(args)
     spider_args = _spider_args(args)
     settings = _settings(args)
+    from clippings.workers import parse_workers
+
+    try:
+        if args.workers is not None:
+            parse_workers(args.workers, "--workers")
+        parse_workers(settings.get("CLIPPINGS_WORKERS", 1))
+    except ValueError as exc:
+        raise UsageError(str(exc).replace("=", " ", 1)) from None
     if settings.get("JOBDIR") and len(per_site) > 1:
         raise UsageError("JOBDIR holds one crawl: crawl one site per JOBDIR")
     if args.replay:

@@ -7,6 +7,7 @@ Scrapy side (``clippings.middlewares.ReplayMiddleware``) answers requests from i
 from __future__ import annotations
 
 import json
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -89,20 +90,23 @@ class WarcStore:
     """Response records of a WARC file (plain or gzipped), indexed by target URI.
 
     Only offsets are kept in memory; a record is read when it is asked for. When a URL was
-    captured more than once, the last capture wins.
+    captured more than once, the last capture wins. A record with a plain HTTP payload (what
+    ``WarcRecorder`` writes) is read by slicing its bytes; one whose payload is chunked or
+    compressed (other tools' WARCs) is read through warcio, which decodes it.
     """
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._index: dict[str, int] = {}
+        self._index: dict[str, tuple[int, int]] = {}
         try:
             with path.open("rb") as stream:
-                records = ArchiveIterator(stream)
+                records = ArchiveIterator(stream, no_record_parse=True)
                 for record in records:
-                    if record.rec_type == "response" and record.http_headers is not None:
-                        uri = record.rec_headers.get_header("WARC-Target-URI")
-                        if uri:
-                            self._index[url_key(uri)] = records.get_record_offset()
+                    uri = record.rec_headers.get_header("WARC-Target-URI")
+                    is_http = (record.rec_headers.get_header("Content-Type") or "").startswith("application/http")
+                    if record.rec_type == "response" and uri and is_http:
+                        records.read_to_end(record)
+                        self._index[url_key(uri)] = (records.get_record_offset(), records.get_record_length())
         except (OSError, ArchiveLoadFailed, ValueError) as exc:
             raise ReplaySourceError(f"{path}: not a readable WARC file ({exc})") from None
         if not self._index:
@@ -118,9 +122,16 @@ class WarcStore:
                     yield record.rec_headers.get_header("WARC-Target-URI")
 
     def get(self, url: str) -> SavedResponse | None:
-        offset = self._index.get(url_key(url))
-        if offset is None:
+        found = self._index.get(url_key(url))
+        if found is None:
             return None
+        offset, length = found
+        with open(self.path, "rb") as stream:
+            stream.seek(offset)
+            raw = stream.read(length)
+        return _plain_record(raw) or self._read_with_warcio(offset)
+
+    def _read_with_warcio(self, offset: int) -> SavedResponse:
         with self.path.open("rb") as stream:
             stream.seek(offset)
             record = next(iter(ArchiveIterator(stream)))
@@ -134,6 +145,50 @@ class WarcStore:
                 body=body,
                 fetched_at=parse_stamp(record.rec_headers.get_header("WARC-Date")),
             )
+
+
+def _header_lines(block: bytes) -> list[tuple[str, str]]:
+    pairs = []
+    for line in block.decode("latin-1").split("\r\n"):
+        name, sep, value = line.partition(":")
+        if sep:
+            pairs.append((name.strip(), value.strip()))
+    return pairs
+
+
+def _plain_record(raw: bytes) -> SavedResponse | None:
+    """A WARC response record whose HTTP payload is stored as is; None for anything else."""
+    if raw[:2] == b"\x1f\x8b":
+        try:
+            raw = zlib.decompressobj(31).decompress(raw)
+        except zlib.error:
+            return None
+    warc_head, sep, block = raw.partition(b"\r\n\r\n")
+    if not sep or not warc_head.startswith(b"WARC/"):
+        return None
+    warc = {k.lower(): v for k, v in _header_lines(warc_head)}
+    try:
+        block = block[: int(warc["content-length"])]
+    except (KeyError, ValueError):
+        return None
+    http_head, sep, body = block.partition(b"\r\n\r\n")
+    if not sep:
+        return None
+    status_line, _, header_block = http_head.partition(b"\r\n")
+    parts = status_line.split(None, 2)
+    if len(parts) < 2 or not parts[0].startswith(b"HTTP/") or not parts[1].isdigit():
+        return None
+    headers = _header_lines(header_block)
+    names = {k.lower() for k, _ in headers}
+    if "content-encoding" in names or "transfer-encoding" in names:
+        return None
+    return SavedResponse(
+        url=warc.get("warc-target-uri", ""),
+        status=int(parts[1]),
+        headers=[(k, v) for k, v in headers if k.lower() not in _TRANSFER_HEADERS],
+        body=body,
+        fetched_at=parse_stamp(warc.get("warc-date")),
+    )
 
 
 def open_store(source: str | Path) -> FixtureStore | WarcStore:

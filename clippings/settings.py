@@ -35,6 +35,9 @@ CLIPPINGS_RECORD = None
 # Send a site's requests to another origin: {"https://fr.le360.ma": "http://127.0.0.1:8000"}
 # (mirrors, staging copies, tests). Installs clippings.handlers.OriginsDownloadHandler.
 CLIPPINGS_ORIGINS = {}
+# Pages are read (parsed, extracted) in this many worker processes; "auto": one per core.
+# Requests, state, pipelines and output stay in the crawl's process (clippings.workers).
+CLIPPINGS_WORKERS = 1
 # Backfills: at most this many pages of each section listing (pagination stops earlier
 # once a page's entries are older than ``since``).
 CLIPPINGS_LISTING_MAX_PAGES = 50
@@ -58,7 +61,7 @@ CONCURRENT_REQUESTS_PER_DOMAIN = 2
 # Items handled at once per response: the pipelines are synchronous, so more buys nothing,
 # and Scrapy starts this many tasks for every callback's output (100 by default cost
 # replays ~2.5 ms a page).
-CONCURRENT_ITEMS = 4
+CONCURRENT_ITEMS = 8
 DOWNLOAD_DELAY = 0.5
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0

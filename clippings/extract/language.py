@@ -10,6 +10,7 @@ itself; this sample tells French, English or Spanish apart as well).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from langdetect import detector_factory
 from langdetect.lang_detect_exception import LangDetectException
@@ -18,9 +19,16 @@ SAMPLE_CHARS = 250
 TRIALS = 2
 SEED = 0
 
-detector_factory.init_factory()
-_FACTORY = detector_factory._factory
-_FACTORY.set_seed(SEED)
+
+
+@lru_cache(maxsize=1)
+def _factory() -> detector_factory.DetectorFactory:
+    """langdetect's profiles, loaded on first use (0.5 s: a crawl whose pages are read in
+    worker processes never loads them in its own)."""
+    detector_factory.init_factory()
+    factory = detector_factory._factory
+    factory.set_seed(SEED)
+    return factory
 
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 # Arabic-script letters (Arabic, Arabic Supplement, Extended-A, presentation forms).
@@ -45,7 +53,7 @@ def detect_language(text: str) -> str | None:
         return None
     if _script_says_arabic(sample):
         return "ar"
-    detector = _FACTORY.create()
+    detector = _factory().create()
     detector.set_max_text_length(SAMPLE_CHARS)
     detector.n_trial = TRIALS
     detector.append(sample)

@@ -33,6 +33,7 @@ from clippings.incremental import Action, Incremental, incremental
 from clippings.state import StateError
 from clippings.items import Article
 from clippings.sites.base import Site
+from clippings.workers import ExtractionPool, acquire, parse_workers, release
 
 # Pages at article URLs that are not articles, remembered so re-runs do not fetch them again
 # (a page that could not be read, or had no body, is tried again next run).
@@ -79,6 +80,7 @@ class NewsSpider(scrapy.Spider):
     site: ClassVar[Site]
     incremental: Incremental | None = None
     state_error: str | None = None
+    pool: ExtractionPool | None = None
 
     def __init__(
         self,
@@ -112,7 +114,18 @@ class NewsSpider(scrapy.Spider):
         if spider.incremental and (spider.since or spider.until or spider.max_articles):
             spider.incremental.incomplete("a restricted run: since, until or max_articles")
         crawler.signals.connect(spider.robots_received, signal=signals.response_received)
+        workers = parse_workers(crawler.settings.get("CLIPPINGS_WORKERS", 1))
+        if workers > 1:
+            spider.pool = acquire(workers)
+            crawler.signals.connect(spider.release_pool, signal=signals.spider_closed)
         return spider
+
+    def release_pool(self) -> None:
+        if self.pool is not None:
+            if self.pool.replaced:
+                self.crawler.stats.set_value("clippings/workers/replaced", self.pool.replaced)
+            release(self.pool)
+            self.pool = None
 
     # --- entry points ------------------------------------------------------------------
     def entry_points(self) -> list[str]:
@@ -225,7 +238,26 @@ class NewsSpider(scrapy.Spider):
         self.crawler.stats.inc_value(f"clippings/{self.site.name}/{key}", value)
 
     # --- responses ---------------------------------------------------------------------
-    def parse(self, response: Response) -> Iterator[Any]:
+    async def parse(self, response: Response) -> AsyncIterator[Any]:
+        """Article pages are read (in a worker process with ``CLIPPINGS_WORKERS``); feeds,
+        sitemaps and listings give requests; anything else is counted and dropped."""
+        if self.is_article_page(response):
+            article = await self.read_article_page(response)
+            if article is not None:
+                yield article
+            return
+        for output in self.parse_other(response):
+            yield output
+
+    def is_article_page(self, response: Response) -> bool:
+        return (
+            response.status != 304
+            and urlsplit(response.url).path != "/robots.txt"
+            and self.site.is_article_url(response.url)
+            and sniff(response.body) == "html"
+        )
+
+    def parse_other(self, response: Response) -> Iterator[Any]:
         url = response.url
         if response.status == 304:
             self.not_modified(response)
@@ -236,8 +268,6 @@ class NewsSpider(scrapy.Spider):
         kind = sniff(response.body)
         if kind != "html":
             yield from self.parse_links(response, kind)
-        elif self.site.is_article_url(url):
-            yield from self.parse_article(response)
         elif self.site.is_listing_url(url):
             yield from self.parse_listing(response)
         else:
@@ -325,11 +355,14 @@ class NewsSpider(scrapy.Spider):
             self.count("skipped/not_modified")
             self.incremental.not_modified(response.meta["article_id"], link_time(listed), response)
 
-    def parse_article(self, response: Response) -> Iterator[Article]:
+    async def read_article_page(self, response: Response) -> Article | None:
         fetched_at = response.meta.get("fetched_at") or datetime.now(UTC)
         headers = {k.decode("latin-1"): v[0].decode("latin-1") for k, v in response.headers.items() if v}
         try:
-            article = read_article(self.site, response.url, response.body, headers, fetched_at)
+            if self.pool is not None:
+                article = await self.pool.read(self.site, response.url, response.body, headers, fetched_at)
+            else:
+                article = read_article(self.site, response.url, response.body, headers, fetched_at)
         except NotArticle as exc:
             self.count(f"dropped/{exc.reason}")
             if exc.reason in REMEMBERED_DROPS:
@@ -337,15 +370,15 @@ class NewsSpider(scrapy.Spider):
             # Unreadable bytes at an article URL (empty, binary, truncated) are worth a warning.
             log = self.logger.warning if exc.reason == "not_html" else self.logger.info
             log("%s: no article (%s)", response.url, exc)
-            return
+            return None
         except Exception as exc:  # a page must never stop the crawl
             self.count("errors/extraction")
             self.logger.error("%s: extraction failed: %s: %s", response.url, type(exc).__name__, exc)
-            return
+            return None
         self.count("pages/article")
         if self.incremental is not None:
             self.incremental.fetched(article.article_id, link_time(response.meta.get("listed_date")), response)
-        yield article
+        return article
 
     def on_error(self, failure: Failure) -> Iterator[Request]:
         request = failure.request

@@ -1,0 +1,155 @@
+"""Pages read in worker processes (``--workers``): the same output, one state, crash-proof."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import sqlite3
+
+import pytest
+
+from clippings.extract import NotArticle, read_article
+from clippings.sites import get_site
+from clippings.workers import ExtractionPool, WorkerCrashed, parse_workers
+from tests.crawl import read_output, run_clippings
+from tests.fixturelib import FIXTURES, article_fixtures
+
+ARTICLES = article_fixtures()
+
+
+def _lines(out):
+    return sorted(json.dumps(r, sort_keys=True, ensure_ascii=False) for r in read_output(out))
+
+
+@pytest.fixture(scope="module")
+def crawls(tmp_path_factory):
+    """The fixtures crawled in one process, then with two workers."""
+    outs = {}
+    for workers in ("1", "2"):
+        out = tmp_path_factory.mktemp(f"out-{workers}")
+        done = run_clippings(
+            "crawl", "le360", "almaghribtoday", "--replay", str(FIXTURES), "--output", str(out),
+            "--workers", workers,
+        )
+        assert done.returncode == 0, done.stderr[-3000:]
+        outs[workers] = (out, done)
+    return outs
+
+
+def test_workers_write_exactly_what_one_process_writes(crawls):
+    single, _ = crawls["1"]
+    pooled, _ = crawls["2"]
+    assert len(_lines(single)) == len({f.expected["url"] for f in ARTICLES})
+    assert _lines(pooled) == _lines(single)
+
+
+def test_workers_keep_one_state_and_a_rerun_writes_nothing(crawls):
+    out, done = crawls["2"]
+    db = sqlite3.connect(out / ".state" / "state.sqlite")
+    known = {(site, article_id) for site, article_id in db.execute("SELECT site, article_id FROM articles")}
+    db.close()
+    assert known == {(r["site"], r["article_id"]) for r in read_output(out)}
+    before = _lines(out)
+    again = run_clippings(
+        "crawl", "le360", "almaghribtoday", "--replay", str(FIXTURES), "--output", str(out), "--workers", "2"
+    )
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert _lines(out) == before
+    assert "dropped" in again.stdout  # the summary is printed as without workers
+
+
+def test_summary_counts_match_without_workers(crawls):
+    def table(done):
+        return [line for line in done.stdout.splitlines() if line.startswith(("le360", "almaghribtoday"))]
+
+    assert table(crawls["2"][1]) == table(crawls["1"][1])
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "two", ""])
+def test_bad_worker_count_is_one_clear_line(value, tmp_path):
+    done = run_clippings("crawl", "le360", "--replay", str(FIXTURES), "--output", str(tmp_path), "--workers", value)
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "--workers" in lines[0] and "Traceback" not in done.stderr
+
+
+def test_parse_workers():
+    assert parse_workers("3") == 3
+    assert parse_workers(2) == 2
+    assert parse_workers("auto") == (os.cpu_count() or 1)
+    with pytest.raises(ValueError, match="CLIPPINGS_WORKERS"):
+        parse_workers("0")
+
+
+def _page(fixture):
+    return fixture.url, fixture.body, dict(fixture.headers), fixture.fetched_at
+
+
+def test_pool_reads_as_read_article_does_and_passes_not_article_on():
+    fixture = ARTICLES[0]
+    site = get_site(fixture.site)
+    pool = ExtractionPool(1)
+    try:
+        got = asyncio.run(pool.read(site, *_page(fixture)))
+        assert got == read_article(site, *_page(fixture))
+        with pytest.raises(NotArticle) as raised:
+            asyncio.run(pool.read(site, fixture.url, b"", {}, None))
+        assert raised.value.reason == "not_html"
+    finally:
+        pool.close()
+
+
+def test_a_dead_worker_is_replaced_and_its_page_read_again():
+    fixture = ARTICLES[1]
+    site = get_site(fixture.site)
+    pool = ExtractionPool(2)
+    try:
+        asyncio.run(pool.read(site, *_page(fixture)))  # the pool is up
+        for pid in list(pool.executor()._processes):
+            os.kill(pid, signal.SIGKILL)
+
+        async def read_after_kill():
+            await asyncio.sleep(0.5)  # the pool notices its workers are gone
+            return await pool.read(site, *_page(fixture))
+
+        got = asyncio.run(read_after_kill())
+        assert got.title == fixture.expected["title"]
+        assert pool.replaced == 1
+    finally:
+        pool.close()
+
+
+def test_a_page_that_kills_every_worker_is_an_error_not_a_hang(monkeypatch):
+    fixture = ARTICLES[2]
+    site = get_site(fixture.site)
+    pool = ExtractionPool(1)
+
+    async def read_while_killing():
+        attempts = 0
+
+        def kill_soon():
+            nonlocal attempts
+            attempts += 1
+            for pid in list(pool.executor()._processes):
+                os.kill(pid, signal.SIGKILL)
+
+        loop = asyncio.get_running_loop()
+        real_executor = pool.executor
+
+        def executor():
+            found = real_executor()
+            loop.call_soon(kill_soon)
+            return found
+
+        monkeypatch.setattr(pool, "executor", executor)
+        await pool.read(site, *_page(fixture))
+
+    try:
+        with pytest.raises(WorkerCrashed):
+            asyncio.run(read_while_killing())
+        assert pool.replaced == 2
+    finally:
+        monkeypatch.undo()
+        pool.close()
