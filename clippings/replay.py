@@ -98,6 +98,9 @@ class WarcStore:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._index: dict[str, tuple[int, int]] = {}
+        # Each captured URL, as written, to its key: a crawl asks for most URLs as they were
+        # captured, and canonicalising a URL costs more than reading its record.
+        self._keys: dict[str, str] = {}
         try:
             with path.open("rb") as stream:
                 records = ArchiveIterator(stream, no_record_parse=True)
@@ -106,7 +109,8 @@ class WarcStore:
                     is_http = (record.rec_headers.get_header("Content-Type") or "").startswith("application/http")
                     if record.rec_type == "response" and uri and is_http:
                         records.read_to_end(record)
-                        self._index[url_key(uri)] = (records.get_record_offset(), records.get_record_length())
+                        key = self._keys[uri] = url_key(uri)
+                        self._index[key] = (records.get_record_offset(), records.get_record_length())
         except (OSError, ArchiveLoadFailed, ValueError) as exc:
             raise ReplaySourceError(f"{path}: not a readable WARC file ({exc})") from None
         if not self._index:
@@ -122,7 +126,7 @@ class WarcStore:
                     yield record.rec_headers.get_header("WARC-Target-URI")
 
     def get(self, url: str) -> SavedResponse | None:
-        found = self._index.get(url_key(url))
+        found = self._index.get(self._keys.get(url) or url_key(url))
         if found is None:
             return None
         offset, length = found

@@ -8,7 +8,8 @@ selectors. The body is trafilatura's, on a tree the site module has pruned first
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from itertools import islice
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
@@ -21,7 +22,7 @@ from clippings.extract.html import (
     decode_html,
     fold,
     header_value,
-    leaf_blocks,
+    leaf_elements,
     marker_key,
     parse_html,
     text_of,
@@ -149,7 +150,11 @@ class _Page:
         self.root = root
         self.ld = jsonld_article(root)
         self.meta = metas(root)
-        self.lines = list(leaf_blocks(root))
+        # The page's visible lines (``leaf_blocks``); each text is read when first needed:
+        # most pages need only the few lines after the title.
+        self.leaves = leaf_elements(root)
+        self._texts: list[str | None] = [None] * len(self.leaves)
+        self._title_index: int | None = None
         self.title_el: lxml.html.HtmlElement | None = None
         self.found_text: list[str] = []  # metadata texts that are never body text
         self.used: list[lxml.html.HtmlElement] = []  # their elements, removed before the body
@@ -167,14 +172,23 @@ class _Page:
             self.used.append(self.title_el)
         return title
 
-    def _after_title(self) -> list[tuple[lxml.html.HtmlElement, str]]:
+    def lines(self, start: int = 0) -> Iterator[tuple[lxml.html.HtmlElement, str]]:
+        """Visible lines with text, in document order, from leaf ``start``."""
+        for index in range(start, len(self.leaves)):
+            text = self._texts[index]
+            if text is None:
+                text = self._texts[index] = text_of(self.leaves[index])
+            if text:
+                yield self.leaves[index], text
+
+    def _after_title(self) -> Iterator[tuple[lxml.html.HtmlElement, str]]:
         """Visible lines from the title on: a header's "today" date comes before it."""
-        if self.title_el is None:
-            return self.lines
-        for index, (element, _) in enumerate(self.lines):
-            if element is self.title_el or self.title_el in element.iterancestors():
-                return self.lines[index:]
-        return self.lines
+        if self._title_index is None:
+            self._title_index = 0
+            if self.title_el is not None:
+                inside = set(self.title_el.iter())
+                self._title_index = next((i for i, e in enumerate(self.leaves) if e in inside), 0)
+        return self.lines(self._title_index)
 
     def lead(self) -> str | None:
         visible, element = _first_xpath_text(self.root, self.site.lead_xpaths)
@@ -213,7 +227,7 @@ class _Page:
 
     def _byline_from_lines(self) -> list[str]:
         """A credit line near the title: "Par ..." or a dateline "place - outlet"."""
-        for element, text in self._after_title()[:40]:
+        for element, text in islice(self._after_title(), 40):
             if len(text) > _MAX_BYLINE:
                 continue
             prefixed = any(text.startswith(p) for p in self.site.author_prefixes)
@@ -236,7 +250,7 @@ class _Page:
                     self.found_text.append(text)
                     return text
         # A breadcrumb whatever its markup: "Accueil » Politique", "الرئيسية » اقتصاد".
-        for _, text in self.lines[:400]:
+        for _, text in islice(self.lines(), 400):
             match = _CRUMB_LINE.match(text)
             if match:
                 crumbs = [c for c in _CRUMB_SPLIT.split(match.group(1)) if c and c != title]

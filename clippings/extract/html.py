@@ -136,12 +136,8 @@ def text_of(element: lxml.html.HtmlElement) -> str:
     return fold(element.text_content())
 
 
-def leaf_blocks(root: lxml.html.HtmlElement) -> Iterator[tuple[lxml.html.HtmlElement, str]]:
-    """Visible innermost blocks in document order, with their folded text.
-
-    A byline such as ``<div>Par <a>La Rédaction</a></div>`` comes out as one line,
-    which is how a reader sees it; scripts and styles never do.
-    """
+def leaf_elements(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """Visible innermost blocks in document order (see ``leaf_blocks``), texts not read yet."""
     body = root.find("body")
     if body is None:
         body = root
@@ -161,8 +157,16 @@ def leaf_blocks(root: lxml.html.HtmlElement) -> Iterator[tuple[lxml.html.HtmlEle
                     break
                 not_leaf.add(anc)
         stack.extend(reversed(el))
-    for el in blocks:
-        if el not in not_leaf:
-            text = text_of(el)
-            if text:
-                yield el, text
+    return [el for el in blocks if el not in not_leaf]
+
+
+def leaf_blocks(root: lxml.html.HtmlElement) -> Iterator[tuple[lxml.html.HtmlElement, str]]:
+    """Visible innermost blocks in document order, with their folded text.
+
+    A byline such as ``<div>Par <a>La Rédaction</a></div>`` comes out as one line,
+    which is how a reader sees it; scripts and styles never do.
+    """
+    for el in leaf_elements(root):
+        text = text_of(el)
+        if text:
+            yield el, text
