@@ -35,10 +35,10 @@ SITE = Site(
     ),
     title_suffix=re.compile(r"\s*[|–-]\s*(?:المغرب اليوم|Almaghribtoday(?:\.net)?)\s*$"),
     title_xpaths=("//article//h1", "//h1"),
-    lead_xpaths=("//*[contains(@class,'standfirst') or contains(@class,'summary-lead')]",),
+    lead_xpaths=("//*[@class][contains(@class,'standfirst') or contains(@class,'summary-lead')]",),
     description_is_lead=False,
     byline_xpaths=(
-        "//*[contains(@class,'dateline') or contains(@class,'byline') or contains(@class,'author')"
+        "//*[@class][contains(@class,'dateline') or contains(@class,'byline') or contains(@class,'author')"
         " or contains(@class,'source') or contains(@class,'writer')]",
         # Legacy pages: a bold dateline opening the body ("<strong>الرباط - المغرب اليوم</strong>").
         "(//h1/following::*[self::strong or self::b or self::span or self::p]"
@@ -47,14 +47,14 @@ SITE = Site(
     ),
     author_prefixes=("كتب:", "كتب :", "بقلم:", "بقلم :", "بقلم", "كتب"),
     section_xpaths=(
-        "//*[contains(@class,'breadcrumb')]//a[last()]",
-        "//*[contains(@class,'breadcrumb')]//li[last()]",
-        "//*[contains(@class,'path')]//a[last()]",
+        "//*[@class][contains(@class,'breadcrumb')]//a[last()]",
+        "//*[@class][contains(@class,'breadcrumb')]//li[last()]",
+        "//*[@class][contains(@class,'path')]//a[last()]",
     ),
-    tag_xpaths=("//*[contains(@class,'tags') or contains(@class,'keywords')]//a",),
+    tag_xpaths=("//*[@class][contains(@class,'tags') or contains(@class,'keywords')]//a",),
     caption_xpaths=(
         "//figure//figcaption",
-        "//*[contains(@class,'caption') or contains(@class,'imgdesc') or contains(@class,'img-desc')]",
+        "//*[@class][contains(@class,'caption') or contains(@class,'imgdesc') or contains(@class,'img-desc')]",
     ),
     image_xpaths=(
         "//*[@id='news-img']//img/@src",
@@ -69,7 +69,7 @@ SITE = Site(
         f"//*[{has_class('NewsDetails')}]",  # the table-laid template (windows-1256 pages)
     ),
     prune_xpaths=(
-        "//*[contains(@class,'related') or contains(@class,'most-read') or contains(@class,'mostread')"
+        "//*[@class][contains(@class,'related') or contains(@class,'most-read') or contains(@class,'mostread')"
         " or contains(@class,'latest') or contains(@class,'newsletter') or contains(@class,'share')"
         " or contains(@class,'social') or contains(@class,'cookie') or contains(@class,'tags')"
         " or contains(@class,'read-also') or contains(@class,'ticker') or contains(@class,'breadcrumb')"

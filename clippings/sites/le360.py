@@ -35,7 +35,7 @@ SITE = Site(
     title_suffix=re.compile(r"\s*[|–-]\s*[Ll]e ?360(?:\.ma)?\s*$"),
     title_xpaths=("//article//h1", "//h1"),
     lead_xpaths=(
-        "//*[contains(@class,'subheadline') or contains(@class,'sub-headline')"
+        "//*[@class][contains(@class,'subheadline') or contains(@class,'sub-headline')"
         " or contains(@class,'standfirst') or contains(@class,'chapo') or contains(@class,'article-intro')"
         " or contains(@class,'lead') or contains(@class,'description')]"
         "[not(self::figure or self::img or .//img or .//amp-img or .//figure)]"
@@ -43,24 +43,24 @@ SITE = Site(
     ),
     description_is_lead=True,
     byline_xpaths=(
-        "//*[contains(@class,'byline') or contains(@class,'author') or contains(@class,'auteur')"
+        "//*[@class][contains(@class,'byline') or contains(@class,'author') or contains(@class,'auteur')"
         " or contains(@class,'attribution')][starts-with(normalize-space(.),'Par ')]",
     ),
     author_prefixes=("Par ", "par ", "By "),
     date_xpaths=(),
     section_xpaths=(
-        "//*[contains(@class,'kicker') or contains(@class,'overline') or contains(@class,'rubrique')"
+        "//*[@class][contains(@class,'kicker') or contains(@class,'overline') or contains(@class,'rubrique')"
         " or contains(@class,'section-name')]",
-        "//*[contains(@class,'breadcrumb')]//li[last()]",
-        "//*[contains(@class,'breadcrumb')]//a[last()]",
+        "//*[@class][contains(@class,'breadcrumb')]//li[last()]",
+        "//*[@class][contains(@class,'breadcrumb')]//a[last()]",
     ),
     tag_xpaths=(
-        "//*[contains(@class,'tags') or contains(@class,'hashtag') or contains(@class,'keywords')]//a",
+        "//*[@class][contains(@class,'tags') or contains(@class,'hashtag') or contains(@class,'keywords')]//a",
     ),
     caption_xpaths=(
         "//article//figure//figcaption",
         "//figure//figcaption",
-        "//*[contains(@class,'caption') or contains(@class,'legende')]",
+        "//*[@class][contains(@class,'caption') or contains(@class,'legende')]",
     ),
     credit_patterns=(
         re.compile(r"\s*(?:©|Copyright|Crédit|Credit|Photo\s*:)\s*.*$", re.IGNORECASE),
@@ -73,7 +73,7 @@ SITE = Site(
         "//*[@property='content:encoded']",  # pre-Arc (Drupal) pages
     ),
     prune_xpaths=(
-        "//*[contains(@class,'related') or contains(@class,'most-read') or contains(@class,'mostread')"
+        "//*[@class][contains(@class,'related') or contains(@class,'most-read') or contains(@class,'mostread')"
         " or contains(@class,'les-plus-lus') or contains(@class,'newsletter') or contains(@class,'share')"
         " or contains(@class,'social') or contains(@class,'cookie') or contains(@class,'didomi')"
         " or contains(@class,'onetrust') or contains(@class,'tags') or contains(@class,'hashtag')"
