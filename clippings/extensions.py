@@ -117,6 +117,18 @@ class ExtractionHealth:
         )
         for alarm in alarms:
             logger.error("%s", alarm)
+        unknown = site_stat(all_stats, site, "pages/unknown_template")
+        pages = site_stat(all_stats, site, "pages/article")
+        if pages >= self.min_pages and unknown > pages / 2:
+            # Not an alarm (the whole page is still read, and the checks above judge what came
+            # out of it), but the site module's templates want a look: clippings fixture save.
+            logger.warning(
+                "%s: %d of %d article pages matched no known template (Site.body_xpaths);"
+                " they were read whole, more slowly",
+                site,
+                unknown,
+                pages,
+            )
 
 
 class _LiveLine:

@@ -40,6 +40,9 @@ class Article:
     # Raw date texts found on the page, best first: {"published": [...], "modified": [...]}.
     # The dates pipeline picks from them and fills published/modified and their *_raw.
     date_candidates: dict[str, list[str]] = _internal()
+    # Where trafilatura read the body: "container" (the site's known article element,
+    # ``Site.body_xpaths``) or "page" (the whole page: a template the site module does not know).
+    read_from: str = field(default="", metadata={"internal": True})
 
     def to_record(self) -> dict[str, Any]:
         """The public JSON object: every non-internal field, in declaration order."""

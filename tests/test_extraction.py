@@ -100,14 +100,34 @@ def test_extraction_survives_a_redesign(fixture):
     """Sites rename their classes: with every class and id stripped, the text signals
     (JSON-LD, metas, bylines, date lines, boilerplate headings) must still carry the
     essentials. A guard against rules that only work on one template's class names."""
-    got = extract_article(
+    article = extract_article(
         get_site(fixture.site),
         fixture.url,
         _without_classes(fixture.body),
         fixture.headers,
         fixture.fetched_at,
-    ).to_record()
+    )
+    got = article.to_record()
     want = fixture.expected
     for name in ("url", "article_id", "title", "lead", "authors", "language", "published", "modified"):
         assert got[name] == want[name], name
     assert token_f1(got["body"], want["body"]) >= 0.93
+
+
+@pytest.mark.parametrize("fixture", ARTICLES, ids=lambda f: f.name)
+def test_every_template_is_read_from_its_article_container(fixture):
+    """Site.body_xpaths knows each template: trafilatura reads the article element alone
+    (the fast path), and what it finds there is the whole body (test_body checks the text)."""
+    article = extract_article(
+        get_site(fixture.site), fixture.url, fixture.body, fixture.headers, fixture.fetched_at
+    )
+    assert article.read_from == "container", fixture.meta.get("template")
+
+
+def test_a_page_of_an_unknown_template_is_read_whole():
+    fixture = next(f for f in ARTICLES if f.meta.get("template") == "arc-jsonld")
+    article = extract_article(
+        get_site(fixture.site), fixture.url, _without_classes(fixture.body), fixture.headers, fixture.fetched_at
+    )
+    assert article.read_from == "page"
+    assert token_f1(article.body, fixture.expected["body"]) >= 0.93

@@ -391,7 +391,7 @@ def read_article(
 
     for element in page.used:
         drop(element)
-    text = extract_body(site, root, [title, *page.found_text])
+    text, read_from = extract_body(site, root, [title, *page.found_text])
     return Article(
         url=canonical,
         site=site.name,
@@ -406,6 +406,7 @@ def read_article(
         image=image,
         fetched_at=_utc_stamp(fetched_at),
         date_candidates=candidates,
+        read_from=read_from,
     )
 
 

@@ -174,8 +174,9 @@ def _run_trafilatura(site: Site, root: lxml.html.HtmlElement, not_body: list[str
     return "\n\n".join(clean_paragraphs(site, paragraphs(document.body), not_body))
 
 
-def extract_body(site: Site, root: lxml.html.HtmlElement, not_body: Iterable[str]) -> str:
-    """The body text, paragraphs separated by one blank line ('' when none is found).
+def extract_body(site: Site, root: lxml.html.HtmlElement, not_body: Iterable[str]) -> tuple[str, str]:
+    """(body, where it was read): the text, paragraphs separated by one blank line ('' when
+    none is found), and "container" or "page".
 
     When the site's template is known (``Site.body_xpaths``), trafilatura reads a small
     document holding the article's own container alone: a few hundred elements instead of
@@ -194,5 +195,5 @@ def extract_body(site: Site, root: lxml.html.HtmlElement, not_body: Iterable[str
             holder.append(copied)
         text = _run_trafilatura(site, document, not_body)
         if text:
-            return text
-    return _run_trafilatura(site, root, not_body)
+            return text, "container"
+    return _run_trafilatura(site, root, not_body), "page"

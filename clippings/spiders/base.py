@@ -376,6 +376,10 @@ class NewsSpider(scrapy.Spider):
             self.logger.error("%s: extraction failed: %s: %s", response.url, type(exc).__name__, exc)
             return None
         self.count("pages/article")
+        if article.read_from == "page":
+            # Not the site's known template: slower, and a sign the layout changed.
+            self.count("pages/unknown_template")
+            self.logger.info("%s: no known article container, the whole page was read", response.url)
         if self.incremental is not None:
             self.incremental.fetched(article.article_id, link_time(response.meta.get("listed_date")), response)
         return article
