@@ -7,6 +7,7 @@ Every option is a Scrapy setting or spider argument (README.md lists the equival
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -200,6 +201,9 @@ def crawl(args: argparse.Namespace) -> int:
     from clippings.report import crawl_report
 
     process = CrawlerProcess(settings)
+    # Scrapy filters by level in its log handler only: every request's and item's DEBUG
+    # record would still be built, then thrown away.
+    logging.getLogger().setLevel(settings.get("LOG_LEVEL"))
     crawlers = []
     for name, urls in per_site.items():
         crawler = process.create_crawler(name)

@@ -187,6 +187,7 @@ class StateStore:
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
+        self._resolved: dict[str | Path, str] = {}  # output file -> its key in ``files``
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
@@ -244,7 +245,9 @@ class StateStore:
         last_modified: str | None = None,
     ) -> None:
         """An article's line is on disk, ending at ``line_end`` in ``path``: remember both."""
-        key = str(Path(path).resolve())
+        key = self._resolved.get(path)
+        if key is None:
+            key = self._resolved[path] = str(Path(path).resolve())
         with self._transaction():
             self._upsert(record, key, line_end, listed, etag, last_modified)
             self._advance(key, line_end)
