@@ -64,9 +64,9 @@ SITE = Site(
     credit_patterns=(re.compile(r"\s*(?:©|حقوق|تصوير|المصدر\s*:|Credit).*$"),),
     body_xpaths=(
         "//*[@id='NewsStory']",  # current pages
-        f"//*[{has_class('news-text')}]",
+        f"//*[@class][{has_class('news-text')}]",
         "//*[@id='balmon']",  # the legacy template
-        f"//*[{has_class('NewsDetails')}]",  # the table-laid template (windows-1256 pages)
+        f"//*[@class][{has_class('NewsDetails')}]",  # the table-laid template (windows-1256 pages)
     ),
     prune_xpaths=(
         "//*[@class][contains(@class,'related') or contains(@class,'most-read') or contains(@class,'mostread')"

@@ -67,9 +67,9 @@ SITE = Site(
     ),
     body_xpaths=(
         "//*[@id='article-body']",  # Arc (Fusion) pages
-        f"//*[{has_class('b-article-body')}]",
-        f"//*[{has_class('article-text')}]",  # Arc pages of the "article-page" template
-        f"//*[{has_class('amp-article-body')}]",  # ?outputType=amp
+        f"//*[@class][{has_class('b-article-body')}]",
+        f"//*[@class][{has_class('article-text')}]",  # Arc pages of the "article-page" template
+        f"//*[@class][{has_class('amp-article-body')}]",  # ?outputType=amp
         "//*[@property='content:encoded']",  # pre-Arc (Drupal) pages
     ),
     prune_xpaths=(
