@@ -130,7 +130,10 @@ def test_the_egg_carries_the_package_data_and_the_settings_entry_point(egg):
     assert "[scrapy]\nsettings = clippings.settings" in entry_points
 
 
-def test_a_replay_crawl_scheduled_through_scrapyd(egg, scrapyd, tmp_path):
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_replay_crawl_scheduled_through_scrapyd(egg, scrapyd, tmp_path, workers):
+    """The job reads its pages in the crawl's process, then (workers=2) in a forkserver pool
+    whose processes must import the package from the egg."""
     base, home = scrapyd
     replay, out = tmp_path / "replay", tmp_path / "out"
     store = ReplayFolder(replay)
@@ -159,6 +162,7 @@ def test_a_replay_crawl_scheduled_through_scrapyd(egg, scrapyd, tmp_path):
             ("setting", f"CLIPPINGS_OUTPUT_DIR={out}"),
             ("setting", "DOWNLOAD_DELAY=0"),
             ("setting", "CLIPPINGS_HEALTH_MIN_PAGES=1"),
+            ("setting", f"CLIPPINGS_WORKERS={workers}"),
             ("urls", feed),
             ("since", "2025-09-01"),
             ("until", "2025-09-30"),
