@@ -87,7 +87,7 @@ class ExtractionPool:
     def executor(self) -> ProcessPoolExecutor:
         if self._executor is None:
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["clippings.workers"])
+            context.set_forkserver_preload(["clippings.workers", "clippings.extract.preload"])
             self._executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
         return self._executor
 

@@ -30,6 +30,11 @@ def _factory() -> detector_factory.DetectorFactory:
     factory.set_seed(SEED)
     return factory
 
+
+def load_profiles() -> None:
+    """Load langdetect's profiles now rather than at the first detection."""
+    _factory()
+
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 # Arabic-script letters (Arabic, Arabic Supplement, Extended-A, presentation forms).
 _ARABIC_SCRIPT = re.compile("[\u0620-\u064a\u066e-\u06d3\u06d5\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufefc]")
