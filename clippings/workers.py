@@ -9,7 +9,8 @@ Workers are forked from a server process that has imported the extraction code o
 (``forkserver``): they start in milliseconds, share that memory, and never inherit the
 crawl's threads or event loop. A worker that dies (a crash in a C library, the OOM killer)
 breaks the pool: it is replaced, and each page it held is tried once more before it is
-reported as an error naming its URL.
+reported as an error naming its URL. Workers exit by themselves when the crawl's process
+dies, so a crawl killed outright leaves no process behind.
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ import asyncio
 import logging
 import multiprocessing
 import os
+import select
+import threading
+import time
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -63,6 +67,35 @@ def read_in_worker(
         return "not_article", exc.reason, exc.detail
 
 
+def watch_crawl(pid: int) -> None:
+    """In a worker: exit as soon as the crawl's process ``pid`` is gone.
+
+    A crawl killed outright (SIGKILL, the OOM killer) cannot stop its pool, and nothing
+    else would: each worker holds its own queue open, and the fork server waits for its
+    workers. The next run reads what is on disk (``clippings.state``), so nothing is lost.
+    """
+
+    def watch() -> None:
+        try:
+            handle = os.pidfd_open(pid)  # Linux 5.3+: readable when the process ends
+        except (AttributeError, OSError):
+            handle = None
+        if handle is not None:
+            select.select([handle], [], [])
+        else:
+            while True:
+                try:
+                    os.kill(pid, 0)
+                except ProcessLookupError:
+                    break
+                except PermissionError:
+                    pass
+                time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="watch-crawl", daemon=True).start()
+
+
 def parse_workers(value: object, name: str = "CLIPPINGS_WORKERS") -> int:
     """A worker count: a whole number from 1, or ``auto`` (one per core)."""
     if isinstance(value, str) and value.strip().lower() == "auto":
@@ -88,7 +121,12 @@ class ExtractionPool:
         if self._executor is None:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(["clippings.workers", "clippings.extract.preload"])
-            self._executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+            self._executor = ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=context,
+                initializer=watch_crawl,
+                initargs=(os.getpid(),),
+            )
         return self._executor
 
     def _replace(self, broken: ProcessPoolExecutor) -> None:

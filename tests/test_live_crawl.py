@@ -261,14 +261,19 @@ def slow_site(site: LocalSite) -> None:
         site.page(fixture.url).delay = 0.15
 
 
-def test_killed_crawl_resumes_without_loss_or_duplicates(tmp_path):
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_killed_crawl_resumes_without_loss_or_duplicates(tmp_path, workers):
+    """SIGKILL mid-crawl, then a power-cut line: the next run writes what is missing, once.
+    With workers the crawl's process is killed while its pool holds pages."""
     with LocalSite(FIXTURES) as site:
         slow_site(site)
-        process = start_crawl(site, tmp_path)
+        process = start_crawl(site, tmp_path, "--workers", workers)
         try:
             wait_for_lines(tmp_path, 3, process)
         finally:
             process.send_signal(signal.SIGKILL)
+            # Returns once every process holding the crawl's stdout is gone: with workers,
+            # the pool and its fork server too (they exit when the crawl's process dies).
             process.communicate(timeout=30)
         files = list(tmp_path.glob("le360/*.jsonl"))
         assert all(p.read_bytes().endswith(b"\n") for p in files), "no partial line after a kill"
@@ -277,7 +282,7 @@ def test_killed_crawl_resumes_without_loss_or_duplicates(tmp_path):
         with files[0].open("ab") as handle:  # and a line cut short by a power loss
             handle.write(b'{"url": "https://fr.le360.ma/cut-sh')
         site.clear_log()
-        done = crawl(site, tmp_path)
+        done = crawl(site, tmp_path, "--workers", workers)
         assert done.returncode == 0, done.stderr[-3000:]
         refetched = article_hits(site)
     records = read_output(tmp_path)
