@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from clippings.sites import SITES, site_for_url
 
@@ -158,21 +159,34 @@ def _spider_urls(args: argparse.Namespace) -> dict[str, list[str]]:
 
 
 def crawl(args: argparse.Namespace) -> int:
-    from clippings.replay import ReplaySourceError, open_store
-
     per_site = _spider_urls(args)
     spider_args = _spider_args(args)
     settings = _settings(args)
-    from clippings.workers import parse_workers
+    from clippings import workers
 
     try:
         if args.workers is not None:
-            parse_workers(args.workers, "--workers")
-        parse_workers(settings.get("CLIPPINGS_WORKERS", 1))
+            workers.parse_workers(args.workers, "--workers")
+        count = workers.parse_workers(settings.get("CLIPPINGS_WORKERS", 1))
     except ValueError as exc:
         raise UsageError(str(exc).replace("=", " ", 1)) from None
     if settings.get("JOBDIR") and len(per_site) > 1:
         raise UsageError("JOBDIR holds one crawl: crawl one site per JOBDIR")
+    # The pool's processes start (imports, langdetect's profiles: about a second) while this
+    # process indexes the replay source and starts Scrapy; the crawls share it.
+    pool = workers.acquire(count).start() if count > 1 else None
+    try:
+        return _crawl(args, per_site, spider_args, settings)
+    finally:
+        if pool is not None:
+            workers.release(pool)
+
+
+def _crawl(
+    args: argparse.Namespace, per_site: dict[str, list[str]], spider_args: dict[str, str], settings: Any
+) -> int:
+    from clippings.replay import ReplaySourceError, open_store
+
     if args.replay:
         try:
             open_store(args.replay)

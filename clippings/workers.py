@@ -129,6 +129,13 @@ class ExtractionPool:
             )
         return self._executor
 
+    def start(self) -> ExtractionPool:
+        """Start the workers now rather than at the first page."""
+        executor = self.executor()
+        for _ in range(self.workers):
+            executor.submit(os.getpid)
+        return self
+
     def _replace(self, broken: ProcessPoolExecutor) -> None:
         if self._executor is broken:
             self._executor = None
