@@ -35,8 +35,8 @@ from clippings.sites.base import Site
 
 logger = logging.getLogger(__name__)
 
-# trafilatura and htmldate keep caches that grow with every page read; a worker empties
-# them after this many pages, so memory stays flat over a long backfill.
+# trafilatura and htmldate keep LRU caches (bounded, but large once full); a worker empties
+# them after this many pages, which keeps its memory near where it started.
 RESET_CACHES_EVERY = 1000
 
 

@@ -6,6 +6,7 @@ A site's spider is a two-line subclass naming its ``Site``; all site knowledge l
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar
@@ -359,6 +360,13 @@ class NewsSpider(scrapy.Spider):
         fetched_at = response.meta.get("fetched_at") or datetime.now(UTC)
         headers = {k.decode("latin-1"): v[0].decode("latin-1") for k, v in response.headers.items() if v}
         try:
+            if self.pool is not None and not _in_asyncio_loop():
+                self.logger.warning(
+                    "CLIPPINGS_WORKERS needs Scrapy's asyncio reactor (TWISTED_REACTOR):"
+                    " pages are read in the crawl's own process"
+                )
+                release(self.pool)
+                self.pool = None
             if self.pool is not None:
                 article = await self.pool.read(self.site, response.url, response.body, headers, fetched_at)
             else:
@@ -436,6 +444,14 @@ class NewsSpider(scrapy.Spider):
     def mark_incomplete(self, why: str) -> None:
         if self.incremental is not None:
             self.incremental.incomplete(why)
+
+
+def _in_asyncio_loop() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
 
 
 def first_url(response: Response) -> str:
