@@ -150,7 +150,7 @@ class _Page:
         self.root = root
         self.ld = jsonld_article(root)
         self.meta = metas(root)
-        # The page's visible lines (``leaf_blocks``); each text is read when first needed:
+        # The page's visible lines (``leaf_elements``); each text is read when first needed:
         # most pages need only the few lines after the title.
         self.leaves = leaf_elements(root)
         self._texts: list[str | None] = [None] * len(self.leaves)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 
 import lxml.etree
 import lxml.html
@@ -137,7 +137,11 @@ def text_of(element: lxml.html.HtmlElement) -> str:
 
 
 def leaf_elements(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
-    """Visible innermost blocks in document order (see ``leaf_blocks``), texts not read yet."""
+    """Visible innermost blocks in document order: the page's lines as a reader sees them.
+
+    A byline such as ``<div>Par <a>La Rédaction</a></div>`` is one block, which is how a
+    reader sees it; scripts and styles never count. Texts are not read here (``text_of``).
+    """
     body = root.find("body")
     if body is None:
         body = root
@@ -158,15 +162,3 @@ def leaf_elements(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
                 not_leaf.add(anc)
         stack.extend(reversed(el))
     return [el for el in blocks if el not in not_leaf]
-
-
-def leaf_blocks(root: lxml.html.HtmlElement) -> Iterator[tuple[lxml.html.HtmlElement, str]]:
-    """Visible innermost blocks in document order, with their folded text.
-
-    A byline such as ``<div>Par <a>La Rédaction</a></div>`` comes out as one line,
-    which is how a reader sees it; scripts and styles never do.
-    """
-    for el in leaf_elements(root):
-        text = text_of(el)
-        if text:
-            yield el, text
