@@ -172,19 +172,6 @@ def crawl(args: argparse.Namespace) -> int:
         raise UsageError(str(exc).replace("=", " ", 1)) from None
     if settings.get("JOBDIR") and len(per_site) > 1:
         raise UsageError("JOBDIR holds one crawl: crawl one site per JOBDIR")
-    # The pool's processes start (imports, langdetect's profiles: about a second) while this
-    # process indexes the replay source and starts Scrapy; the crawls share it.
-    pool = workers.acquire(count).start() if count > 1 else None
-    try:
-        return _crawl(args, per_site, spider_args, settings)
-    finally:
-        if pool is not None:
-            workers.release(pool)
-
-
-def _crawl(
-    args: argparse.Namespace, per_site: dict[str, list[str]], spider_args: dict[str, str], settings: Any
-) -> int:
     from clippings.replay import ReplaySourceError, open_store
 
     if args.replay:
@@ -210,6 +197,17 @@ def _crawl(
         if not os.access(state.parent, os.W_OK):
             raise UsageError(f"--state {state}: folder is not writable")
 
+    # The pool's processes start (imports, langdetect's profiles: about a second) while
+    # Scrapy starts and reads the feeds; the crawls share it.
+    pool = workers.acquire(count).start() if count > 1 else None
+    try:
+        return _run_crawls(per_site, spider_args, settings, output)
+    finally:
+        if pool is not None:
+            workers.release(pool)
+
+
+def _run_crawls(per_site: dict[str, list[str]], spider_args: dict[str, str], settings: Any, output: Path) -> int:
     from scrapy.crawler import CrawlerProcess
 
     from clippings.report import crawl_report

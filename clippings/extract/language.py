@@ -20,7 +20,6 @@ TRIALS = 2
 SEED = 0
 
 
-
 @lru_cache(maxsize=1)
 def _factory() -> detector_factory.DetectorFactory:
     """langdetect's profiles, loaded on first use (0.5 s: a crawl whose pages are read in
@@ -34,6 +33,7 @@ def _factory() -> detector_factory.DetectorFactory:
 def load_profiles() -> None:
     """Load langdetect's profiles now rather than at the first detection."""
     _factory()
+
 
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 # Arabic-script letters (Arabic, Arabic Supplement, Extended-A, presentation forms).

@@ -242,31 +242,26 @@ class NewsSpider(scrapy.Spider):
     async def parse(self, response: Response) -> AsyncIterator[Any]:
         """Article pages are read (in a worker process with ``CLIPPINGS_WORKERS``); feeds,
         sitemaps and listings give requests; anything else is counted and dropped."""
-        if self.is_article_page(response):
-            article = await self.read_article_page(response)
-            if article is not None:
-                yield article
-            return
-        for output in self.parse_other(response):
-            yield output
-
-    def is_article_page(self, response: Response) -> bool:
-        return (
-            response.status != 304
-            and urlsplit(response.url).path != "/robots.txt"
-            and self.site.is_article_url(response.url)
-            and sniff(response.body) == "html"
-        )
-
-    def parse_other(self, response: Response) -> Iterator[Any]:
         url = response.url
         if response.status == 304:
             self.not_modified(response)
             return
         if urlsplit(url).path == "/robots.txt":
-            yield from self.robots_requests(response)
+            for request in self.robots_requests(response):
+                yield request
             return
         kind = sniff(response.body)
+        if kind == "html" and self.site.is_article_url(url):
+            article = await self.read_article_page(response)
+            if article is not None:
+                yield article
+            return
+        for output in self.parse_other(response, kind):
+            yield output
+
+    def parse_other(self, response: Response, kind: str) -> Iterator[Any]:
+        """A feed, sitemap or listing (or a page that is none of these)."""
+        url = response.url
         if kind != "html":
             yield from self.parse_links(response, kind)
         elif self.site.is_listing_url(url):
