@@ -162,16 +162,37 @@ def crawl(args: argparse.Namespace) -> int:
     per_site = _spider_urls(args)
     spider_args = _spider_args(args)
     settings = _settings(args)
-    from clippings import workers
+    from clippings.arguments import parse_workers
 
     try:
         if args.workers is not None:
-            workers.parse_workers(args.workers, "--workers")
-        count = workers.parse_workers(settings.get("CLIPPINGS_WORKERS", 1))
+            parse_workers(args.workers, "--workers")
+        count = parse_workers(settings.get("CLIPPINGS_WORKERS", 1))
     except ValueError as exc:
         raise UsageError(str(exc).replace("=", " ", 1)) from None
     if settings.get("JOBDIR") and len(per_site) > 1:
         raise UsageError("JOBDIR holds one crawl: crawl one site per JOBDIR")
+    # The workers start now, in the background (their fork server imports the extraction
+    # code and langdetect's profiles: about a second), while this process checks the rest,
+    # indexes the replay source and starts Scrapy; the crawls share them.
+    _check_folders(settings)
+    if args.replay and not Path(args.replay).exists():  # the quick check; the rest below
+        raise UsageError(f"--replay {args.replay}: no such file or folder")
+    pool = None
+    if count > 1:
+        from clippings import workers
+
+        pool = workers.acquire(count).start()
+    try:
+        _check_replay(args)
+        return _run_crawls(per_site, spider_args, settings)
+    finally:
+        if pool is not None:
+            workers.release(pool)
+
+
+def _check_replay(args: argparse.Namespace) -> None:
+    """The replay source, read (a WARC is indexed) before any crawl starts."""
     from clippings.replay import ReplaySourceError, open_store
 
     if args.replay:
@@ -179,6 +200,10 @@ def crawl(args: argparse.Namespace) -> int:
             open_store(args.replay)
         except ReplaySourceError as exc:
             raise UsageError(f"--replay {exc}") from None
+
+
+def _check_folders(settings: Any) -> None:
+    """The output and state folders, created if missing, and writable."""
     output = Path(settings.get("CLIPPINGS_OUTPUT_DIR"))
     try:
         output.mkdir(parents=True, exist_ok=True)
@@ -197,17 +222,8 @@ def crawl(args: argparse.Namespace) -> int:
         if not os.access(state.parent, os.W_OK):
             raise UsageError(f"--state {state}: folder is not writable")
 
-    # The pool's processes start (imports, langdetect's profiles: about a second) while
-    # Scrapy starts and reads the feeds; the crawls share it.
-    pool = workers.acquire(count).start() if count > 1 else None
-    try:
-        return _run_crawls(per_site, spider_args, settings, output)
-    finally:
-        if pool is not None:
-            workers.release(pool)
 
-
-def _run_crawls(per_site: dict[str, list[str]], spider_args: dict[str, str], settings: Any, output: Path) -> int:
+def _run_crawls(per_site: dict[str, list[str]], spider_args: dict[str, str], settings: Any) -> int:
     from scrapy.crawler import CrawlerProcess
 
     from clippings.report import crawl_report
@@ -222,14 +238,14 @@ def _run_crawls(per_site: dict[str, list[str]], spider_args: dict[str, str], set
         crawlers.append(crawler)
         process.crawl(crawler, urls=urls or None, **spider_args)
     process.start()
-    text, status = crawl_report(crawlers, output)
+    text, status = crawl_report(crawlers, Path(settings.get("CLIPPINGS_OUTPUT_DIR")))
     print(text)
     return status
 
 
 def _spider_args(args: argparse.Namespace) -> dict[str, str]:
     """--since/--until/--max-articles, checked here, passed on as strings (as Scrapyd does)."""
-    from clippings.spiders.base import parse_count, parse_day
+    from clippings.arguments import parse_count, parse_day
 
     given = {"since": args.since, "until": args.until, "max_articles": args.max_articles}
     try:

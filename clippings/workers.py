@@ -28,7 +28,7 @@ from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime
 from typing import Any
 
-from clippings.extract import NotArticle, read_article
+from clippings.arguments import parse_workers  # noqa: F401  (where it used to live)
 from clippings.items import Article
 from clippings.sites import get_site
 from clippings.sites.base import Site
@@ -55,6 +55,8 @@ def read_in_worker(
     NotArticle travels as a plain tuple (an exception with extra arguments does not survive
     pickling whole); any other exception is sent back by the pool and raised in the crawl.
     """
+    from clippings.extract import NotArticle, read_article  # loaded by the fork server already
+
     global _pages_read
     _pages_read += 1
     if _pages_read % RESET_CACHES_EVERY == 0:
@@ -96,19 +98,6 @@ def watch_crawl(pid: int) -> None:
     threading.Thread(target=watch, name="watch-crawl", daemon=True).start()
 
 
-def parse_workers(value: object, name: str = "CLIPPINGS_WORKERS") -> int:
-    """A worker count: a whole number from 1, or ``auto`` (one per core)."""
-    if isinstance(value, str) and value.strip().lower() == "auto":
-        return os.cpu_count() or 1
-    try:
-        count = int(str(value).strip())
-    except (TypeError, ValueError):
-        count = 0
-    if count < 1:
-        raise ValueError(f"{name}={value!r}: expected a whole number above 0, or auto")
-    return count
-
-
 class ExtractionPool:
     """``workers`` processes reading pages; ``await pool.read(...)`` from the crawl's event loop."""
 
@@ -120,7 +109,7 @@ class ExtractionPool:
     def executor(self) -> ProcessPoolExecutor:
         if self._executor is None:
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["clippings.workers", "clippings.extract.preload"])
+            context.set_forkserver_preload(["clippings.workers", "clippings.extract", "clippings.extract.preload"])
             self._executor = ProcessPoolExecutor(
                 max_workers=self.workers,
                 mp_context=context,
@@ -130,10 +119,22 @@ class ExtractionPool:
         return self._executor
 
     def start(self) -> ExtractionPool:
-        """Start the workers now rather than at the first page."""
+        """Start the workers now rather than at the first page, without waiting for them.
+
+        Starting a worker blocks until the fork server has imported the extraction code
+        (about a second), so a thread does it while the crawl sets up Scrapy and reads
+        its feeds; a page that arrives sooner waits in the pool's queue.
+        """
         executor = self.executor()
-        for _ in range(self.workers):
-            executor.submit(os.getpid)
+
+        def start_workers() -> None:
+            try:
+                for _ in range(self.workers):
+                    executor.submit(os.getpid)
+            except (BrokenProcessPool, RuntimeError):  # broken or closed meanwhile: read() copes
+                pass
+
+        threading.Thread(target=start_workers, name="start-workers", daemon=True).start()
         return self
 
     def _replace(self, broken: ProcessPoolExecutor) -> None:
@@ -163,6 +164,8 @@ class ExtractionPool:
                 logger.warning("%s: an extraction worker died; replacing the pool and trying again", url)
                 continue
             if kind == "not_article":
+                from clippings.extract import NotArticle
+
                 raise NotArticle(value, detail)
             return value
         raise AssertionError("unreachable")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -20,6 +20,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
+from clippings.arguments import parse_count, parse_day, parse_workers
 from clippings.discovery import (
     FeedError,
     link_time,
@@ -31,10 +32,10 @@ from clippings.discovery import (
 )
 from clippings.extract import NotArticle, read_article
 from clippings.incremental import Action, Incremental, incremental
-from clippings.state import StateError
 from clippings.items import Article
 from clippings.sites.base import Site
-from clippings.workers import ExtractionPool, acquire, parse_workers, release
+from clippings.state import StateError
+from clippings.workers import ExtractionPool, acquire, release
 
 # Pages at article URLs that are not articles, remembered so re-runs do not fetch them again
 # (a page that could not be read, or had no body, is tried again next run).
@@ -51,30 +52,6 @@ def split_urls(value: str | list[str] | tuple[str, ...] | None) -> list[str]:
     if isinstance(value, str):
         value = value.split(",")
     return [u.strip() for u in value if u and u.strip()]
-
-
-def parse_day(value: str | date | None, name: str) -> date | None:
-    """``-a since=2025-09-01`` (a string, as Scrapyd passes it) -> a date; ValueError names it."""
-    if value in (None, ""):
-        return None
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise ValueError(f"{name}={value!r}: expected a date as YYYY-MM-DD") from None
-
-
-def parse_count(value: str | int | None, name: str) -> int | None:
-    if value in (None, ""):
-        return None
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        number = -1
-    if number < 1:
-        raise ValueError(f"{name}={value!r}: expected a whole number above 0")
-    return number
 
 
 class NewsSpider(scrapy.Spider):
