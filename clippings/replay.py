@@ -7,6 +7,7 @@ Scrapy side (``clippings.middlewares.ReplayMiddleware``) answers requests from i
 from __future__ import annotations
 
 import json
+import logging
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,6 +17,8 @@ from pathlib import Path
 from w3lib.url import canonicalize_url
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
+
+logger = logging.getLogger(__name__)
 
 # Headers describing the transfer, not the content: the body is stored decoded.
 _TRANSFER_HEADERS = frozenset({"content-encoding", "transfer-encoding", "content-length"})
@@ -102,17 +105,21 @@ class WarcStore:
         # captured, and canonicalising a URL costs more than reading its record.
         self._keys: dict[str, str] = {}
         try:
-            with path.open("rb") as stream:
-                records = ArchiveIterator(stream, no_record_parse=True)
-                for record in records:
-                    uri = record.rec_headers.get_header("WARC-Target-URI")
-                    is_http = (record.rec_headers.get_header("Content-Type") or "").startswith("application/http")
-                    if record.rec_type == "response" and uri and is_http:
-                        records.read_to_end(record)
-                        key = self._keys[uri] = url_key(uri)
-                        self._index[key] = (records.get_record_offset(), records.get_record_length())
+            scanned = _scan_gzipped_records(path)
+            if scanned is None:  # not one gzip member a record: warcio reads it
+                records = _scan_with_warcio(path)
+            else:
+                records, cut = scanned
+                if cut is not None:
+                    logger.warning(
+                        "%s: the last record (from byte %d) is cut short, as a killed recording"
+                        " leaves it; replaying the %d whole ones", path, cut, len(records),
+                    )
+            for uri, offset, length in records:
+                key = self._keys[uri] = url_key(uri)
+                self._index[key] = (offset, length)
         except (OSError, ArchiveLoadFailed, ValueError) as exc:
-            raise ReplaySourceError(f"{path}: not a readable WARC file ({exc})") from None
+            raise ReplaySourceError(f"{path}: not a readable WARC file ({' '.join(str(exc).split())})") from None
         if not self._index:
             raise ReplaySourceError(f"{path}: no response records in this WARC file")
 
@@ -149,6 +156,90 @@ class WarcStore:
                 body=body,
                 fetched_at=parse_stamp(record.rec_headers.get_header("WARC-Date")),
             )
+
+
+def _scan_with_warcio(path: Path) -> list[tuple[str, int, int]]:
+    """(target URI, offset, length) of each HTTP response record, as warcio finds them."""
+    found = []
+    with path.open("rb") as stream:
+        records = ArchiveIterator(stream, no_record_parse=True)
+        for record in records:
+            uri = record.rec_headers.get_header("WARC-Target-URI")
+            is_http = (record.rec_headers.get_header("Content-Type") or "").startswith("application/http")
+            if record.rec_type == "response" and uri and is_http:
+                records.read_to_end(record)
+                found.append((uri, records.get_record_offset(), records.get_record_length()))
+    return found
+
+
+_SCAN_CHUNK = 1 << 16
+
+
+def _scan_gzipped_records(path: Path) -> tuple[list[tuple[str, int, int]], int | None] | None:
+    """What ``_scan_with_warcio`` finds, for the usual WARC of one gzip member a record,
+    and the offset of a last member cut short (a recording killed mid-write), if any.
+
+    Faster: each member is inflated in C and only its WARC header is parsed. None when the
+    file is anything else (a plain WARC, one gzip stream for the whole file, a member that
+    holds more or less than one record), which warcio then reads.
+    """
+    found = []
+    with path.open("rb") as stream:
+        pending = stream.read(_SCAN_CHUNK)
+        if pending[:2] != b"\x1f\x8b":
+            return None
+        offset = 0
+        while pending:
+            inflater = zlib.decompressobj(31)
+            start, head, size = offset, b"", 0
+            while True:
+                try:
+                    out = inflater.decompress(pending)
+                except zlib.error:
+                    return None
+                size += len(out)
+                if len(head) < _SCAN_CHUNK:
+                    head += out
+                if inflater.eof:
+                    offset += len(pending) - len(inflater.unused_data)
+                    pending = inflater.unused_data or stream.read(_SCAN_CHUNK)
+                    break
+                offset += len(pending)
+                pending = stream.read(_SCAN_CHUNK)
+                if not pending:
+                    return found, start
+            record = _record_header(head, size)
+            if record is None:
+                return None
+            uri, is_response = record
+            if is_response and uri:
+                found.append((uri, start, offset - start))
+    return found, None
+
+
+def _record_header(head: bytes, size: int) -> tuple[str, bool] | None:
+    """(target URI, is an HTTP response) of the one WARC record a member of ``size``
+    inflated bytes holds, from its first bytes ``head``; None if it is not one record."""
+    block, sep, _ = head.partition(b"\r\n\r\n")
+    if not sep or not block.startswith(b"WARC/"):
+        return None
+    fields = {name.lower(): value for name, value in _header_lines(block)}
+    try:
+        length = int(fields["content-length"])
+    except (KeyError, ValueError):
+        return None
+    if len(block) + 4 + length + 4 != size:
+        return None
+    is_response = fields.get("warc-type") == "response" and fields.get("content-type", "").startswith("application/http")
+    return _decoded(fields.get("warc-target-uri", "")), is_response
+
+
+def _decoded(value: str) -> str:
+    """A header value read as latin-1, as the UTF-8 text it most likely is (as warcio reads it)."""
+    try:
+        return value.encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        return value
 
 
 def _header_lines(block: bytes) -> list[tuple[str, str]]:
