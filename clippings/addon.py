@@ -6,6 +6,8 @@ a value given on the command line is seen here too:
 - ``CLIPPINGS_CONTACT_URL`` is put into ``USER_AGENT`` (``{contact}`` is replaced, or
   ``(+URL)`` appended), so a site's operators can always reach us.
 - ``CLIPPINGS_ORIGINS`` installs ``clippings.handlers.OriginsDownloadHandler``.
+- ``CLIPPINGS_REPLAY`` installs ``clippings.middlewares.NoNetworkDownloadHandler``: a replay
+  never reaches the network, and does not load Scrapy's HTTP stack.
 """
 
 from __future__ import annotations
@@ -28,8 +30,12 @@ class Clippings:
         priority = settings.getpriority("USER_AGENT") or 0
         agent = user_agent(settings.get("USER_AGENT") or "", settings.get("CLIPPINGS_CONTACT_URL"))
         settings.set("USER_AGENT", agent, priority=max(priority, settings.getpriority("CLIPPINGS_CONTACT_URL") or 0))
-        if settings.getdict("CLIPPINGS_ORIGINS"):
+        handler = None
+        if settings.get("CLIPPINGS_REPLAY"):
+            handler = "clippings.middlewares.NoNetworkDownloadHandler"
+        elif settings.getdict("CLIPPINGS_ORIGINS"):
             handler = "clippings.handlers.OriginsDownloadHandler"
+        if handler:
             settings.set(
                 "DOWNLOAD_HANDLERS",
                 {**settings.getdict("DOWNLOAD_HANDLERS"), "http": handler, "https": handler},

@@ -7,6 +7,7 @@ import logging
 from urllib.parse import urljoin
 
 from scrapy import Request
+from scrapy.core.downloader.handlers.base import BaseDownloadHandler
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Headers, Response
@@ -17,6 +18,18 @@ from w3lib.url import safe_url_string
 from clippings.replay import open_store, url_key
 
 logger = logging.getLogger(__name__)
+
+
+class NoNetworkDownloadHandler(BaseDownloadHandler):
+    """The http(s) download handler of a replay (the add-on installs it with ``CLIPPINGS_REPLAY``).
+
+    ``ReplayMiddleware`` answers every request, so nothing reaches it; should a request ever
+    get past, it fails naming the URL instead of going to the network. It also spares each
+    replay loading Scrapy's HTTP and TLS stack.
+    """
+
+    async def download_request(self, request: Request) -> Response:
+        raise IgnoreRequest(f"{request.url}: a replay never fetches from the network")
 
 
 class ReplayMiddleware:

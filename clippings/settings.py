@@ -4,6 +4,8 @@ Every ``clippings`` command-line option maps to one of these (README.md lists th
 ``scrapy crawl`` and Scrapyd users get the same behaviour with ``-s NAME=value``.
 """
 
+from scrapy.settings import default_settings as _scrapy_defaults
+
 BOT_NAME = "clippings"
 SPIDER_MODULES = ["clippings.spiders"]
 NEWSPIDER_MODULE = "clippings.spiders"
@@ -76,6 +78,15 @@ DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+# Scrapy's remote control runs Python sent to a local HTTP port; a scheduled crawler has no
+# use for one. Neither it nor the Telnet console is even loaded: Scrapy imports every
+# extension named in EXTENSIONS_BASE, disabled or not (aiohttp, twisted.conch: ~0.15 s).
+REMOTE_CONTROL_ENABLED = False
+EXTENSIONS_BASE = {
+    name: order
+    for name, order in _scrapy_defaults.EXTENSIONS_BASE.items()
+    if name not in {"scrapy.extensions.telnet.TelnetConsole", "scrapy.extensions.remote_control.RemoteControl"}
+}
 
 DOWNLOADER_MIDDLEWARES = {
     # Last before the downloader: everything else sees replayed responses as live ones.

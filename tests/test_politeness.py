@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 from datetime import UTC, datetime
 
+import pytest
 from scrapy.settings import Settings
 
 from clippings.addon import Clippings, user_agent
@@ -52,6 +54,30 @@ def test_origins_install_the_download_handler_only_when_given():
     assert "https" not in project_settings().getdict("DOWNLOAD_HANDLERS")
     settings = project_settings(CLIPPINGS_ORIGINS='{"https://fr.le360.ma": "http://127.0.0.1:9"}')
     assert settings.getdict("DOWNLOAD_HANDLERS")["https"] == "clippings.handlers.OriginsDownloadHandler"
+
+
+def test_a_replay_cannot_reach_the_network():
+    settings = project_settings(CLIPPINGS_REPLAY="fixtures", CLIPPINGS_ORIGINS='{"https://fr.le360.ma": "http://127.0.0.1:9"}')
+    handlers = settings.getdict("DOWNLOAD_HANDLERS")
+    assert handlers["http"] == handlers["https"] == "clippings.middlewares.NoNetworkDownloadHandler"
+    from scrapy import Request
+    from scrapy.exceptions import IgnoreRequest
+    from scrapy.utils.test import get_crawler
+
+    from clippings.middlewares import NoNetworkDownloadHandler
+
+    handler = NoNetworkDownloadHandler.from_crawler(get_crawler())
+    with pytest.raises(IgnoreRequest, match="https://fr.le360.ma/x: a replay never fetches"):
+        asyncio.run(handler.download_request(Request("https://fr.le360.ma/x")))
+
+
+def test_crawls_run_no_remote_control_or_telnet_server():
+    settings = project_settings()
+    assert not settings.getbool("REMOTE_CONTROL_ENABLED") and not settings.getbool("TELNETCONSOLE_ENABLED")
+    loaded = settings.getwithbase("EXTENSIONS")
+    assert "scrapy.extensions.remote_control.RemoteControl" not in loaded
+    assert "scrapy.extensions.telnet.TelnetConsole" not in loaded
+    assert "scrapy.extensions.corestats.CoreStats" in loaded and "clippings.extensions.Progress" in loaded
 
 
 def test_retry_after_reads_seconds_and_http_dates():
