@@ -10,7 +10,7 @@ import argparse
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -172,34 +172,45 @@ def crawl(args: argparse.Namespace) -> int:
         raise UsageError(str(exc).replace("=", " ", 1)) from None
     if settings.get("JOBDIR") and len(per_site) > 1:
         raise UsageError("JOBDIR holds one crawl: crawl one site per JOBDIR")
-    # The workers start now, in the background (their fork server imports the extraction
-    # code and langdetect's profiles: about a second), while this process checks the rest,
-    # indexes the replay source and starts Scrapy; the crawls share them.
     _check_folders(settings)
     if args.replay and not Path(args.replay).exists():  # the quick check; the rest below
         raise UsageError(f"--replay {args.replay}: no such file or folder")
+    # What takes a while before the first page overlaps: the workers start in the background
+    # (their fork server imports the extraction code and langdetect's profiles, about a
+    # second), a thread indexes the replay source, and this process loads Scrapy.
     pool = None
     if count > 1:
         from clippings import workers
 
         pool = workers.acquire(count).start()
     try:
-        _check_replay(args)
-        return _run_crawls(per_site, spider_args, settings)
+        return _run_crawls(per_site, spider_args, settings, _open_replay(args.replay))
     finally:
         if pool is not None:
             workers.release(pool)
 
 
-def _check_replay(args: argparse.Namespace) -> None:
-    """The replay source, read (a WARC is indexed) before any crawl starts."""
+def _open_replay(source: str | None) -> Callable[[], None]:
+    """Open the replay source (a WARC is indexed: it is read whole) in a thread; the function
+    returned waits for it, and raises UsageError if it cannot be read. zlib lets go of the
+    GIL while it inflates, so the indexing runs beside Scrapy's imports."""
+    if not source:
+        return lambda: None
+    from concurrent.futures import ThreadPoolExecutor
+
     from clippings.replay import ReplaySourceError, open_store
 
-    if args.replay:
+    executor = ThreadPoolExecutor(1, thread_name_prefix="replay-index")
+    opening = executor.submit(open_store, source)
+    executor.shutdown(wait=False)
+
+    def opened() -> None:
         try:
-            open_store(args.replay)
+            opening.result()
         except ReplaySourceError as exc:
             raise UsageError(f"--replay {exc}") from None
+
+    return opened
 
 
 def _check_folders(settings: Any) -> None:
@@ -212,7 +223,7 @@ def _check_folders(settings: Any) -> None:
     if not os.access(output, os.W_OK):
         raise UsageError(f"--output {output}: folder is not writable")
     if settings.getbool("CLIPPINGS_INCREMENTAL", True):
-        from clippings.incremental import state_path
+        from clippings.state import state_path
 
         state = state_path(settings)
         try:
@@ -223,12 +234,15 @@ def _check_folders(settings: Any) -> None:
             raise UsageError(f"--state {state}: folder is not writable")
 
 
-def _run_crawls(per_site: dict[str, list[str]], spider_args: dict[str, str], settings: Any) -> int:
+def _run_crawls(
+    per_site: dict[str, list[str]], spider_args: dict[str, str], settings: Any, replay_opened: Callable[[], None]
+) -> int:
     from scrapy.crawler import CrawlerProcess
 
     from clippings.report import crawl_report
 
-    process = CrawlerProcess(settings)
+    process = CrawlerProcess(settings)  # imports the spiders, the extraction code...
+    replay_opened()
     # Scrapy filters by level in its log handler only: every request's and item's DEBUG
     # record would still be built, then thrown away.
     logging.getLogger().setLevel(settings.get("LOG_LEVEL"))

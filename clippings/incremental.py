@@ -25,7 +25,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 
 from clippings.pipelines import article_written
-from clippings.state import Action, StateStore, decide, is_unchanged, utc_iso
+from clippings.state import Action, StateStore, decide, is_unchanged, state_path, utc_iso
 
 logger = logging.getLogger(__name__)
 
@@ -37,13 +37,6 @@ def incremental(crawler: Crawler) -> Incremental | None:
     if crawler not in _by_crawler:
         _by_crawler[crawler] = Incremental.from_crawler(crawler)
     return _by_crawler[crawler]
-
-
-def state_path(settings: Any) -> Path:
-    given = settings.get("CLIPPINGS_STATE")
-    if given:
-        return Path(given)
-    return Path(settings.get("CLIPPINGS_OUTPUT_DIR", "output")) / ".state" / "state.sqlite"
 
 
 def validators(response: Response) -> dict[str, str | None]:

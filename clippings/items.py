@@ -54,3 +54,15 @@ class Article:
 OUTPUT_FIELDS: tuple[str, ...] = tuple(
     f.name for f in fields(Article) if not f.metadata.get("internal")
 )
+
+
+class NotArticle(Exception):
+    """The page is not an article (or not one we can read); ``reason`` is counted in stats.
+
+    Raised by ``clippings.extract.read_article``; it lives here, beside ``Article``, so that a
+    crawl reading its pages in worker processes need not import the extraction code."""
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason = reason
+        self.detail = detail

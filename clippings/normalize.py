@@ -15,7 +15,6 @@ from importlib import resources
 from typing import Any
 
 import fastjsonschema
-from jsonschema import Draft202012Validator
 
 from clippings import dates
 from clippings.items import SCHEMA_VERSION, Article
@@ -78,7 +77,11 @@ def load_schema() -> dict[str, Any]:
 
 
 @lru_cache(maxsize=1)
-def validator() -> Draft202012Validator:
+def validator() -> Any:  # a jsonschema Draft202012Validator
+    """The schema's reference validator; imported on first use (a crawl writing valid lines
+    never needs it)."""
+    from jsonschema import Draft202012Validator
+
     return Draft202012Validator(load_schema())
 
 

@@ -69,6 +69,14 @@ CREATE TABLE IF NOT EXISTS sources (
 LISTED_SLACK = timedelta(minutes=2)
 
 
+def state_path(settings: Any) -> Path:
+    """Where the state database is: ``CLIPPINGS_STATE``, else ``<output>/.state/state.sqlite``."""
+    given = settings.get("CLIPPINGS_STATE")
+    if given:
+        return Path(given)
+    return Path(settings.get("CLIPPINGS_OUTPUT_DIR", "output")) / ".state" / "state.sqlite"
+
+
 def utc_iso(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 

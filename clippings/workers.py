@@ -29,7 +29,7 @@ from datetime import datetime
 from typing import Any
 
 from clippings.arguments import parse_workers  # noqa: F401  (where it used to live)
-from clippings.items import Article
+from clippings.items import Article, NotArticle
 from clippings.sites import get_site
 from clippings.sites.base import Site
 
@@ -55,7 +55,7 @@ def read_in_worker(
     NotArticle travels as a plain tuple (an exception with extra arguments does not survive
     pickling whole); any other exception is sent back by the pool and raised in the crawl.
     """
-    from clippings.extract import NotArticle, read_article  # loaded by the fork server already
+    from clippings.extract import read_article  # loaded by the fork server already
 
     global _pages_read
     _pages_read += 1
@@ -164,8 +164,6 @@ class ExtractionPool:
                 logger.warning("%s: an extraction worker died; replacing the pool and trying again", url)
                 continue
             if kind == "not_article":
-                from clippings.extract import NotArticle
-
                 raise NotArticle(value, detail)
             return value
         raise AssertionError("unreachable")

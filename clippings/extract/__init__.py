@@ -8,9 +8,9 @@ selectors. The body is trafilatura's, on a tree the site module has pruned first
 from __future__ import annotations
 
 import re
-from itertools import islice
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
+from itertools import islice
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import lxml.html
@@ -37,19 +37,10 @@ from clippings.extract.metadata import (
     link_href,
     metas,
 )
-from clippings.items import Article
+from clippings.items import Article, NotArticle
 from clippings.sites.base import Site
 
 __all__ = ["NotArticle", "extract_article", "read_article"]
-
-
-class NotArticle(Exception):
-    """The page is not an article (or not one we can read); ``reason`` is counted in stats."""
-
-    def __init__(self, reason: str, detail: str = "") -> None:
-        super().__init__(f"{reason}: {detail}" if detail else reason)
-        self.reason = reason
-        self.detail = detail
 
 
 _PUBLISHED_METAS = (

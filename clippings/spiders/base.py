@@ -30,9 +30,8 @@ from clippings.discovery import (
     robots_sitemaps,
     sniff,
 )
-from clippings.extract import NotArticle, read_article
 from clippings.incremental import Action, Incremental, incremental
-from clippings.items import Article
+from clippings.items import Article, NotArticle
 from clippings.sites.base import Site
 from clippings.state import StateError
 from clippings.workers import ExtractionPool, acquire, release
@@ -342,6 +341,8 @@ class NewsSpider(scrapy.Spider):
             if self.pool is not None:
                 article = await self.pool.read(self.site, response.url, response.body, headers, fetched_at)
             else:
+                from clippings.extract import read_article  # not needed in a crawl with workers
+
                 article = read_article(self.site, response.url, response.body, headers, fetched_at)
         except NotArticle as exc:
             self.count(f"dropped/{exc.reason}")
