@@ -243,14 +243,15 @@ def _run_crawls(
 
     process = CrawlerProcess(settings)  # imports the spiders, the extraction code...
     replay_opened()
-    # Scrapy filters by level in its log handler only: every request's and item's DEBUG
-    # record would still be built, then thrown away.
-    logging.getLogger().setLevel(settings.get("LOG_LEVEL"))
     crawlers = []
     for name, urls in per_site.items():
         crawler = process.create_crawler(name)
         crawlers.append(crawler)
         process.crawl(crawler, urls=urls or None, **spider_args)
+    # Scrapy filters by level in its log handler only, and each crawl above reset the root
+    # logger to let everything through: every request's and item's DEBUG record would still
+    # be built, then thrown away.
+    logging.getLogger().setLevel(settings.get("LOG_LEVEL"))
     process.start()
     text, status = crawl_report(crawlers, Path(settings.get("CLIPPINGS_OUTPUT_DIR")))
     print(text)

@@ -4,13 +4,15 @@ naming redirects that loop or leave the site."""
 from __future__ import annotations
 
 import logging
+import re
 from urllib.parse import urljoin
 
 from scrapy import Request
 from scrapy.core.downloader.handlers.base import BaseDownloadHandler
 from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware as ScrapyMetaRefreshMiddleware
 from scrapy.exceptions import IgnoreRequest, NotConfigured
-from scrapy.http import Headers, Response
+from scrapy.http import Headers, HtmlResponse, Response
 from scrapy.responsetypes import responsetypes
 from scrapy.utils.url import url_is_from_any_domain
 from w3lib.url import safe_url_string
@@ -117,3 +119,28 @@ class RedirectGuardMiddleware:
         if offsite and not request.dont_filter:
             raise IgnoreRequest(f"redirect off the site, not followed: {request.url} -> {target}")
         return response
+
+
+# Scrapy looks for <meta http-equiv="refresh"> in a page's first 4,096 characters: at most
+# 16 KB in any encoding of one to four bytes a character.
+_REFRESH = re.compile(rb"(?i)refresh")
+_SCANNED = 4 * 4096
+
+
+class MetaRefreshMiddleware(ScrapyMetaRefreshMiddleware):
+    """Scrapy's, without decoding every page to find no refresh in it.
+
+    Scrapy decodes each HTML body whole (``response.text``) to read its first 4,096
+    characters; a crawl reading pages in workers never decodes them otherwise. A page whose
+    first 16 KB never spell "refresh" cannot hold the tag and passes straight on; any other
+    (and any body with NUL bytes: UTF-16 or UTF-32 would hide the word) is Scrapy's to judge.
+    """
+
+    def process_response(self, request: Request, response: Response, spider: object = None) -> Request | Response:
+        if (
+            isinstance(response, HtmlResponse)
+            and not _REFRESH.search(response.body, 0, _SCANNED)
+            and b"\x00" not in response.body[:_SCANNED]
+        ):
+            return response
+        return super().process_response(request, response)

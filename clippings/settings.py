@@ -93,6 +93,9 @@ DOWNLOADER_MIDDLEWARES = {
     "clippings.middlewares.ReplayMiddleware": 950,
     # Sees 3xx responses before Scrapy's RedirectMiddleware (600) follows them.
     "clippings.middlewares.RedirectGuardMiddleware": 605,
+    # Scrapy's meta-refresh redirects, without decoding every page to look for one.
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "clippings.middlewares.MetaRefreshMiddleware": 580,
     # Records responses as they arrive, before redirects are followed and bodies decoded.
     "clippings.recording.RecordMiddleware": 610,
     # Retries with backoff and Retry-After, in place of Scrapy's RetryMiddleware.
