@@ -56,6 +56,8 @@ _MODIFIED_METAS = ("article:modified_time", "og:updated_time", "datemodified", "
 _MODIFIED_LINE = re.compile(r"^\s*(?:Mis à jour|Actualisé|آخر تحديث|اخر تحديث|تم التحديث)", re.I)
 _DIGIT = re.compile(r"[0-9٠-٩]")
 _MAX_DATE_LINE = 90
+# How many lines after the visible date an update line ("Mis à jour ...") may stand.
+_UPDATE_LINE_WINDOW = 12
 _MAX_BYLINE = 120
 _MAX_LEAD = 1000
 _CRUMB_LINE = re.compile(r"^(?:Accueil|الرئيسية|Home)\s*[»›>/|]\s*(.+)$")
@@ -320,7 +322,12 @@ class _Page:
         # The visible date nearest the byline: the first short date line after the title
         # (and the first "Mis à jour" / "آخر تحديث" line for the modified date).
         seen_visible = {"published": False, "modified": False}
+        left = None  # lines still looked at for a "modified" line once "published" is found
         for element, text in self._after_title():
+            if left is not None:
+                if left == 0:
+                    break  # an update line stands by the date, not further down the article
+                left -= 1
             if len(text) > _MAX_DATE_LINE or not _DIGIT.search(text):
                 continue
             key = "modified" if _MODIFIED_LINE.match(text) else "published"
@@ -331,6 +338,8 @@ class _Page:
             self.found_text.append(text)
             if all(seen_visible.values()):
                 break
+            if key == "published":
+                left = _UPDATE_LINE_WINDOW
         return {"published": published, "modified": modified}
 
 
@@ -359,8 +368,9 @@ def read_article(
         raise NotArticle("video", f"og:type {og_type}")
     page_title = fold(root.findtext(".//title"))
     h1 = _first_xpath_text(root, ("//h1",))[0]
+    headings = (marker_key(page_title), marker_key(h1))
     for marker in site.soft_404_markers:
-        if marker_key(marker) in (marker_key(page_title), marker_key(h1)) or marker in page_title:
+        if marker_key(marker) in headings or marker in page_title:
             raise NotArticle("soft_404", marker)
 
     canonical = canonical_url(site, root, url)
