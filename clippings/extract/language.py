@@ -13,6 +13,7 @@ import re
 from functools import lru_cache
 
 from langdetect import detector_factory
+from langdetect.detector import Detector
 from langdetect.lang_detect_exception import LangDetectException
 
 SAMPLE_CHARS = 250
@@ -28,6 +29,25 @@ def _factory() -> detector_factory.DetectorFactory:
     factory = detector_factory._factory
     factory.set_seed(SEED)
     return factory
+
+
+class _Detector(Detector):
+    """langdetect's detector with its two inner loops (run hundreds of times a text, over 55
+    languages) as list comprehensions: the same arithmetic in the same order, so the same
+    answers, in about half the time."""
+
+    def _update_lang_prob(self, prob: list[float], word: str | None, alpha: float) -> bool:
+        lang_prob_map = self.word_lang_prob_map.get(word) if word is not None else None
+        if lang_prob_map is None:
+            return False
+        weight = alpha / self.BASE_FREQ
+        prob[:] = [p * (weight + q) for p, q in zip(prob, lang_prob_map)]
+        return True
+
+    def _normalize_prob(self, prob: list[float]) -> float:
+        total = sum(prob)
+        prob[:] = [p / total for p in prob]
+        return max(0.0, max(prob))
 
 
 def load_profiles() -> None:
@@ -58,7 +78,7 @@ def detect_language(text: str) -> str | None:
         return None
     if _script_says_arabic(sample):
         return "ar"
-    detector = _factory().create()
+    detector = _Detector(_factory())
     detector.set_max_text_length(SAMPLE_CHARS)
     detector.n_trial = TRIALS
     detector.append(sample)
