@@ -157,6 +157,10 @@ class ExtractionPool:
             try:
                 future = executor.submit(read_in_worker, site.name, url, body, dict(headers), fetched_at)
                 kind, value, detail = await asyncio.wrap_future(future)
+            except asyncio.CancelledError:
+                if future.cancelled():  # the pool was closed under this page: say so, never hang
+                    raise WorkerCrashed("the extraction pool was closed while this page waited") from None
+                raise
             except BrokenProcessPool:
                 self._replace(executor)
                 if attempt == 2:

@@ -153,3 +153,24 @@ def test_a_page_that_kills_every_worker_is_an_error_not_a_hang(monkeypatch):
     finally:
         monkeypatch.undo()
         pool.close()
+
+
+def test_pages_waiting_when_the_pool_closes_are_errors_not_a_hang():
+    fixture = ARTICLES[0]
+    site = get_site(fixture.site)
+    pool = ExtractionPool(1)
+
+    async def read_then_close():
+        await pool.read(site, *_page(fixture))  # the worker is up
+        reads = [asyncio.ensure_future(pool.read(site, *_page(fixture))) for _ in range(30)]
+        await asyncio.sleep(0)  # all submitted; most still queued
+        await asyncio.get_running_loop().run_in_executor(None, pool.close)
+        return await asyncio.wait_for(asyncio.gather(*reads, return_exceptions=True), timeout=60)
+
+    try:
+        results = asyncio.run(read_then_close())
+    finally:
+        pool.close()
+    crashed = [r for r in results if isinstance(r, WorkerCrashed)]
+    assert crashed, results
+    assert all(isinstance(r, WorkerCrashed) or r.title == fixture.expected["title"] for r in results)
