@@ -7,7 +7,7 @@ a value given on the command line is seen here too:
   ``(+URL)`` appended), so a site's operators can always reach us.
 - ``CLIPPINGS_ORIGINS`` installs ``clippings.handlers.OriginsDownloadHandler``.
 - ``CLIPPINGS_REPLAY`` installs ``clippings.middlewares.NoNetworkDownloadHandler``: a replay
-  never reaches the network, and does not load Scrapy's HTTP stack.
+  never reaches the network, and does not set up Scrapy's HTTP download handler.
 """
 
 from __future__ import annotations

@@ -27,7 +27,7 @@ class NoNetworkDownloadHandler(BaseDownloadHandler):
 
     ``ReplayMiddleware`` answers every request, so nothing reaches it; should a request ever
     get past, it fails naming the URL instead of going to the network. It also spares each
-    replay loading Scrapy's HTTP and TLS stack.
+    replay setting up Scrapy's HTTP download handler.
     """
 
     async def download_request(self, request: Request) -> Response:
