@@ -715,6 +715,9 @@ def test_unknown_month_words_are_never_guessed(word: str) -> None:
     try:
         result = parse_date(f"15 {word} 2025")
     except DateError as error:
+        if error.reason == "needs_now":  # a day word ("أمس", yesterday): a date, relative to now
+            assert fold(word) in {fold(w) for w in datetables.DAY_WORDS}
+            return
         assert error.reason == "unrecognised"
         assert fold(word).rstrip(".") not in months
     else:
