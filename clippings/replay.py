@@ -217,21 +217,32 @@ def _scan_gzipped_records(path: Path) -> tuple[list[tuple[str, int, int]], int |
     return found, None
 
 
-def _record_header(head: bytes, size: int) -> tuple[str, bool] | None:
-    """(target URI, is an HTTP response) of the one WARC record a member of ``size``
-    inflated bytes holds, from its first bytes ``head``; None if it is not one record."""
-    block, sep, _ = head.partition(b"\r\n\r\n")
-    if not sep or not block.startswith(b"WARC/"):
+def _warc_header(raw: bytes) -> tuple[dict[str, str], int, bytes] | None:
+    """The header of the WARC record ``raw`` starts with: its fields (names in lower case, the
+    target URI as text), its Content-Length, and the bytes after it; None if there is none."""
+    head, sep, rest = raw.partition(b"\r\n\r\n")
+    if not sep or not head.startswith(b"WARC/"):
         return None
-    fields = {name.lower(): value for name, value in _header_lines(block)}
+    fields = {name.lower(): value for name, value in _header_lines(head)}
     try:
         length = int(fields["content-length"])
     except (KeyError, ValueError):
         return None
-    if len(block) + 4 + length + 4 != size:
+    fields["warc-target-uri"] = _decoded(fields.get("warc-target-uri", ""))
+    return fields, length, rest
+
+
+def _record_header(head: bytes, size: int) -> tuple[str, bool] | None:
+    """(target URI, is an HTTP response) of the one WARC record a member of ``size``
+    inflated bytes holds, from its first bytes ``head``; None if it is not one record."""
+    header = _warc_header(head)
+    if header is None:
+        return None
+    fields, length, rest = header
+    if len(head) - len(rest) + length + 4 != size:  # header, content, closing CRLF CRLF
         return None
     is_response = fields.get("warc-type") == "response" and fields.get("content-type", "").startswith("application/http")
-    return _decoded(fields.get("warc-target-uri", "")), is_response
+    return fields["warc-target-uri"], is_response
 
 
 def _decoded(value: str) -> str:
@@ -258,15 +269,11 @@ def _plain_record(raw: bytes) -> SavedResponse | None:
             raw = zlib.decompressobj(31).decompress(raw)
         except zlib.error:
             return None
-    warc_head, sep, block = raw.partition(b"\r\n\r\n")
-    if not sep or not warc_head.startswith(b"WARC/"):
+    header = _warc_header(raw)
+    if header is None:
         return None
-    warc = {k.lower(): v for k, v in _header_lines(warc_head)}
-    try:
-        block = block[: int(warc["content-length"])]
-    except (KeyError, ValueError):
-        return None
-    http_head, sep, body = block.partition(b"\r\n\r\n")
+    warc, length, rest = header
+    http_head, sep, body = rest[:length].partition(b"\r\n\r\n")
     if not sep:
         return None
     status_line, _, header_block = http_head.partition(b"\r\n")
@@ -278,7 +285,7 @@ def _plain_record(raw: bytes) -> SavedResponse | None:
     if "content-encoding" in names or "transfer-encoding" in names:
         return None
     return SavedResponse(
-        url=warc.get("warc-target-uri", ""),
+        url=warc["warc-target-uri"],
         status=int(parts[1]),
         headers=[(k, v) for k, v in headers if k.lower() not in _TRANSFER_HEADERS],
         body=body,

@@ -107,3 +107,16 @@ def test_not_a_warc_is_an_error_naming_the_file(tmp_path):
     path.write_bytes(gzip.compress(b"hello, not a WARC\r\n\r\n"))
     with pytest.raises(ReplaySourceError, match="f.warc.gz"):
         WarcStore(path)
+
+
+def test_a_saved_response_keeps_its_url_as_captured(tmp_path):
+    # Arabic URLs are written to WARC headers as UTF-8: read back as text, not as latin-1
+    # mojibake, so `clippings pack` and `fixture save` copy them unchanged.
+    store = WarcStore(_recorded(tmp_path / "g.warc.gz"))
+    for page in PAGES:
+        assert store.get(page.url).url == page.url
+    copy = tmp_path / "copy.warc.gz"
+    with WarcRecorder(copy) as recorder:
+        for page in PAGES:
+            recorder.write(store.get(page.url))
+    assert [uri for uri, _, _ in _scan_with_warcio(copy)] == [page.url for page in PAGES]
