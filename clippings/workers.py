@@ -28,7 +28,6 @@ from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime
 from typing import Any
 
-from clippings.arguments import parse_workers  # noqa: F401  (where it used to live)
 from clippings.items import Article, NotArticle
 from clippings.sites import get_site
 from clippings.sites.base import Site

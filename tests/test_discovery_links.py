@@ -6,9 +6,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from clippings.arguments import parse_count, parse_day
 from clippings.discovery import link_time, listing_entries, next_page
 from clippings.sites import SITES
-from clippings.spiders.base import parse_count, parse_day
 
 LE360 = SITES["le360"]
 

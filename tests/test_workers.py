@@ -10,9 +10,10 @@ import sqlite3
 
 import pytest
 
+from clippings.arguments import parse_workers
 from clippings.extract import NotArticle, read_article
 from clippings.sites import get_site
-from clippings.workers import ExtractionPool, WorkerCrashed, parse_workers
+from clippings.workers import ExtractionPool, WorkerCrashed
 from tests.crawl import read_output, run_clippings
 from tests.fixturelib import FIXTURES, article_fixtures
 

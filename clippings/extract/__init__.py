@@ -24,6 +24,7 @@ from clippings.extract.html import (
     header_value,
     leaf_elements,
     marker_key,
+    marker_keys,
     parse_html,
     text_of,
 )
@@ -369,8 +370,8 @@ def read_article(
     page_title = fold(root.findtext(".//title"))
     h1 = _first_xpath_text(root, ("//h1",))[0]
     headings = (marker_key(page_title), marker_key(h1))
-    for marker in site.soft_404_markers:
-        if marker_key(marker) in headings or marker in page_title:
+    for key, marker in marker_keys(site.soft_404_markers).items():
+        if key in headings or marker in page_title:
             raise NotArticle("soft_404", marker)
 
     canonical = canonical_url(site, root, url)

@@ -12,7 +12,7 @@ import lxml.html
 from trafilatura import bare_extraction
 from trafilatura.settings import DEFAULT_CONFIG, Extractor
 
-from clippings.extract.html import fold, marker_key
+from clippings.extract.html import fold, marker_key, marker_keys
 from clippings.sites.base import Site
 
 # Paragraph-level elements of trafilatura's output tree.
@@ -127,18 +127,13 @@ def unwrap_layout_tables(root: lxml.html.HtmlElement) -> None:
                 element.attrib.pop(attribute, None)
 
 
-@lru_cache(maxsize=64)
-def _marker_keys(markers: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(marker_key(m) for m in markers)
-
-
 def clean_paragraphs(site: Site, found: list[str], not_body: Iterable[str]) -> list[str]:
     """Cut page furniture that survived trafilatura.
 
     Stops at the first line that opens a "related" / "most read" block; drops "Lire aussi"
     lines, hashtag rows and lines repeating the title, lead, caption, byline or date.
     """
-    stops = _marker_keys(site.stop_markers)
+    stops = marker_keys(site.stop_markers)
     known = {marker_key(t) for t in not_body if t}
     kept: list[str] = []
     for line in found:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
+from functools import lru_cache
 
 import lxml.etree
 import lxml.html
@@ -130,6 +131,12 @@ def fold(text: str | None) -> str:
 def marker_key(text: str | None) -> str:
     """A looser form for comparing headings with markers: case and trailing colons ignored."""
     return fold(text).rstrip(" :：").casefold()
+
+
+@lru_cache(maxsize=64)
+def marker_keys(markers: tuple[str, ...]) -> dict[str, str]:
+    """A site's markers by their ``marker_key``, in order (computed once per tuple)."""
+    return {marker_key(m): m for m in markers}
 
 
 def text_of(element: lxml.html.HtmlElement) -> str:
