@@ -14,11 +14,16 @@ A benchmark, not a test: it prints figures and never fails. Run:
    round's own ratios is printed beside the ratio of the bests.
    It prints pages/s for each, the ratios b/a and c/b, peak RSS (the crawl's process tree)
    and RSS at 25/50/75/100 % of the pages written.
+3. Measures, in each round, what this machine gives two processes at that moment: the same
+   extraction work (``read_article`` over the first pages) in one process, then in two at
+   once. Its ratio is the most (c) could gain over (b) then: on a shared machine the cores are
+   not always the same speed, nor as fast together as alone.
 """
 
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import random
 import shutil
@@ -110,6 +115,42 @@ def bare_trafilatura(pages: list[tuple[str, SavedResponse]]) -> float:
     for _, response in pages:
         trafilatura.extract(response.body, url=response.url)
     return len(pages) / (time.perf_counter() - start)
+
+
+def _read_pages(pages: list[tuple[str, SavedResponse]], started: float, results) -> None:
+    from clippings.extract import NotArticle, read_article
+
+    for site, response in pages:
+        try:
+            read_article(get_site(site), response.url, response.body, dict(response.headers), response.fetched_at)
+        except NotArticle:
+            pass
+    results.put(time.perf_counter() - started)
+
+
+def machine_ceiling(pages: list[tuple[str, SavedResponse]], count: int = 300) -> float:
+    """How much faster two processes get the same work done than one, on this machine now.
+
+    One forked process reads ``count`` pages; then two read them at once, each its own copy.
+    2 x (time of one) / (time until both are done) is what two cores give at this moment:
+    2.0 on an idle machine with two equal cores, less when a neighbour takes a share of one
+    or the cores slow down when both are busy. The crawl's own start-up is not in it.
+    """
+    sample = pages[:count]
+    context = multiprocessing.get_context("fork")
+    _read_pages(sample[:20], time.perf_counter(), context.SimpleQueue())  # imports, caches: warm
+
+    def run(processes: int) -> float:
+        results = context.SimpleQueue()
+        started = time.perf_counter()
+        workers = [context.Process(target=_read_pages, args=(sample, started, results)) for _ in range(processes)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        return max(results.get() for _ in workers)
+
+    return 2 * run(1) / run(2)
 
 
 def _tree_pids(pid: int) -> list[int]:
@@ -242,7 +283,7 @@ def main() -> None:
         write_warc(pages, warc)
         print(f"{len(pages)} pages in {warc.stat().st_size / 1e6:.1f} MB of WARC; {args.rounds} rounds")
         best: dict[str, float] = {}
-        ratios: dict[str, list[float]] = {"b/a": [], "c/b": []}
+        ratios: dict[str, list[float]] = {"b/a": [], "c/b": [], "ceiling": []}
         runs: dict[str, dict[str, object]] = {}
         for number in range(1, args.rounds + 1):
             a = bare_trafilatura(pages)
@@ -256,6 +297,9 @@ def main() -> None:
                 runs["c"] = _keep(runs.get("c"), c)
                 line += f"  (c) {c['pages_per_s']:6.1f} pages/s;  b/a {b['pages_per_s'] / a:.2f}"
                 line += f"  c/b {c['pages_per_s'] / b['pages_per_s']:.2f}"
+                ceiling = machine_ceiling(pages)
+                ratios["ceiling"].append(ceiling)
+                line += f" (the machine's two-process ceiling then: {ceiling:.2f})"
             else:
                 line += f" pages/s;  b/a {b['pages_per_s'] / a:.2f}"
             print(line, flush=True)
@@ -271,6 +315,9 @@ def main() -> None:
         if args.workers > 1:
             _report(f"(c) ... --workers {args.workers}:         ", runs["c"])
             print(f"    c/b = {best['c'] / best['b']:.2f} (median of the rounds' own ratios: {statistics.median(ratios['c/b']):.2f})")
+            print(f"    the machine's two-process ceiling: {max(ratios['ceiling']):.2f} at best,"
+                  f" median {statistics.median(ratios['ceiling']):.2f}"
+                  f" (the same extraction work in two processes at once against one; 2.00 on two free, equal cores)")
         print("(memory: the round with the highest peak)")
 
 

@@ -7,12 +7,22 @@ a value given on the command line is seen here too:
   ``(+URL)`` appended), so a site's operators can always reach us.
 - ``CLIPPINGS_ORIGINS`` installs ``clippings.handlers.OriginsDownloadHandler``.
 - ``CLIPPINGS_REPLAY`` installs ``clippings.middlewares.NoNetworkDownloadHandler``: a replay
-  never reaches the network, and does not set up Scrapy's HTTP download handler.
+  never reaches the network, and does not set up Scrapy's HTTP download handler. It also
+  turns retries off (a recording answers the same each time it is asked), unless
+  ``RETRY_ENABLED`` was given on the command line: loading the retry middleware imports
+  Scrapy's HTTP/TLS stack (``RETRY_EXCEPTIONS`` names its ``TunnelError``), a fifth of a
+  replay's start-up.
+- With ``COOKIES_ENABLED`` off (clippings' default), Scrapy's cookies middleware is taken out
+  of ``DOWNLOADER_MIDDLEWARES_BASE`` rather than loaded only to say it is not configured: its
+  module imports tldextract and its suffix list, 50 ms of every start. (Naming it ``None``
+  in ``DOWNLOADER_MIDDLEWARES`` would not do: Scrapy imports every key named there.)
 """
 
 from __future__ import annotations
 
-from scrapy.settings import BaseSettings
+from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
+
+COOKIES_MIDDLEWARE = "scrapy.downloadermiddlewares.cookies.CookiesMiddleware"
 
 
 def user_agent(template: str, contact: str | None) -> str:
@@ -41,3 +51,14 @@ class Clippings:
                 {**settings.getdict("DOWNLOAD_HANDLERS"), "http": handler, "https": handler},
                 priority="addon",
             )
+        if settings.get("CLIPPINGS_REPLAY") and (settings.getpriority("RETRY_ENABLED") or 0) < SETTINGS_PRIORITIES["cmdline"]:
+            settings.set("RETRY_ENABLED", False, priority=settings.getpriority("RETRY_ENABLED") or "addon")
+        if not settings.getbool("COOKIES_ENABLED"):
+            base = settings.getdict("DOWNLOADER_MIDDLEWARES_BASE")
+            if COOKIES_MIDDLEWARE in base:
+                del base[COOKIES_MIDDLEWARE]
+                settings.set(
+                    "DOWNLOADER_MIDDLEWARES_BASE",
+                    base,
+                    priority=max(settings.getpriority("DOWNLOADER_MIDDLEWARES_BASE") or 0, SETTINGS_PRIORITIES["addon"]),
+                )

@@ -87,3 +87,24 @@ def test_retry_after_reads_seconds_and_http_dates():
     assert retry_after("Wed, 08 Apr 2026 09:00:00 GMT", now) == 0.0
     assert retry_after(None) is None
     assert retry_after(b"soon") is None
+
+
+
+def test_a_replay_does_not_retry_a_recording_unless_told_to():
+    from scrapy.exceptions import NotConfigured
+
+    from clippings.politeness import BackoffRetryMiddleware
+
+    assert BackoffRetryMiddleware(project_settings()).max_retry_times == 3
+    with pytest.raises(NotConfigured):  # the middleware manager leaves it out
+        BackoffRetryMiddleware(project_settings(CLIPPINGS_REPLAY="fixtures"))
+    assert BackoffRetryMiddleware(project_settings(CLIPPINGS_REPLAY="fixtures", RETRY_ENABLED=True))
+
+
+def test_the_cookies_middleware_is_not_even_imported_while_cookies_are_off():
+    cookies = "scrapy.downloadermiddlewares.cookies.CookiesMiddleware"
+    settings = project_settings()
+    assert not settings.getbool("COOKIES_ENABLED")
+    loaded = settings.getwithbase("DOWNLOADER_MIDDLEWARES")
+    assert cookies not in loaded and "scrapy.downloadermiddlewares.useragent.UserAgentMiddleware" in loaded
+    assert cookies in project_settings(COOKIES_ENABLED=True).getwithbase("DOWNLOADER_MIDDLEWARES")
