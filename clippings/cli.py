@@ -161,33 +161,45 @@ def _spider_urls(args: argparse.Namespace) -> dict[str, list[str]]:
 def crawl(args: argparse.Namespace) -> int:
     per_site = _spider_urls(args)
     spider_args = _spider_args(args)
-    settings = _settings(args)
-    from clippings.arguments import parse_workers
-
-    try:
-        if args.workers is not None:
-            parse_workers(args.workers, "--workers")
-        count = parse_workers(settings.get("CLIPPINGS_WORKERS", 1))
-    except ValueError as exc:
-        raise UsageError(str(exc).replace("=", " ", 1)) from None
-    if settings.get("JOBDIR") and len(per_site) > 1:
-        raise UsageError("JOBDIR holds one crawl: crawl one site per JOBDIR")
-    _check_folders(settings)
     if args.replay and not Path(args.replay).exists():  # the quick check; the rest below
         raise UsageError(f"--replay {args.replay}: no such file or folder")
     # What takes a while before the first page overlaps: the workers start in the background
     # (their fork server imports the extraction code and langdetect's profiles, about a
-    # second), a thread indexes the replay source, and this process loads Scrapy.
+    # second), a thread indexes the replay source, and this process loads Scrapy. --workers
+    # has the last word over the settings, so with it the workers start before Scrapy loads.
     pool = None
-    if count > 1:
-        from clippings import workers
-
-        pool = workers.acquire(count).start()
     try:
+        if args.workers is not None:
+            pool = _start_pool(_worker_count(args.workers, "--workers"))
+        settings = _settings(args)
+        if args.workers is None:
+            pool = _start_pool(_worker_count(settings.get("CLIPPINGS_WORKERS", 1), "CLIPPINGS_WORKERS"))
+        if settings.get("JOBDIR") and len(per_site) > 1:
+            raise UsageError("JOBDIR holds one crawl: crawl one site per JOBDIR")
+        _check_folders(settings)
         return _run_crawls(per_site, spider_args, settings, _open_replay(args.replay))
     finally:
         if pool is not None:
+            from clippings import workers
+
             workers.release(pool)
+
+
+def _worker_count(value: object, name: str) -> int:
+    from clippings.arguments import parse_workers
+
+    try:
+        return parse_workers(value, name)
+    except ValueError as exc:
+        raise UsageError(str(exc).replace("=", " ", 1)) from None
+
+
+def _start_pool(count: int):  # -> clippings.workers.ExtractionPool | None
+    if count < 2:
+        return None
+    from clippings import workers
+
+    return workers.acquire(count).start()
 
 
 def _open_replay(source: str | None) -> Callable[[], None]:

@@ -7,6 +7,8 @@ import json
 import os
 import signal
 import sqlite3
+import subprocess
+import sys
 
 import pytest
 
@@ -14,7 +16,7 @@ from clippings.arguments import parse_workers
 from clippings.extract import NotArticle, read_article
 from clippings.sites import get_site
 from clippings.workers import ExtractionPool, WorkerCrashed
-from tests.crawl import read_output, run_clippings
+from tests.crawl import ROOT, read_output, run_clippings
 from tests.fixturelib import FIXTURES, article_fixtures
 
 ARTICLES = article_fixtures()
@@ -74,6 +76,39 @@ def test_bad_worker_count_is_one_clear_line(value, tmp_path):
     assert done.returncode == 2
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "--workers" in lines[0] and "Traceback" not in done.stderr
+
+
+def test_bad_worker_setting_is_one_clear_line(tmp_path):
+    done = run_clippings("crawl", "le360", "--replay", str(FIXTURES), "--output", str(tmp_path), "-s", "CLIPPINGS_WORKERS=lots")
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "CLIPPINGS_WORKERS 'lots'" in lines[0], done.stderr
+
+
+def test_with_workers_on_the_command_line_the_pool_starts_before_scrapy_loads(tmp_path):
+    """The workers' imports (about a second) overlap Scrapy's; the settings cannot override
+    --workers, so there is nothing to wait for."""
+    probe = (
+        "import sys, clippings.workers as w\n"
+        "start = w.ExtractionPool.start\n"
+        "def spy(self):\n"
+        "    print('scrapy loaded when the pool started:', 'scrapy.crawler' in sys.modules, 'scrapy' in sys.modules)\n"
+        "    return start(self)\n"
+        "w.ExtractionPool.start = spy\n"
+        "from clippings.cli import main\n"
+        "sys.exit(main(sys.argv[1:]))\n"
+    )
+    command = ["crawl", "le360", "--replay", str(FIXTURES), "--output", str(tmp_path)]
+    early = subprocess.run(
+        [sys.executable, "-c", probe, *command, "--workers", "2"], capture_output=True, text=True, timeout=300, cwd=ROOT
+    )
+    assert early.returncode == 0, early.stderr[-3000:]
+    assert "scrapy loaded when the pool started: False False" in early.stdout
+    late = subprocess.run(
+        [sys.executable, "-c", probe, *command, "-s", "CLIPPINGS_WORKERS=2"], capture_output=True, text=True, timeout=300, cwd=ROOT
+    )
+    assert late.returncode == 0, late.stderr[-3000:]
+    assert "scrapy loaded when the pool started: False True" in late.stdout  # settings read, no crawler yet
 
 
 def test_parse_workers():
