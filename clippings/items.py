@@ -46,9 +46,7 @@ class Article:
 
     def to_record(self) -> dict[str, Any]:
         """The public JSON object: every non-internal field, in declaration order."""
-        return {
-            f.name: getattr(self, f.name) for f in fields(self) if not f.metadata.get("internal")
-        }
+        return {name: getattr(self, name) for name in OUTPUT_FIELDS}
 
 
 OUTPUT_FIELDS: tuple[str, ...] = tuple(

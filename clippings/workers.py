@@ -108,7 +108,7 @@ class ExtractionPool:
     def executor(self) -> ProcessPoolExecutor:
         if self._executor is None:
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["clippings.workers", "clippings.extract", "clippings.extract.preload"])
+            context.set_forkserver_preload(["clippings.workers", "clippings.extract.preload"])  # preload imports clippings.extract
             self._executor = ProcessPoolExecutor(
                 max_workers=self.workers,
                 mp_context=context,
