@@ -10,8 +10,9 @@ A benchmark, not a test: it prints figures and never fails. Run:
    (b) ``clippings crawl --replay`` end to end (engine, middlewares, extraction, pipelines,
        JSONL writing);
    (c) the same with ``--workers W`` (all cores), when W > 1.
-   Each is measured ``--rounds`` times, interleaved, and its best kept; the median of each
-   round's own ratios is printed beside the ratio of the bests.
+   Each is measured ``--rounds`` times, interleaved (a, b, c in odd rounds; c, b, a in even
+   ones), and its best kept; the median of each round's own ratios is printed beside the
+   ratio of the bests.
    It prints pages/s for each, the ratios b/a and c/b, peak RSS (the crawl's process tree)
    and RSS at 25/50/75/100 % of the pages written.
 3. Measures, in each round, just before and just after (c), what this machine gives two
@@ -287,29 +288,41 @@ def main() -> None:
         ratios: dict[str, list[float]] = {"b/a": [], "c/b": [], "ceiling": []}
         runs: dict[str, dict[str, object]] = {}
         for number in range(1, args.rounds + 1):
-            a = bare_trafilatura(pages)
-            b = crawl(warc, len(pages), 1)
-            line = f"round {number}: (a) {a:6.1f}  (b) {b['pages_per_s']:6.1f}"
-            measured = {"a": a, "b": b["pages_per_s"]}
-            runs["b"] = _keep(runs.get("b"), b)
-            if args.workers > 1:
+            measured: dict[str, float] = {}
+
+            def measure_a() -> None:
+                measured["a"] = bare_trafilatura(pages)
+
+            def measure_b() -> None:
+                b = crawl(warc, len(pages), 1)
+                measured["b"] = b["pages_per_s"]
+                runs["b"] = _keep(runs.get("b"), b)
+
+            def measure_c() -> None:
                 before = machine_ceiling(pages)
                 c = crawl(warc, len(pages), args.workers)
+                measured["ceiling"] = (before + machine_ceiling(pages)) / 2
                 measured["c"] = c["pages_per_s"]
                 runs["c"] = _keep(runs.get("c"), c)
-                line += f"  (c) {c['pages_per_s']:6.1f} pages/s;  b/a {b['pages_per_s'] / a:.2f}"
-                line += f"  c/b {c['pages_per_s'] / b['pages_per_s']:.2f}"
-                ceiling = (before + machine_ceiling(pages)) / 2
-                ratios["ceiling"].append(ceiling)
-                line += f"; the machine's two-process ceiling around (c): {ceiling:.2f}"
-            else:
-                line += f" pages/s;  b/a {b['pages_per_s'] / a:.2f}"
-            print(line, flush=True)
-            ratios["b/a"].append(measured["b"] / a)
+
+            # Odd rounds measure a, b, c; even rounds c, b, a: a machine slowing down or speeding
+            # up over the run weighs on each side of a ratio alike.
+            steps = [measure_a, measure_b] + ([measure_c] if args.workers > 1 else [])
+            for step in steps if number % 2 else steps[::-1]:
+                step()
+            line = f"round {number}: (a) {measured['a']:6.1f}  (b) {measured['b']:6.1f}"
+            ratios["b/a"].append(measured["b"] / measured["a"])
             if "c" in measured:
                 ratios["c/b"].append(measured["c"] / measured["b"])
-            for key, value in measured.items():
-                best[key] = max(best.get(key, 0.0), value)
+                ratios["ceiling"].append(measured["ceiling"])
+                line += f"  (c) {measured['c']:6.1f} pages/s;  b/a {ratios['b/a'][-1]:.2f}  c/b {ratios['c/b'][-1]:.2f}"
+                line += f"; the machine's two-process ceiling around (c): {measured['ceiling']:.2f}"
+            else:
+                line += f" pages/s;  b/a {ratios['b/a'][-1]:.2f}"
+            print(line, flush=True)
+            for key in ("a", "b", "c"):
+                if key in measured:
+                    best[key] = max(best.get(key, 0.0), measured[key])
         print(f"best of {args.rounds}:")
         print(f"(a) bare trafilatura.extract:  {best['a']:7.1f} pages/s")
         _report("(b) clippings crawl --replay:  ", runs["b"])
