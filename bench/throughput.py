@@ -14,7 +14,8 @@ A benchmark, not a test: it prints figures and never fails. Run:
    ones), and its best kept; the median of each round's own ratios is printed beside the
    ratio of the bests.
    It prints pages/s for each, the ratios b/a and c/b, peak RSS (the crawl's process tree)
-   and RSS at 25/50/75/100 % of the pages written.
+   and RSS at 25/50/75/100 % of the pages written (or at the last sample, when the crawl exits
+   within a sampling interval of its last lines).
 3. Measures, in each round, just before and just after (c), what this machine gives two
    processes at that moment: the same extraction work (``read_article`` over the first
    pages) in one process, then in two at once. The ratio (the mean of the two measurements)
@@ -220,12 +221,16 @@ def crawl(warc: Path, pages: int, workers: int) -> dict[str, object]:
     stop = threading.Event()
     lines = _LineCounter(out)
 
+    last: list[int] = []  # [percent done, RSS] at the last sample taken while the crawl ran
+
     def sample() -> None:
         nonlocal peak, peak_pss
         while not stop.is_set():
             rss, pss = _tree_memory_kb(process.pid)
             peak, peak_pss = max(peak, rss), max(peak_pss, pss)
             done = lines.count() * 100 // max(pages, 1)
+            if rss:
+                last[:] = [done, rss]
             for mark in (25, 50, 75, 100):
                 if done >= mark and mark not in marks and rss:
                     marks[mark] = rss
@@ -237,6 +242,10 @@ def crawl(warc: Path, pages: int, workers: int) -> dict[str, object]:
     elapsed = time.perf_counter() - start
     stop.set()
     sampler.join()
+    if 100 not in marks and last and last[0] not in marks:
+        # The crawl exited within a sampling interval of its last lines: its last sample, at
+        # the percentage it was taken at, stands in for the end.
+        marks[last[0]] = last[1]
     written = _LineCounter(out).count()
     shutil.rmtree(out, ignore_errors=True)
     if process.returncode != 0:
@@ -256,7 +265,7 @@ def _report(label: str, run: dict[str, object]) -> None:
     print(f"{label} {run['pages_per_s']:7.1f} pages/s ({run['written']} written in {run['elapsed']:.1f} s,"
           f" exit {run['status']})")
     print(f"      peak RSS {run['peak_mb']:.0f} MB summed over its processes, PSS {run['peak_pss_mb']:.0f} MB"
-          f" (shared pages counted once); RSS at 25/50/75/100 %: {run['marks_mb']}")
+          f" (shared pages counted once); RSS at % of the pages written: {run['marks_mb']}")
 
 
 def _keep(kept: dict[str, object] | None, run: dict[str, object]) -> dict[str, object]:
