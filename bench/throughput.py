@@ -296,29 +296,27 @@ def main() -> None:
         best: dict[str, float] = {}
         ratios: dict[str, list[float]] = {"b/a": [], "c/b": [], "ceiling": []}
         runs: dict[str, dict[str, object]] = {}
-        for number in range(1, args.rounds + 1):
-            measured: dict[str, float] = {}
-
-            def measure_a() -> None:
+        def measure(step: str, measured: dict[str, float]) -> None:
+            if step == "a":
                 measured["a"] = bare_trafilatura(pages)
-
-            def measure_b() -> None:
+            elif step == "b":
                 b = crawl(warc, len(pages), 1)
                 measured["b"] = b["pages_per_s"]
                 runs["b"] = _keep(runs.get("b"), b)
-
-            def measure_c() -> None:
+            else:
                 before = machine_ceiling(pages)
                 c = crawl(warc, len(pages), args.workers)
                 measured["ceiling"] = (before + machine_ceiling(pages)) / 2
                 measured["c"] = c["pages_per_s"]
                 runs["c"] = _keep(runs.get("c"), c)
 
+        for number in range(1, args.rounds + 1):
+            measured: dict[str, float] = {}
             # Odd rounds measure a, b, c; even rounds c, b, a: a machine slowing down or speeding
             # up over the run weighs on each side of a ratio alike.
-            steps = [measure_a, measure_b] + ([measure_c] if args.workers > 1 else [])
+            steps = ["a", "b", "c"] if args.workers > 1 else ["a", "b"]
             for step in steps if number % 2 else steps[::-1]:
-                step()
+                measure(step, measured)
             line = f"round {number}: (a) {measured['a']:6.1f}  (b) {measured['b']:6.1f}"
             ratios["b/a"].append(measured["b"] / measured["a"])
             if "c" in measured:

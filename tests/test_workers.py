@@ -100,12 +100,12 @@ def test_with_workers_on_the_command_line_the_pool_starts_before_scrapy_loads(tm
     )
     command = ["crawl", "le360", "--replay", str(FIXTURES), "--output", str(tmp_path)]
     early = subprocess.run(
-        [sys.executable, "-c", probe, *command, "--workers", "2"], capture_output=True, text=True, timeout=300, cwd=ROOT
+        [sys.executable, "-c", probe, *command, "--workers", "2"], capture_output=True, text=True, timeout=300, cwd=ROOT, check=False
     )
     assert early.returncode == 0, early.stderr[-3000:]
     assert "scrapy loaded when the pool started: False False" in early.stdout
     late = subprocess.run(
-        [sys.executable, "-c", probe, *command, "-s", "CLIPPINGS_WORKERS=2"], capture_output=True, text=True, timeout=300, cwd=ROOT
+        [sys.executable, "-c", probe, *command, "-s", "CLIPPINGS_WORKERS=2"], capture_output=True, text=True, timeout=300, cwd=ROOT, check=False
     )
     assert late.returncode == 0, late.stderr[-3000:]
     assert "scrapy loaded when the pool started: False True" in late.stdout  # settings read, no crawler yet
