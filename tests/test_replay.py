@@ -1,5 +1,6 @@
 """Reading WARC files back: the quick index of gzip members agrees with warcio, and what it
-cannot read (plain WARCs, one gzip stream, other record types, broken files) still works."""
+cannot read (plain WARCs, one gzip stream, other record types, broken files) still works;
+a recorder's side index spares the scan only where the WARC agrees with it."""
 
 from __future__ import annotations
 
@@ -15,8 +16,10 @@ from clippings.replay import (
     SavedResponse,
     WarcRecorder,
     WarcStore,
+    _read_side_index,
     _scan_gzipped_records,
     _scan_with_warcio,
+    side_index_path,
 )
 
 WHEN = datetime(2026, 4, 8, 16, 0, tzinfo=UTC)
@@ -46,7 +49,7 @@ def _with_other_records(path, *, gzipped=True):
             request = b"GET / HTTP/1.1\r\n\r\n"
             writer.write_record(writer.create_warc_record(page.url, "request", payload=BytesIO(request), length=len(request)))
             recorder = WarcRecorder.__new__(WarcRecorder)
-            recorder._writer, recorder._stream = writer, stream
+            recorder._writer, recorder._stream, recorder._side = writer, stream, None
             recorder.write(page)
             note = b"note: x\r\n"
             writer.write_record(writer.create_warc_record(page.url, "metadata", payload=BytesIO(note), length=len(note)))
@@ -120,3 +123,105 @@ def test_a_saved_response_keeps_its_url_as_captured(tmp_path):
         for page in PAGES:
             recorder.write(store.get(page.url))
     assert [uri for uri, _, _ in _scan_with_warcio(copy)] == [page.url for page in PAGES]
+
+
+def _scanned_records(monkeypatch):
+    """Counts the records the scan inflates and parses (the side index lists the others)."""
+    import clippings.replay as replay
+
+    seen = []
+    parse = replay._record_header
+
+    def counting(head, size):
+        seen.append(size)
+        return parse(head, size)
+
+    monkeypatch.setattr(replay, "_record_header", counting)
+    return seen
+
+
+def test_a_recording_keeps_a_side_index_that_spares_the_scan(tmp_path, monkeypatch):
+    path = _recorded(tmp_path / "a.warc.gz")
+    assert side_index_path(path).is_file()
+    assert _read_side_index(path) == _scan_with_warcio(path)
+    scanned = _scanned_records(monkeypatch)
+    store = WarcStore(path)
+    assert scanned == []
+    for page in PAGES:
+        assert store.get(page.url).body == page.body
+
+
+def test_a_second_recording_extends_the_side_index(tmp_path):
+    path = _recorded(tmp_path / "a.warc.gz")
+    more = SavedResponse("https://fr.le360.ma/sport/autre_XYZ/", 200, [("Content-Type", "text/html")], b"<p>x</p>", WHEN)
+    with WarcRecorder(path) as recorder:
+        recorder.write(more)
+    assert _read_side_index(path) == _scan_with_warcio(path)
+    assert WarcStore(path).get(more.url).body == b"<p>x</p>"
+
+
+def test_records_appended_by_another_tool_are_scanned(tmp_path, monkeypatch):
+    path = _recorded(tmp_path / "a.warc.gz")
+    extra = SavedResponse("https://fr.le360.ma/monde/ailleurs_QQQ/", 200, [("Content-Type", "text/html")], b"<p>y</p>", WHEN)
+    with path.open("ab") as stream:
+        writer = WARCWriter(stream, gzip=True)
+        writer.write_record(writer.create_warcinfo_record(path.name, {"software": "other"}))
+        recorder = WarcRecorder.__new__(WarcRecorder)
+        recorder._writer, recorder._stream, recorder._side = writer, stream, None
+        recorder.write(extra)
+    scanned = _scanned_records(monkeypatch)
+    store = WarcStore(path)
+    assert len(scanned) == 2  # the warcinfo and the new response; not the three listed
+    assert len(store) == len(PAGES) + 1 and store.get(extra.url).body == b"<p>y</p>"
+    # The recorder does not extend an index that no longer lists every record.
+    with WarcRecorder(path) as again:
+        again.write(PAGES[0])
+    assert len(_read_side_index(path)) == len(PAGES)
+
+
+def test_a_side_index_of_another_file_is_ignored(tmp_path, caplog):
+    path = _recorded(tmp_path / "a.warc.gz")
+    other = tmp_path / "b.warc.gz"
+    with WarcRecorder(other) as recorder:
+        for page in reversed(PAGES):
+            recorder.write(page)
+    side_index_path(other).replace(side_index_path(path))  # the wrong index beside a.warc.gz
+    assert _read_side_index(path) is None
+    assert "side index does not match" in caplog.text
+    store = WarcStore(path)
+    for page in PAGES:
+        assert store.get(page.url).body == page.body
+
+
+def test_a_side_index_cut_short_serves_what_it_lists_and_the_rest_is_scanned(tmp_path, monkeypatch):
+    path = _recorded(tmp_path / "a.warc.gz")
+    side = side_index_path(path)
+    side.write_bytes(side.read_bytes()[:-7])  # a killed recording: the last line half written
+    assert len(_read_side_index(path)) == len(PAGES) - 1
+    scanned = _scanned_records(monkeypatch)
+    store = WarcStore(path)
+    assert len(scanned) == 1 and len(store) == len(PAGES)
+    assert store.get(PAGES[-1].url).body == PAGES[-1].body
+
+
+def test_an_older_recording_gets_no_side_index_when_appended_to(tmp_path):
+    path = _recorded(tmp_path / "a.warc.gz")
+    side_index_path(path).unlink()
+    with WarcRecorder(path) as recorder:
+        recorder.write(PAGES[0])
+    assert not side_index_path(path).exists()
+    assert len(WarcStore(path)) == len(PAGES)
+
+
+def test_a_url_asked_for_in_another_form_finds_its_capture(tmp_path):
+    page = SavedResponse("https://fr.le360.ma/recherche?q=maroc&page=2", 200, [("Content-Type", "text/html")], b"<p>r</p>", WHEN)
+    path = tmp_path / "a.warc.gz"
+    with WarcRecorder(path) as recorder:
+        for saved in [*PAGES, page]:
+            recorder.write(saved)
+    store = WarcStore(path)
+    assert store.get("https://fr.le360.ma/recherche?page=2&q=maroc#haut").body == b"<p>r</p>"
+    arabic = PAGES[1].url
+    escaped = arabic.split("1910335-")[0] + "1910335-" + "".join(f"%{b:02X}" for b in arabic.split("1910335-")[1].encode())
+    assert store.get(escaped).body == PAGES[1].body
+    assert store.get("https://fr.le360.ma/recherche?q=autre") is None
