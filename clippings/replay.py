@@ -267,7 +267,9 @@ def _read_side_index(path: Path) -> list[tuple[str, int, int]] | None:
             uri, offset, length = json.loads(line)
         except (ValueError, TypeError):
             break  # the end, or a line cut short by a killed recording: what precedes holds
-        if not isinstance(uri, str) or offset != end or not isinstance(length, int) or length <= 0:
+        if not (isinstance(uri, str) and isinstance(offset, int) and isinstance(length, int)):
+            break
+        if offset != end or length <= 0:
             break
         if offset + length > size:
             break

@@ -149,6 +149,10 @@ def test_a_recording_keeps_a_side_index_that_spares_the_scan(tmp_path, monkeypat
     assert scanned == []
     for page in PAGES:
         assert store.get(page.url).body == page.body
+    arabic = tmp_path / "ar.warc.gz"  # an Arabic URL first and last: the check reads it as written
+    with WarcRecorder(arabic) as recorder:
+        recorder.write(PAGES[1])
+    assert _read_side_index(arabic) == [(PAGES[1].url, 0, arabic.stat().st_size)]
 
 
 def test_a_second_recording_extends_the_side_index(tmp_path):
