@@ -7,8 +7,9 @@ and a run with workers writes the same articles as one without. Imports no Scrap
 
 Workers are forked from a server process that has imported the extraction code once
 (``forkserver``): they start in milliseconds, share that memory, and never inherit the
-crawl's threads or event loop. A worker that dies (a crash in a C library, the OOM killer)
-breaks the pool: it is replaced, and each page it held is tried once more before it is
+crawl's threads or event loop. Each talks to the crawl over a socket that the crawl's event
+loop writes pages to and reads answers from. A worker that dies (a crash in a C library,
+the OOM killer) is replaced, and the page it was reading is tried once more before it is
 reported as an error naming its URL. Workers exit by themselves when the crawl's process
 dies, so a crawl killed outright leaves no process behind.
 """
@@ -16,15 +17,17 @@ dies, so a crawl killed outright leaves no process behind.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
+import contextlib
 import logging
 import multiprocessing
 import os
+import pickle
 import select
 import threading
 import time
+from collections import deque
 from collections.abc import Mapping
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime
 from typing import Any
 
@@ -97,25 +100,73 @@ def watch_crawl(pid: int) -> None:
     threading.Thread(target=watch, name="watch-crawl", daemon=True).start()
 
 
+def serve(conn: Any, crawl_pid: int) -> None:
+    """A worker's life: read pages sent on ``conn`` until it closes, answer each on it."""
+    watch_crawl(crawl_pid)
+    while True:
+        try:
+            task_id, args = pickle.loads(conn.recv_bytes())
+        except (EOFError, OSError):
+            return  # the pool closed its end, or the crawl is gone
+        try:
+            kind, value, detail = read_in_worker(*args)
+        except Exception as exc:  # the crawl logs it, names the URL, and goes on
+            kind, value, detail = "error", exc, None
+        try:
+            message = pickle.dumps((task_id, kind, value, detail), protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:  # an exception that does not pickle travels as its text
+            message = pickle.dumps((task_id, "error", RuntimeError(f"{type(value).__name__}: {value}"), None))
+        conn.send_bytes(message)
+
+
+class _Task:
+    __slots__ = ("attempt", "future", "id", "payload", "url")
+
+    def __init__(self, task_id: int, url: str, payload: bytes, future: asyncio.Future[Any]) -> None:
+        self.id, self.url, self.payload, self.future, self.attempt = task_id, url, payload, future, 1
+
+
+class _Worker:
+    def __init__(self, process: Any, conn: Any) -> None:
+        self.process = process
+        self.conn = conn
+        self.tasks: dict[int, _Task] = {}  # sent, not answered; the first is being read
+
+
+# A page is sent to a worker still busy with another only if it is this small: a big page
+# waits for an idle worker, so the crawl never blocks writing to a worker that is itself
+# blocked writing a big answer back.
+_QUEUED_PAGE_MAX = 64 * 1024
+
+
 class ExtractionPool:
-    """``workers`` processes reading pages; ``await pool.read(...)`` from the crawl's event loop."""
+    """``workers`` processes reading pages; ``await pool.read(...)`` from the crawl's event loop.
+
+    The event loop itself writes each page to a worker's socket and reads the answers as
+    they come (``add_reader``): no thread in between, one wake-up a page. A worker holds at
+    most two pages, the one it reads and the next.
+    """
 
     def __init__(self, workers: int) -> None:
         self.workers = workers
-        self._executor: ProcessPoolExecutor | None = None
         self.replaced = 0
+        self._context: Any = None
+        self._starting: concurrent.futures.Future[list[_Worker]] | None = None
+        self._live: list[_Worker] = []
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._queue: deque[_Task] = deque()
+        self._next_id = 0
+        self._closed = False
 
-    def executor(self) -> ProcessPoolExecutor:
-        if self._executor is None:
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["clippings.workers", "clippings.extract.preload"])  # preload imports clippings.extract
-            self._executor = ProcessPoolExecutor(
-                max_workers=self.workers,
-                mp_context=context,
-                initializer=watch_crawl,
-                initargs=(os.getpid(),),
-            )
-        return self._executor
+    def _spawn(self) -> _Worker:
+        if self._context is None:
+            self._context = multiprocessing.get_context("forkserver")
+            self._context.set_forkserver_preload(["clippings.workers", "clippings.extract.preload"])  # preload imports clippings.extract
+        mine, theirs = self._context.Pipe(duplex=True)
+        process = self._context.Process(target=serve, args=(theirs, os.getpid()), name="clippings-worker", daemon=True)
+        process.start()
+        theirs.close()
+        return _Worker(process, mine)
 
     def start(self) -> ExtractionPool:
         """Start the workers now rather than at the first page, without waiting for them.
@@ -124,23 +175,33 @@ class ExtractionPool:
         (about a second), so a thread does it while the crawl sets up Scrapy and reads
         its feeds; a page that arrives sooner waits in the pool's queue.
         """
-        executor = self.executor()
+        if self._starting is None:
+            starting = self._starting = concurrent.futures.Future()
 
-        def start_workers() -> None:
-            try:
-                for _ in range(self.workers):
-                    executor.submit(os.getpid)
-            except (BrokenProcessPool, RuntimeError):  # broken or closed meanwhile: read() copes
-                pass
+            def start_workers() -> None:
+                try:
+                    starting.set_result([self._spawn() for _ in range(self.workers)])
+                except BaseException as exc:
+                    starting.set_exception(exc)
 
-        threading.Thread(target=start_workers, name="start-workers", daemon=True).start()
+            threading.Thread(target=start_workers, name="start-workers", daemon=True).start()
         return self
 
-    def _replace(self, broken: ProcessPoolExecutor) -> None:
-        if self._executor is broken:
-            self._executor = None
-            self.replaced += 1
-            broken.shutdown(wait=False, cancel_futures=True)
+    async def _attach(self) -> None:
+        """Watch the workers from the running loop (a new one after ``asyncio.run`` ends)."""
+        loop = asyncio.get_running_loop()
+        if self._loop is loop:
+            return
+        starting = self.start()._starting
+        assert starting is not None
+        workers = await asyncio.wrap_future(starting)
+        if self._loop is loop:  # another read attached them meanwhile
+            return
+        if self._loop is None:
+            self._live = list(workers)
+        self._loop = loop
+        for worker in list(self._live):
+            loop.add_reader(worker.conn.fileno(), self._answer, worker)
 
     async def read(
         self,
@@ -151,30 +212,112 @@ class ExtractionPool:
         fetched_at: datetime | None,
     ) -> Article:
         """The article on a page, as ``read_article`` gives it (NotArticle raised alike)."""
-        for attempt in (1, 2):
-            executor = self.executor()
-            try:
-                future = executor.submit(read_in_worker, site.name, url, body, dict(headers), fetched_at)
-                kind, value, detail = await asyncio.wrap_future(future)
-            except asyncio.CancelledError:
-                if future.cancelled():  # the pool was closed under this page: say so, never hang
-                    raise WorkerCrashed("the extraction pool was closed while this page waited") from None
-                raise
-            except BrokenProcessPool:
-                self._replace(executor)
-                if attempt == 2:
-                    raise WorkerCrashed("an extraction worker died twice reading this page") from None
-                logger.warning("%s: an extraction worker died; replacing the pool and trying again", url)
+        if self._closed:
+            raise WorkerCrashed("the extraction pool is closed")
+        await self._attach()
+        assert self._loop is not None
+        self._next_id += 1
+        payload = pickle.dumps(
+            (self._next_id, (site.name, url, body, dict(headers), fetched_at)), protocol=pickle.HIGHEST_PROTOCOL
+        )
+        task = _Task(self._next_id, url, payload, self._loop.create_future())
+        self._queue.append(task)
+        self._pump()
+        kind, value, detail = await task.future
+        if kind == "not_article":
+            raise NotArticle(value, detail)
+        if kind == "error":
+            raise value
+        return value
+
+    def _pump(self) -> None:
+        """Hand queued pages to workers with room for them."""
+        while self._queue and self._live:
+            worker = min(self._live, key=lambda w: len(w.tasks))
+            task = self._queue[0]
+            if worker.tasks and (len(worker.tasks) >= 2 or len(task.payload) > _QUEUED_PAGE_MAX):
+                return
+            self._queue.popleft()
+            if not task.future.done():  # not given up by its caller
+                self._send(worker, task)
+
+    def _send(self, worker: _Worker, task: _Task) -> None:
+        try:
+            worker.conn.send_bytes(task.payload)
+        except OSError:  # the worker was already gone: the page goes back, unharmed
+            self._queue.appendleft(task)
+            self._lost(worker)
+            return
+        worker.tasks[task.id] = task
+
+    def _answer(self, worker: _Worker) -> None:
+        try:
+            task_id, kind, value, detail = pickle.loads(worker.conn.recv_bytes())
+        except (EOFError, OSError):
+            self._lost(worker)
+            return
+        task = worker.tasks.pop(task_id, None)
+        if task is not None and not task.future.done():
+            task.future.set_result((kind, value, detail))
+        self._pump()
+
+    def _lost(self, worker: _Worker) -> None:
+        """A worker died (a crash in a C library, the OOM killer): replace it; the page it was
+        reading is tried once more, then reported; the page queued behind it is just resent."""
+        self._forget(worker)
+        retry = []
+        for position, task in enumerate(worker.tasks.values()):
+            if task.future.done():
                 continue
-            if kind == "not_article":
-                raise NotArticle(value, detail)
-            return value
-        raise AssertionError("unreachable")
+            if position == 0:
+                if task.attempt >= 2:
+                    task.future.set_exception(WorkerCrashed("an extraction worker died twice reading this page"))
+                    continue
+                task.attempt += 1
+                logger.warning("%s: an extraction worker died; replacing it and trying again", task.url)
+            retry.append(task)
+        self._queue.extendleft(reversed(retry))
+        if not self._closed:
+            replacement = self._spawn()
+            self.replaced += 1
+            self._live.append(replacement)
+            if self._loop is not None:
+                self._loop.add_reader(replacement.conn.fileno(), self._answer, replacement)
+        self._pump()
+
+    def _forget(self, worker: _Worker) -> None:
+        if worker in self._live:
+            self._live.remove(worker)
+        if self._loop is not None:
+            with contextlib.suppress(Exception):  # a loop already closed has no readers left
+                self._loop.remove_reader(worker.conn.fileno())
+        worker.conn.close()
+        worker.process.join(timeout=5)
+        if worker.process.is_alive():
+            worker.process.kill()
+            worker.process.join()
+
+    def pids(self) -> list[int]:
+        """The live workers' process ids (once started)."""
+        return [worker.process.pid for worker in self._live]
 
     def close(self) -> None:
-        if self._executor is not None:
-            self._executor.shutdown(wait=True, cancel_futures=True)
-            self._executor = None
+        """Stop the workers; pages still waiting fail with WorkerCrashed."""
+        self._closed = True
+        if self._starting is not None:
+            with contextlib.suppress(Exception):
+                workers = self._starting.result(timeout=120)
+                if self._loop is None:
+                    self._live = list(workers)
+        waiting = list(self._queue)
+        self._queue.clear()
+        for worker in list(self._live):
+            waiting.extend(worker.tasks.values())
+            self._forget(worker)
+        for task in waiting:
+            if not task.future.done():
+                with contextlib.suppress(RuntimeError):  # its loop is closed: nobody waits
+                    task.future.set_exception(WorkerCrashed("the extraction pool was closed while this page waited"))
 
 
 _shared: dict[int, tuple[ExtractionPool, int]] = {}

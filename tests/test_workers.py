@@ -143,16 +143,40 @@ def test_a_dead_worker_is_replaced_and_its_page_read_again():
     pool = ExtractionPool(2)
     try:
         asyncio.run(pool.read(site, *_page(fixture)))  # the pool is up
-        for pid in list(pool.executor()._processes):
+        killed = pool.pids()
+        for pid in killed:
             os.kill(pid, signal.SIGKILL)
 
         async def read_after_kill():
-            await asyncio.sleep(0.5)  # the pool notices its workers are gone
+            await asyncio.sleep(0.5)
             return await pool.read(site, *_page(fixture))
 
         got = asyncio.run(read_after_kill())
         assert got.title == fixture.expected["title"]
-        assert pool.replaced == 1
+        assert pool.replaced == 2
+        assert len(pool.pids()) == 2 and not set(pool.pids()) & set(killed)
+    finally:
+        pool.close()
+
+
+def test_a_worker_dying_under_a_page_is_replaced_and_the_page_read_again(monkeypatch):
+    fixture = ARTICLES[1]
+    site = get_site(fixture.site)
+    pool = ExtractionPool(1)
+    real_send = pool._send
+    kills = []
+
+    def send_then_kill_once(worker, task):
+        real_send(worker, task)
+        if not kills:
+            kills.append(worker.process.pid)
+            os.kill(worker.process.pid, signal.SIGKILL)
+
+    monkeypatch.setattr(pool, "_send", send_then_kill_once)
+    try:
+        got = asyncio.run(pool.read(site, *_page(fixture)))
+        assert got.title == fixture.expected["title"]
+        assert pool.replaced == 1 and kills and kills[0] not in pool.pids()
     finally:
         pool.close()
 
@@ -161,33 +185,30 @@ def test_a_page_that_kills_every_worker_is_an_error_not_a_hang(monkeypatch):
     fixture = ARTICLES[2]
     site = get_site(fixture.site)
     pool = ExtractionPool(1)
+    real_send = pool._send
 
-    async def read_while_killing():
-        attempts = 0
+    def send_then_kill(worker, task):
+        real_send(worker, task)
+        os.kill(worker.process.pid, signal.SIGKILL)
 
-        def kill_soon():
-            nonlocal attempts
-            attempts += 1
-            for pid in list(pool.executor()._processes):
-                os.kill(pid, signal.SIGKILL)
-
-        loop = asyncio.get_running_loop()
-        real_executor = pool.executor
-
-        def executor():
-            found = real_executor()
-            loop.call_soon(kill_soon)
-            return found
-
-        monkeypatch.setattr(pool, "executor", executor)
-        await pool.read(site, *_page(fixture))
-
+    monkeypatch.setattr(pool, "_send", send_then_kill)
     try:
         with pytest.raises(WorkerCrashed):
-            asyncio.run(read_while_killing())
+            asyncio.run(asyncio.wait_for(pool.read(site, *_page(fixture)), timeout=60))
         assert pool.replaced == 2
     finally:
         monkeypatch.undo()
+        pool.close()
+
+
+def test_an_error_in_a_worker_reaches_the_crawl_named():
+    pool = ExtractionPool(1)
+    try:
+        with pytest.raises(Exception) as raised:  # noqa: PT011
+            asyncio.run(pool.read(get_site("le360"), "https://fr.le360.ma/x_ABC/", b"<html>", {}, "not a datetime"))
+        assert not isinstance(raised.value, WorkerCrashed)
+        assert asyncio.run(pool.read(get_site(ARTICLES[0].site), *_page(ARTICLES[0]))).title  # the worker lives on
+    finally:
         pool.close()
 
 
@@ -200,7 +221,7 @@ def test_pages_waiting_when_the_pool_closes_are_errors_not_a_hang():
         await pool.read(site, *_page(fixture))  # the worker is up
         reads = [asyncio.ensure_future(pool.read(site, *_page(fixture))) for _ in range(30)]
         await asyncio.sleep(0)  # all submitted; most still queued
-        await asyncio.get_running_loop().run_in_executor(None, pool.close)
+        pool.close()
         return await asyncio.wait_for(asyncio.gather(*reads, return_exceptions=True), timeout=60)
 
     try:
