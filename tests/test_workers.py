@@ -159,20 +159,27 @@ def test_a_dead_worker_is_replaced_and_its_page_read_again():
         pool.close()
 
 
+def _kill_on_send(monkeypatch, pool, times=None):
+    """Kill the worker a page was just sent to, the first ``times`` times (or every time);
+    returns the killed workers' process ids."""
+    real_send = pool._send
+    killed = []
+
+    def send_then_kill(worker, task):
+        real_send(worker, task)
+        if times is None or len(killed) < times:
+            killed.append(worker.process.pid)
+            os.kill(worker.process.pid, signal.SIGKILL)
+
+    monkeypatch.setattr(pool, "_send", send_then_kill)
+    return killed
+
+
 def test_a_worker_dying_under_a_page_is_replaced_and_the_page_read_again(monkeypatch):
     fixture = ARTICLES[1]
     site = get_site(fixture.site)
     pool = ExtractionPool(1)
-    real_send = pool._send
-    kills = []
-
-    def send_then_kill_once(worker, task):
-        real_send(worker, task)
-        if not kills:
-            kills.append(worker.process.pid)
-            os.kill(worker.process.pid, signal.SIGKILL)
-
-    monkeypatch.setattr(pool, "_send", send_then_kill_once)
+    kills = _kill_on_send(monkeypatch, pool, times=1)
     try:
         got = asyncio.run(pool.read(site, *_page(fixture)))
         assert got.title == fixture.expected["title"]
@@ -185,13 +192,7 @@ def test_a_page_that_kills_every_worker_is_an_error_not_a_hang(monkeypatch):
     fixture = ARTICLES[2]
     site = get_site(fixture.site)
     pool = ExtractionPool(1)
-    real_send = pool._send
-
-    def send_then_kill(worker, task):
-        real_send(worker, task)
-        os.kill(worker.process.pid, signal.SIGKILL)
-
-    monkeypatch.setattr(pool, "_send", send_then_kill)
+    _kill_on_send(monkeypatch, pool)
     try:
         with pytest.raises(WorkerCrashed):
             asyncio.run(asyncio.wait_for(pool.read(site, *_page(fixture)), timeout=60))
