@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import signal
@@ -15,7 +16,7 @@ import pytest
 from clippings.arguments import parse_workers
 from clippings.extract import NotArticle, read_article
 from clippings.sites import get_site
-from clippings.workers import ExtractionPool, WorkerCrashed
+from clippings.workers import QUEUED_PAGES, ExtractionPool, WorkerCrashed
 from tests.crawl import ROOT, read_output, run_clippings
 from tests.fixturelib import FIXTURES, article_fixtures
 
@@ -232,3 +233,75 @@ def test_pages_waiting_when_the_pool_closes_are_errors_not_a_hang():
     crashed = [r for r in results if isinstance(r, WorkerCrashed)]
     assert crashed, results
     assert all(isinstance(r, WorkerCrashed) or r.title == fixture.expected["title"] for r in results)
+
+
+def test_a_busy_worker_is_sent_only_what_its_socket_takes_without_blocking():
+    """Pages queue behind a busy worker up to QUEUED_PAGES, and only as many bytes as its
+    socket takes: with the worker stopped and the crawl's end of the socket non-blocking,
+    a write that would block raises, which the pool would take for a dead worker."""
+    fixture = ARTICLES[0]
+    site = get_site(fixture.site)
+    url, body, headers, fetched_at = _page(fixture)
+    pool = ExtractionPool(1)
+    held = []
+    real_send = pool._send
+
+    def send(worker, task):
+        real_send(worker, task)
+        held.append((len(worker.tasks), worker.sent, worker.room))
+
+    pool._send = send
+
+    async def read_while_stopped():
+        await pool.read(site, url, body, headers, fetched_at)  # the worker is up
+        (worker,) = pool._live
+        # Pages of a third of the room each: a few fit, and eight would overflow the buffer
+        # (Linux's is at most twice the room) if the room were wrong.
+        big = body.replace(b"</body>", b"<!-- " + b"x" * (worker.room // 3) + b" --></body>")
+        os.set_blocking(worker.conn.fileno(), False)
+        os.kill(worker.process.pid, signal.SIGSTOP)
+        try:
+            reads = [
+                asyncio.ensure_future(pool.read(site, url, big, headers, fetched_at)) for _ in range(20)
+            ]
+            await asyncio.sleep(0.2)
+            queued = len(worker.tasks)
+        finally:
+            with contextlib.suppress(ProcessLookupError):  # taken for dead and replaced: see below
+                os.kill(worker.process.pid, signal.SIGCONT)
+        return queued, await asyncio.wait_for(asyncio.gather(*reads), timeout=120)
+
+    try:
+        queued, results = asyncio.run(read_while_stopped())
+    finally:
+        pool.close()
+    assert pool.replaced == 0
+    assert [r.title for r in results] == [fixture.expected["title"]] * 20
+    assert 1 < queued <= QUEUED_PAGES  # more than one page was waiting in the socket
+    assert all(count <= QUEUED_PAGES for count, _, _ in held)
+    assert all(sent <= room for count, sent, room in held if count > 1)
+
+
+def test_a_page_bigger_than_the_socket_takes_waits_for_an_idle_worker(monkeypatch):
+    fixture = ARTICLES[0]
+    site = get_site(fixture.site)
+    pool = ExtractionPool(1)
+    held = []
+    real_send = pool._send
+
+    def send(worker, task):
+        worker.room = 1000  # smaller than any page
+        real_send(worker, task)
+        held.append(len(worker.tasks))
+
+    monkeypatch.setattr(pool, "_send", send)
+
+    async def read_many():
+        return await asyncio.gather(*(pool.read(site, *_page(fixture)) for _ in range(5)))
+
+    try:
+        results = asyncio.run(read_many())
+    finally:
+        pool.close()
+    assert [r.title for r in results] == [fixture.expected["title"]] * 5
+    assert held == [1] * 5
