@@ -25,7 +25,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/extraction.py
 	$(PY) bench/dates.py
-	$(PY) bench/throughput.py --pages $${PAGES:-2000} --rounds $${ROUNDS:-3}
+	$(PY) bench/throughput.py --pages $${PAGES:-2000} --rounds $${ROUNDS:-5}
 
 clean:
 	rm -rf $(VENV) build *.egg-info

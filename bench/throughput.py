@@ -282,7 +282,7 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=2000)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     parser.add_argument(
-        "--rounds", type=int, default=3,
+        "--rounds", type=int, default=5,
         help="measure a, b, c this many times, interleaved, and keep each one's best: the machine"
         " is shared, and a neighbour's load would otherwise land on one measurement only",
     )
