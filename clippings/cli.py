@@ -124,10 +124,7 @@ def _settings(args: argparse.Namespace):  # -> scrapy.settings.Settings
     from scrapy.utils.project import get_project_settings
 
     settings = get_project_settings()
-    for item in args.set:
-        name, sep, value = item.partition("=")
-        if not sep or not name:
-            raise UsageError(f"-s takes NAME=VALUE, got {item!r}")
+    for name, value in _set_options(args):
         settings.set(name, value, priority="cmdline")
     for option, name in (
         ("replay", "CLIPPINGS_REPLAY"),
@@ -140,6 +137,17 @@ def _settings(args: argparse.Namespace):  # -> scrapy.settings.Settings
             settings.set(name, getattr(args, option), priority="cmdline")
     settings.set("LOG_LEVEL", args.loglevel or settings.get("CLIPPINGS_LOG_LEVEL", "WARNING"), priority="cmdline")
     return settings
+
+
+def _set_options(args: argparse.Namespace) -> list[tuple[str, str]]:
+    """The ``-s NAME=VALUE`` options, checked (before anything is started or loaded)."""
+    options = []
+    for item in args.set:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise UsageError(f"-s takes NAME=VALUE, got {item!r}")
+        options.append((name, value))
+    return options
 
 
 def _spider_urls(args: argparse.Namespace) -> dict[str, list[str]]:
@@ -161,6 +169,7 @@ def _spider_urls(args: argparse.Namespace) -> dict[str, list[str]]:
 def crawl(args: argparse.Namespace) -> int:
     per_site = _spider_urls(args)
     spider_args = _spider_args(args)
+    _set_options(args)
     if args.replay and not Path(args.replay).exists():  # the quick check; the rest below
         raise UsageError(f"--replay {args.replay}: no such file or folder")
     # What takes a while before the first page overlaps: the workers start in the background

@@ -112,6 +112,20 @@ def test_with_workers_on_the_command_line_the_pool_starts_before_scrapy_loads(tm
     assert "scrapy loaded when the pool started: False True" in late.stdout  # settings read, no crawler yet
 
 
+def test_a_usage_error_starts_no_workers(monkeypatch, tmp_path, capsys):
+    """A bad command line is refused before the pool starts (it would otherwise wait for
+    the workers it had started, to stop them)."""
+    from clippings import cli
+
+    started = []
+    monkeypatch.setattr(cli, "_start_pool", lambda count: started.append(count))
+    common = ["crawl", "le360", "--replay", str(FIXTURES), "--output", str(tmp_path), "--workers", "2"]
+    for bad in (["-s", "NOEQUALS"], ["--since", "yesterday"], ["--url", "https://example.com/x"]):
+        assert cli.main([*common, *bad]) == 2
+    assert started == []
+    assert capsys.readouterr().err.count("clippings: ") == 3
+
+
 def test_parse_workers():
     assert parse_workers("3") == 3
     assert parse_workers(2) == 2
