@@ -221,7 +221,7 @@ def _become_subreaper() -> bool:
         return False
 
 
-_SUBREAPER = _become_subreaper()
+_SUBREAPER = False  # set by main()
 
 
 def _reap_orphans(timeout: float = 30.0) -> None:
@@ -326,6 +326,8 @@ def main() -> None:
     )
     args = parser.parse_args()
 
+    global _SUBREAPER
+    _SUBREAPER = _become_subreaper()
     pages = build_pages(args.pages)
     with tempfile.TemporaryDirectory() as tmp:
         warc = Path(tmp) / "bench.warc.gz"

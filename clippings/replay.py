@@ -250,11 +250,12 @@ def side_index_path(path: Path) -> Path:
     return path.with_name(path.name + SIDE_INDEX_SUFFIX)
 
 
-def _read_side_index(path: Path) -> list[tuple[str, int, int]] | None:
+def _read_side_index(path: Path, text: bytes | None = None) -> list[tuple[str, int, int]] | None:
     """The records the side index of the WARC ``path`` lists and the WARC agrees with; None
-    if there is no usable one (missing, another format, naming records that are not there)."""
+    if there is no usable one (missing, another format, naming records that are not there).
+    ``text``: the side index's bytes, when the caller has read them already."""
     try:
-        lines = side_index_path(path).read_bytes().split(b"\n")
+        lines = (side_index_path(path).read_bytes() if text is None else text).split(b"\n")
         size = path.stat().st_size
     except OSError:
         return None
@@ -415,8 +416,12 @@ class WarcRecorder:
                 handle = side.open("w", encoding="utf-8")
                 handle.write(_SIDE_INDEX_HEADER + "\n")
                 return handle
-            listed = _read_side_index(self.path)
-            if listed and listed[-1][1] + listed[-1][2] == size and side.read_bytes().endswith(b"\n"):
+            try:
+                text = side.read_bytes()
+            except FileNotFoundError:  # an older recording: replays scan it
+                return None
+            listed = _read_side_index(self.path, text)
+            if listed and listed[-1][1] + listed[-1][2] == size and text.endswith(b"\n"):
                 return side.open("a", encoding="utf-8")
         except OSError as exc:
             logger.warning("%s: cannot write its side index (%s); replays will scan it", self.path, exc.strerror or exc)

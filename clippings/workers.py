@@ -245,7 +245,7 @@ class ExtractionPool:
         assert self._loop is not None
         self._next_id += 1
         payload = pickle.dumps(
-            (self._next_id, (site.name, url, body, dict(headers), fetched_at)), protocol=pickle.HIGHEST_PROTOCOL
+            (self._next_id, (site.name, url, body, headers, fetched_at)), protocol=pickle.HIGHEST_PROTOCOL
         )
         task = _Task(self._next_id, url, payload, self._loop.create_future())
         self._queue.append(task)
