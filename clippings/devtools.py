@@ -15,8 +15,10 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from clippings.extract import NotArticle, extract_article
+from clippings.items import Article
 from clippings.replay import open_store
 from clippings.sites import site_for_url
+from clippings.stamps import utc_stamp
 
 
 def _load(folder: Path) -> tuple[dict[str, Any], bytes]:
@@ -25,25 +27,39 @@ def _load(folder: Path) -> tuple[dict[str, Any], bytes]:
     return meta, body
 
 
-def extract_fixture(folder: Path) -> dict[str, Any] | str:
-    """The record extraction gives for a fixture folder, or the not-an-article reason."""
+def read_fixture(folder: Path) -> Article | str:
+    """The article extraction gives for a fixture folder, or the not-an-article reason."""
     meta, body = _load(folder)
     site = site_for_url(meta["url"])
     if site is None:
         return f"no site owns {meta['url']}"
     fetched = datetime.fromisoformat(meta["fetched_at"].replace("Z", "+00:00"))
     try:
-        return extract_article(site, meta["url"], body, meta.get("headers"), fetched).to_record()
+        return extract_article(site, meta["url"], body, meta.get("headers"), fetched)
     except NotArticle as exc:
         return f"not an article: {exc}"
 
 
+def extract_fixture(folder: Path) -> dict[str, Any] | str:
+    """The record extraction gives for a fixture folder, or the not-an-article reason."""
+    article = read_fixture(folder)
+    return article if isinstance(article, str) else article.to_record()
+
+
 def show(folder: Path, out: TextIO) -> int:
-    """Print the fields that differ from expected.json (all fields when there is none)."""
-    got = extract_fixture(folder)
-    if isinstance(got, str):
-        print(got, file=out)
+    """Print where each field came from, then the fields that differ from expected.json
+    (all fields when there is none)."""
+    article = read_fixture(folder)
+    if isinstance(article, str):
+        print(article, file=out)
         return 1
+    got = article.to_record()
+    print("sources:", file=out)
+    for name in got:
+        if name in article.provenance:
+            print(f"  {name:<10} {article.provenance[name]}", file=out)
+    if article.body_short:
+        print("  (the body is much shorter than the page's other evidence of it)", file=out)
     expected_path = folder / "expected.json"
     if not expected_path.exists():
         print(json.dumps(got, ensure_ascii=False, indent=2), file=out)
@@ -73,7 +89,7 @@ def save(url: str, source: str, fixtures: Path, name: str | None, out: TextIO) -
         "url": saved.url,
         "status": saved.status,
         "headers": dict(saved.headers),
-        "fetched_at": fetched.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "fetched_at": utc_stamp(fetched),
         "body": "body.html",
         "kind": "article" if site.is_article_url(url) else "page",
         "template": None,

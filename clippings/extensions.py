@@ -38,8 +38,11 @@ def health_figures(stats: dict[str, Any], site: str) -> dict[str, tuple[int, int
     no_title = site_stat(stats, site, "dropped/no_title")
     pages = site_stat(stats, site, "pages/article") + no_title
     written = site_stat(stats, site, "written")
+    # A body much shorter than the page's other evidence counts as none: a layout change
+    # that halves bodies must alarm as surely as one that empties them.
+    bodiless = site_stat(stats, site, "dropped/empty_body") + no_title + site_stat(stats, site, "body/short")
     return {
-        "no_body": (site_stat(stats, site, "dropped/empty_body") + no_title, pages),
+        "no_body": (bodiless, pages),
         "no_date": (site_stat(stats, site, "missing/published"), written),
         "no_author": (site_stat(stats, site, "missing/authors"), written),
     }

@@ -37,12 +37,20 @@ class Article:
     schema_version: str = SCHEMA_VERSION
     published_raw: str | None = None
     modified_raw: str | None = None
-    # Raw date texts found on the page, best first: {"published": [...], "modified": [...]}.
-    # The dates pipeline picks from them and fills published/modified and their *_raw.
+    # Raw date texts found on the page, best first: {"published": [...], "modified": [...]},
+    # and the source of each (``date_sources``, same shape). The dates pipeline picks from
+    # them and fills published/modified and their *_raw.
     date_candidates: dict[str, list[str]] = _internal()
-    # Where trafilatura read the body: "container" (the site's known article element,
-    # ``Site.body_xpaths``) or "page" (the whole page: a template the site module does not know).
-    read_from: str = field(default="", metadata={"internal": True})
+    date_sources: dict[str, list[str]] = _internal()
+    # Where each field came from: {"body": "ans", "authors": "jsonld", "section":
+    # "rule:le360.section[1]", ...} (see ``clippings.extract.sources``).
+    provenance: dict[str, str] = _internal()
+    # The body is much shorter than the page's other evidence of it, even read again.
+    body_short: bool = field(default=False, metadata={"internal": True})
+    # (template, xpath) of the element that held a body read from the whole page.
+    container_hint: tuple[str, str] | None = field(default=None, metadata={"internal": True})
+    # ((template, xpath), agreed): a learned container checked against a whole-page reading.
+    learned_check: tuple[tuple[str, str], bool] | None = field(default=None, metadata={"internal": True})
 
     def to_record(self) -> dict[str, Any]:
         """The public JSON object: every non-internal field, in declaration order."""

@@ -25,30 +25,57 @@ def choose_date(candidates: list[str], now: datetime | None) -> tuple[str | None
 
     When none parses, the first raw text is kept for audit and ``problem`` says why.
     """
+    normalised, raw, problem, _ = _choose(candidates, now)
+    return normalised, raw, problem
+
+
+def _choose(candidates: list[str], now: datetime | None) -> tuple[str | None, str | None, str | None, int | None]:
     problem: str | None = None
-    for raw in candidates:
+    for index, raw in enumerate(candidates):
         try:
-            return dates.parse_date(raw, now=now), raw, None
+            return dates.parse_date(raw, now=now), raw, None, index
         except dates.DateError as exc:
             problem = problem or exc.reason
     if not candidates:
-        return None, None, "missing"
-    return None, candidates[0], f"unparseable:{problem}"
+        return None, None, "missing", None
+    return None, candidates[0], f"unparseable:{problem}", None
+
+
+# An update stamped within this long of publication is the publication itself (Arc sets
+# ``last_updated_date`` milliseconds after ``first_publish_date`` on stories never edited).
+_SAME_MOMENT_SECONDS = 60
+
+
+def _same_moment(published: str, modified: str) -> bool:
+    if published == modified:
+        return True
+    try:
+        first, second = datetime.fromisoformat(published), datetime.fromisoformat(modified)
+    except ValueError:
+        return False
+    if (first.tzinfo is None) != (second.tzinfo is None):
+        return False
+    return abs((second - first).total_seconds()) < _SAME_MOMENT_SECONDS
 
 
 def apply_dates(article: Article, now: datetime | None) -> list[str]:
     """Fill published/modified (and their raw texts); return problems found, for stats."""
     problems: list[str] = []
     found = article.date_candidates
-    article.published, article.published_raw, problem = choose_date(found.get("published", []), now)
+    chosen: dict[str, int | None] = {}
+    article.published, article.published_raw, problem, chosen["published"] = _choose(found.get("published", []), now)
     if problem:
         problems.append(f"published_{problem.split(':')[0]}")
-    article.modified, article.modified_raw, problem = choose_date(found.get("modified", []), now)
+    article.modified, article.modified_raw, problem, chosen["modified"] = _choose(found.get("modified", []), now)
     if problem and problem != "missing":
         problems.append(f"modified_{problem.split(':')[0]}")
-    if article.modified is not None and article.modified == article.published:
+    if article.modified is not None and article.published is not None and _same_moment(article.published, article.modified):
         # Pages never updated still declare dateModified = datePublished: no update.
-        article.modified, article.modified_raw = None, None
+        article.modified, article.modified_raw, chosen["modified"] = None, None, None
+    for name, index in chosen.items():
+        sources = article.date_sources.get(name, [])
+        if index is not None and index < len(sources):
+            article.provenance[name] = sources[index]
     if now is not None:
         for name in ("published", "modified"):
             value = getattr(article, name)

@@ -51,6 +51,10 @@ class DatesPipeline(_Pipeline):
         for problem in apply_dates(item, _fetch_time(item)):
             self.count(f"dates/{problem}", item.site)
             logger.warning("%s: date problem %s (raw: %r)", item.url, problem, item.published_raw)
+        for name in ("published", "modified"):
+            source = item.provenance.get(name)
+            if source:
+                self.count(f"source/{name}/{source}", item.site)
         return item
 
 

@@ -18,6 +18,8 @@ from w3lib.url import canonicalize_url
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
+from clippings.stamps import utc_stamp
+
 logger = logging.getLogger(__name__)
 
 # Headers describing the transfer, not the content: the body is stored decoded.
@@ -448,7 +450,7 @@ class WarcRecorder:
             payload=BytesIO(response.body),
             length=len(response.body),
             http_headers=http_headers,
-            warc_headers_dict={"WARC-Date": moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")},
+            warc_headers_dict={"WARC-Date": utc_stamp(moment)},
         )
         self._writer.write_record(record)
         if self._side is not None:

@@ -23,6 +23,8 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
+from clippings.stamps import utc_stamp
+
 logger = logging.getLogger(__name__)
 
 SCHEMA = """
@@ -77,8 +79,7 @@ def state_path(settings: Any) -> Path:
     return Path(settings.get("CLIPPINGS_OUTPUT_DIR", "output")) / ".state" / "state.sqlite"
 
 
-def utc_iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+utc_iso = utc_stamp
 
 
 def parse_iso(text: str | None) -> datetime | None:

@@ -51,7 +51,13 @@ _pages_read = 0
 
 
 def read_in_worker(
-    site_name: str, url: str, body: bytes, headers: Mapping[str, str], fetched_at: datetime | None
+    site_name: str,
+    url: str,
+    body: bytes,
+    headers: Mapping[str, str],
+    fetched_at: datetime | None,
+    learned: tuple[tuple[str, str], ...] = (),
+    verify: bool = False,
 ) -> tuple[str, Any, Any]:
     """``read_article`` in a worker: ("article", Article, None) or ("not_article", reason, detail).
 
@@ -67,7 +73,8 @@ def read_in_worker(
 
         reset_caches()
     try:
-        return "article", read_article(get_site(site_name), url, body, headers, fetched_at), None
+        article = read_article(get_site(site_name), url, body, headers, fetched_at, learned, verify)
+        return "article", article, None
     except NotArticle as exc:
         return "not_article", exc.reason, exc.detail
 
@@ -237,6 +244,8 @@ class ExtractionPool:
         body: bytes,
         headers: Mapping[str, str],
         fetched_at: datetime | None,
+        learned: tuple[tuple[str, str], ...] = (),
+        verify: bool = False,
     ) -> Article:
         """The article on a page, as ``read_article`` gives it (NotArticle raised alike)."""
         if self._closed:
@@ -245,7 +254,7 @@ class ExtractionPool:
         assert self._loop is not None
         self._next_id += 1
         payload = pickle.dumps(
-            (self._next_id, (site.name, url, body, headers, fetched_at)), protocol=pickle.HIGHEST_PROTOCOL
+            (self._next_id, (site.name, url, body, headers, fetched_at, learned, verify)), protocol=pickle.HIGHEST_PROTOCOL
         )
         task = _Task(self._next_id, url, payload, self._loop.create_future())
         self._queue.append(task)

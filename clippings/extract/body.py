@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import configparser
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Iterator
 from copy import deepcopy
 from functools import lru_cache
 
@@ -30,23 +31,50 @@ def _config() -> configparser.ConfigParser:
     return config
 
 
-# One extractor configuration for every page: fast mode (no readability/justext
-# fallbacks: the site's pruning does their job), tables kept, comments dropped.
-OPTIONS = Extractor(
-    config=_config(),
-    output_format="python",
-    fast=True,
-    comments=False,
-    tables=True,
-    formatting=False,
-    links=False,
-    images=False,
-)
+def _options(fast: bool) -> Extractor:
+    return Extractor(
+        config=_config(),
+        output_format="python",
+        fast=fast,
+        comments=False,
+        tables=True,
+        formatting=False,
+        links=False,
+        images=False,
+    )
 
 
-@lru_cache(maxsize=64)
+# The first reading of every page: fast mode (no readability/justext fallbacks: the site's
+# pruning does their job), tables kept, comments dropped. The full mode, with its fallbacks,
+# reads again a page whose body came out short.
+OPTIONS = _options(fast=True)
+FULL_OPTIONS = _options(fast=False)
+# Marks the elements other fields were read from (title, byline, date line...): they are
+# removed from the copy of the page trafilatura reads.
+USED = "data-clippings-used"
+
+
+CLASS_NS = "urn:clippings:class-words"
+
+
+@lru_cache(maxsize=256)
 def compiled(xpath: str) -> lxml.etree.XPath:
-    return lxml.etree.XPath(xpath)
+    """An XPath compiled once; ``cw:words(@class, 'a b')`` is the class-word test of
+    ``clippings.sites.base.class_words``."""
+    return lxml.etree.XPath(xpath, namespaces={"cw": CLASS_NS})
+
+
+@lru_cache(maxsize=256)
+def _wanted(words: str) -> tuple[str, ...]:
+    return tuple(f"-{w.lower()}-" for w in words.split())
+
+
+def _xpath_words(_context: object, values: list[str], words: str) -> bool:
+    wanted = _wanted(words)
+    return any(w in t for value in values for t in class_words(value) for w in wanted)
+
+
+lxml.etree.FunctionNamespace(CLASS_NS)["words"] = _xpath_words
 
 
 def drop(element: lxml.html.HtmlElement) -> None:
@@ -64,12 +92,89 @@ def drop(element: lxml.html.HtmlElement) -> None:
     parent.remove(element)
 
 
-def prune(root: lxml.html.HtmlElement, xpaths: Iterable[str]) -> None:
-    """Remove every subtree the site declares as furniture (in place)."""
-    for xpath in xpaths:
-        for element in compiled(xpath)(root):
-            if element is not root and element.getparent() is not None:
-                drop(element)
+def class_words(value: str) -> Iterator[str]:
+    """Each class token of a class attribute as ``-word-word-``: its words (split at ``-``
+    and ``_``), so a rule ``most-read`` matches ``c-most-read__list``, never ``leaderboard``
+    for ``lead``."""
+    for token in value.split():
+        yield "-" + _WORD_BREAKS.sub("-", token.lower()).strip("-") + "-"
+
+
+_WORD_BREAKS = re.compile(r"[-_]+")
+
+
+def with_class_words(root: lxml.html.HtmlElement, words: tuple[str, ...]) -> list[lxml.html.HtmlElement]:
+    """Elements with a class token holding one of ``words`` as whole words, in document order."""
+    if not words:
+        return []
+    wanted = _wanted(" ".join(words))
+    found = []
+    for element in root.iter():
+        value = element.get("class") if isinstance(element.tag, str) else None
+        if value and any(w in t for t in class_words(value) for w in wanted):
+            found.append(element)
+    return found
+
+
+def prune(root: lxml.html.HtmlElement, site: Site) -> None:
+    """Remove every subtree the site declares as furniture (in place), never one holding
+    the page's main block of paragraphs (a wrapper whose class happens to match)."""
+    main = main_block(root)
+    keep = set(main.iterancestors()) | {main} if main is not None else set()
+    doomed = with_class_words(root, site.prune_classes)
+    for xpath in (*site.prune_xpaths, f"//*[@{USED}]"):
+        doomed.extend(compiled(xpath)(root))
+    for element in doomed:
+        if element is not root and element not in keep and element.getparent() is not None:
+            drop(element)
+
+
+_BLOCKS = frozenset(["p", "div", "ul", "ol", "table", "section", "article", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "figure"])
+_INLINE = frozenset(["a", "b", "i", "em", "strong", "u", "s", "small", "mark", "sup", "sub", "abbr", "cite", "q", "code", "font", "span", "br", "time"])
+
+
+def paragraph_text(element: lxml.html.HtmlElement) -> str | None:
+    """The text of a paragraph-like element: a ``<p>``, or a ``<div>`` holding text and inline
+    elements alone; None for anything else, and for a line of links (a card, a menu)."""
+    if element.tag == "div" and any(not isinstance(c.tag, str) or c.tag not in _INLINE for c in element):
+        return None
+    if element.tag not in ("p", "div"):
+        return None
+    text = element.text_content().strip()
+    if len(text) < 40:
+        return None
+    linked = sum(len(a.text_content()) for a in element.iter("a"))
+    return None if linked > len(text) / 2 else text
+
+
+def main_block(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    """The element whose paragraphs (``<p>``, or ``<div>``s holding text alone) hold the
+    most text: where the article most likely is, whatever the template."""
+    weight: dict[lxml.html.HtmlElement, int] = {}
+    for element in root.iter("p", "div"):
+        text = paragraph_text(element)
+        if text:
+            parent = element.getparent()
+            if parent is not None:
+                weight[parent] = weight.get(parent, 0) + len(text)
+    return max(weight, key=weight.__getitem__) if weight else None
+
+
+def block_words(block: lxml.html.HtmlElement | None) -> int:
+    """Words in a block's paragraphs."""
+    if block is None:
+        return 0
+    return sum(len(t.split()) for t in (paragraph_text(c) for c in block if isinstance(c.tag, str)) if t)
+
+
+def div_paragraphs(root: lxml.html.HtmlElement) -> None:
+    """``<div>``s that hold text and no block are paragraphs: written as ``<p>`` for
+    trafilatura, whose fast mode drops them otherwise (in place)."""
+    for element in list(root.iter("div")):
+        if any(isinstance(c.tag, str) and c.tag in _BLOCKS for c in element):
+            continue
+        if element.text_content().strip():
+            element.tag = "p"
 
 
 def _split_lines(element: lxml.etree._Element) -> list[str]:
@@ -127,18 +232,18 @@ def unwrap_layout_tables(root: lxml.html.HtmlElement) -> None:
                 element.attrib.pop(attribute, None)
 
 
-def clean_paragraphs(site: Site, found: list[str], not_body: Iterable[str]) -> list[str]:
+def clean_paragraphs(site: Site, found: list[str], not_body: Iterable[str], stops: bool = True) -> list[str]:
     """Cut page furniture that survived trafilatura.
 
     Stops at the first line that opens a "related" / "most read" block; drops "Lire aussi"
     lines, hashtag rows and lines repeating the title, lead, caption, byline or date.
     """
-    stops = marker_keys(site.stop_markers)
+    stop_keys = marker_keys(site.stop_markers) if stops else {}
     known = {marker_key(t) for t in not_body if t}
     kept: list[str] = []
     for line in found:
         key = marker_key(line)
-        if key in stops:
+        if key in stop_keys:
             break
         if key in known or any(p.search(line) for p in site.drop_line_patterns):
             continue
@@ -150,50 +255,48 @@ def clean_paragraphs(site: Site, found: list[str], not_body: Iterable[str]) -> l
 GENERIC_BODY_XPATHS = ("//*[@itemprop='articleBody']",)
 
 
-def article_containers(site: Site, root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
-    """The elements holding the article text, by the first of the site's ``body_xpaths`` (then
-    the generic ones) that finds any with text; [] when the template is not a known one.
+def common_ancestor(elements: list[lxml.html.HtmlElement]) -> lxml.html.HtmlElement:
+    """The innermost element holding all of ``elements``."""
+    chain = [elements[0], *elements[0].iterancestors()]
+    for element in elements[1:]:
+        ancestors = {element, *element.iterancestors()}
+        chain = [c for c in chain if c in ancestors]
+    return chain[0]
 
-    Several matches (a body split around an ad) are all kept, in document order; one inside
-    another counts once.
-    """
-    for xpath in (*site.body_xpaths, *GENERIC_BODY_XPATHS):
+
+def article_container(
+    root: lxml.html.HtmlElement, xpaths: Iterable[tuple[str, str]]
+) -> tuple[lxml.html.HtmlElement | None, str | None]:
+    """(element, source): the element holding the article text, by the first of ``xpaths``
+    ((source, xpath) pairs) that finds any element with text. A rule matching several
+    elements (paragraphs of one class, a body split around an ad) gives their innermost
+    common ancestor, so the sub-headings between them stay."""
+    for source, xpath in xpaths:
         found = [e for e in compiled(xpath)(root) if isinstance(e, lxml.html.HtmlElement)]
-        found = [e for e in found if not any(a in found for a in e.iterancestors())]
-        if found and any(e.text_content().strip() for e in found):
-            return found
-    return []
+        if not found or not any(e.text_content().strip() for e in found):
+            continue
+        return (found[0] if len(found) == 1 else common_ancestor(found)), source
+    return None, None
 
 
-def _run_trafilatura(site: Site, root: lxml.html.HtmlElement, not_body: list[str]) -> str:
-    prune(root, site.prune_xpaths)
+def read_tree(site: Site, root: lxml.html.HtmlElement, not_body: Iterable[str], full: bool = False) -> list[str]:
+    """The body paragraphs trafilatura finds in ``root`` (a copy, consumed), site-pruned
+    before, furniture lines cut after."""
+    prune(root, site)
     unwrap_layout_tables(root)
-    document = bare_extraction(root, options=OPTIONS)
-    if document is None:
-        return ""
-    return "\n\n".join(clean_paragraphs(site, paragraphs(document.body), not_body))
+    document = bare_extraction(root, options=FULL_OPTIONS if full else OPTIONS)
+    if document is None or document.body is None:
+        return []
+    return clean_paragraphs(site, paragraphs(document.body), not_body)
 
 
-def extract_body(site: Site, root: lxml.html.HtmlElement, not_body: Iterable[str]) -> tuple[str, str]:
-    """(body, where it was read): the text, paragraphs separated by one blank line ('' when
-    none is found), and "container" or "page".
-
-    When the site's template is known (``Site.body_xpaths``), trafilatura reads a small
-    document holding the article's own container alone: a few hundred elements instead of
-    the page's thousands, so it costs a fraction, and no menu, card or list around the
-    article can reach the body. A container that yields no text, or an unknown template,
-    falls back to the whole page, pruned by the site's rules. ``root`` is consumed.
-    """
-    not_body = list(not_body)
-    containers = article_containers(site, root)
-    if containers:
-        document = lxml.html.document_fromstring("<html><body><article></article></body></html>")
-        holder = document.find("body/article")
-        for element in containers:
-            copied = deepcopy(element)
-            copied.tail = None
-            holder.append(copied)
-        text = _run_trafilatura(site, document, not_body)
-        if text:
-            return text, "container"
-    return _run_trafilatura(site, root, not_body), "page"
+def container_copy(container: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+    """A small document holding a copy of the container alone, ``<div>`` paragraphs as ``<p>``."""
+    document = lxml.html.document_fromstring("<html><body><article></article></body></html>")
+    copied = deepcopy(container)
+    copied.tail = None
+    if copied.tag in ("html", "body"):
+        copied.tag = "div"
+    document.find("body/article").append(copied)
+    div_paragraphs(document)
+    return document

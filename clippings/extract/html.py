@@ -26,17 +26,19 @@ _SPACES = re.compile(r"\s+")
 # Characters an lxml tree accepts from the parser but refuses when the text is set again
 # (pruning moves tails): C0 controls other than tab and newlines, U+FFFE, U+FFFF, surrogates.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-# Zero-width and direction marks, BOM, soft hyphen, and tatweel (Arabic letter stretching).
-_INVISIBLE = re.compile("[\u200b\u200c\u200d\u200e\u200f\u2066\u2067\u2068\u2069\ufeff\xad\u0640]+")
+# Zero-width and direction marks, BOM, soft hyphen: never part of the text a reader sees.
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u200e\u200f\u2066\u2067\u2068\u2069\ufeff\xad]+")
+# Tatweel (Arabic letter stretching) is kept in the text, as the page writes it, but ignored
+# when headings are compared with markers ("قد يهمك أيضــــا" is "قد يهمك أيضا").
+_TATWEEL = re.compile("\u0640+")
 
 _PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
 
 # Elements whose text a reader sees as a block of its own.
 BLOCK_TAGS = frozenset(
-    "p div li h1 h2 h3 h4 h5 h6 figcaption blockquote td th dd dt section article header "
-    "footer aside main nav address pre ul ol table tr form label button".split()
+    ["p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "figcaption", "blockquote", "td", "th", "dd", "dt", "section", "article", "header", "footer", "aside", "main", "nav", "address", "pre", "ul", "ol", "table", "tr", "form", "label", "button"]
 )
-INVISIBLE_TAGS = frozenset("script style noscript template svg iframe head".split())
+INVISIBLE_TAGS = frozenset(["script", "style", "noscript", "template", "svg", "iframe", "head"])
 
 
 class NotHTML(ValueError):
@@ -120,7 +122,7 @@ def _keep_first_elements(root: lxml.html.HtmlElement, limit: int) -> None:
 
 
 def fold(text: str | None) -> str:
-    """Whitespace folded, tatweel and invisible marks removed, NFC: the form we compare."""
+    """Whitespace folded, invisible marks removed, NFC: text as a reader sees it."""
     if not text:
         return ""
     if not unicodedata.is_normalized("NFC", text):
@@ -130,7 +132,7 @@ def fold(text: str | None) -> str:
 
 def marker_key(text: str | None) -> str:
     """A looser form for comparing headings with markers: case and trailing colons ignored."""
-    return fold(text).rstrip(" :：").casefold()
+    return _TATWEEL.sub("", fold(text)).rstrip(" :：").casefold()
 
 
 @lru_cache(maxsize=64)
@@ -139,8 +141,40 @@ def marker_keys(markers: tuple[str, ...]) -> dict[str, str]:
     return {marker_key(m): m for m in markers}
 
 
+# Inline elements that style a run of text: the words they touch are one word
+# (``<b>Rab</b>at``). Between any other two elements written side by side (``<span>Hicham
+# Berrada</span><span>Le 09/09/2025</span>``) a reader sees a separate piece of text.
+_FORMATTING = frozenset(["a", "b", "i", "em", "strong", "u", "s", "small", "mark", "sup", "sub", "abbr", "cite", "q", "code", "font"])
+
+
 def text_of(element: lxml.html.HtmlElement) -> str:
-    return fold(element.text_content())
+    """The element's text as a reader sees it: scripts and styles never count, and the
+    texts of adjacent elements that are not mere formatting are kept apart by a space."""
+    if len(element) == 0:
+        return fold(element.text)
+    parts: list[str] = []
+    _collect(element, parts)
+    return fold("".join(parts))
+
+
+def _collect(element: lxml.html.HtmlElement, parts: list[str]) -> None:
+    if element.text:
+        parts.append(element.text)
+    previous: str | None = None  # the tag of the sibling just closed with no text after it
+    for child in element:
+        tag = child.tag if isinstance(child.tag, str) else ""
+        if tag in INVISIBLE_TAGS:
+            previous = None if child.tail else previous
+        else:
+            block = tag in BLOCK_TAGS or tag == "br"
+            if block or (previous is not None and not (tag in _FORMATTING and previous in _FORMATTING)):
+                parts.append(" ")
+            _collect(child, parts)
+            if block:
+                parts.append(" ")
+            previous = None if child.tail else tag
+        if child.tail:
+            parts.append(child.tail)
 
 
 def leaf_elements(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:

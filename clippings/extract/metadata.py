@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Iterator
@@ -72,16 +73,19 @@ def jsonld_article(root: lxml.html.HtmlElement) -> dict[str, Any]:
     return {}
 
 
-def jsonld_types(root: lxml.html.HtmlElement) -> set[str]:
-    found: set[str] = set()
-    for script in root.iterfind(".//script[@type='application/ld+json']"):
-        try:
-            data = _loads((script.text or "").strip() or "null")
-        except (ValueError, RecursionError):
-            continue
-        for node in _walk_jsonld(data):
-            found |= _types(node)
-    return found
+_LINES = re.compile(r"\s*\n\s*")
+
+
+def article_body(article: dict[str, Any]) -> list[str]:
+    """The JSON-LD ``articleBody`` as paragraphs (its own line breaks), [] when absent."""
+    value = article.get("articleBody")
+    if isinstance(value, list):
+        value = " ".join(v for v in value if isinstance(v, str))
+    if not isinstance(value, str) or not value.strip():
+        return []
+    if "<" in value and ">" in value:  # some CMSs put the body's HTML there
+        value = re.sub(r"(?i)</p\s*>|<br\s*/?>", "\n", value)
+    return [t for t in (decoded(line) for line in _LINES.split(value.strip())) if t]
 
 
 def metas(root: lxml.html.HtmlElement) -> dict[str, list[str]]:
@@ -95,11 +99,27 @@ def metas(root: lxml.html.HtmlElement) -> dict[str, list[str]]:
     return found
 
 
+_TAGS = re.compile(r"<[^>]*>")
+
+
+def decoded(value: str) -> str:
+    """A declared string as plain text: entities decoded (``&quot;`` is ``"``, also when a
+    CMS encoded it twice), tags stripped, whitespace folded."""
+    for _ in range(2):
+        if "&" not in value:
+            break
+        value = html.unescape(value)
+    if "<" in value and ">" in value:
+        value = _TAGS.sub(" ", value)
+    return fold(value)
+
+
 def first_meta(found: dict[str, list[str]], *keys: str) -> str | None:
     for key in keys:
         for value in found.get(key, ()):
-            if fold(value):
-                return fold(value)
+            text = decoded(value)
+            if text:
+                return text
     return None
 
 
@@ -116,7 +136,7 @@ def link_href(root: lxml.html.HtmlElement, rel: str, base_url: str) -> str | Non
 def as_text(value: Any) -> str | None:
     """A JSON-LD value read as text: strings as they are, {"name": ...} by name."""
     if isinstance(value, str):
-        return fold(value) or None
+        return decoded(value) or None
     if isinstance(value, dict):
         return as_text(value.get("name") or value.get("@value"))
     if isinstance(value, list) and value:

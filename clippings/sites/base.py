@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 
@@ -12,6 +12,14 @@ def has_class(name: str) -> str:
     """XPath test for one class token: ``has_class('lead')`` is true of class="x lead",
     not of class="leader" (which ``contains(@class, 'lead')`` would also match)."""
     return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+
+
+def class_words(*words: str) -> str:
+    """XPath test for class words: ``class_words('most-read')`` is true of an element with a
+    class token holding the words "most read" whole (``most-read``, ``c-most-read__list``),
+    never of one where they are part of a word; ``class_words('lead')`` is false of
+    ``leaderboard``. Tokens split into words at ``-`` and ``_``."""
+    return "cw:words(@class, '{}')".format(" ".join(words))
 
 
 @dataclass(frozen=True)
@@ -26,7 +34,6 @@ class Site:
     """
 
     name: str
-    language: str
     hosts: frozenset[str]
     # Article URLs; the pattern's named group ``id`` is the article id.
     article_url: re.Pattern[str]
@@ -49,13 +56,10 @@ class Site:
     title_suffix: re.Pattern[str] | None = None
     title_xpaths: tuple[str, ...] = ("//h1",)
     lead_xpaths: tuple[str, ...] = ()
-    # Whether the JSON-LD / og description is the standfirst (le360) or a body excerpt.
-    description_is_lead: bool = False
     byline_xpaths: tuple[str, ...] = ()
     author_prefixes: tuple[str, ...] = ()
     # Credits that name the outlet rather than a person are kept as written.
     date_xpaths: tuple[str, ...] = ()
-    modified_date_xpaths: tuple[str, ...] = ()
     section_xpaths: tuple[str, ...] = ()
     tag_xpaths: tuple[str, ...] = ()
     caption_xpaths: tuple[str, ...] = ()
@@ -66,18 +70,33 @@ class Site:
     # (then schema.org's articleBody): trafilatura reads that alone, which is several times
     # faster than the whole page. Nothing found -> the whole page (pruned below) is read.
     body_xpaths: tuple[str, ...] = ()
-    # Subtrees removed before trafilatura sees the page (or the container).
+    # Subtrees removed before trafilatura sees the page (or the container): elements with a
+    # class token holding one of ``prune_classes`` as whole words (``most-read`` removes
+    # ``c-most-read__list``; ``ad`` never removes ``leaderboard`` nor ``header``), and
+    # whatever ``prune_xpaths`` select. Never an element holding the page's main paragraphs.
+    prune_classes: tuple[str, ...] = ()
     prune_xpaths: tuple[str, ...] = ()
     # A body line equal to one of these ends the article: all that follows is page furniture.
     stop_markers: tuple[str, ...] = ()
     # Body lines matching any of these are dropped ("Lire aussi : ...", hashtag rows).
     drop_line_patterns: tuple[re.Pattern[str], ...] = ()
-    # og:type values and page texts that mean "not an article" -> reason.
-    non_article_og_types: tuple[str, ...] = ("video", "video.other", "website")
+    # Page texts (title, first heading) that mean "not found".
     soft_404_markers: tuple[str, ...] = ()
     # Site-specific author splitting, when the generic one is not enough.
     parse_byline: Callable[[str], list[str]] | None = None
-    extra: dict[str, object] = field(default_factory=dict)
+    # The Arc XP website the site's embedded stories name (``websites.<name>``), if on Arc.
+    arc_website: str | None = None
+    # The page object reading the site's article pages (``clippings.extract.page.ArticlePage``
+    # or a subclass of it), as "module:Class"; imported when the first page is read.
+    page: str = "clippings.extract.page:ArticlePage"
+
+    def strip_title(self, title: str | None) -> str | None:
+        """A declared title without the site's suffix (" | Le360")."""
+        if not title:
+            return None
+        if self.title_suffix:
+            title = self.title_suffix.sub("", title)
+        return title.strip() or None
 
     # --- URL knowledge ------------------------------------------------------------------
     def owns(self, url: str) -> bool:

@@ -32,6 +32,7 @@ from clippings.discovery import (
 )
 from clippings.incremental import Action, Incremental, incremental
 from clippings.items import Article, NotArticle
+from clippings.learning import ContainerMemory, should_verify
 from clippings.sites.base import Site
 from clippings.state import StateError
 from clippings.workers import ExtractionPool, acquire, release
@@ -58,6 +59,7 @@ class NewsSpider(scrapy.Spider):
     incremental: Incremental | None = None
     state_error: str | None = None
     pool: ExtractionPool | None = None
+    containers: ContainerMemory
 
     def __init__(
         self,
@@ -88,6 +90,7 @@ class NewsSpider(scrapy.Spider):
         except StateError as exc:
             # Without its state a crawl would fetch and write everything again: it stops.
             spider.state_error = str(exc)
+        spider.containers = ContainerMemory(spider.incremental.store.db if spider.incremental else None)
         if spider.incremental and (spider.since or spider.until or spider.max_articles):
             spider.incremental.incomplete("a restricted run: since, until or max_articles")
         crawler.signals.connect(spider.robots_received, signal=signals.response_received)
@@ -330,6 +333,8 @@ class NewsSpider(scrapy.Spider):
     async def read_article_page(self, response: Response) -> Article | None:
         fetched_at = response.meta.get("fetched_at") or datetime.now(UTC)
         headers = {k.decode("latin-1"): v[0].decode("latin-1") for k, v in response.headers.items() if v}
+        learned = self.containers.known(self.site.name)
+        verify = bool(learned) and should_verify(response.url)
         try:
             if self.pool is not None and not _in_asyncio_loop():
                 self.logger.warning(
@@ -338,12 +343,13 @@ class NewsSpider(scrapy.Spider):
                 )
                 release(self.pool)
                 self.pool = None
+            page = (self.site, response.url, response.body, headers, fetched_at, learned, verify)
             if self.pool is not None:
-                article = await self.pool.read(self.site, response.url, response.body, headers, fetched_at)
+                article = await self.pool.read(*page)
             else:
                 from clippings.extract import read_article  # not needed in a crawl with workers
 
-                article = read_article(self.site, response.url, response.body, headers, fetched_at)
+                article = read_article(*page)
         except NotArticle as exc:
             self.count(f"dropped/{exc.reason}")
             if exc.reason in REMEMBERED_DROPS:
@@ -357,13 +363,31 @@ class NewsSpider(scrapy.Spider):
             self.logger.error("%s: extraction failed: %s: %s", response.url, type(exc).__name__, exc)
             return None
         self.count("pages/article")
-        if article.read_from == "page":
-            # Not the site's known template: slower, and a sign the layout changed.
-            self.count("pages/unknown_template")
-            self.logger.info("%s: no known article container, the whole page was read", response.url)
+        self.learn(article)
         if self.incremental is not None:
             self.incremental.fetched(article.article_id, link_time(response.meta.get("listed_date")), response)
         return article
+
+    def learn(self, article: Article) -> None:
+        """Count where the fields came from, and learn (or forget) article containers."""
+        for name, source in article.provenance.items():
+            self.count(f"source/{name}/{source}")
+        if article.body_short:
+            self.count("body/short")
+            self.logger.info("%s: the body is much shorter than the page's other evidence of it", article.url)
+        if article.provenance.get("body") == "page":
+            # Not a template the site module or the crawl knows: slower, maybe a new layout.
+            self.count("pages/unknown_template")
+        site = self.site.name
+        if article.container_hint and self.containers.suggest(site, *article.container_hint):
+            self.count("learned/containers")
+            self.logger.info("%s: learned the article container %s", site, article.container_hint[1])
+        if article.learned_check:
+            (template, xpath), agreed = article.learned_check
+            self.count("learned/verified" if agreed else "learned/forgotten")
+            if not agreed:
+                self.containers.forget(site, template, xpath)
+                self.logger.info("%s: forgot the article container %s: a whole-page reading disagreed", site, xpath)
 
     def on_error(self, failure: Failure) -> Iterator[Request]:
         request = failure.request

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import re
 
-from clippings.sites.base import Site, has_class
+from clippings.sites.base import Site, class_words, has_class
 
 HOST = "www.almaghribtoday.net"
 
 SITE = Site(
     name="almaghribtoday",
-    language="ar",
     hosts=frozenset({HOST, "almaghribtoday.net"}),
     # /<section-number>/<article-number>-<slug>
     article_url=re.compile(
@@ -34,50 +33,35 @@ SITE = Site(
         (re.compile(r"^https?://[^/]+/(?:tag|tags|rss)/"), "listing"),
     ),
     title_suffix=re.compile(r"\s*[|–-]\s*(?:المغرب اليوم|Almaghribtoday(?:\.net)?)\s*$"),
-    title_xpaths=("//article//h1", "//h1"),
-    lead_xpaths=("//*[@class][contains(@class,'standfirst') or contains(@class,'summary-lead')]",),
-    description_is_lead=False,
+    title_xpaths=("//h1",),
     byline_xpaths=(
-        "//*[@class][contains(@class,'dateline') or contains(@class,'byline') or contains(@class,'author')"
-        " or contains(@class,'source') or contains(@class,'writer')]",
+        "//*[@class][{}]".format(class_words("dateline", "byline", "author", "source", "writer")),
         # Legacy pages: a bold dateline opening the body ("<strong>الرباط - المغرب اليوم</strong>").
         "(//h1/following::*[self::strong or self::b or self::span or self::p]"
         "[string-length(normalize-space()) < 60][contains(., ' - ')]"
         "[translate(., '0123456789٠١٢٣٤٥٦٧٨٩', '') = .])[1]",
     ),
     author_prefixes=("كتب:", "كتب :", "بقلم:", "بقلم :", "بقلم", "كتب"),
+    page="clippings.sites.almaghribtoday.page:AlmaghribtodayPage",
     section_xpaths=(
-        "//*[@class][contains(@class,'breadcrumb')]//a[last()]",
-        "//*[@class][contains(@class,'breadcrumb')]//li[last()]",
-        "//*[@class][contains(@class,'path')]//a[last()]",
+        "//*[@class][{}]//a[last()]".format(class_words("breadcrumb", "breadcrumbs", "path")),
     ),
-    tag_xpaths=("//*[@class][contains(@class,'tags') or contains(@class,'keywords')]//a",),
-    caption_xpaths=(
-        "//figure//figcaption",
-        "//*[@class][contains(@class,'caption') or contains(@class,'imgdesc') or contains(@class,'img-desc')]",
-    ),
-    image_xpaths=(
-        "//*[@id='news-img']//img/@src",
-        "(//h1/following::img[@src][following::*[@id='balmon']])[1]/@src",
-        "//article//figure//img/@src",
-    ),
+    tag_xpaths=("//*[@class][{}]//a".format(class_words("tags", "news-tags", "keywords")),),
+    caption_xpaths=("//*[@class][{}]".format(class_words("caption", "imgdesc", "img-desc")),),
+    image_xpaths=("//*[@id='news-img']//img/@src",),
     credit_patterns=(re.compile(r"\s*(?:©|حقوق|تصوير|المصدر\s*:|Credit).*$"),),
     body_xpaths=(
         "//*[@id='NewsStory']",  # current pages
-        f"//*[@class][{has_class('news-text')}]",
         "//*[@id='balmon']",  # the legacy template
         f"//*[@class][{has_class('NewsDetails')}]",  # the table-laid template (windows-1256 pages)
     ),
-    prune_xpaths=(
-        "//*[@class][contains(@class,'related') or contains(@class,'most-read') or contains(@class,'mostread')"
-        " or contains(@class,'latest') or contains(@class,'newsletter') or contains(@class,'share')"
-        " or contains(@class,'social') or contains(@class,'cookie') or contains(@class,'tags')"
-        " or contains(@class,'read-also') or contains(@class,'ticker') or contains(@class,'breadcrumb')"
-        " or contains(@class,'dateline') or contains(@class,'advert') or contains(@class,'widget')"
-        " or contains(@class,'sidebar')]",
-        "//figure",
-        "//figcaption",
-    ),
+    prune_classes=(
+        "related", "most-read", "mostread", "latest", "latest-news", "newsletter", "share",
+        "social", "cookie", "tags", "news-tags", "read-also", "ticker", "breadcrumb",
+        "breadcrumbs", "dateline", "advert", "ad", "adsbygoogle", "widget", "sidebar",
+        "addthis",
+    ),  # fmt: skip
+    prune_xpaths=("//figure", "//figcaption"),
     stop_markers=(
         "قد يهمك أيضا",
         "قد يهمك ايضا",

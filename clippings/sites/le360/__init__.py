@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 
-from clippings.sites.base import Site, has_class
+from clippings.sites.base import Site, class_words, has_class
 
 HOST = "fr.le360.ma"
 
+
 SITE = Site(
     name="le360",
-    language="fr",
     hosts=frozenset({HOST}),
     # /<section>/<slug>_<26-char Arc id>/ ; pre-Arc pages: /<section>/<slug>-<number>
     article_url=re.compile(
@@ -33,54 +33,42 @@ SITE = Site(
         (re.compile(r"^https?://[^/]+/(?:tags?|auteurs?|authors?|recherche|search)/"), "listing"),
     ),
     title_suffix=re.compile(r"\s*[|–-]\s*[Ll]e ?360(?:\.ma)?\s*$"),
-    title_xpaths=("//article//h1", "//h1"),
+    arc_website="le360",
+    title_xpaths=("//h1",),
     lead_xpaths=(
-        "//*[@class][contains(@class,'subheadline') or contains(@class,'sub-headline')"
-        " or contains(@class,'standfirst') or contains(@class,'chapo') or contains(@class,'article-intro')"
-        " or contains(@class,'lead') or contains(@class,'description')]"
-        "[not(self::figure or self::img or .//img or .//amp-img or .//figure)]"
-        "[not(ancestor::*[contains(@class,'card') or contains(@class,'related')])]",
+        "//*[@class][{}]".format(
+            class_words("subheadline", "sub-headline", "standfirst", "chapo", "article-intro", "lead")
+        )
+        + "[not(self::figure or self::img or .//img or .//amp-img or .//figure)]"
+        "[not(ancestor::*[@class][{}])]".format(class_words("card", "related")),
     ),
-    description_is_lead=True,
+    page="clippings.sites.le360.page:Le360Page",
     byline_xpaths=(
-        "//*[@class][contains(@class,'byline') or contains(@class,'author') or contains(@class,'auteur')"
-        " or contains(@class,'attribution')][starts-with(normalize-space(.),'Par ')]",
+        "//*[@class][{}][starts-with(normalize-space(.),'Par ')]".format(
+            class_words("byline", "author", "auteur", "attribution")
+        ),
     ),
     author_prefixes=("Par ", "par ", "By "),
-    date_xpaths=(),
-    section_xpaths=(
-        "//*[@class][contains(@class,'kicker') or contains(@class,'overline') or contains(@class,'rubrique')"
-        " or contains(@class,'section-name')]",
-        "//*[@class][contains(@class,'breadcrumb')]//li[last()]",
-        "//*[@class][contains(@class,'breadcrumb')]//a[last()]",
-    ),
-    tag_xpaths=(
-        "//*[@class][contains(@class,'tags') or contains(@class,'hashtag') or contains(@class,'keywords')]//a",
-    ),
+    tag_xpaths=("//*[@class][{}]//a".format(class_words("tags", "tag-list", "hashtags", "keywords")),),
     caption_xpaths=(
         "//article//figure//figcaption",
-        "//figure//figcaption",
-        "//*[@class][contains(@class,'caption') or contains(@class,'legende')]",
+        "//*[@class][{}]".format(class_words("caption", "legende")),
     ),
     credit_patterns=(
         re.compile(r"\s*(?:©|Copyright|Crédit|Credit|Photo\s*:)\s*.*$", re.IGNORECASE),
     ),
     body_xpaths=(
-        "//*[@id='article-body']",  # Arc (Fusion) pages
-        f"//*[@class][{has_class('b-article-body')}]",
         f"//*[@class][{has_class('article-text')}]",  # Arc pages of the "article-page" template
         f"//*[@class][{has_class('amp-article-body')}]",  # ?outputType=amp
         "//*[@property='content:encoded']",  # pre-Arc (Drupal) pages
     ),
+    prune_classes=(
+        "related", "most-read", "mostread", "les-plus-lus", "newsletter", "share", "partage",
+        "social", "cookie", "didomi", "onetrust", "tags", "tag-list", "hashtags", "read-also",
+        "lire-aussi", "ticker", "byline", "breadcrumb", "breadcrumbs", "kicker", "overline",
+        "advert", "ad", "arcad", "adsbygoogle", "revue", "revues",
+    ),  # fmt: skip
     prune_xpaths=(
-        "//*[@class][contains(@class,'related') or contains(@class,'most-read') or contains(@class,'mostread')"
-        " or contains(@class,'les-plus-lus') or contains(@class,'newsletter') or contains(@class,'share')"
-        " or contains(@class,'social') or contains(@class,'cookie') or contains(@class,'didomi')"
-        " or contains(@class,'onetrust') or contains(@class,'tags') or contains(@class,'hashtag')"
-        " or contains(@class,'read-also') or contains(@class,'lire-aussi') or contains(@class,'ticker')"
-        " or contains(@class,'byline') or contains(@class,'breadcrumb') or contains(@class,'kicker')"
-        " or contains(@class,'overline') or contains(@class,'advert') or contains(@class,' ad-')"
-        " or contains(@class,'revue')]",
         "//*[@id='didomi-host' or @id='onetrust-consent-sdk']",
         "//figure",
         "//figcaption",

@@ -1,0 +1,80 @@
+"""What a page declares about itself in several places at once: its canonical URL, and the
+raw texts of its dates, each with its source, best first (the dates pipeline parses them)."""
+
+from __future__ import annotations
+
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+from clippings.extract import ans
+from clippings.extract.body import compiled
+from clippings.extract.html import text_of
+from clippings.extract.metadata import as_text, first_meta, link_href
+from clippings.extract.sources import PageSources, Pick
+
+_PUBLISHED_METAS = (
+    "article:published_time",
+    "og:article:published_time",
+    "datepublished",
+    "pubdate",
+    "publishdate",
+    "dc.date.issued",
+    "date",
+)
+_MODIFIED_METAS = ("article:modified_time", "og:updated_time", "datemodified", "dc.date.modified")
+
+
+def canonical_url(page: PageSources) -> Pick:
+    """The canonical URL when it is one of the site's article URLs (an AMP page names its
+    canonical page; else the story's own path), or the fetched URL without the AMP marker."""
+    site, url = page.site, page.url
+    canonical = link_href(page.root, "canonical", url)
+    if canonical and site.owns(canonical) and site.is_article_url(canonical):
+        return Pick(canonical, "meta")
+    path = ans.url_path(page.story)
+    if path:
+        try:
+            from_story = urljoin(url, path)
+        except ValueError:
+            from_story = ""
+        if site.owns(from_story) and site.is_article_url(from_story):
+            return Pick(from_story, "ans")
+    parts = urlsplit(url)
+    query = "&".join(q for q in parts.query.split("&") if q and not q.startswith("outputType="))
+    return Pick(urlunsplit((parts.scheme, parts.netloc, parts.path, query, "")), "url")
+
+
+def _times(page: PageSources, modified: bool) -> list[tuple[str, str]]:
+    found = []
+    for time_el in page.root.iterfind(".//time"):
+        stamp = time_el.get("datetime")
+        if stamp and ("modif" in (time_el.get("itemprop") or time_el.get("class") or "")) == modified:
+            found.append(("meta", stamp))
+    return found
+
+
+def published(page: PageSources, visible: Pick) -> list[tuple[str, str]]:
+    """(source, raw) publication dates: the story's, JSON-LD, metas, ``<time>``, the site's
+    date rules, the visible date line."""
+    site = page.site
+    found = [
+        ("ans", ans.dates(page.story)[0]),
+        ("jsonld", as_text(page.ld.get("datePublished"))),
+        ("meta", first_meta(page.meta, *_PUBLISHED_METAS)),
+        *_times(page, modified=False),
+    ]
+    for number, xpath in enumerate(site.date_xpaths, start=1):
+        found.extend((f"rule:{site.name}.date[{number}]", text_of(e)) for e in compiled(xpath)(page.root))
+    found.append(("lines", visible.value))
+    return [(source, raw) for source, raw in found if raw]
+
+
+def modified(page: PageSources, visible: Pick) -> list[tuple[str, str]]:
+    """(source, raw) update dates, in the same order of trust."""
+    found = [
+        ("ans", ans.dates(page.story)[1]),
+        ("jsonld", as_text(page.ld.get("dateModified"))),
+        ("meta", first_meta(page.meta, *_MODIFIED_METAS)),
+        *_times(page, modified=True),
+        ("lines", visible.value),
+    ]
+    return [(source, raw) for source, raw in found if raw]

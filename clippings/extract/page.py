@@ -1,0 +1,296 @@
+"""The article page object: one method per output field, each reading the page's sources in
+order of trust (the embedded story, JSON-LD, metas, the site's rules, the visible lines).
+
+A site's page class (``Site.page``) is this class or a subclass of it that overrides the
+fields its site knows better. Fields that depend on others name them in their code (the
+body leaves out what ``title``, ``lead``, ``byline``... were read from): no hidden order.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from itertools import islice
+from typing import Any
+from urllib.parse import urljoin
+
+from web_poet import ItemPage, field
+
+from clippings.extract import ans, declared, lines
+from clippings.extract.html import fold, marker_key, text_of
+from clippings.extract.metadata import as_text, as_texts, first_meta, jsonld_image
+from clippings.extract.reading import BodyPick, BodyReader
+from clippings.extract.sources import NOTHING, PageSources, Pick, first
+
+_MAX_LEAD = 1000
+_ELLIPSIS = ("…", "...")
+
+
+class ArticlePage(ItemPage):
+    """A page at an article URL, read field by field. ``provenance`` says where each came from."""
+
+    def __init__(self, sources: PageSources, learned: tuple[tuple[str, str], ...] = (), verify: bool = False) -> None:
+        self.page = sources
+        self.site = sources.site
+        self.story = sources.story
+        self.learned = learned
+        self.verify = verify
+
+    # --- the fields ----------------------------------------------------------------------
+    @field(cached=True)
+    def url(self) -> str:
+        return self._url.value
+
+    @field(cached=True)
+    def article_id(self) -> str | None:
+        return self._article_id.value
+
+    @field(cached=True)
+    def title(self) -> str | None:
+        return self._title.value
+
+    @field(cached=True)
+    def lead(self) -> str | None:
+        return self._lead.value
+
+    @field(cached=True)
+    def authors(self) -> list[str]:
+        seen: set[str] = set()
+        return [n for n in self._authors.value or [] if not (n in seen or seen.add(n))]
+
+    @field(cached=True)
+    def section(self) -> str | None:
+        return self._section.value
+
+    @field(cached=True)
+    def tags(self) -> list[str]:
+        seen: set[str] = set()
+        return [t for t in (fold(t) for t in self._tags.value or []) if t and not (t in seen or seen.add(t))]
+
+    @field(cached=True)
+    def image(self) -> dict[str, str | None] | None:
+        return self._image.value
+
+    @field(cached=True)
+    def date_candidates(self) -> dict[str, list[tuple[str, str]]]:
+        """Raw date texts with their sources, best first: {"published": [(source, raw)...]}."""
+        return {"published": self._published, "modified": self._modified}
+
+    @field(cached=True)
+    def body(self) -> str:
+        return self._body.value or ""
+
+    @property
+    def body_pick(self) -> BodyPick:
+        """The body with what its reading found (short, a container to learn)."""
+        return self._body
+
+    @cached_property
+    def provenance(self) -> dict[str, str]:
+        """{field: source} for every field that was found (dates: see ``date_candidates``)."""
+        picks = {
+            "url": self._url, "article_id": self._article_id, "title": self._title,
+            "lead": self._lead, "authors": self._authors, "section": self._section,
+            "tags": self._tags, "image": self._image, "body": self._body,
+        }  # fmt: skip
+        found = {name: pick.source for name, pick in picks.items() if pick.value and pick.source}
+        if self._image.value and self._image_caption.value:
+            found["image.caption"] = self._image_caption.source
+        return found
+
+    # --- how each is read ----------------------------------------------------------------
+    @cached_property
+    def _url(self) -> Pick:
+        return declared.canonical_url(self.page)
+
+    @cached_property
+    def _article_id(self) -> Pick:
+        found = self.site.article_id(self._url.value) or self.site.article_id(self.page.url)
+        return Pick(found, "url")
+
+    @cached_property
+    def _dom_title(self) -> Pick:
+        return self.page.rule("title")
+
+    @cached_property
+    def _title(self) -> Pick:
+        meta, site = self.page.meta, self.site
+        dom = self._dom_title
+        picked = first(
+            Pick(ans.headline(self.story), "ans"),
+            Pick(as_text(self.page.ld.get("headline")), "jsonld"),
+            Pick(site.strip_title(first_meta(meta, "og:title", "twitter:title")), "meta"),
+            dom,
+            Pick(site.strip_title(fold(self.page.root.findtext(".//title"))), "title"),
+        )
+        declared = (picked.value or "").rstrip("".join(_ELLIPSIS) + " ")
+        if dom.value and picked is not dom and picked.value.endswith(_ELLIPSIS) and dom.value.startswith(declared):
+            picked = dom  # a declared headline cut short; the page shows it whole
+        return Pick(picked.value, picked.source, (*dom.texts, picked.value or ""), dom.elements)
+
+    @cached_property
+    def _title_index(self) -> int:
+        """The first visible line of the title: a header's "today" date comes before it."""
+        return self.page.index_of(self._dom_title.elements[0] if self._dom_title.elements else None)
+
+    @cached_property
+    def _dom_lead(self) -> Pick:
+        return self.page.rule("lead", limit=_MAX_LEAD)
+
+    @cached_property
+    def _lead(self) -> Pick:
+        return first(*self.lead_sources())
+
+    def lead_sources(self) -> list[Pick]:
+        """The standfirst, in order of trust: the story's, else the one the site's rules find.
+        A site whose declared description is its standfirst adds ``declared_lead()``."""
+        return [Pick(ans.standfirst(self.story), "ans", (ans.standfirst(self.story) or "",)), self._dom_lead]
+
+    def declared_lead(self) -> Pick:
+        """The JSON-LD or meta description as the lead, when the page shows it apart from
+        the article's paragraphs (see ``_shown_description``)."""
+        return first(
+            self._shown_description(Pick(as_text(self.page.ld.get("description")), "jsonld")),
+            self._shown_description(Pick(first_meta(self.page.meta, "og:description", "description"), "meta")),
+        )
+
+    def _shown_description(self, declared: Pick) -> Pick:
+        """A declared description as the lead: a standfirst when the page shows it apart from
+        the article's paragraphs (kept out of the body), none when it is one of them (an
+        excerpt of the body)."""
+        if not declared.value:
+            return declared
+        key = marker_key(declared.value)
+        main = self.page.main_block
+        for element, text in islice(self.page.lines(self._title_index), 80):
+            if marker_key(text) == key:
+                if main is not None and (element is main or main in element.iterancestors()):
+                    return NOTHING
+                return Pick(declared.value, declared.source, (text,), (element,))
+        return declared
+
+    @cached_property
+    def _byline(self) -> Pick:
+        """The visible credit line (kept out of the body whichever source names the authors)."""
+        pick = self.page.rule("byline", limit=lines.MAX_BYLINE)
+        if pick.value:
+            return Pick(lines.split_authors(self.site, pick.value), pick.source, pick.texts, pick.elements)
+        return lines.byline(self.page, self._title_index)
+
+    @cached_property
+    def _authors(self) -> Pick:
+        declared = [n for n in as_texts(self.page.ld.get("author")) if not n.startswith("http")]
+        meta_author = first_meta(self.page.meta, "author", "article:author", "dc.creator")
+        from_meta = lines.split_authors(self.site, meta_author) if meta_author and not meta_author.startswith("http") else []
+        agency = ans.agency(self.story)
+        return first(
+            Pick(ans.authors(self.story), "ans"),
+            Pick(declared, "jsonld"),
+            Pick(from_meta, "meta"),
+            self._byline,
+            Pick([agency] if agency else [], "ans"),
+        )
+
+    @cached_property
+    def _section(self) -> Pick:
+        title = text_of(self._dom_title.elements[0]) if self._dom_title.elements else ""
+        return first(
+            Pick(ans.section(self.story, self.site.arc_website), "ans"),
+            Pick(as_text(self.page.ld.get("articleSection")), "jsonld"),
+            Pick(first_meta(self.page.meta, "article:section"), "meta"),
+            lines.section_rule(self.page, title),
+            lines.breadcrumb(self.page, title),
+        )
+
+    @cached_property
+    def _tags(self) -> Pick:
+        declared = as_texts(self.page.ld.get("keywords"))
+        if len(declared) == 1 and "," in declared[0]:
+            declared = [fold(t) for t in declared[0].split(",")]
+        return first(
+            Pick(ans.tags(self.story), "ans"),
+            Pick(declared, "jsonld"),
+            Pick(self.page.meta.get("article:tag", []), "meta"),
+            self.page.rule("tag", texts=True),
+            lines.hashtags(self.page, self._title_index),
+        )
+
+    @cached_property
+    def _caption(self) -> Pick:
+        """The lead image's caption as the page shows it (kept out of the body)."""
+        pick = self.page.rule("caption")
+        if not pick.value and self._image_url.value:
+            title = self._dom_title.elements[0] if self._dom_title.elements else None
+            pick = lines.caption_near(self.page, self._image_url.value, title)
+        return pick
+
+    @cached_property
+    def _image_url(self) -> Pick:
+        return first(
+            Pick(first_meta(self.page.meta, "og:image", "og:image:url", "twitter:image"), "meta"),
+            Pick(jsonld_image(self.page.ld)[0], "jsonld"),
+            Pick(ans.image(self.story)[0], "ans"),
+            self.page.rule("image"),
+        )
+
+    @cached_property
+    def _image_caption(self) -> Pick:
+        visible = self._caption.value or ""
+        for pattern in self.site.credit_patterns:
+            visible = pattern.sub("", visible).strip()
+        caption = first(
+            Pick(ans.image(self.story)[1], "ans"),
+            Pick(visible, self._caption.source),
+            Pick(jsonld_image(self.page.ld)[1], "jsonld"),
+        )
+        text = caption.value
+        for pattern in self.site.credit_patterns:
+            text = pattern.sub("", text).strip() if text else text
+        return Pick(text or None, caption.source)
+
+    @cached_property
+    def _image(self) -> Pick:
+        url = self._image_url
+        if not url.value:
+            return NOTHING
+        try:
+            absolute = urljoin(self.page.url, url.value)
+        except ValueError:  # not a URL ("http://[::1")
+            return NOTHING
+        return Pick({"url": absolute, "caption": self._image_caption.value}, url.source)
+
+    @cached_property
+    def _visible_dates(self) -> tuple[Pick, Pick]:
+        return lines.visible_dates(self.page, self._title_index)
+
+    @cached_property
+    def _published(self) -> list[tuple[str, str]]:
+        return declared.published(self.page, self._visible_dates[0])
+
+    @cached_property
+    def _modified(self) -> list[tuple[str, str]]:
+        return declared.modified(self.page, self._visible_dates[1])
+
+    @cached_property
+    def _body(self) -> BodyPick:
+        """Read last: it leaves out every text the fields above were read from."""
+        shown = (self._title, self._dom_lead, self._byline, self._caption, *self._visible_dates)
+        lead = self._lead
+        # A declared description not shown apart from the body may merely open it: an
+        # excerpt, not a standfirst. It stays in the body (and is no lead, see ``to_fields``).
+        if lead.source == "ans" or lead.elements:
+            shown = (*shown, lead)
+        reader = BodyReader(self.page, self.story, self.learned, self.verify)
+        return reader.read(
+            not_body=[t for p in shown for t in p.texts if t],
+            used=[e for p in shown for e in p.elements],
+        )
+
+    def to_fields(self) -> dict[str, Any]:
+        """Every field, the lead dropped when it is only the body's opening words."""
+        values = {name: getattr(self, name) for name in ("url", "article_id", "title", "lead", "authors",
+                                                         "section", "tags", "image", "date_candidates", "body")}
+        lead, body = values["lead"], values["body"]
+        if lead and self._lead.source in ("jsonld", "meta") and lines.opens(body, lead):
+            values["lead"] = None
+        return values
+

@@ -1,0 +1,198 @@
+"""Reading the body, and checking it against what else the page says the body is.
+
+In order: the embedded story's text; the article container (the site's rules, schema.org's
+``articleBody`` element, then containers learned from earlier pages of the same template);
+the whole page. A body much shorter than the other evidence the page gives (the story's
+text, JSON-LD ``articleBody``, the page's main block of paragraphs) is read again:
+trafilatura's full mode, then the whole page, then ``articleBody`` itself. What is still
+short is marked so (``short``) and counted by the crawl.
+"""
+
+from __future__ import annotations
+
+import re
+from copy import deepcopy
+from dataclasses import dataclass
+from typing import Any
+
+import lxml.html
+
+from clippings.extract import ans
+from clippings.extract.body import (
+    GENERIC_BODY_XPATHS,
+    USED,
+    article_container,
+    clean_paragraphs,
+    container_copy,
+    read_tree,
+)
+from clippings.extract.html import marker_key, text_of
+from clippings.extract.metadata import article_body
+from clippings.extract.sources import PageSources, Pick
+from clippings.sites.base import has_class
+
+# A body under this share of the evidence's words is short: read again, else flagged.
+SHORT = 0.6
+# Two readings of one page agree when their token F1 reaches this.
+AGREE = 0.9
+_STABLE_TOKEN = re.compile(r"^[A-Za-z][A-Za-z_-]{2,40}$")
+_DIGITS = re.compile(r"[0-9]+")
+
+
+@dataclass(frozen=True)
+class BodyPick(Pick):
+    """The body, with what the crawl counts about it."""
+
+    short: bool = False
+    # A container to learn: (template, xpath) of the element holding a body read whole.
+    hint: tuple[str, str] | None = None
+    # The learned container and whether a whole-page reading agreed with it (None: not checked).
+    learned: tuple[str, str] | None = None
+    agreed: bool | None = None
+
+
+def words(paragraphs: list[str]) -> int:
+    return sum(len(p.split()) for p in paragraphs)
+
+
+def token_f1(a: str, b: str) -> float:
+    """Token F1 of two texts, as bags of words."""
+    from collections import Counter
+
+    left, right = Counter(a.split()), Counter(b.split())
+    common = sum((left & right).values())
+    if not common:
+        return 0.0
+    precision, recall = common / sum(left.values()), common / sum(right.values())
+    return 2 * precision * recall / (precision + recall)
+
+
+def _layout_names(value: str) -> set[str]:
+    """Class or id tokens with their numbers as ``#`` (``postid-123`` is ``postid-#``)."""
+    names = (_DIGITS.sub("#", t) for t in value.split())
+    return {n for n in names if _STABLE_TOKEN.match(n.replace("#", ""))}
+
+
+def template_key(root: lxml.html.HtmlElement) -> str:
+    """The page's template, as its layout names it: the ``<body>`` classes and the ids and
+    classes of the body's children, numbers folded (they change page to page)."""
+    body = root.find("body")
+    if body is None:
+        return "-"
+    names = _layout_names(body.get("class") or "")
+    for child in body:
+        if isinstance(child.tag, str):
+            names |= _layout_names(child.get("id") or "") | _layout_names(child.get("class") or "")
+    return " ".join(sorted(names))[:200] or "-"
+
+
+class BodyReader:
+    """Reads one page's body; ``learned`` are (template, xpath) containers from earlier pages."""
+
+    def __init__(self, page: PageSources, story: dict[str, Any], learned: tuple[tuple[str, str], ...] = (),
+                 verify: bool = False) -> None:  # fmt: skip
+        self.page = page
+        self.site = page.site
+        self.story = story
+        self.learned = learned
+        self.verify = verify
+
+    def evidence(self) -> dict[str, int]:
+        """Words the page's other evidence gives the body, by source."""
+        found = {"page": self.page.main_words, "jsonld": words(article_body(self.page.ld))}
+        if self.story:
+            found["ans"] = words(ans.body(self.story))
+        return found
+
+    def _short(self, paragraphs: list[str], source: str, evidence: dict[str, int]) -> bool:
+        other = max((n for s, n in evidence.items() if s != source), default=0)
+        return not paragraphs or words(paragraphs) < SHORT * other
+
+    def read(self, not_body: list[str], used: list[lxml.html.HtmlElement]) -> BodyPick:
+        site, root = self.site, self.page.root
+        evidence = self.evidence()
+        tried: list[tuple[list[str], str]] = []
+        if self.story:
+            found = clean_paragraphs(site, ans.body(self.story), not_body, stops=False)
+            if not self._short(found, "ans", evidence):
+                return BodyPick("\n\n".join(found), "ans")
+            tried.append((found, "ans"))
+        for element in used:
+            element.set(USED, "")
+        template = template_key(root)
+        learned = [(t, x) for t, x in self.learned if t == template]
+        rules = [
+            *((f"rule:{site.name}.body[{n}]", x) for n, x in enumerate(site.body_xpaths, start=1)),
+            *(("container:articleBody", x) for x in GENERIC_BODY_XPATHS),
+            *(("learned", x) for _, x in learned),
+        ]
+        container, source = article_container(root, rules)
+        if container is not None:
+            found = read_tree(site, container_copy(container), not_body)
+            if not self._short(found, "page", evidence):
+                if source == "learned" and self.verify:
+                    return self._verified(found, template, container, not_body)
+                return BodyPick("\n\n".join(found), source)
+            tried.append((found, source))
+        found = read_tree(site, deepcopy(root), not_body)
+        if not self._short(found, "page", evidence):
+            return BodyPick("\n\n".join(found), "page", hint=self._hint(found, template))
+        tried.append((found, "page"))
+        if container is not None:
+            tried.append((read_tree(site, container_copy(container), not_body, full=True), f"{source}:full"))
+        tried.append((read_tree(site, deepcopy(root), not_body, full=True), "page:full"))
+        declared = article_body(self.page.ld)
+        if declared:
+            tried.append((clean_paragraphs(site, declared, not_body, stops=False), "jsonld"))
+        for found, source in tried:
+            if found and not self._short(found, source.split(":")[0], evidence):
+                return BodyPick("\n\n".join(found), source)
+        found, source = max(tried, key=lambda t: words(t[0]))
+        return BodyPick("\n\n".join(found), source if found else None, short=bool(found))
+
+    def _verified(self, found: list[str], template: str, container: Any, not_body: list[str]) -> BodyPick:
+        """A learned container's reading, checked against a reading of the whole page."""
+        learned = next(((t, x) for t, x in self.learned if t == template), None)
+        whole = read_tree(self.site, deepcopy(self.page.root), not_body)
+        agreed = token_f1("\n\n".join(found), "\n\n".join(whole)) >= AGREE
+        if agreed:
+            return BodyPick("\n\n".join(found), "learned", learned=learned, agreed=True)
+        return BodyPick("\n\n".join(whole), "page", learned=learned, agreed=False)
+
+    def _hint(self, found: list[str], template: str) -> tuple[str, str] | None:
+        """(template, xpath) of the smallest element of the page holding the body read whole,
+        when it is named by an id or class a later page of the template can be found by."""
+        if len(found) < 2:
+            return None
+        wanted = {marker_key(found[0]), marker_key(found[-1])}
+        holders = [
+            e for e in self.page.root.iter("p", "div", "li", "h2", "h3", "blockquote", "td")
+            if e.get(USED) is None and marker_key(text_of(e)) in wanted
+        ]
+        if not holders:
+            return None
+        element = holders[0]
+        for other in holders[1:]:
+            ancestors = {other, *other.iterancestors()}
+            element = next(a for a in (element, *element.iterancestors()) if a in ancestors)
+        size = sum(len(p) for p in found)
+        for candidate in (element, *element.iterancestors()):
+            if len(candidate.text_content()) > 3 * size + 500:
+                break  # a layout wrapper, not the article's container
+            xpath = _named(candidate)
+            if xpath:
+                return template, xpath
+            if candidate.tag in ("body", "html"):
+                break
+        return None
+
+
+def _named(element: lxml.html.HtmlElement) -> str | None:
+    ident = element.get("id") or ""
+    if _STABLE_TOKEN.match(ident):
+        return f"//*[@id='{ident}']"
+    tokens = [t for t in (element.get("class") or "").split() if _STABLE_TOKEN.match(t)]
+    if tokens:
+        tests = "".join(f"[{has_class(t)}]" for t in tokens[:3])
+        return f"//{element.tag}[@class]{tests}"
+    return None

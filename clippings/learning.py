@@ -1,0 +1,98 @@
+"""Article containers learned from the pages a crawl reads whole. Imports no Scrapy.
+
+A page of a template the site module does not know is read whole, and its reading names the
+smallest element that held the body (``Article.container_hint``). Once ``LEARN_AFTER`` pages
+of one template name the same element, later pages of that template are read from it alone:
+the fast path. One page in ``VERIFY_EVERY`` read through a learned container is read whole
+too; when the two readings disagree, the container is forgotten (and can be learned again).
+
+What is learned is kept with the collection, in the state database (table ``containers``),
+or in memory for a crawl without state.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import zlib
+
+LEARN_AFTER = 2
+VERIFY_EVERY = 20
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS containers (
+    site TEXT NOT NULL,
+    template TEXT NOT NULL,
+    xpath TEXT NOT NULL,
+    pages INTEGER NOT NULL DEFAULT 0,
+    active INTEGER NOT NULL DEFAULT 0,
+    forgotten INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (site, template, xpath)
+)
+"""
+
+
+def should_verify(url: str) -> bool:
+    """Whether a page read through a learned container is read whole too: one in
+    ``VERIFY_EVERY``, chosen by its URL, so a replay checks the same pages every time."""
+    return zlib.crc32(url.encode("utf-8", "surrogatepass")) % VERIFY_EVERY == 0
+
+
+class ContainerMemory:
+    """Learned containers, by site and template; ``db`` None keeps them in memory."""
+
+    def __init__(self, db: sqlite3.Connection | None = None) -> None:
+        self.db = db
+        # (site, template, xpath) -> [pages, active, forgotten]
+        self._rows: dict[tuple[str, str, str], list[int]] = {}
+        self._known: dict[str, tuple[tuple[str, str], ...]] = {}
+        if db is not None:
+            db.execute(_SCHEMA)
+            for site, template, xpath, pages, active, forgotten in db.execute(
+                "SELECT site, template, xpath, pages, active, forgotten FROM containers"
+            ):
+                self._rows[(site, template, xpath)] = [pages, active, forgotten]
+
+    def known(self, site: str) -> tuple[tuple[str, str], ...]:
+        """The active (template, xpath) containers of a site."""
+        if site not in self._known:
+            self._known[site] = tuple(
+                (template, xpath)
+                for (s, template, xpath), (_, active, _) in sorted(self._rows.items())
+                if s == site and active
+            )
+        return self._known[site]
+
+    def suggest(self, site: str, template: str, xpath: str) -> bool:
+        """A page of ``template`` read whole had its body in ``xpath``; True when that makes
+        the container known (learned)."""
+        row = self._rows.setdefault((site, template, xpath), [0, 0, 0])
+        row[0] += 1
+        learned = not row[1] and row[0] >= LEARN_AFTER
+        if learned:
+            row[1] = 1
+            self._known.pop(site, None)
+        self._save(site, template, xpath, row)
+        return learned
+
+    def forget(self, site: str, template: str, xpath: str) -> None:
+        """A whole-page reading disagreed with the container's: it is no longer used."""
+        row = self._rows.setdefault((site, template, xpath), [0, 0, 0])
+        row[0], row[1] = 0, 0
+        row[2] += 1
+        self._known.pop(site, None)
+        self._save(site, template, xpath, row)
+
+    def _save(self, site: str, template: str, xpath: str, row: list[int]) -> None:
+        if self.db is None:
+            return
+        try:
+            self.db.execute(
+                "INSERT INTO containers (site, template, xpath, pages, active, forgotten)"
+                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (site, template, xpath) DO UPDATE SET"
+                " pages = excluded.pages, active = excluded.active, forgotten = excluded.forgotten",
+                (site, template, xpath, *row),
+            )
+        except sqlite3.Error:
+            # What is learned is an optimisation: a state that cannot take it (a full disk is
+            # reported by the writes that matter) leaves it in memory for this crawl.
+            self.db = None

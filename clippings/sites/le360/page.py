@@ -1,0 +1,14 @@
+"""le360's article page object: what it reads differently from the shared one."""
+
+from __future__ import annotations
+
+from clippings.extract.page import ArticlePage
+from clippings.extract.sources import Pick
+
+
+class Le360Page(ArticlePage):
+    """le360's article page: the embedded story first (Arc), and the declared description is
+    the standfirst (Arc writes it from the story's subheadline)."""
+
+    def lead_sources(self) -> list[Pick]:
+        return [*super().lead_sources(), self.declared_lead()]
