@@ -76,7 +76,7 @@ def test_a_rule_matching_sibling_paragraphs_reads_their_parent_and_keeps_the_hea
     )
     article = read(le360_page(main))
     assert article.body.split("\n\n") == [TEXTS[0], "Un chantier de deux ans", TEXTS[1], "Douze stations", TEXTS[2]]
-    assert article.provenance["body"] == "rule:le360.body[1]"
+    assert article.provenance["body"] == "rule:le360.body[2]"
 
 
 def test_adjacent_inline_texts_are_kept_apart():

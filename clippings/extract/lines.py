@@ -16,6 +16,7 @@ from clippings.extract.sources import NOTHING, PageSources, Pick
 from clippings.sites.base import Site
 
 _DIGIT = re.compile(r"[0-9٠-٩]")
+_LONE_NUMBER = re.compile(r"(?<!\w)[0-9٠-٩]")
 MAX_BYLINE = 120
 _MAX_DATE_LINE = 90
 # How many lines after the visible date an update line ("Mis à jour ...") may stand.
@@ -37,8 +38,9 @@ def split_authors(site: Site, credit: str) -> list[str]:
         if text.startswith(prefix):
             text = text[len(prefix) :].strip(" :")
             break
-    # A date may share the byline's line: names carry no digits.
-    digit = _DIGIT.search(text)
+    # A date may share the byline's line: names carry no number standing on its own
+    # (a name may hold digits: "Le360").
+    digit = _LONE_NUMBER.search(text)
     if digit:
         text = re.sub(r"\s+(?:[Ll]e|[Pp]ublié(?: le)?|le|في|بتاريخ)\s*$", "", text[: digit.start()])
     # A dateline: "place - credit"; the place is no part of the credit.

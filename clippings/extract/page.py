@@ -182,13 +182,12 @@ class ArticlePage(ItemPage):
         meta_author = first_meta(self.page.meta, "author", "article:author", "dc.creator")
         from_meta = lines.split_authors(self.site, meta_author) if meta_author and not meta_author.startswith("http") else []
         agency = ans.agency(self.story)
-        return first(
-            Pick(ans.authors(self.story), "ans"),
-            Pick(declared, "jsonld"),
-            Pick(from_meta, "meta"),
-            self._byline,
-            Pick([agency] if agency else [], "ans"),
-        )
+        named = Pick(ans.authors(self.story), "ans")
+        if self.story and not named.value:
+            # A wire story names no author: the credit is the one the page prints ("Par Le360
+            # (avec MAP)"), else the agency; the JSON-LD author is then the publisher.
+            return first(self._byline, Pick([agency] if agency else [], "ans"), Pick(declared, "jsonld"))
+        return first(named, Pick(declared, "jsonld"), Pick(from_meta, "meta"), self._byline)
 
     @cached_property
     def _section(self) -> Pick:

@@ -58,6 +58,7 @@ SITE = Site(
         re.compile(r"\s*(?:©|Copyright|Crédit|Credit|Photo\s*:)\s*.*$", re.IGNORECASE),
     ),
     body_xpaths=(
+        "//*[@id='article-body']",  # Arc (Fusion) pages, read so when the story is not a standard one
         f"//*[@class][{has_class('article-text')}]",  # Arc pages of the "article-page" template
         f"//*[@class][{has_class('amp-article-body')}]",  # ?outputType=amp
         "//*[@property='content:encoded']",  # pre-Arc (Drupal) pages
