@@ -124,10 +124,10 @@ class ExtractionHealth:
         pages = site_stat(all_stats, site, "pages/article")
         if pages >= self.min_pages and unknown > pages / 2:
             # Not an alarm (the whole page is still read, and the checks above judge what came
-            # out of it), but the site module's templates want a look: clippings fixture save.
+            # out of it): no embedded story, no known or learned container. A template changed.
             logger.warning(
-                "%s: %d of %d article pages matched no known template (Site.body_xpaths);"
-                " they were read whole, more slowly",
+                "%s: %d of %d article pages had no embedded story and no known or learned"
+                " article container; they were read whole, more slowly: a template changed?",
                 site,
                 unknown,
                 pages,

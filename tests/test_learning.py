@@ -53,16 +53,35 @@ def test_a_learned_container_is_the_fast_path_and_reads_the_same():
     assert fast.container_hint is None
 
 
+def _moved(n: int, teaser: list[str]) -> bytes:
+    """Page ``n`` with its text moved out of the learned element, which now holds ``teaser``."""
+    page = redesigned(n).replace(
+        b'<section class="story-flow">',
+        ('<section class="story-flow">' + "".join(f"<p>{t}</p>" for t in teaser) + "</section><div>").encode(),
+    )
+    return page.replace(b"</section><aside", b"</div><aside")
+
+
 def test_a_learned_container_that_disagrees_with_the_whole_page_is_reported():
     learned = (read_article(LE360, le360_url("souss-4"), redesigned(4)).container_hint,)
-    # The template moved its text out of the learned element, which now holds a teaser.
-    teaser = "Abonnez-vous pour lire la suite de nos articles sur la région de Souss-Massa et ailleurs."
-    page = redesigned(5).replace(b'<section class="story-flow">', f'<section class="story-flow"><p>{teaser}</p></section><div>'.encode())
-    page = page.replace(b'</section><aside', b"</div><aside")
-    checked = read_article(LE360, le360_url("souss-5"), page, learned=learned, verify=True)
+    other = [
+        f"Dossier {i} : le barrage de Dkhila est rempli à {40 + i} %, après les pluies de la semaine, "
+        "selon la direction régionale de l’équipement, qui appelle à la prudence."
+        for i in range(4)
+    ]
+    checked = read_article(LE360, le360_url("souss-5"), _moved(5, other), learned=learned, verify=True)
     assert checked.learned_check == (learned[0], False)
     assert checked.provenance["body"] == "page"
     assert "paragraphe 4" in checked.body
+
+
+def test_a_learned_container_holding_a_teaser_is_short_and_the_page_is_read():
+    learned = (read_article(LE360, le360_url("souss-6"), redesigned(6)).container_hint,)
+    teaser = ["Abonnez-vous pour lire la suite de nos articles sur la région de Souss-Massa et ailleurs."]
+    article = read_article(LE360, le360_url("souss-7"), _moved(7, teaser), learned=learned)
+    assert article.provenance["body"] == "page"
+    assert article.learned_check is None
+    assert "paragraphe 4" in article.body
 
 
 def test_memory_learns_after_agreeing_pages_and_forgets(tmp_path):

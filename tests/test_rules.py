@@ -126,3 +126,26 @@ def test_tatweel_is_kept_as_the_page_writes_it():
     article = read(html, ALMAGHRIB, AR_URL)
     assert article.title == "حملة جـديـدة للتلقيح"
     assert article.body.split("\n\n") == texts  # the stop marker, tatweel and all, ends the body
+
+
+def test_a_box_set_inside_the_article_does_not_end_it():
+    """A newsletter box between two paragraphs: its heading is a stop marker, but article
+    text goes on after it, so only the box is left out."""
+    long = [t + " Le projet mobilise aussi les communes voisines, qui financent une part des travaux." * 2 for t in TEXTS]
+    main = (
+        '<div class="article-text">'
+        f"<p>{long[0]}</p><h3>Newsletter</h3><p>Inscrivez-vous</p>"
+        f"<p>{long[1]}</p><p>{long[2]}</p>"
+        "</div>"
+    )
+    assert read(le360_page(main)).body.split("\n\n") == long
+
+
+def test_a_stop_marker_followed_by_cards_ends_the_article():
+    main = (
+        '<div class="article-text">'
+        + "".join(f"<p>{t}</p>" for t in TEXTS)
+        + "<h3>Les contenus liés</h3><p>Rabat: un nouveau pont sur le Bouregreg</p><p>Salé: la médina rénovée</p>"
+        "</div>"
+    )
+    assert read(le360_page(main)).body.split("\n\n") == TEXTS

@@ -31,8 +31,15 @@ from clippings.extract.metadata import article_body
 from clippings.extract.sources import PageSources, Pick
 from clippings.sites.base import has_class
 
-# A body under this share of the evidence's words is short: read again, else flagged.
+# A body under this share of the evidence's words is short: read again, else flagged. The
+# page's main block of paragraphs is the closest estimate of the body (it holds the article's
+# paragraphs, and sometimes captions and a standfirst): a body under 0.7 of it is short.
 SHORT = 0.6
+SHORT_OF = {"main": 0.7}
+# Of readings all short, a later one replaces an earlier when it has this many times its
+# words, and at most this many times the evidence's.
+LONGER = 1.2
+OVERSHOOT = 1.15
 # Two readings of one page agree when their token F1 reaches this.
 AGREE = 0.9
 _STABLE_TOKEN = re.compile(r"^[A-Za-z][A-Za-z_-]{2,40}$")
@@ -98,15 +105,21 @@ class BodyReader:
         self.verify = verify
 
     def evidence(self) -> dict[str, int]:
-        """Words the page's other evidence gives the body, by source."""
-        found = {"page": self.page.main_words, "jsonld": words(article_body(self.page.ld))}
+        """Words the page's other evidence gives the body, by source: the story's text, JSON-LD
+        ``articleBody``, the page's main block of paragraphs."""
+        found = {"main": self.page.main_words, "jsonld": words(article_body(self.page.ld))}
         if self.story:
             found["ans"] = words(ans.body(self.story))
         return found
 
     def _short(self, paragraphs: list[str], source: str, evidence: dict[str, int]) -> bool:
-        other = max((n for s, n in evidence.items() if s != source), default=0)
-        return not paragraphs or words(paragraphs) < SHORT * other
+        """Whether a reading is much shorter than any evidence but its own source's."""
+        if not paragraphs:
+            return True
+        count = words(paragraphs)
+        return any(
+            count < SHORT_OF.get(kind, SHORT) * n for kind, n in evidence.items() if kind != source.split(":")[0]
+        )
 
     def read(self, not_body: list[str], used: list[lxml.html.HtmlElement]) -> BodyPick:
         site, root = self.site, self.page.root
@@ -129,9 +142,9 @@ class BodyReader:
         container, source = article_container(root, rules)
         if container is not None:
             found = read_tree(site, container_copy(container), not_body)
-            if not self._short(found, "page", evidence):
+            if not self._short(found, source, evidence):
                 if source == "learned" and self.verify:
-                    return self._verified(found, template, container, not_body)
+                    return self._verified(found, template, not_body)
                 return BodyPick("\n\n".join(found), source)
             tried.append((found, source))
         found = read_tree(site, deepcopy(root), not_body)
@@ -145,12 +158,22 @@ class BodyReader:
         if declared:
             tried.append((clean_paragraphs(site, declared, not_body, stops=False), "jsonld"))
         for found, source in tried:
-            if found and not self._short(found, source.split(":")[0], evidence):
+            if not self._short(found, source, evidence):
                 return BodyPick("\n\n".join(found), source)
-        found, source = max(tried, key=lambda t: words(t[0]))
+        found, source = self._best_of(tried, max(evidence.values()))
         return BodyPick("\n\n".join(found), source if found else None, short=bool(found))
 
-    def _verified(self, found: list[str], template: str, container: Any, not_body: list[str]) -> BodyPick:
+    @staticmethod
+    def _best_of(tried: list[tuple[list[str], str]], most: int) -> tuple[list[str], str]:
+        """Of readings all short, the most trusted, unless a later one is much longer without
+        overshooting the evidence (overshooting is page furniture read in)."""
+        best = tried[0]
+        for found, source in tried[1:]:
+            if words(found) > LONGER * words(best[0]) and words(found) <= OVERSHOOT * most:
+                best = (found, source)
+        return best
+
+    def _verified(self, found: list[str], template: str, not_body: list[str]) -> BodyPick:
         """A learned container's reading, checked against a reading of the whole page."""
         learned = next(((t, x) for t, x in self.learned if t == template), None)
         whole = read_tree(self.site, deepcopy(self.page.root), not_body)
