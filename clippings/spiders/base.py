@@ -201,11 +201,14 @@ class NewsSpider(scrapy.Spider):
 
     def robots_requests(self, response: Response) -> Iterator[Request]:
         self.count("pages/robots")
-        for sitemap in robots_sitemaps(response.body):
-            if self.site.owns(sitemap):
-                request = self.source_request(sitemap)
-                if request is not None:
-                    yield request
+        for sitemap in robots_sitemaps(response.body, response.url):
+            if not self.site.owns(sitemap):
+                self.logger.info("%s names a sitemap off the site, not followed: %s", response.url, sitemap)
+                self.count("skipped/offsite_sitemap")
+                continue
+            request = self.source_request(sitemap)
+            if request is not None:
+                yield request
 
     # --- stats -------------------------------------------------------------------------
     def count(self, key: str, value: int = 1) -> None:
