@@ -106,7 +106,9 @@ def _parser() -> argparse.ArgumentParser:
     crawl.add_argument("--loglevel", default=None, help="Scrapy log level (default: WARNING)")
 
     validate = commands.add_parser("validate", help="check JSON-lines files against the schema")
-    validate.add_argument("files", nargs="+", metavar="FILE")
+    validate.add_argument(
+        "files", nargs="+", metavar="PATH", help="a file, or a folder: every *.jsonl under it (.state/ skipped)"
+    )
 
     fixture = commands.add_parser("fixture", help="developers: save or re-run a fixture page")
     fixture_commands = fixture.add_subparsers(dest="action", required=True, parser_class=_Parser)
@@ -334,9 +336,12 @@ def record(args: argparse.Namespace) -> int:
 
 
 def validate(args: argparse.Namespace) -> int:
-    from clippings.validate import validate_files
+    from clippings.validate import PathError, validate_files
 
-    return validate_files(args.files, out=sys.stdout)
+    try:
+        return validate_files(args.files, out=sys.stdout)
+    except PathError as exc:
+        raise UsageError(f"validate: {exc}") from None
 
 
 def pack(args: argparse.Namespace) -> int:
