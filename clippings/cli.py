@@ -163,6 +163,17 @@ def _set_options(args: argparse.Namespace) -> list[tuple[str, str]]:
     return options
 
 
+def _labels(args: argparse.Namespace) -> dict[str, str]:
+    """How the command line named each path setting, for its error messages."""
+    given = {name for name, _ in _set_options(args)}
+    labels = {}
+    for option, name in (("--output", "CLIPPINGS_OUTPUT_DIR"), ("--state", "CLIPPINGS_STATE")):
+        attribute = option.lstrip("-")
+        if not getattr(args, attribute, None) and name in given:
+            labels[name] = f"-s {name}="
+    return labels
+
+
 def _spider_urls(args: argparse.Namespace) -> dict[str, list[str]]:
     unknown = [s for s in args.sites if s not in SITES]
     if unknown:
@@ -198,7 +209,7 @@ def crawl(args: argparse.Namespace) -> int:
             pool = _start_pool(_worker_count(settings.get("CLIPPINGS_WORKERS", 1), "CLIPPINGS_WORKERS"))
         if settings.get("JOBDIR") and len(per_site) > 1:
             raise UsageError("JOBDIR holds one crawl: crawl one site per JOBDIR")
-        _check_folders(settings)
+        _check_folders(settings, _labels(args))
         return _run_crawls(per_site, spider_args, settings, _open_replay(args.replay))
     finally:
         if pool is not None:
@@ -247,25 +258,85 @@ def _open_replay(source: str | None) -> Callable[[], None]:
     return opened
 
 
-def _check_folders(settings: Any) -> None:
-    """The output and state folders, created if missing, and writable."""
-    output = Path(settings.get("CLIPPINGS_OUTPUT_DIR"))
+def _path_kind(path: Path) -> str | None:
+    """What is at ``path`` ("a folder", "a file", "a FIFO"...), None when nothing is."""
+    import stat
+
     try:
-        output.mkdir(parents=True, exist_ok=True)
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return "a broken symlink" if path.is_symlink() else None
+    except NotADirectoryError:
+        return None  # an ancestor is not a folder: _blocking_ancestor names it
     except OSError as exc:
-        raise UsageError(f"--output {output}: cannot create folder ({exc.strerror})") from None
-    if not os.access(output, os.W_OK):
-        raise UsageError(f"--output {output}: folder is not writable")
+        return f"unreadable ({exc.strerror})"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISREG(mode):
+        return "a file"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a file or folder"
+
+
+def _blocking_ancestor(path: Path) -> tuple[Path, str] | None:
+    """The nearest existing ancestor of ``path`` that is not a folder, and what it is."""
+    for ancestor in path.parents:
+        kind = _path_kind(ancestor)
+        if kind == "a folder":
+            return None
+        if kind is not None:
+            return ancestor, kind
+    return None
+
+
+def _named(label: str, path: Path) -> str:
+    """``--output DIR`` or ``-s CLIPPINGS_OUTPUT_DIR=DIR``, as the command line had it."""
+    return f"{label}{path}" if label.endswith("=") else f"{label} {path}"
+
+
+def _refuse_wrong_kind(path: Path, label: str, wanted: str, what: str = "") -> None:
+    """UsageError saying what ``path`` is when it, or an ancestor, is of the wrong kind:
+    ``wanted`` is "a folder" or "a file" (a missing path is fine: it will be created)."""
+    kind = _path_kind(path)
+    if kind not in (None, wanted):
+        raise UsageError(f"{_named(label, path)}: is {kind}, not {wanted}{what}")
+    blocking = _blocking_ancestor(path) if kind is None else None
+    if blocking:
+        raise UsageError(f"{_named(label, path)}: {blocking[0]} is {blocking[1]}, not a folder")
+
+
+def _make_folder(folder: Path, label: str, path: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"{_named(label, path)}: cannot create folder ({exc.strerror})") from None
+    if not os.access(folder, os.W_OK):
+        raise UsageError(f"{_named(label, path)}: folder is not writable")
+
+
+def _check_folders(settings: Any, labels: dict[str, str] | None = None) -> None:
+    """The output folder and the state database's: each a writable folder (created if
+    missing), the state itself a file if it exists. A path of the wrong kind (``--state``
+    naming a folder, ``--output`` a file) is a UsageError saying what the path is, found
+    before anything is created. ``labels`` names the option each setting came from
+    (default ``--output``, ``--state``)."""
+    labels = {"CLIPPINGS_OUTPUT_DIR": "--output", "CLIPPINGS_STATE": "--state", **(labels or {})}
+    output = Path(settings.get("CLIPPINGS_OUTPUT_DIR"))
+    _refuse_wrong_kind(output, labels["CLIPPINGS_OUTPUT_DIR"], "a folder")
+    state = None
     if settings.getbool("CLIPPINGS_INCREMENTAL", True):
         from clippings.state import state_path
 
         state = state_path(settings)
-        try:
-            state.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise UsageError(f"--state {state}: cannot create folder ({exc.strerror})") from None
-        if not os.access(state.parent, os.W_OK):
-            raise UsageError(f"--state {state}: folder is not writable")
+        _refuse_wrong_kind(state, labels["CLIPPINGS_STATE"], "a file", " (the state database)")
+    _make_folder(output, labels["CLIPPINGS_OUTPUT_DIR"], output)
+    if state is not None:
+        _make_folder(state.parent, labels["CLIPPINGS_STATE"], state)
 
 
 def _run_crawls(
