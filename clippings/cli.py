@@ -133,6 +133,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _settings(args: argparse.Namespace):  # -> scrapy.settings.Settings
+    from clippings.config import check_settings, check_value
+
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "clippings.settings")
     from scrapy.utils.project import get_project_settings
 
@@ -148,18 +150,41 @@ def _settings(args: argparse.Namespace):  # -> scrapy.settings.Settings
     ):
         if getattr(args, option, None):
             settings.set(name, getattr(args, option), priority="cmdline")
-    settings.set("LOG_LEVEL", args.loglevel or settings.get("CLIPPINGS_LOG_LEVEL", "WARNING"), priority="cmdline")
+    _checked(lambda: check_settings(settings))
+    given = dict(_set_options(args))
+    level = args.loglevel or given.get("LOG_LEVEL") or settings.get("CLIPPINGS_LOG_LEVEL", "WARNING")
+    level = _checked(lambda: check_value("LOG_LEVEL", level))  # "info" -> "INFO"
+    settings.set("LOG_LEVEL", level, priority="cmdline")
     return settings
 
 
+def _checked(check: Callable[[], Any]) -> Any:
+    """``check()``, a bad setting made a UsageError: ``NAME 'value': expected ...``."""
+    from clippings.config import SettingError
+
+    try:
+        return check()
+    except SettingError as exc:
+        raise UsageError(str(exc).replace("=", " ", 1)) from None
+
+
 def _set_options(args: argparse.Namespace) -> list[tuple[str, str]]:
-    """The ``-s NAME=VALUE`` options, checked (before anything is started or loaded)."""
+    """The ``-s NAME=VALUE`` options and ``--loglevel``, checked against the settings'
+    declaration (``clippings.config``) before anything is started or loaded."""
+    from clippings.config import SettingError, check_value
+
     options = []
     for item in args.set:
         name, sep, value = item.partition("=")
         if not sep or not name:
             raise UsageError(f"-s takes NAME=VALUE, got {item!r}")
+        _checked(lambda: check_value(name, value))
         options.append((name, value))
+    if args.loglevel is not None:
+        try:
+            check_value("LOG_LEVEL", args.loglevel)
+        except SettingError as exc:
+            raise UsageError(str(exc).replace("LOG_LEVEL=", "--loglevel ", 1)) from None
     return options
 
 
@@ -334,6 +359,8 @@ def _check_folders(settings: Any, labels: dict[str, str] | None = None) -> None:
 
         state = state_path(settings)
         _refuse_wrong_kind(state, labels["CLIPPINGS_STATE"], "a file", " (the state database)")
+    if settings.get("JOBDIR"):
+        _refuse_wrong_kind(Path(settings.get("JOBDIR")), "-s JOBDIR=", "a folder")
     _make_folder(output, labels["CLIPPINGS_OUTPUT_DIR"], output)
     if state is not None:
         _make_folder(state.parent, labels["CLIPPINGS_STATE"], state)
