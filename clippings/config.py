@@ -113,13 +113,16 @@ _TRUE, _FALSE = {"1", "True", "true"}, {"0", "False", "false"}
 
 
 def _bool(value: Any) -> bool:
-    # What Scrapy's getbool takes, without its quirk of reading any integer ("2") as True.
+    # What Scrapy's getbool takes (" 1" but not "True "), without its quirk of reading any
+    # integer ("2") as True.
     if isinstance(value, bool):
         return value
-    if isinstance(value, int) and value in (0, 1):
-        return bool(value)
-    if isinstance(value, str) and value.strip() in _TRUE | _FALSE:
-        return value.strip() in _TRUE
+    if isinstance(value, str) and value in _TRUE | _FALSE:
+        return value in _TRUE
+    if isinstance(value, float) and not value.is_integer():
+        raise ValueError(value)
+    if int(value) in (0, 1):
+        return bool(int(value))
     raise ValueError(value)
 
 

@@ -37,7 +37,7 @@ def _bad_values(setting: Setting) -> list[str]:
             bad.append("1.5")
         return [b for b in bad if not (setting.optional and b == "")]
     return {
-        "bool": ["maybe", "2", "yes", "on"],
+        "bool": ["maybe", "2", "yes", "on", "True ", "1.0"],
         "path": ["a\0b"] + ([] if setting.optional else [""]),
         "log_level": ["LOUD", "", "10"],
         "url": ["not a url", "ftp://example.org/", "https://example.org/a b", "https://example.org/\r\nX: y"],
@@ -54,7 +54,7 @@ def _good_values(setting: Setting) -> list[Any]:
         good.append(json.dumps(default) if isinstance(default, dict) else str(default))
     good += {
         "number": [str(setting.low if setting.low is not None and setting.whole else 0.5 if setting.high else 2)],
-        "bool": ["True", "false", "1", "0", True, False],
+        "bool": ["True", "false", "1", "0", " 1", True, False, 0],
         "path": ["/srv/clippings/x"],
         "log_level": [*LOG_LEVELS, "info"],
         "url": ["https://example.org/contact"],
