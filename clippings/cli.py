@@ -27,10 +27,21 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
+def _version() -> str:
+    """The installed package's version (pyproject.toml's, through its metadata)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("clippings")
+    except PackageNotFoundError:
+        return "(not installed)"
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="clippings", description="Press-monitoring crawler for Moroccan news sites."
     )
+    parser.add_argument("--version", action="version", version=f"clippings {_version()}")
     commands = parser.add_subparsers(
         dest="command", required=True, metavar="COMMAND", parser_class=_Parser
     )
@@ -95,7 +106,9 @@ def _parser() -> argparse.ArgumentParser:
     crawl.add_argument("--loglevel", default=None, help="Scrapy log level (default: WARNING)")
 
     validate = commands.add_parser("validate", help="check JSON-lines files against the schema")
-    validate.add_argument("files", nargs="+", metavar="FILE")
+    validate.add_argument(
+        "files", nargs="+", metavar="PATH", help="a file, or a folder: every *.jsonl under it (.state/ skipped)"
+    )
 
     fixture = commands.add_parser("fixture", help="developers: save or re-run a fixture page")
     fixture_commands = fixture.add_subparsers(dest="action", required=True, parser_class=_Parser)
@@ -120,6 +133,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _settings(args: argparse.Namespace):  # -> scrapy.settings.Settings
+    from clippings.config import check_settings, check_value
+
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "clippings.settings")
     from scrapy.utils.project import get_project_settings
 
@@ -135,19 +150,53 @@ def _settings(args: argparse.Namespace):  # -> scrapy.settings.Settings
     ):
         if getattr(args, option, None):
             settings.set(name, getattr(args, option), priority="cmdline")
-    settings.set("LOG_LEVEL", args.loglevel or settings.get("CLIPPINGS_LOG_LEVEL", "WARNING"), priority="cmdline")
+    _checked(lambda: check_settings(settings))
+    given = dict(_set_options(args))
+    level = args.loglevel or given.get("LOG_LEVEL") or settings.get("CLIPPINGS_LOG_LEVEL", "WARNING")
+    level = _checked(lambda: check_value("LOG_LEVEL", level))  # "info" -> "INFO"
+    settings.set("LOG_LEVEL", level, priority="cmdline")
     return settings
 
 
+def _checked(check: Callable[[], Any]) -> Any:
+    """``check()``, a bad setting made a UsageError: ``NAME 'value': expected ...``."""
+    from clippings.config import SettingError
+
+    try:
+        return check()
+    except SettingError as exc:
+        raise UsageError(str(exc).replace("=", " ", 1)) from None
+
+
 def _set_options(args: argparse.Namespace) -> list[tuple[str, str]]:
-    """The ``-s NAME=VALUE`` options, checked (before anything is started or loaded)."""
+    """The ``-s NAME=VALUE`` options and ``--loglevel``, checked against the settings'
+    declaration (``clippings.config``) before anything is started or loaded."""
+    from clippings.config import SettingError, check_value
+
     options = []
     for item in args.set:
         name, sep, value = item.partition("=")
         if not sep or not name:
             raise UsageError(f"-s takes NAME=VALUE, got {item!r}")
+        _checked(lambda: check_value(name, value))
         options.append((name, value))
+    if args.loglevel is not None:
+        try:
+            check_value("LOG_LEVEL", args.loglevel)
+        except SettingError as exc:
+            raise UsageError(str(exc).replace("LOG_LEVEL=", "--loglevel ", 1)) from None
     return options
+
+
+def _labels(args: argparse.Namespace) -> dict[str, str]:
+    """How the command line named each path setting, for its error messages."""
+    given = {name for name, _ in _set_options(args)}
+    labels = {}
+    for option, name in (("--output", "CLIPPINGS_OUTPUT_DIR"), ("--state", "CLIPPINGS_STATE")):
+        attribute = option.lstrip("-")
+        if not getattr(args, attribute, None) and name in given:
+            labels[name] = f"-s {name}="
+    return labels
 
 
 def _spider_urls(args: argparse.Namespace) -> dict[str, list[str]]:
@@ -185,7 +234,7 @@ def crawl(args: argparse.Namespace) -> int:
             pool = _start_pool(_worker_count(settings.get("CLIPPINGS_WORKERS", 1), "CLIPPINGS_WORKERS"))
         if settings.get("JOBDIR") and len(per_site) > 1:
             raise UsageError("JOBDIR holds one crawl: crawl one site per JOBDIR")
-        _check_folders(settings)
+        _check_folders(settings, _labels(args))
         return _run_crawls(per_site, spider_args, settings, _open_replay(args.replay))
     finally:
         if pool is not None:
@@ -234,25 +283,87 @@ def _open_replay(source: str | None) -> Callable[[], None]:
     return opened
 
 
-def _check_folders(settings: Any) -> None:
-    """The output and state folders, created if missing, and writable."""
-    output = Path(settings.get("CLIPPINGS_OUTPUT_DIR"))
+def _path_kind(path: Path) -> str | None:
+    """What is at ``path`` ("a folder", "a file", "a FIFO"...), None when nothing is."""
+    import stat
+
     try:
-        output.mkdir(parents=True, exist_ok=True)
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return "a broken symlink" if path.is_symlink() else None
+    except NotADirectoryError:
+        return None  # an ancestor is not a folder: _blocking_ancestor names it
     except OSError as exc:
-        raise UsageError(f"--output {output}: cannot create folder ({exc.strerror})") from None
-    if not os.access(output, os.W_OK):
-        raise UsageError(f"--output {output}: folder is not writable")
+        return f"unreadable ({exc.strerror})"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISREG(mode):
+        return "a file"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a file or folder"
+
+
+def _blocking_ancestor(path: Path) -> tuple[Path, str] | None:
+    """The nearest existing ancestor of ``path`` that is not a folder, and what it is."""
+    for ancestor in path.parents:
+        kind = _path_kind(ancestor)
+        if kind == "a folder":
+            return None
+        if kind is not None:
+            return ancestor, kind
+    return None
+
+
+def _named(label: str, path: Path) -> str:
+    """``--output DIR`` or ``-s CLIPPINGS_OUTPUT_DIR=DIR``, as the command line had it."""
+    return f"{label}{path}" if label.endswith("=") else f"{label} {path}"
+
+
+def _refuse_wrong_kind(path: Path, label: str, wanted: str, what: str = "") -> None:
+    """UsageError saying what ``path`` is when it, or an ancestor, is of the wrong kind:
+    ``wanted`` is "a folder" or "a file" (a missing path is fine: it will be created)."""
+    kind = _path_kind(path)
+    if kind not in (None, wanted):
+        raise UsageError(f"{_named(label, path)}: is {kind}, not {wanted}{what}")
+    blocking = _blocking_ancestor(path) if kind is None else None
+    if blocking:
+        raise UsageError(f"{_named(label, path)}: {blocking[0]} is {blocking[1]}, not a folder")
+
+
+def _make_folder(folder: Path, label: str, path: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"{_named(label, path)}: cannot create folder ({exc.strerror})") from None
+    if not os.access(folder, os.W_OK):
+        raise UsageError(f"{_named(label, path)}: folder is not writable")
+
+
+def _check_folders(settings: Any, labels: dict[str, str] | None = None) -> None:
+    """The output folder and the state database's: each a writable folder (created if
+    missing), the state itself a file if it exists. A path of the wrong kind (``--state``
+    naming a folder, ``--output`` a file) is a UsageError saying what the path is, found
+    before anything is created. ``labels`` names the option each setting came from
+    (default ``--output``, ``--state``)."""
+    labels = {"CLIPPINGS_OUTPUT_DIR": "--output", "CLIPPINGS_STATE": "--state", **(labels or {})}
+    output = Path(settings.get("CLIPPINGS_OUTPUT_DIR"))
+    _refuse_wrong_kind(output, labels["CLIPPINGS_OUTPUT_DIR"], "a folder")
+    state = None
     if settings.getbool("CLIPPINGS_INCREMENTAL", True):
         from clippings.state import state_path
 
         state = state_path(settings)
-        try:
-            state.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise UsageError(f"--state {state}: cannot create folder ({exc.strerror})") from None
-        if not os.access(state.parent, os.W_OK):
-            raise UsageError(f"--state {state}: folder is not writable")
+        _refuse_wrong_kind(state, labels["CLIPPINGS_STATE"], "a file", " (the state database)")
+    if settings.get("JOBDIR"):
+        _refuse_wrong_kind(Path(settings.get("JOBDIR")), "-s JOBDIR=", "a folder")
+    _make_folder(output, labels["CLIPPINGS_OUTPUT_DIR"], output)
+    if state is not None:
+        _make_folder(state.parent, labels["CLIPPINGS_STATE"], state)
 
 
 def _run_crawls(
@@ -323,9 +434,12 @@ def record(args: argparse.Namespace) -> int:
 
 
 def validate(args: argparse.Namespace) -> int:
-    from clippings.validate import validate_files
+    from clippings.validate import PathError, validate_files
 
-    return validate_files(args.files, out=sys.stdout)
+    try:
+        return validate_files(args.files, out=sys.stdout)
+    except PathError as exc:
+        raise UsageError(f"validate: {exc}") from None
 
 
 def pack(args: argparse.Namespace) -> int:

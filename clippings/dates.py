@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 
 from clippings import datetables as tables
 
-__all__ = ["CASABLANCA", "DateError", "fold", "localize", "parse_date", "plausibility"]
+__all__ = ["CASABLANCA", "DateError", "fold", "localize", "morocco_day", "parse_date", "plausibility"]
 
 
 class _ShippedZone(ZoneInfo):
@@ -42,21 +42,26 @@ def _casablanca() -> ZoneInfo:
 
 
 def _load_casablanca() -> ZoneInfo:
-    """Africa/Casablanca from the pinned tzdata package, the system's copy only without it.
+    """Africa/Casablanca from the tzdata package (a dependency), never the host's files.
 
     Plain ZoneInfo("Africa/Casablanca") prefers the host's /usr/share/zoneinfo, which can
     be stale: Morocco left UTC+1 for permanent UTC on 2026-09-20 (tzdb 2026c), and a host
-    on tzdb 2025b still answers +01:00 for every later date.
+    on tzdb 2025b still answers +01:00 for every later date. Without the package the import
+    fails: a crawl never falls back to the host's rules.
     """
-    try:
-        source = importlib.resources.files("tzdata.zoneinfo").joinpath("Africa", "Casablanca")
-        with source.open("rb") as stream:
-            return _ShippedZone.from_file(stream, key="Africa/Casablanca")
-    except (ModuleNotFoundError, FileNotFoundError):
-        return ZoneInfo("Africa/Casablanca")
+    source = importlib.resources.files("tzdata.zoneinfo").joinpath("Africa", "Casablanca")
+    with source.open("rb") as stream:
+        return _ShippedZone.from_file(stream, key="Africa/Casablanca")
 
 
+# The one definition of Morocco's zone: every module of clippings takes it from here
+# (tests/test_zone.py fails on any other).
 CASABLANCA: ZoneInfo = _load_casablanca()
+
+
+def morocco_day(moment: datetime) -> date:
+    """The day of Morocco's civil calendar an aware instant falls on."""
+    return moment.astimezone(CASABLANCA).date()
 
 # Longer inputs are not a date text but a page; refusing them bounds the work per call.
 MAX_LENGTH = 500

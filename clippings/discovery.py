@@ -140,10 +140,13 @@ def parse_xml_links(body: bytes, base_url: str) -> list[Link]:
     return links
 
 
-def robots_sitemaps(body: bytes) -> list[str]:
-    """The ``Sitemap:`` lines of a robots.txt."""
+def robots_sitemaps(body: bytes, base_url: str) -> list[str]:
+    """The ``Sitemap:`` lines of a robots.txt, absolute: a relative one ("/sitemap.xml") is
+    resolved against the robots.txt URL ``base_url``, as Scrapy's ``sitemap_urls_from_robots``
+    does; one that cannot be a URL is skipped."""
     text = body.decode("utf-8", "replace")
-    return [m.group(1).strip() for m in re.finditer(r"(?im)^\s*sitemap\s*:\s*(\S+)", text)]
+    found = (m.group(1) for m in re.finditer(r"(?im)^\s*sitemap\s*:\s*(\S+)", text))
+    return [url for url in (_join(base_url, u) for u in found) if url]
 
 
 def html_links(body: bytes, base_url: str) -> list[str]:

@@ -24,6 +24,7 @@ CLIPPINGS_HEALTH_MAX_NO_BODY = 0.5
 CLIPPINGS_HEALTH_MAX_NO_DATE = 0.5
 CLIPPINGS_HEALTH_MAX_NO_AUTHOR = 0.8
 CLIPPINGS_HEALTH_MIN_PAGES = 10
+CLIPPINGS_HEALTH_ENABLED = True
 # Progress (clippings.extensions.Progress): a live line on a terminal, else a log line
 # every this many seconds (0: off). CLIPPINGS_PROGRESS_LIVE = True/False forces the mode.
 CLIPPINGS_PROGRESS_INTERVAL = 60.0
@@ -53,6 +54,12 @@ CLIPPINGS_RECHECK_DROPPED_DAYS = 7
 CLIPPINGS_RETRY_BACKOFF = 2.0
 CLIPPINGS_RETRY_BACKOFF_MAX = 60.0
 CLIPPINGS_RETRY_AFTER_MAX = 600.0
+
+# The `clippings` command's log level when --loglevel is not given (LOG_LEVEL is for
+# scrapy crawl and Scrapyd).
+CLIPPINGS_LOG_LEVEL = "WARNING"
+# Every CLIPPINGS_* setting, and the Scrapy settings below that the project relies on, has a
+# declared type and range in clippings.config: `clippings crawl` refuses a bad value up front.
 
 # --- politeness ---------------------------------------------------------------------------
 # {contact} is replaced by CLIPPINGS_CONTACT_URL, even one given with -s (clippings.addon).

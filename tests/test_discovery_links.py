@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from clippings.arguments import parse_count, parse_day
-from clippings.discovery import link_time, listing_entries, next_page
+from clippings.discovery import link_time, listing_entries, next_page, robots_sitemaps
 from clippings.sites import SITES
 
 LE360 = SITES["le360"]
@@ -67,3 +67,44 @@ def test_spider_arguments_arrive_as_strings():
         parse_count("lots", "max_articles")
     with pytest.raises(ValueError, match="max_articles"):
         parse_count("0", "max_articles")
+
+
+ROBOTS = b"""User-agent: *
+Disallow: /recherche/
+Sitemap: https://fr.le360.ma/sitemap_index.xml
+sitemap: /sitemaps/news.xml
+Sitemap:sitemaps/relative.xml
+Sitemap: //fr.le360.ma/sitemaps/scheme-relative.xml
+"""
+
+
+def test_robots_sitemaps_are_resolved_against_the_robots_url():
+    from scrapy.utils.sitemap import sitemap_urls_from_robots
+
+    base = "https://fr.le360.ma/robots.txt"
+    expected = [
+        "https://fr.le360.ma/sitemap_index.xml",
+        "https://fr.le360.ma/sitemaps/news.xml",
+        "https://fr.le360.ma/sitemaps/relative.xml",
+        "https://fr.le360.ma/sitemaps/scheme-relative.xml",
+    ]
+    assert robots_sitemaps(ROBOTS, base) == expected
+    assert list(sitemap_urls_from_robots(ROBOTS, base_url=base)) == expected  # as Scrapy reads it
+    assert robots_sitemaps(b"Sitemap: http://[::1/x.xml\nSitemap: /ok.xml\n", base) == [
+        "https://fr.le360.ma/ok.xml"
+    ]
+
+
+def test_the_spider_follows_a_relative_sitemap_of_robots_txt():
+    from scrapy.http import Request, TextResponse
+    from scrapy.utils.test import get_crawler
+
+    from clippings.spiders.le360 import Le360Spider
+
+    crawler = get_crawler(Le360Spider, {"CLIPPINGS_INCREMENTAL": False})
+    spider = Le360Spider.from_crawler(crawler)
+    url = "https://fr.le360.ma/robots.txt"
+    body = b"Sitemap: /sitemaps/news.xml\nSitemap: https://elsewhere.example/sitemap.xml\n"
+    response = TextResponse(url, body=body, request=Request(url))
+    assert [r.url for r in spider.robots_requests(response)] == ["https://fr.le360.ma/sitemaps/news.xml"]
+    assert crawler.stats.get_value("clippings/le360/skipped/offsite_sitemap") == 1

@@ -220,7 +220,7 @@ XMLISH = st.recursive(
 )
 def test_feed_reading_of_random_input(body, base_url):
     sniff(body)
-    robots_sitemaps(body)
+    assert all(isinstance(u, str) and u for u in robots_sitemaps(body, base_url))
     assert isinstance(html_links(body, base_url), list)
     try:
         links = parse_xml_links(body, base_url)

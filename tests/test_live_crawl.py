@@ -16,10 +16,10 @@ import time
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 
+from clippings.dates import CASABLANCA
 from clippings.replay import WarcStore
 from tests.crawl import read_output, run_clippings
 from tests.fixturelib import FIXTURES, ROOT, article_fixtures
@@ -30,7 +30,7 @@ FEED = f"{HOST}/arc/outboundfeeds/rss/?outputType=xml"
 INDEX = f"{HOST}/sitemap_index.xml"
 SITEMAP = f"{HOST}/sitemaps/articles.xml"
 CONTACT = "https://example.org/clippings-contact"
-CASA = ZoneInfo("Africa/Casablanca")
+CASA = CASABLANCA
 NEW = 3  # articles that appear between the first run and the third
 
 

@@ -128,7 +128,7 @@ def test_an_output_folder_that_cannot_exist_is_refused_before_crawling(tmp_path)
     output = tmp_path / "a-file" / "out"
     assert (
         done.stderr.strip()
-        == f"clippings: --output {output}: cannot create folder (Not a directory)"
+        == f"clippings: --output {output}: {tmp_path / 'a-file'} is a file, not a folder"
     )
 
 

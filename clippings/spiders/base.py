@@ -11,7 +11,6 @@ from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 import scrapy
 from scrapy import signals
@@ -21,6 +20,7 @@ from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
 from clippings.arguments import parse_count, parse_day, parse_workers
+from clippings.dates import morocco_day
 from clippings.discovery import (
     FeedError,
     link_time,
@@ -41,8 +41,6 @@ from clippings.workers import ExtractionPool, acquire, release
 # (a page that could not be read, or had no body, is tried again next run).
 REMEMBERED_DROPS = frozenset({"video", "soft_404", "not_article", "listing"})
 
-# Dates given as YYYY-MM-DD (since, until) are days of Morocco's civil calendar.
-CASABLANCA = ZoneInfo("Africa/Casablanca")
 
 
 def split_urls(value: str | list[str] | tuple[str, ...] | None) -> list[str]:
@@ -163,7 +161,7 @@ class NewsSpider(scrapy.Spider):
     def article_request(self, url: str, listed: str | None = None, given: bool = False) -> Request | None:
         """An article URL, unless the dates, the state or ``max_articles`` say not to fetch it."""
         when = link_time(listed)
-        if when is not None and not self.in_range(when.astimezone(CASABLANCA).date().isoformat()):
+        if when is not None and not self.in_range(morocco_day(when).isoformat()):
             self.count("skipped/out_of_range")
             return None
         article_id = self.site.article_id(url) or url
@@ -206,11 +204,14 @@ class NewsSpider(scrapy.Spider):
 
     def robots_requests(self, response: Response) -> Iterator[Request]:
         self.count("pages/robots")
-        for sitemap in robots_sitemaps(response.body):
-            if self.site.owns(sitemap):
-                request = self.source_request(sitemap)
-                if request is not None:
-                    yield request
+        for sitemap in robots_sitemaps(response.body, response.url):
+            if not self.site.owns(sitemap):
+                self.logger.info("%s names a sitemap off the site, not followed: %s", response.url, sitemap)
+                self.count("skipped/offsite_sitemap")
+                continue
+            request = self.source_request(sitemap)
+            if request is not None:
+                yield request
 
     # --- stats -------------------------------------------------------------------------
     def count(self, key: str, value: int = 1) -> None:
@@ -266,7 +267,7 @@ class NewsSpider(scrapy.Spider):
             if link.kind == "sitemap":
                 # A sub-sitemap last changed before ``since`` holds nothing newer.
                 when = link_time(link.date)
-                if self.since and when and when.astimezone(CASABLANCA).date() < self.since:
+                if self.since and when and morocco_day(when) < self.since:
                     self.count("skipped/sitemap_older_than_since")
                     continue
                 request = self.source_request(link.url, listed=link.date)
@@ -297,7 +298,7 @@ class NewsSpider(scrapy.Spider):
         for url, listed in entries:
             when = link_time(listed)
             if when is not None:
-                last_day = when.astimezone(CASABLANCA).date()
+                last_day = morocco_day(when)
             request = self.article_request(url, listed)
             if request is not None:
                 yield request

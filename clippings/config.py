@@ -1,0 +1,238 @@
+"""Every setting clippings reads, with its type and range, and the one check of their values.
+
+``DECLARED`` names every ``CLIPPINGS_*`` setting (their defaults are in
+``clippings.settings``) and the Scrapy settings the project relies on. ``check_settings``
+checks a whole set of settings (a Scrapy ``Settings`` or any mapping with ``get``), and
+``check_value`` one value: a bad value raises ``SettingError``, whose text is one line
+naming the setting, the value and what is expected. The ``clippings`` command runs it before
+Scrapy starts (``-s`` values before anything at all is started). Imports no Scrapy.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import math
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from clippings.arguments import parse_workers
+
+LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
+
+
+class SettingError(ValueError):
+    """A setting with a value it cannot take: ``NAME='value': expected ...``."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting: ``parse`` turns a value (typed, or a string from ``-s``) into what the
+    code reads, or raises ValueError; ``expected`` says in words what it takes."""
+
+    name: str
+    expected: str
+    parse: Callable[[Any], Any]
+    optional: bool = False  # None (or "" from -s) means "not set": the code's own fallback
+    kind: str = "other"  # number, bool, path, log_level, url, origins, workers
+    low: float | None = None
+    high: float | None = None
+    whole: bool = False
+
+    def check(self, value: Any) -> Any:
+        if value is None or (self.optional and value == ""):
+            if self.optional:
+                return None
+            raise SettingError(f"{self.name}: not set; expected {self.expected}")
+        try:
+            return self.parse(value)
+        except (TypeError, ValueError):
+            raise SettingError(f"{self.name}={_shown(value)}: expected {self.expected}") from None
+
+
+def _shown(value: Any) -> str:
+    return repr(value) if isinstance(value, str) else repr(str(value))
+
+
+# --- kinds ------------------------------------------------------------------------------
+def _number(value: Any, whole: bool) -> float | int:
+    if isinstance(value, bool):
+        raise ValueError(value)
+    if isinstance(value, str):
+        value = value.strip()
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError(value)
+    if whole:
+        if isinstance(value, str):
+            return int(value)  # as Scrapy's getint: "10.0" is not a whole number
+        if number != int(number):
+            raise ValueError(value)
+        return int(number)
+    return number
+
+
+def _range_words(low: float | None, high: float | None, above: bool) -> str:
+    def shown(x: float) -> str:
+        return str(int(x)) if float(x).is_integer() else str(x)
+
+    if low is not None and high is not None:
+        return f"from {shown(low)} to {shown(high)}"
+    if low is not None:
+        return f"above {shown(low)}" if above else f"{shown(low)} or more"
+    return ""
+
+
+def number(
+    name: str,
+    low: float | None = None,
+    high: float | None = None,
+    above: bool = False,
+    whole: bool = False,
+    optional: bool = False,
+) -> Setting:
+    """A number (``whole``: an integer) within ``low``..``high`` (``above``: low excluded)."""
+
+    def parse(value: Any) -> float | int:
+        got = _number(value, whole)
+        if low is not None and (got < low or (above and got == low)):
+            raise ValueError(value)
+        if high is not None and got > high:
+            raise ValueError(value)
+        return got
+
+    kind = "a whole number" if whole else "a number"
+    words = _range_words(low, high, above)
+    expected = f"{kind}, {words}" if words.endswith("or more") else f"{kind} {words}".strip()
+    return Setting(name, expected, parse, optional, "number", low, high, whole)
+
+
+_TRUE, _FALSE = {"1", "True", "true"}, {"0", "False", "false"}
+
+
+def _bool(value: Any) -> bool:
+    # What Scrapy's getbool takes (" 1" but not "True "), without its quirk of reading any
+    # integer ("2") as True.
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value in _TRUE | _FALSE:
+        return value in _TRUE
+    if isinstance(value, float) and not value.is_integer():
+        raise ValueError(value)
+    if int(value) in (0, 1):
+        return bool(int(value))
+    raise ValueError(value)
+
+
+def boolean(name: str, optional: bool = False) -> Setting:
+    return Setting(name, "True or False", _bool, optional, "bool")
+
+
+def _path(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip() or "\0" in value:
+        raise ValueError(value)
+    return value
+
+
+def path(name: str, what: str, optional: bool = True) -> Setting:
+    return Setting(name, what, _path, optional, "path")
+
+
+def _log_level(value: Any) -> str:
+    if not isinstance(value, str) or value.strip().upper() not in LOG_LEVELS:
+        raise ValueError(value)
+    return value.strip().upper()
+
+
+def log_level(name: str) -> Setting:
+    return Setting(name, f"one of {', '.join(LOG_LEVELS)}", _log_level, kind="log_level")
+
+
+def _url(value: Any) -> str:
+    parts = urlsplit(value) if isinstance(value, str) else None
+    if (
+        parts is None
+        or parts.scheme not in ("http", "https")
+        or not parts.netloc
+        or any(c.isspace() or ord(c) < 32 for c in value)
+    ):
+        raise ValueError(value)
+    return value
+
+
+def _origins(value: Any) -> dict[str, str]:
+    if isinstance(value, str):
+        value = json.loads(value) if value.strip() else {}
+    if not isinstance(value, Mapping):
+        raise ValueError(value)
+    return {_url(source): _url(target) for source, target in value.items()}
+
+
+def _workers(value: Any) -> int:
+    return parse_workers(value)
+
+
+# --- the declaration ------------------------------------------------------------------------
+DECLARED: dict[str, Setting] = {
+    setting.name: setting
+    for setting in (
+        path("CLIPPINGS_OUTPUT_DIR", "a folder path", optional=False),
+        path("CLIPPINGS_REPLAY", "a fixtures folder or a WARC file"),
+        Setting("CLIPPINGS_CONTACT_URL", "an http(s) URL, without spaces", _url, optional=True, kind="url"),
+        number("CLIPPINGS_HEALTH_MAX_NO_BODY", 0, 1),
+        number("CLIPPINGS_HEALTH_MAX_NO_DATE", 0, 1),
+        number("CLIPPINGS_HEALTH_MAX_NO_AUTHOR", 0, 1),
+        number("CLIPPINGS_HEALTH_MIN_PAGES", 0, whole=True),
+        boolean("CLIPPINGS_HEALTH_ENABLED"),
+        number("CLIPPINGS_PROGRESS_INTERVAL", 0),
+        boolean("CLIPPINGS_PROGRESS_LIVE", optional=True),
+        boolean("CLIPPINGS_INCREMENTAL"),
+        path("CLIPPINGS_STATE", "a file path (the state database)"),
+        path("CLIPPINGS_RECORD", "a WARC file path (.warc.gz)"),
+        Setting(
+            "CLIPPINGS_ORIGINS",
+            'a JSON object of origins, {"https://fr.le360.ma": "http://127.0.0.1:8000"}',
+            _origins,
+            optional=True,
+            kind="origins",
+        ),
+        Setting("CLIPPINGS_WORKERS", "a whole number above 0, or auto", _workers, kind="workers"),
+        number("CLIPPINGS_LISTING_MAX_PAGES", 1, whole=True),
+        number("CLIPPINGS_RECHECK_DROPPED_DAYS", 0),
+        number("CLIPPINGS_RETRY_BACKOFF", 0),
+        number("CLIPPINGS_RETRY_BACKOFF_MAX", 0),
+        number("CLIPPINGS_RETRY_AFTER_MAX", 0),
+        log_level("CLIPPINGS_LOG_LEVEL"),
+        # Scrapy's own, which the project relies on.
+        number("DOWNLOAD_DELAY", 0),
+        number("DOWNLOAD_TIMEOUT", 0, above=True),
+        number("CONCURRENT_REQUESTS", 1, whole=True),
+        number("CONCURRENT_REQUESTS_PER_DOMAIN", 1, whole=True),
+        number("CONCURRENT_REQUESTS_PER_IP", 0, whole=True, optional=True),  # deprecated by Scrapy
+        number("CONCURRENT_ITEMS", 1, whole=True),
+        log_level("LOG_LEVEL"),
+        path("JOBDIR", "a folder path"),
+    )
+}
+
+
+def check_value(name: str, value: Any) -> Any:
+    """One value of one setting, as the code reads it; SettingError when it cannot be, or
+    when ``name`` is a ``CLIPPINGS_*`` setting that does not exist (a typo would otherwise
+    be ignored)."""
+    setting = DECLARED.get(name)
+    if setting is None:
+        if name.startswith("CLIPPINGS_"):
+            close = difflib.get_close_matches(name, [n for n in DECLARED if n.startswith("CLIPPINGS_")], 1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            raise SettingError(f"{name}: no such setting{hint}")
+        return value
+    return setting.check(value)
+
+
+def check_settings(settings: Any, names: Iterable[str] | None = None) -> dict[str, Any]:
+    """Every declared setting (or ``names``) of ``settings`` checked; the values as read.
+    The first bad one raises SettingError."""
+    return {name: check_value(name, settings.get(name)) for name in (DECLARED if names is None else names)}
