@@ -142,7 +142,7 @@ def test_every_template_is_read_through_a_fast_path(fixture):
 
 
 def _without_story(body: bytes) -> bytes:
-    return re.sub(rb'<script id="fusion-metadata".*?</script>', b"", body, flags=re.S)
+    return re.sub(rb'<script id="fusion-metadata".*?</script>', b"", body, flags=re.DOTALL)
 
 
 def test_a_page_of_an_unknown_template_is_read_whole():

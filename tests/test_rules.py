@@ -9,7 +9,7 @@ import json
 import lxml.html
 
 from clippings.extract import extract_article
-from clippings.extract.body import compiled, with_class_words
+from clippings.extract.xpaths import compiled, with_class_words
 from clippings.sites import get_site
 from clippings.sites.base import class_words
 

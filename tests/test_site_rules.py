@@ -12,7 +12,7 @@ import lxml.html
 import pytest
 
 from clippings.extract import NotArticle, extract_article
-from clippings.extract.body import compiled
+from clippings.extract.xpaths import compiled
 from clippings.sites import SITES
 from clippings.sites.base import Site
 from tests.fixturelib import article_fixtures

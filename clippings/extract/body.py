@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import configparser
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from copy import deepcopy
-from functools import lru_cache
 
 import lxml.etree
 import lxml.html
@@ -14,6 +13,7 @@ from trafilatura import bare_extraction
 from trafilatura.settings import DEFAULT_CONFIG, Extractor
 
 from clippings.extract.html import fold, marker_key, marker_keys
+from clippings.extract.xpaths import compiled, with_class_words
 from clippings.sites.base import Site
 
 # Paragraph-level elements of trafilatura's output tree.
@@ -54,29 +54,6 @@ FULL_OPTIONS = _options(fast=False)
 USED = "data-clippings-used"
 
 
-CLASS_NS = "urn:clippings:class-words"
-
-
-@lru_cache(maxsize=256)
-def compiled(xpath: str) -> lxml.etree.XPath:
-    """An XPath compiled once; ``cw:words(@class, 'a b')`` is the class-word test of
-    ``clippings.sites.base.class_words``."""
-    return lxml.etree.XPath(xpath, namespaces={"cw": CLASS_NS})
-
-
-@lru_cache(maxsize=256)
-def _wanted(words: str) -> tuple[str, ...]:
-    return tuple(f"-{w.lower()}-" for w in words.split())
-
-
-def _xpath_words(_context: object, values: list[str], words: str) -> bool:
-    wanted = _wanted(words)
-    return any(w in t for value in values for t in class_words(value) for w in wanted)
-
-
-lxml.etree.FunctionNamespace(CLASS_NS)["words"] = _xpath_words
-
-
 def drop(element: lxml.html.HtmlElement) -> None:
     """Remove an element but keep the text that follows it (its tail)."""
     parent = element.getparent()
@@ -90,30 +67,6 @@ def drop(element: lxml.html.HtmlElement) -> None:
         else:
             parent.text = (parent.text or "") + tail
     parent.remove(element)
-
-
-def class_words(value: str) -> Iterator[str]:
-    """Each class token of a class attribute as ``-word-word-``: its words (split at ``-``
-    and ``_``), so a rule ``most-read`` matches ``c-most-read__list``, never ``leaderboard``
-    for ``lead``."""
-    for token in value.split():
-        yield "-" + _WORD_BREAKS.sub("-", token.lower()).strip("-") + "-"
-
-
-_WORD_BREAKS = re.compile(r"[-_]+")
-
-
-def with_class_words(root: lxml.html.HtmlElement, words: tuple[str, ...]) -> list[lxml.html.HtmlElement]:
-    """Elements with a class token holding one of ``words`` as whole words, in document order."""
-    if not words:
-        return []
-    wanted = _wanted(" ".join(words))
-    found = []
-    for element in root.iter():
-        value = element.get("class") if isinstance(element.tag, str) else None
-        if value and any(w in t for t in class_words(value) for w in wanted):
-            found.append(element)
-    return found
 
 
 def prune(root: lxml.html.HtmlElement, site: Site) -> None:

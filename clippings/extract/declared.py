@@ -6,10 +6,10 @@ from __future__ import annotations
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from clippings.extract import ans
-from clippings.extract.body import compiled
 from clippings.extract.html import text_of
 from clippings.extract.metadata import as_text, first_meta, link_href
 from clippings.extract.sources import PageSources, Pick
+from clippings.extract.xpaths import compiled
 
 _PUBLISHED_METAS = (
     "article:published_time",

@@ -10,9 +10,9 @@ from itertools import islice
 import lxml.html
 
 from clippings import dates
-from clippings.extract.body import compiled
 from clippings.extract.html import fold, text_of
 from clippings.extract.sources import NOTHING, PageSources, Pick
+from clippings.extract.xpaths import compiled
 from clippings.sites.base import Site
 
 _DIGIT = re.compile(r"[0-9٠-٩]")

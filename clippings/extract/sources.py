@@ -17,9 +17,10 @@ from typing import Any
 import lxml.html
 
 from clippings.extract import ans
-from clippings.extract.body import block_words, compiled, main_block
+from clippings.extract.body import block_words, main_block
 from clippings.extract.html import fold, leaf_elements, text_of
 from clippings.extract.metadata import jsonld_article, metas
+from clippings.extract.xpaths import compiled
 from clippings.sites.base import Site
 
 

@@ -1,0 +1,35 @@
+"""Extraction, site knowledge and learning import no Scrapy or Twisted themselves: they run in
+worker processes, in tests and in tools with no crawl. (web-poet's itemadapter imports Scrapy
+when it is installed; no clippings module below does.)"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent / "clippings"
+SCRAPY_FREE = sorted(
+    [*ROOT.joinpath("extract").rglob("*.py"), *ROOT.joinpath("sites").rglob("*.py"), ROOT / "learning.py"]
+)
+
+
+def imported(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+@pytest.mark.parametrize("path", SCRAPY_FREE, ids=lambda p: str(p.relative_to(ROOT)))
+def test_imports_no_scrapy(path):
+    assert not imported(path) & {"scrapy", "twisted"}
+
+
+def test_the_scan_sees_the_modules():
+    assert len(SCRAPY_FREE) >= 15
+    assert "scrapy" in imported(ROOT / "spiders" / "base.py")
