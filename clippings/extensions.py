@@ -17,42 +17,14 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.asyncio import create_looping_call
 
+from clippings.finish import written_counts
+from clippings.health import health_figures, judge, site_stat
 from clippings.items import Article
 from clippings.pipelines import article_written
 
+__all__ = ["ExtractionHealth", "Progress", "health_figures", "site_stat"]
+
 logger = logging.getLogger(__name__)
-
-
-def site_stat(stats: dict[str, Any], site: str, key: str) -> int:
-    value = stats.get(f"clippings/{site}/{key}", 0)
-    return value if isinstance(value, int) else 0
-
-
-def health_figures(stats: dict[str, Any], site: str) -> dict[str, tuple[int, int]]:
-    """{check: (count, out of)} for one site's crawl.
-
-    "Article pages" are pages at article URLs read as HTML (video pages, soft 404s and
-    unreadable bytes excluded). A page where not even a title was found has no body either.
-    Dates and authors are counted on the articles written.
-    """
-    no_title = site_stat(stats, site, "dropped/no_title")
-    pages = site_stat(stats, site, "pages/article") + no_title
-    written = site_stat(stats, site, "written")
-    # A body much shorter than the page's other evidence counts as none: a layout change
-    # that halves bodies must alarm as surely as one that empties them.
-    bodiless = site_stat(stats, site, "dropped/empty_body") + no_title + site_stat(stats, site, "body/short")
-    return {
-        "no_body": (bodiless, pages),
-        "no_date": (site_stat(stats, site, "missing/published"), written),
-        "no_author": (site_stat(stats, site, "missing/authors"), written),
-    }
-
-
-_WHAT = {
-    "no_body": "article pages had no body",
-    "no_date": "articles written had no date",
-    "no_author": "articles written had no author",
-}
 
 
 class ExtractionHealth:
@@ -85,53 +57,21 @@ class ExtractionHealth:
 
     def article_written(self, item: Article, record: dict[str, Any]) -> None:
         stats = self.crawler.stats
-        if not record.get("published"):
-            stats.inc_value(f"clippings/{item.site}/missing/published")
-        if not record.get("authors"):
-            stats.inc_value(f"clippings/{item.site}/missing/authors")
+        for key in written_counts(record):
+            stats.inc_value(f"clippings/{item.site}/{key}")
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         stats = self.crawler.stats
         site = spider.name
-        figures = health_figures(stats.get_stats(), site)
-        alarms = []
-        for check, (count, total) in figures.items():
-            share = count / total if total else 0.0
-            stats.set_value(f"clippings/{site}/health/{check}", round(share, 3))
-            if total >= self.min_pages and share > self.limits[check]:
-                alarms.append(
-                    f"{site}: {count} of {total} {_WHAT[check]} — layout may have changed"
-                )
-        stats.set_value(f"clippings/{site}/health/alarms", alarms)
-        all_stats = stats.get_stats()
-        dropped = {
-            key.rsplit("/", 1)[1]: value
-            for key, value in all_stats.items()
-            if key.startswith(f"clippings/{site}/dropped/") and isinstance(value, int)
-        }
-        logger.info(
-            "%s health: %d written; dropped: %s; no body %d/%d, no date %d/%d, no author %d/%d",
-            site,
-            site_stat(all_stats, site, "written"),
-            ", ".join(f"{k} {v}" for k, v in sorted(dropped.items())) or "none",
-            *figures["no_body"],
-            *figures["no_date"],
-            *figures["no_author"],
-        )
-        for alarm in alarms:
+        health = judge(stats.get_stats(), site, self.limits, self.min_pages)
+        for check, share in health.shares.items():
+            stats.set_value(f"clippings/{site}/health/{check}", share)
+        stats.set_value(f"clippings/{site}/health/alarms", health.alarms)
+        logger.info("%s", health.info)
+        for alarm in health.alarms:
             logger.error("%s", alarm)
-        unknown = site_stat(all_stats, site, "pages/unknown_template")
-        pages = site_stat(all_stats, site, "pages/article")
-        if pages >= self.min_pages and unknown > pages / 2:
-            # Not an alarm (the whole page is still read, and the checks above judge what came
-            # out of it): no embedded story, no known or learned container. A template changed.
-            logger.warning(
-                "%s: %d of %d article pages had no embedded story and no known or learned"
-                " article container; they were read whole, more slowly: a template changed?",
-                site,
-                unknown,
-                pages,
-            )
+        if health.warning:
+            logger.warning("%s", health.warning)
 
 
 class _LiveLine:

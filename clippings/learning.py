@@ -14,6 +14,10 @@ from __future__ import annotations
 
 import sqlite3
 import zlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from clippings.items import Article
 
 LEARN_AFTER = 2
 VERIFY_EVERY = 20
@@ -96,3 +100,35 @@ class ContainerMemory:
             # What is learned is an optimisation: a state that cannot take it (a full disk is
             # reported by the writes that matter) leaves it in memory for this crawl.
             self.db = None
+
+
+def reading_counts(article: Article) -> list[tuple[str, str | None]]:
+    """What a page's reading counts (keys below ``clippings/<site>/``), each with a line to
+    log at INFO or None: where each field came from, a short body, a template read whole."""
+    counts: list[tuple[str, str | None]] = [
+        (f"source/{name}/{source}", None) for name, source in article.provenance.items()
+    ]
+    if article.body_short:
+        counts.append(("body/short", f"{article.url}: the body is much shorter than the page's other evidence of it"))
+    if article.provenance.get("body") == "page":
+        # Not a template the site module or the crawl knows: slower, maybe a new layout.
+        counts.append(("pages/unknown_template", None))
+    return counts
+
+
+def learn_containers(memory: ContainerMemory, site: str, article: Article) -> list[tuple[str, str | None]]:
+    """Learn (or forget) the article container a page's reading points to; what to count,
+    each with a line to log at INFO or None."""
+    counts: list[tuple[str, str | None]] = []
+    if article.container_hint and memory.suggest(site, *article.container_hint):
+        counts.append(("learned/containers", f"{site}: learned the article container {article.container_hint[1]}"))
+    if article.learned_check:
+        (template, xpath), agreed = article.learned_check
+        if agreed:
+            counts.append(("learned/verified", None))
+        else:
+            memory.forget(site, template, xpath)
+            counts.append(
+                ("learned/forgotten", f"{site}: forgot the article container {xpath}: a whole-page reading disagreed")
+            )
+    return counts

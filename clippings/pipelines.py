@@ -6,9 +6,7 @@ Stats live under ``clippings/``.
 
 from __future__ import annotations
 
-import hashlib
 import logging
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,17 +14,12 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
 
+from clippings.finish import Duplicates, dates_step, output_day, schema_problem
 from clippings.items import Article
-from clippings.normalize import apply_dates, derive, schema_errors
+from clippings.normalize import derive
 from clippings.output import JsonLinesWriter, OutputError
 
 logger = logging.getLogger(__name__)
-
-
-def _fetch_time(article: Article) -> datetime | None:
-    if not article.fetched_at:
-        return None
-    return datetime.fromisoformat(article.fetched_at.replace("Z", "+00:00"))
 
 
 class _Pipeline:
@@ -48,13 +41,11 @@ class DatesPipeline(_Pipeline):
     """published/modified to ISO 8601 in Morocco's civil time; problems counted, item kept."""
 
     def process_item(self, item: Article) -> Article:
-        for problem in apply_dates(item, _fetch_time(item)):
-            self.count(f"dates/{problem}", item.site)
-            logger.warning("%s: date problem %s (raw: %r)", item.url, problem, item.published_raw)
-        for name in ("published", "modified"):
-            source = item.provenance.get(name)
-            if source:
-                self.count(f"source/{name}/{source}", item.site)
+        counts, warnings = dates_step(item)
+        for warning in warnings:
+            logger.warning("%s", warning)
+        for key in counts:
+            self.count(key, item.site)
         return item
 
 
@@ -69,18 +60,13 @@ class DuplicatesPipeline(_Pipeline):
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
-        # 16-byte digests of (site, id, content hash): a long backfill keeps one per article
-        # written, ~50 bytes each instead of ~330 for the strings themselves.
-        self.seen: set[bytes] = set()
+        self.duplicates = Duplicates()
+        self.seen = self.duplicates.seen
 
     def process_item(self, item: Article) -> Article:
-        key = hashlib.blake2b(
-            f"{item.site}\0{item.article_id}\0{item.content_sha256}".encode(), digest_size=16
-        ).digest()
-        if key in self.seen:
+        if self.duplicates.is_duplicate(item):
             self.count("dropped/duplicate", item.site)
             raise DropItem(f"{item.url}: duplicate of an article already written in this crawl")
-        self.seen.add(key)
         return item
 
 
@@ -88,13 +74,10 @@ class SchemaPipeline(_Pipeline):
     """Nothing that breaks the output contract is written; the reason names the field."""
 
     def process_item(self, item: Article) -> Article:
-        if not item.body:
-            self.count("dropped/empty_body", item.site)
-            raise DropItem(f"{item.url}: no article text found (empty body)")
-        errors = schema_errors(item.to_record())
-        if errors:
-            self.count("dropped/invalid", item.site)
-            raise DropItem(f"{item.url}: does not fit the output schema: {'; '.join(errors)}")
+        problem = schema_problem(item)
+        if problem:
+            self.count(f"dropped/{problem[0]}", item.site)
+            raise DropItem(problem[1])
         return item
 
 
@@ -147,9 +130,8 @@ class JsonLinesPipeline(_Pipeline):
         if self.failed:
             raise DropItem(f"{item.url}: output is not writable, not written")
         record: dict[str, Any] = item.to_record()
-        day = (item.fetched_at or datetime.now(UTC).strftime("%Y-%m-%d"))[:10]
         try:
-            path = self.writer.write(item.site, day, record)
+            path = self.writer.write(item.site, output_day(item), record)
         except OutputError as exc:
             self.failed = True
             self.stats.set_value("clippings/output_error", str(exc))

@@ -1,11 +1,12 @@
-"""The end-of-crawl summary: per site, what was fetched, written, dropped and why."""
+"""The end-of-run summary: per site, what was fetched, written, dropped and why."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from clippings.extensions import health_figures
+from clippings.health import health_figures
 
 
 def _site_counts(stats: dict[str, Any], site: str) -> dict[str, int]:
@@ -19,15 +20,20 @@ def crawl_report(crawlers: list[Any], output: Path) -> tuple[str, int]:
     A crawl fails when its output could not be written, when it ended early, or when an
     extraction-health alarm fired (``clippings.extensions.ExtractionHealth``).
     """
+    return summary(((crawler.spidercls.name, crawler.stats.get_stats()) for crawler in crawlers), output)
+
+
+def summary(runs: Iterable[tuple[str, dict[str, Any]]], output: Path) -> tuple[str, int]:
+    """(text, exit status) for one run's (site, stats) pairs, whatever ran them: the stats of
+    a Scrapy crawl or the same keys kept by ``clippings reextract`` (``response_received_count``
+    the pages, ``finish_reason``, ``clippings/<site>/...``)."""
     lines = [
         f"{'site':<16}{'pages':>7}{'written':>9}{'dropped':>9}{'errors':>8}"
         f"{'no body':>10}{'no date':>10}{'no author':>10}  reasons"
     ]
     status = 0
     alarms: list[str] = []
-    for crawler in crawlers:
-        stats = crawler.stats.get_stats()
-        site = crawler.spidercls.name
+    for site, stats in runs:
         counts = _site_counts(stats, site)
         dropped = {k.split("/", 1)[1]: v for k, v in counts.items() if k.startswith("dropped/")}
         errors = sum(v for k, v in counts.items() if k.startswith("errors/"))

@@ -1,5 +1,6 @@
-"""Extraction, site knowledge and learning import no Scrapy or Twisted themselves: they run in
-worker processes, in tests and in tools with no crawl. (web-poet's itemadapter imports Scrapy
+"""Extraction, site knowledge, learning and the steps from a read page to a written line
+import no Scrapy or Twisted themselves: they run in worker processes, in tests and in tools
+with no crawl. (web-poet's itemadapter imports Scrapy
 when it is installed; no clippings module below does.)"""
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent / "clippings"
 SCRAPY_FREE = sorted(
-    [*ROOT.joinpath("extract").rglob("*.py"), *ROOT.joinpath("sites").rglob("*.py"), ROOT / "learning.py"]
+    [*ROOT.joinpath("extract").rglob("*.py"), *ROOT.joinpath("sites").rglob("*.py"), ROOT / "learning.py",
+     *(ROOT / name for name in ("finish.py", "health.py", "report.py", "normalize.py", "output.py", "state.py"))]
 )
 
 

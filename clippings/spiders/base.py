@@ -30,16 +30,13 @@ from clippings.discovery import (
     robots_sitemaps,
     sniff,
 )
+from clippings.finish import REMEMBERED_DROPS, in_range
 from clippings.incremental import Action, Incremental, incremental
 from clippings.items import Article, NotArticle
-from clippings.learning import ContainerMemory, should_verify
+from clippings.learning import ContainerMemory, learn_containers, reading_counts, should_verify
 from clippings.sites.base import Site
 from clippings.state import StateError
 from clippings.workers import ExtractionPool, acquire, release
-
-# Pages at article URLs that are not articles, remembered so re-runs do not fetch them again
-# (a page that could not be read, or had no body, is tried again next run).
-REMEMBERED_DROPS = frozenset({"video", "soft_404", "not_article", "listing"})
 
 
 
@@ -189,9 +186,7 @@ class NewsSpider(scrapy.Spider):
 
     def in_range(self, day: str) -> bool:
         """``YYYY-MM-DD`` within ``since``..``until`` (both included)."""
-        return not (
-            (self.since and day < self.since.isoformat()) or (self.until and day > self.until.isoformat())
-        )
+        return in_range(day, self.since, self.until)
 
     def robots_received(self, response: Response, request: Request) -> None:
         """robots.txt fetched by Scrapy's robots.txt middleware: follow the sitemaps it names."""
@@ -371,24 +366,10 @@ class NewsSpider(scrapy.Spider):
 
     def learn(self, article: Article) -> None:
         """Count where the fields came from, and learn (or forget) article containers."""
-        for name, source in article.provenance.items():
-            self.count(f"source/{name}/{source}")
-        if article.body_short:
-            self.count("body/short")
-            self.logger.info("%s: the body is much shorter than the page's other evidence of it", article.url)
-        if article.provenance.get("body") == "page":
-            # Not a template the site module or the crawl knows: slower, maybe a new layout.
-            self.count("pages/unknown_template")
-        site = self.site.name
-        if article.container_hint and self.containers.suggest(site, *article.container_hint):
-            self.count("learned/containers")
-            self.logger.info("%s: learned the article container %s", site, article.container_hint[1])
-        if article.learned_check:
-            (template, xpath), agreed = article.learned_check
-            self.count("learned/verified" if agreed else "learned/forgotten")
-            if not agreed:
-                self.containers.forget(site, template, xpath)
-                self.logger.info("%s: forgot the article container %s: a whole-page reading disagreed", site, xpath)
+        for key, message in [*reading_counts(article), *learn_containers(self.containers, self.site.name, article)]:
+            self.count(key)
+            if message:
+                self.logger.info("%s", message)
 
     def on_error(self, failure: Failure) -> Iterator[Request]:
         request = failure.request
