@@ -126,6 +126,30 @@ def _parser() -> argparse.ArgumentParser:
     record.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE")
     record.add_argument("--loglevel", default=None, help="Scrapy log level (default: WARNING)")
 
+    reextract = commands.add_parser(
+        "reextract", help="read the pages saved in WARC files again into the collection (on Dask when installed)"
+    )
+    reextract.add_argument(
+        "sources", nargs="+", metavar="SOURCE", help="a WARC file (.warc, .warc.gz) or a folder of them"
+    )
+    reextract.add_argument("--output", required=True, metavar="DIR", help="the collection to write into")
+    reextract.add_argument(
+        "--dask",
+        metavar="local[:N]|tcp://HOST:PORT",
+        help="where to read: a cluster of N local workers (default when Dask is installed: one per core),"
+        " or the Dask scheduler at this address; without Dask, this process",
+    )
+    reextract.add_argument("--since", metavar="YYYY-MM-DD", help="only articles published on or after this day")
+    reextract.add_argument("--until", metavar="YYYY-MM-DD", help="only articles published on or before this day")
+    reextract.add_argument(
+        "--state", metavar="PATH", help="incremental state database (default: DIR/.state/state.sqlite)"
+    )
+    reextract.add_argument(
+        "-s", "--set", action="append", default=[], metavar="NAME=VALUE",
+        help=f"one of: {', '.join(REEXTRACT_SETTINGS)}",
+    )
+    reextract.add_argument("--loglevel", default=None, help="log level (default: WARNING)")
+
     pack = commands.add_parser("pack", help="write a fixtures folder (or WARC) into a WARC file")
     pack.add_argument("source", metavar="SOURCE")
     pack.add_argument("--to", required=True, metavar="FILE.warc.gz")
@@ -442,6 +466,125 @@ def validate(args: argparse.Namespace) -> int:
         raise UsageError(f"validate: {exc}") from None
 
 
+# The settings ``clippings reextract`` reads, with their defaults: those of clippings/settings.py
+# (a test holds them equal), kept here so that the command loads no Scrapy.
+REEXTRACT_SETTINGS: dict[str, Any] = {
+    "CLIPPINGS_HEALTH_MAX_NO_BODY": 0.5,
+    "CLIPPINGS_HEALTH_MAX_NO_DATE": 0.5,
+    "CLIPPINGS_HEALTH_MAX_NO_AUTHOR": 0.8,
+    "CLIPPINGS_HEALTH_MIN_PAGES": 10,
+    "CLIPPINGS_HEALTH_ENABLED": True,
+    "CLIPPINGS_INCREMENTAL": True,
+    "CLIPPINGS_STATE": None,
+    "CLIPPINGS_LOG_LEVEL": "WARNING",
+    "DOWNLOAD_MAXSIZE": 16 * 1024 * 1024,
+    "DOWNLOAD_WARNSIZE": 4 * 1024 * 1024,
+}
+
+
+class _Values(dict):
+    """Settings as a plain mapping, read as Scrapy's ``Settings`` reads them."""
+
+    def getbool(self, name: str, default: bool = False) -> bool:
+        value = self.get(name, default)
+        return value if isinstance(value, bool) else str(value).strip().lower() in ("1", "true")
+
+
+def _reextract_settings(args: argparse.Namespace) -> _Values:
+    from clippings.config import check_value
+
+    values = _Values(REEXTRACT_SETTINGS)
+    for name, value in _set_options(args):
+        if name not in REEXTRACT_SETTINGS:
+            raise UsageError(f"-s {name}: not a setting reextract reads (it reads {', '.join(REEXTRACT_SETTINGS)})")
+        if name.startswith("DOWNLOAD_"):
+            try:
+                values[name] = int(value)
+                if values[name] < 0:
+                    raise ValueError(value)
+            except ValueError:
+                raise UsageError(f"{name} {value!r}: expected a whole number of bytes from 0") from None
+        else:
+            values[name] = _checked(lambda: check_value(name, value))
+    values["CLIPPINGS_OUTPUT_DIR"] = args.output
+    if args.state:
+        values["CLIPPINGS_STATE"] = args.state
+    level = args.loglevel or values["CLIPPINGS_LOG_LEVEL"]
+    values["LOG_LEVEL"] = _checked(lambda: check_value("LOG_LEVEL", level))
+    return values
+
+
+def _dask_target(value: str | None) -> tuple[str, Any] | None:
+    """``--dask``: ("local", N or None), ("address", URL), or None (one process)."""
+    from clippings.reextract.engine import dask_installed
+
+    if value is None:
+        return ("local", None) if dask_installed() else None
+    target: tuple[str, Any] | None = None
+    if value == "local":
+        target = ("local", None)
+    elif value.startswith("local:") and value[6:].isdigit() and int(value[6:]) >= 1:
+        target = ("local", int(value[6:]))
+    elif "://" in value and value.split("://", 1)[1]:
+        target = ("address", value)
+    if target is None:
+        raise UsageError(f"--dask {value}: expected local, local:N (N from 1) or tcp://HOST:PORT")
+    if not dask_installed():
+        raise UsageError(f"--dask {value}: Dask is not installed (pip install 'clippings[dask]')")
+    return target
+
+
+def reextract(args: argparse.Namespace) -> int:
+    from clippings.arguments import parse_day
+    from clippings.reextract import ArchiveError, Options, run
+    from clippings.reextract.collection import Health
+    from clippings.reextract.task import Reading
+    from clippings.state import state_path
+
+    try:
+        since, until = parse_day(args.since, "--since"), parse_day(args.until, "--until")
+    except ValueError as exc:
+        raise UsageError(str(exc).replace("=", " ", 1)) from None
+    if since and until and since > until:
+        raise UsageError(f"--since {since} is after --until {until}")
+    values = _reextract_settings(args)
+    target = _dask_target(args.dask)
+    from clippings.reextract.archive import warc_files
+
+    try:
+        warc_files(args.sources)
+    except ArchiveError as exc:
+        raise UsageError(str(exc)) from None
+    labels = {"CLIPPINGS_STATE": "-s CLIPPINGS_STATE="} if not args.state and values["CLIPPINGS_STATE"] else {}
+    _check_folders(values, labels)
+    logging.basicConfig(
+        level=values["LOG_LEVEL"], stream=sys.stderr, format="%(asctime)s [%(name)s] %(levelname)s: %(message)s"
+    )
+    incremental = values.getbool("CLIPPINGS_INCREMENTAL")
+    options = Options(
+        sources=list(args.sources),
+        output=Path(args.output),
+        state=state_path(values) if incremental else None,
+        since=since,
+        until=until,
+        dask=target,
+        reading=Reading(values["DOWNLOAD_MAXSIZE"], values["DOWNLOAD_WARNSIZE"]),
+        health=Health(
+            enabled=values.getbool("CLIPPINGS_HEALTH_ENABLED"),
+            limits={
+                "no_body": float(values["CLIPPINGS_HEALTH_MAX_NO_BODY"]),
+                "no_date": float(values["CLIPPINGS_HEALTH_MAX_NO_DATE"]),
+                "no_author": float(values["CLIPPINGS_HEALTH_MAX_NO_AUTHOR"]),
+            },
+            min_pages=int(values["CLIPPINGS_HEALTH_MIN_PAGES"]),
+        ),
+    )
+    try:
+        return run(options)
+    except ArchiveError as exc:
+        raise UsageError(str(exc)) from None
+
+
 def pack(args: argparse.Namespace) -> int:
     from clippings.replay import ReplaySourceError, copy_store, open_store
 
@@ -469,7 +612,8 @@ def fixture(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return {"crawl": crawl, "validate": validate, "pack": pack, "fixture": fixture, "record": record}[args.command](args)
+        commands = {"crawl": crawl, "validate": validate, "pack": pack, "fixture": fixture, "record": record}
+        return {**commands, "reextract": reextract}[args.command](args)
     except UsageError as exc:
         print(f"clippings: {exc}", file=sys.stderr)
         return 2

@@ -1,0 +1,164 @@
+"""``clippings reextract``: saved pages read again into the collection, on one machine or many.
+
+Every response record of a registered site in the WARC files given is read as a replay's crawl
+reads it, through the same extraction, date normalisation, derived fields and schema check,
+and written through the same writer and incremental state: an article already there with the
+same content is skipped, a changed one written as a new version. The reading runs on Dask
+distributed when it is installed (``clippings[dask]``; ``engine``), else in this process. The
+WARC files are cut into byte-range shards (``archive``), each read by a worker into finished
+records (``task``); this process, the client, is the collection's single writer
+(``collection``). Imports no Scrapy.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TextIO
+
+from clippings.reextract.archive import SHARD_BYTES, SHARD_RECORDS, ArchiveError, plan, warc_files
+from clippings.reextract.collection import Collection, Health
+from clippings.reextract.engine import Crashed, Failed, OnDask, OneProcess
+from clippings.reextract.task import Reading, ShardResult, owned
+from clippings.report import summary
+from clippings.sites import site_for_url
+
+logger = logging.getLogger("clippings.reextract")
+
+__all__ = ["ArchiveError", "Options", "run"]
+
+
+@dataclass
+class Options:
+    sources: list[str]
+    output: Path
+    state: Path | None  # None: no incremental state (CLIPPINGS_INCREMENTAL=False)
+    since: date | None = None
+    until: date | None = None
+    # None: one process; ("local", N or None) a LocalCluster; ("address", "tcp://...").
+    dask: tuple[str, int | str | None] | None = None
+    reading: Reading = field(default_factory=Reading)
+    health: Health = field(default_factory=Health)
+    shard_records: int = SHARD_RECORDS
+    shard_bytes: int = SHARD_BYTES
+
+
+class _Figures:
+    """Where the time went: each worker's busy time, the client's time a record."""
+
+    def __init__(self) -> None:
+        self.busy: dict[str, float] = defaultdict(float)
+        self.first = float("inf")
+        self.last = 0.0
+        self.records = 0
+        self.client = 0.0
+        self.started = time.perf_counter()
+
+    def shard(self, result: ShardResult, client_seconds: float) -> None:
+        self.busy[result.worker] += result.seconds
+        self.first = min(self.first, result.started)
+        self.last = max(self.last, result.started + result.seconds)
+        self.records += len(result.outcomes)
+        self.client += client_seconds
+
+    def line(self, shards: int, workers: int) -> str:
+        span = max(self.last - self.first, 1e-9) if self.busy else 0.0
+        busy = sum(self.busy.values())
+        figures = {
+            "shards": shards,
+            "records": self.records,
+            "seconds": round(time.perf_counter() - self.started, 3),
+            "worker_seconds": round(busy, 3),
+            "workers": workers,
+            "worker_processes": len(self.busy),
+            "idle_share": round(1 - busy / (workers * span), 3) if span else None,
+            "task_ms_per_record": round(1000 * busy / self.records, 3) if self.records else None,
+            "client_ms_per_record": round(1000 * self.client / self.records, 3) if self.records else None,
+        }
+        return "reextract figures: " + json.dumps(figures)
+
+
+def run(options: Options, out: TextIO = sys.stdout) -> int:
+    """Read the archives into the collection; print the summary; the exit status (1 when the
+    output failed, a health alarm fired, or a shard or file could not be read)."""
+    files = warc_files(options.sources)
+    if options.dask is None:
+        engine = OneProcess(options.reading)
+    elif options.dask[0] == "local":
+        engine = OnDask(options.reading, workers=options.dask[1])
+    else:
+        engine = OnDask(options.reading, address=str(options.dask[1]))
+    collection = Collection(options.output, options.state, options.since, options.until, options.health)
+    figures = _Figures()
+    trouble: list[str] = []  # shards and files given up, for the summary
+    planned = [0]
+
+    def shards():
+        for path in files:
+            if collection.failed:
+                return
+            try:
+                for shard in plan(path.resolve(), owned, options.shard_records, options.shard_bytes):
+                    planned[0] += 1
+                    yield shard
+            except (ArchiveError, OSError) as exc:
+                logger.error("%s; skipped", exc)
+                trouble.append(f"{exc}: skipped")
+
+    interrupted = False
+    try:
+        for result in engine.results(shards(), collection.learned):
+            if isinstance(result, Crashed):
+                _crashed(result, collection, trouble)
+            elif isinstance(result, Failed):
+                logger.error("%s: failed in a worker (%s); skipped", result.shard, result.error)
+                trouble.append(f"{result.shard}: failed in a worker ({result.error}); skipped")
+            else:
+                clock = time.perf_counter()
+                collection.take(result)
+                figures.shard(result, time.perf_counter() - clock)
+            if collection.failed:
+                break
+    except KeyboardInterrupt:
+        interrupted = True
+        logger.error("interrupted: what is written stays; run again to read the rest")
+    finally:
+        try:
+            engine.close()
+        finally:
+            collection.close()
+    logger.info("%s", figures.line(planned[0], engine.workers))
+    reason = "shutdown" if interrupted else "output_error" if collection.failed else "finished"
+    runs = collection.site_stats()
+    for _, stats in runs:
+        stats["finish_reason"] = reason
+    text, status = summary(runs, options.output)
+    lines = text.split("\n")
+    tail = [lines.pop()]  # "output: DIR"
+    if not runs:
+        lines.append("no records of these sites in the archives")
+    if collection.unplaced:
+        lines.append(f"records unreadable before their URL was read: {len(collection.unplaced)}")
+    lines.extend(trouble)
+    lines.append(
+        f"read: {len(files)} WARC file{'s' * (len(files) != 1)}, {planned[0]} shards, {engine.description};"
+        f" other hosts' records skipped: {collection.foreign}"
+    )
+    print("\n".join(lines + tail), file=out)
+    if trouble or interrupted:
+        status = 1
+    return status
+
+
+def _crashed(crashed: Crashed, collection: Collection, trouble: list[str]) -> None:
+    site = site_for_url(crashed.url) if crashed.url else None
+    if site is not None:
+        collection.count(site.name, "errors/worker_crash")
+    logger.error("%s: killed a worker twice; skipped", crashed.shard)
+    trouble.append(f"{crashed.shard}: killed a worker twice; skipped")

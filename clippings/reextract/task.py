@@ -1,0 +1,240 @@
+"""One shard read into finished records: what a worker does. Imports no Scrapy; writes nothing.
+
+Each response record of our sites is handled as a replay's crawl handles the same saved
+response: a redirect is not read (its target is read from its own record, if the archive
+holds one), a status outside 2xx is dropped as ``http_<status>``, a body over
+DOWNLOAD_MAXSIZE is an error, an article page is read (``clippings.extract.read_article``)
+and finished with the crawl's own steps (``clippings.finish``: dates, derived fields, the
+schema check). What the crawl's process counts and logs travels back with each record, for
+the client to count and log: the worker's own log is not the operator's.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from clippings.discovery import sniff
+from clippings.extract import read_article  # once per worker process, when it unpickles a task
+from clippings.finish import REMEMBERED_DROPS, dates_step, schema_problem
+from clippings.items import Article, NotArticle
+from clippings.learning import reading_counts, should_verify
+from clippings.normalize import derive
+from clippings.reextract.archive import Problem, Shard, ShardReader
+from clippings.replay import SavedResponse
+from clippings.sites import site_for_url
+
+INFO, WARNING, ERROR = logging.INFO, logging.WARNING, logging.ERROR
+
+# As Scrapy's MetaRefreshMiddleware, which a replay runs (METAREFRESH_MAXDELAY, _IGNORE_TAGS),
+# with the project's quick test first (clippings.middlewares.MetaRefreshMiddleware).
+_REFRESH = re.compile(rb"(?i)refresh")
+_SCANNED = 4 * 4096
+_REFRESH_MAXDELAY = 100
+_REFRESH_IGNORE_TAGS = ("noscript",)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a worker needs to know of the run: the crawl's size limits."""
+
+    max_size: int = 16 * 1024 * 1024
+    warn_size: int = 4 * 1024 * 1024
+
+
+@dataclass
+class Outcome:
+    """One record, finished: ``kind`` is ``article`` (``article`` set, ``problem`` the reason
+    it may not be written, if any), ``dropped``, ``skipped``, ``error`` or ``bad_record``."""
+
+    kind: str
+    site: str | None
+    url: str | None
+    path: str
+    offset: int
+    counts: list[str] = field(default_factory=list)
+    logs: list[tuple[int, str]] = field(default_factory=list)
+    article: Article | None = None
+    problem: tuple[str, str] | None = None
+    remember: str | None = None  # a drop the state keeps, so that crawls do not fetch it again
+    validators: tuple[str | None, str | None] = (None, None)  # ETag, Last-Modified
+
+
+@dataclass
+class ShardResult:
+    shard: Shard
+    outcomes: list[Outcome]
+    foreign: int = 0  # response records of other hosts, left out
+    other: int = 0  # records that are no HTTP response
+    worker: str = ""
+    started: float = 0.0  # wall clock (time.time) in the worker
+    seconds: float = 0.0  # how long the worker took
+
+
+def owned(uri: str) -> bool:
+    return site_for_url(uri) is not None
+
+
+def read(shard: Shard, learned: Mapping[str, tuple[tuple[str, str], ...]], reading: Reading) -> ShardResult:
+    """Every record of ``shard`` finished; ``learned`` the article containers the run has
+    learned so far, by site (as a crawl sends them with each page)."""
+    started, clock = time.time(), time.perf_counter()
+    reader = ShardReader(shard, owned, reading.max_size)
+    outcomes = []
+    for found in reader.records():
+        if isinstance(found, Problem):
+            outcomes.append(_problem(found))
+        else:
+            offset, saved = found
+            outcomes.append(read_record(saved, shard.path, offset, learned, reading))
+    return ShardResult(
+        shard, outcomes, reader.foreign, reader.other, f"{os.uname().nodename}:{os.getpid()}", started,
+        time.perf_counter() - clock,
+    )
+
+
+def list_records(shard: Shard) -> list[tuple[int, int, str]]:
+    """(offset, length, target URI) of each record of our sites in ``shard``, none of them
+    read as a page: for a shard that killed its workers, to read its records one by one."""
+    reader = ShardReader(shard, owned)
+    found = []
+    for item in reader.records():
+        offset, url = (item.offset, item.url) if isinstance(item, Problem) else (item[0], item[1].url)
+        found.append((offset, reader.lengths.get(offset, 0), url or ""))
+    return found
+
+
+def _problem(problem: Problem) -> Outcome:
+    site = site_for_url(problem.url) if problem.url else None
+    return Outcome(
+        "bad_record" if problem.kind == "bad_record" else "error",
+        site.name if site else None,
+        problem.url,
+        problem.path,
+        problem.offset,
+        counts=[f"errors/{problem.kind}"],
+        logs=[(WARNING if problem.kind == "bad_record" else ERROR, f"{problem}; skipped")],
+    )
+
+
+def response_headers(pairs: list[tuple[str, str]]) -> dict[str, str]:
+    """The headers as a crawl's spider hands them to extraction: Scrapy's names (title case),
+    each with its first value."""
+    headers: dict[str, str] = {}
+    for name, value in pairs:
+        headers.setdefault(name.title(), value)
+    return headers
+
+
+def last_header(pairs: list[tuple[str, str]], name: str) -> str | None:
+    """A header's value as Scrapy's ``Headers.get`` gives it: the last one sent."""
+    wanted = name.lower()
+    found = None
+    for key, value in pairs:
+        if key.lower() == wanted:
+            found = value
+    return found
+
+
+def read_record(
+    saved: SavedResponse,
+    path: str,
+    offset: int,
+    learned: Mapping[str, tuple[tuple[str, str], ...]],
+    reading: Reading,
+) -> Outcome:
+    url = saved.url
+    site = site_for_url(url)
+    out = Outcome("skipped", site.name, url, path, offset)
+    if site.article_id(url) is None:
+        out.counts.append("skipped/not_article_url")  # feeds, sitemaps, listings, robots.txt...
+        return out
+    size, status = len(saved.body), saved.status
+    if reading.max_size and size > reading.max_size:
+        out.kind = "error"
+        out.counts.append("errors/download")
+        out.logs.append((ERROR, f"{url}: download failed: {size} bytes, over DOWNLOAD_MAXSIZE ({reading.max_size})"))
+        return out
+    location = last_header(saved.headers, "Location")
+    if 300 <= status < 400 and location:
+        out.counts.append("skipped/redirect")
+        out.logs.append((INFO, f"{url}: HTTP {status} to {location}; its target is read from its own record"))
+        return out
+    if not 200 <= status < 300:
+        out.kind = "dropped"
+        out.counts.append(f"dropped/http_{status}")
+        out.logs.append((WARNING, f"{url}: HTTP {status}, nothing written"))
+        if status in (404, 410):
+            out.remember = f"http_{status}"
+        return out
+    if reading.warn_size and size > reading.warn_size:
+        out.logs.append((WARNING, f"{url}: response of {size} bytes is larger than DOWNLOAD_WARNSIZE ({reading.warn_size})"))
+    headers = response_headers(saved.headers)
+    refresh = _meta_refresh(saved.body, url, headers)
+    if refresh:
+        out.counts.append("skipped/redirect")
+        out.logs.append((INFO, f"{url}: a meta refresh to {refresh}; its target is read from its own record"))
+        return out
+    if sniff(saved.body) != "html":
+        out.counts.append("skipped/not_article_url")  # a feed or sitemap at an article URL
+        return out
+    return _read_page(out, saved, headers, learned.get(site.name, ()))
+
+
+def _read_page(out: Outcome, saved: SavedResponse, headers: dict[str, str], learned: tuple) -> Outcome:
+    url = saved.url
+    site = site_for_url(url)
+    fetched_at = saved.fetched_at or datetime.now(UTC)
+    verify = bool(learned) and should_verify(url)
+    try:
+        article = read_article(site, url, saved.body, headers, fetched_at, learned, verify)
+    except NotArticle as exc:
+        out.kind = "dropped"
+        out.counts.append(f"dropped/{exc.reason}")
+        if exc.reason in REMEMBERED_DROPS:
+            out.remember = exc.reason
+        # Unreadable bytes at an article URL (empty, binary, truncated) are worth a warning.
+        out.logs.append((WARNING if exc.reason == "not_html" else INFO, f"{url}: no article ({exc})"))
+        return out
+    except Exception as exc:  # a page must never stop the run
+        out.kind = "error"
+        out.counts.append("errors/extraction")
+        out.logs.append((ERROR, f"{url}: extraction failed: {type(exc).__name__}: {exc}"))
+        return out
+    out.kind = "article"
+    out.counts.append("pages/article")
+    for key, message in reading_counts(article):
+        out.counts.append(key)
+        if message:
+            out.logs.append((INFO, message))
+    counts, warnings = dates_step(article)
+    out.counts.extend(counts)
+    out.logs.extend((WARNING, warning) for warning in warnings)
+    derive(article)
+    out.problem = schema_problem(article)
+    out.article = article
+    out.validators = (last_header(saved.headers, "ETag"), last_header(saved.headers, "Last-Modified"))
+    return out
+
+
+def _meta_refresh(body: bytes, url: str, headers: dict[str, str]) -> str | None:
+    """The URL a page's <meta http-equiv="refresh"> sends to, as a replay's crawl follows it."""
+    if not _REFRESH.search(body, 0, _SCANNED) and b"\x00" not in body[:_SCANNED]:
+        return None
+    from w3lib.html import get_meta_refresh
+
+    from clippings.extract.html import NotHTML, decode_html
+
+    try:
+        text = decode_html(body, headers.get("Content-Type"))
+    except NotHTML:
+        return None
+    interval, target = get_meta_refresh(text[:4096], url, ignore_tags=_REFRESH_IGNORE_TAGS)
+    if target and interval is not None and interval < _REFRESH_MAXDELAY:
+        return target
+    return None
