@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import time
+from importlib.util import find_spec
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,8 @@ from bench.throughput import build_pages, write_warc
 from clippings.replay import side_index_path
 from tests.crawl import ROOT, read_output, run_clippings
 
-pytest.importorskip("distributed")
+# Dask runs in the commands started here, never in the test process itself.
+pytestmark = pytest.mark.skipif(find_spec("distributed") is None, reason="the dask extra is not installed")
 
 DASK = Path(sys.executable).with_name("dask")
 

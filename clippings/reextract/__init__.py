@@ -59,13 +59,20 @@ class _Figures:
         self.records = 0
         self.client = 0.0
         self.started = time.perf_counter()
+        self.engine_up = 0.0  # seconds until the engine was ready (a local cluster started)
+        self.closed = 0.0  # seconds to stop it
+        self.first_records = 0
+        self.cpu: list[float] = []  # this process's CPU time (all its threads) at each shard taken
 
     def shard(self, result: ShardResult, client_seconds: float) -> None:
+        if not self.cpu:
+            self.first_records = len(result.outcomes)
         self.busy[result.worker] += result.seconds
         self.first = min(self.first, result.started)
         self.last = max(self.last, result.started + result.seconds)
         self.records += len(result.outcomes)
         self.client += client_seconds
+        self.cpu.append(time.process_time())
 
     def line(self, shards: int, workers: int) -> str:
         span = max(self.last - self.first, 1e-9) if self.busy else 0.0
@@ -80,6 +87,14 @@ class _Figures:
             "idle_share": round(1 - busy / (workers * span), 3) if span else None,
             "task_ms_per_record": round(1000 * busy / self.records, 3) if self.records else None,
             "client_ms_per_record": round(1000 * self.client / self.records, 3) if self.records else None,
+            # Between the first shard taken and the last: the client's whole CPU a record, its
+            # threads included (a local cluster's scheduler and nannies live in them).
+            "client_cpu_ms_per_record": (
+                round(1000 * (self.cpu[-1] - self.cpu[0]) / (self.records - self.first_records), 3)
+                if len(self.cpu) > 1 and self.records > self.first_records else None
+            ),
+            "engine_start_s": round(self.engine_up, 3),
+            "engine_close_s": round(self.closed, 3),
         }
         return "reextract figures: " + json.dumps(figures)
 
@@ -88,14 +103,15 @@ def run(options: Options, out: TextIO = sys.stdout) -> int:
     """Read the archives into the collection; print the summary; the exit status (1 when the
     output failed, a health alarm fired, or a shard or file could not be read)."""
     files = warc_files(options.sources)
+    figures = _Figures()
     if options.dask is None:
         engine = OneProcess(options.reading)
     elif options.dask[0] == "local":
         engine = OnDask(options.reading, workers=options.dask[1])
     else:
         engine = OnDask(options.reading, address=str(options.dask[1]))
+    figures.engine_up = time.perf_counter() - figures.started
     collection = Collection(options.output, options.state, options.since, options.until, options.health)
-    figures = _Figures()
     trouble: list[str] = []  # shards and files given up, for the summary
     planned = [0]
 
@@ -129,9 +145,11 @@ def run(options: Options, out: TextIO = sys.stdout) -> int:
         interrupted = True
         logger.error("interrupted: what is written stays; run again to read the rest")
     finally:
+        closing = time.perf_counter()
         try:
             engine.close()
         finally:
+            figures.closed = time.perf_counter() - closing
             collection.close()
     logger.info("%s", figures.line(planned[0], engine.workers))
     reason = "shutdown" if interrupted else "output_error" if collection.failed else "finished"

@@ -39,7 +39,7 @@ from clippings.replay import (
 # some seconds of a worker's time at most, so that a lost worker costs little, and a few
 # dozen of them keep every worker busy.
 SHARD_RECORDS = 50
-SHARD_BYTES = 4 << 20
+SHARD_BYTES = 512 << 10
 
 _CHUNK = 1 << 16
 _MAGIC = b"\x1f\x8b\x08"

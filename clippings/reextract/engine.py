@@ -82,10 +82,13 @@ class OnDask:
         self.reading = reading
         self.cluster = None
         if address is None:
-            # A shard that kills two workers is given up (see the module's doc); workers
-            # fork from a server that imported the extraction code, so they start at once.
+            # A shard that kills two workers is given up (see the module's doc), and only the
+            # shard a worker was reading when it died counts that death: a worker is sent one
+            # task at a time (no shard waits in a worker's own queue). Workers fork from a
+            # server that imported the extraction code, so they start at once.
             dask.config.set({
                 "distributed.scheduler.allowed-failures": 1,
+                "distributed.scheduler.worker-saturation": 1.0,
                 "distributed.worker.multiprocessing-method": "forkserver",
             })
             _preload_in_forkserver()
