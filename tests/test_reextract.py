@@ -303,3 +303,16 @@ def test_a_folder_of_warcs_is_read_whole(tmp_path, fixtures_warc, replayed, no_d
     done = run_clippings("reextract", str(folder), "--output", str(out), env=no_dask)
     assert done.returncode == 0, done.stderr[-3000:]
     assert _records(out) == replayed
+
+
+def test_without_incremental_state_every_run_writes_everything_and_keeps_no_state(tmp_path, fixtures_warc, replayed, no_dask):
+    out = tmp_path / "out"
+    for _ in range(2):
+        done = run_clippings(
+            "reextract", str(fixtures_warc), "--output", str(out), "-s", "CLIPPINGS_INCREMENTAL=False", env=no_dask
+        )
+        assert done.returncode == 0, done.stderr[-3000:]
+    assert not (out / ".state").exists()
+    records = _records(out)
+    assert len(records) == 2 * len(replayed)
+    assert records[::2] == replayed

@@ -90,6 +90,13 @@ class OnDask:
                 "distributed.scheduler.allowed-failures": 1,
                 "distributed.scheduler.worker-saturation": 1.0,
                 "distributed.worker.multiprocessing-method": "forkserver",
+                # What a worker does beside its task, under the GIL: sampling the task's stack
+                # every 10 ms for the dashboard's profile, waking every 20 ms to time its own
+                # event loop, reading its process's figures every 0.5 s. Without them a page
+                # takes about as long in a worker as in one process (bench/RESULTS.md).
+                "distributed.worker.profile.enabled": False,
+                "distributed.admin.tick.interval": "1s",
+                "distributed.admin.system-monitor.interval": "5s",
             })
             _preload_in_forkserver()
         from distributed import Client, LocalCluster
