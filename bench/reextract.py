@@ -225,15 +225,15 @@ def _report(rounds: list[dict], args: argparse.Namespace) -> None:
           f" write and record each, {client_ms:.2f} ms of its process's CPU in all from the first shard to the"
           f" last (Dask's messages, and the local cluster's scheduler and nannies, which live in it);"
           f" the local cluster took {start:.1f} s to start and {close:.1f} s to stop")
-    print("    per added worker (rate = workers x 1000 / task ms x (1 - idle), at most 1000 / the client's ms):")
-    bound = 1000 / client_ms
-    for count in (1, 2, 4, 8, 16, 32, 64, 128):
+    per_record = max(take_ms, client_ms)
+    bound = 1000 / per_record
+    print(f"    per added worker: rate = workers x 1000 / {task_ms:.2f} ms x (1 - {idle:.3f}), at most the client's"
+          f" 1000 / {per_record:.2f} ms (the larger of its two times a record) = {bound:.0f} pages/s:")
+    for count in (1, 2, 4, 8, 16, 32, 64, 128, 256):
         worker_rate = count * 1000 / task_ms * (1 - idle)
         rate = min(worker_rate, bound)
         print(f"      {count:4d} workers: {rate:8.0f} pages/s{'  (client-bound)' if worker_rate >= bound else ''}")
-    print(f"    the client becomes the bound at about {task_ms * (1 - idle) / client_ms:.0f} workers"
-          f" ({bound:.0f} pages/s from its whole CPU a record; {1000 / take_ms:.0f} pages/s if only writing"
-          " and recording counted, as with a scheduler on its own machine)")
+    print(f"    the client becomes the bound at about {task_ms * (1 - idle) / per_record:.0f} workers")
 
 
 if __name__ == "__main__":

@@ -97,6 +97,11 @@ class OnDask:
                 "distributed.worker.profile.enabled": False,
                 "distributed.admin.tick.interval": "1s",
                 "distributed.admin.system-monitor.interval": "5s",
+                # Each stream between scheduler and worker keeps its last messages for
+                # debugging, 1,000 by default: every task sent, its shard with it, held long
+                # after it is done (the scheduler lives in the client): the client's memory
+                # would grow with the archive until then.
+                "distributed.admin.low-level-log-length": 10,
             })
             _preload_in_forkserver()
         from distributed import Client, LocalCluster

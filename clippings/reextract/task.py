@@ -28,6 +28,7 @@ from clippings.normalize import derive
 from clippings.reextract.archive import Problem, Shard, ShardReader
 from clippings.replay import SavedResponse
 from clippings.sites import site_for_url
+from clippings.workers import RESET_CACHES_EVERY
 
 INFO, WARNING, ERROR = logging.INFO, logging.WARNING, logging.ERROR
 
@@ -78,6 +79,20 @@ class ShardResult:
 
 def owned(uri: str) -> bool:
     return site_for_url(uri) is not None
+
+
+_pages_read = 0
+
+
+def _count_page() -> None:
+    """trafilatura's and htmldate's caches emptied every so many pages, as a crawl's workers
+    do (``clippings.workers``): a worker's memory stays where it started over a long run."""
+    global _pages_read
+    _pages_read += 1
+    if _pages_read % RESET_CACHES_EVERY == 0:
+        from trafilatura.meta import reset_caches
+
+        reset_caches()
 
 
 def read(shard: Shard, learned: Mapping[str, tuple[tuple[str, str], ...]], reading: Reading) -> ShardResult:
@@ -191,6 +206,7 @@ def _read_page(out: Outcome, saved: SavedResponse, headers: dict[str, str], lear
     site = site_for_url(url)
     fetched_at = saved.fetched_at or datetime.now(UTC)
     verify = bool(learned) and should_verify(url)
+    _count_page()
     try:
         article = read_article(site, url, saved.body, headers, fetched_at, learned, verify)
     except NotArticle as exc:
