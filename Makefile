@@ -13,9 +13,9 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-## Crawl both sites offline from fixtures/ into output/ and print a summary.
+## Crawl every site offline from fixtures/ into output/ and print a summary.
 run: $(STAMP)
-	$(VENV)/bin/clippings crawl le360 almaghribtoday --replay fixtures --output $(OUTPUT)
+	$(VENV)/bin/clippings crawl all --replay fixtures --output $(OUTPUT)
 
 ## The whole test suite.
 test: $(STAMP)

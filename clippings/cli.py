@@ -47,7 +47,9 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     crawl = commands.add_parser("crawl", help="crawl one or more sites into JSON lines")
-    crawl.add_argument("sites", nargs="+", metavar="SITE", help=f"one of: {', '.join(sorted(SITES))}")
+    crawl.add_argument(
+        "sites", nargs="+", metavar="SITE", help=f"one of: {', '.join(sorted(SITES))}; or all, every one of them"
+    )
     crawl.add_argument(
         "--replay",
         metavar="SOURCE",
@@ -200,6 +202,8 @@ def _labels(args: argparse.Namespace) -> dict[str, str]:
 
 
 def _spider_urls(args: argparse.Namespace) -> dict[str, list[str]]:
+    if "all" in args.sites:
+        args.sites = [*(s for s in args.sites if s != "all"), *sorted(SITES)]
     unknown = [s for s in args.sites if s not in SITES]
     if unknown:
         raise UsageError(f"unknown site {unknown[0]!r} (known: {', '.join(sorted(SITES))})")

@@ -120,12 +120,23 @@ def _fast_check() -> Callable[[dict[str, Any]], Any]:
 
 
 def schema_errors(record: dict[str, Any]) -> list[str]:
-    """Every way ``record`` breaks the output contract, as 'field: message' lines."""
+    """Every way ``record`` breaks the output contract, as 'field: message' lines; the schema
+    says a site's name is a word, the registry says which words are sites."""
+    unknown = _unknown_site(record)
     try:
         _fast_check()(record)
     except fastjsonschema.JsonSchemaException:
         pass
     else:
-        return []
+        return unknown
     errors = sorted(validator().iter_errors(record), key=lambda e: list(e.absolute_path))
-    return [f"{'/'.join(map(str, e.absolute_path)) or '(line)'}: {e.message}" for e in errors]
+    return [f"{'/'.join(map(str, e.absolute_path)) or '(line)'}: {e.message}" for e in errors] + unknown
+
+
+def _unknown_site(record: dict[str, Any]) -> list[str]:
+    from clippings.sites import SITES
+
+    site = record.get("site") if isinstance(record, dict) else None
+    if isinstance(site, str) and site not in SITES:
+        return [f"site: {site!r} is not a registered site (known: {', '.join(sorted(SITES))})"]
+    return []

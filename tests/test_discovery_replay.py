@@ -11,10 +11,11 @@ from collections import Counter
 import pytest
 
 from clippings.replay import WarcStore
+from clippings.sites import SITES as REGISTERED
 from tests.crawl import read_output, run_clippings
 from tests.fixturelib import FIXTURES, all_fixtures, article_fixtures
 
-SITES = ("le360", "almaghribtoday")
+SITES = tuple(sorted(REGISTERED))
 ARTICLES = article_fixtures()
 # AMP fixtures are saved at ?outputType=amp only; the feeds name their canonical URL, which
 # answers 404, and le360's article_fallbacks fetch the AMP rendering.

@@ -124,7 +124,7 @@ def test_the_egg_carries_the_package_data_and_the_settings_entry_point(egg):
     with zipfile.ZipFile(egg) as archive:
         names = set(archive.namelist())
         assert "clippings/schema/article.schema.json" in names
-        assert "clippings/settings.py" in names and "clippings/spiders/le360.py" in names
+        assert "clippings/settings.py" in names and "clippings/spiders/__init__.py" in names and "clippings/sites/le360/__init__.py" in names
         assert not any(name.startswith(("tests/", "fixtures/", "bench/")) for name in names)
         entry_points = archive.read("EGG-INFO/entry_points.txt").decode()
     assert "[scrapy]\nsettings = clippings.settings" in entry_points
