@@ -1,6 +1,6 @@
 """The one spider logic shared by every site: discover, fetch, hand pages to extraction.
 
-A site's spider is a two-line subclass naming its ``Site``; all site knowledge lives in
+Each site's spider is made from the registry (``clippings.spiders``); all site knowledge lives in
 ``clippings.sites.<name>``.
 """
 
