@@ -45,6 +45,9 @@ class Article:
     # Where each field came from: {"body": "ans", "authors": "jsonld", "section":
     # "rule:le360.section[1]", ...} (see ``clippings.extract.sources``).
     provenance: dict[str, str] = _internal()
+    # The embedded story: "story" when the page carries a standard one, else why not
+    # ("absent", "not_story", "not_json", "too_large"; see ``clippings.extract.ans``).
+    story: str = field(default="", metadata={"internal": True})
     # The body is much shorter than the page's other evidence of it, even read again.
     body_short: bool = field(default=False, metadata={"internal": True})
     # (template, xpath) of the element that held a body read from the whole page.

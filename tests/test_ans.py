@@ -130,6 +130,7 @@ def test_another_shape_is_no_story_and_the_page_is_read(content, problem):
     article = read(body)
     assert article.body == "\n\n".join(PARAGRAPHS)
     assert article.provenance["body"] != "ans"
+    assert article.story == problem
 
 
 def test_a_story_larger_than_the_cap_is_not_decoded(monkeypatch):

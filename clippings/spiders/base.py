@@ -373,6 +373,8 @@ class NewsSpider(scrapy.Spider):
         """Count where the fields came from, and learn (or forget) article containers."""
         for name, source in article.provenance.items():
             self.count(f"source/{name}/{source}")
+        if article.story:
+            self.count(f"story/{article.story}")
         if article.body_short:
             self.count("body/short")
             self.logger.info("%s: the body is much shorter than the page's other evidence of it", article.url)
