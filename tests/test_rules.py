@@ -149,3 +149,11 @@ def test_a_stop_marker_followed_by_cards_ends_the_article():
         "</div>"
     )
     assert read(le360_page(main)).body.split("\n\n") == TEXTS
+
+
+def test_a_declared_page_title_loses_the_publishers_name():
+    head = '<meta property="og:title" content="Le tramway de Rabat prolongé - Le Journal"><meta property="og:site_name" content="Le Journal">'
+    main = '<div class="article-text">' + "".join(f"<p>{t}</p>" for t in TEXTS) + "</div>"
+    assert read(le360_page(main, head=head)).title == "Le tramway de Rabat prolongé"
+    head = '<meta property="og:title" content="Le tramway de Rabat prolongé · Le Journal du soir">'
+    assert read(le360_page(main, head=head)).title == "Le tramway de Rabat prolongé"  # the page's own h1

@@ -113,18 +113,20 @@ class ArticlePage(ItemPage):
 
     @cached_property
     def _title(self) -> Pick:
-        meta, site = self.page.meta, self.site
+        meta = self.page.meta
         dom = self._dom_title
         picked = first(
             Pick(ans.headline(self.story), "ans"),
             Pick(as_text(self.page.ld.get("headline")), "jsonld"),
-            Pick(site.strip_title(first_meta(meta, "og:title", "twitter:title")), "meta"),
+            Pick(declared.without_suffix(self.page, first_meta(meta, "og:title", "twitter:title")), "meta"),
             dom,
-            Pick(site.strip_title(fold(self.page.root.findtext(".//title"))), "title"),
+            Pick(declared.without_suffix(self.page, fold(self.page.root.findtext(".//title"))), "title"),
         )
-        declared = (picked.value or "").rstrip("".join(_ELLIPSIS) + " ")
-        if dom.value and picked is not dom and picked.value.endswith(_ELLIPSIS) and dom.value.startswith(declared):
+        stem = (picked.value or "").rstrip("".join(_ELLIPSIS) + " ")
+        if dom.value and picked is not dom and picked.value.endswith(_ELLIPSIS) and dom.value.startswith(stem):
             picked = dom  # a declared headline cut short; the page shows it whole
+        elif dom.value and picked.source in ("meta", "title") and picked.value.startswith(dom.value + " "):
+            picked = dom  # the page's title with a suffix of its own ("... - Le Journal")
         return Pick(picked.value, picked.source, (*dom.texts, picked.value or ""), dom.elements)
 
     @cached_property
