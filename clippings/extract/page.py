@@ -8,6 +8,7 @@ body leaves out what ``title``, ``lead``, ``byline``... were read from): no hidd
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cached_property
 from itertools import islice
 from typing import Any
@@ -142,7 +143,7 @@ class ArticlePage(ItemPage):
     def _lead(self) -> Pick:
         return first(*self.lead_sources())
 
-    def lead_sources(self) -> list[Pick]:
+    def lead_sources(self) -> list[Pick | Callable[[], Pick]]:
         """The standfirst, in order of trust: the story's, else the one the site's rules find.
         A site whose declared description is its standfirst adds ``declared_lead()``."""
         return [Pick(ans.standfirst(self.story), "ans", (ans.standfirst(self.story) or "",)), self._dom_lead]
@@ -151,8 +152,8 @@ class ArticlePage(ItemPage):
         """The JSON-LD or meta description as the lead, when the page shows it apart from
         the article's paragraphs (see ``_shown_description``)."""
         return first(
-            self._shown_description(Pick(as_text(self.page.ld.get("description")), "jsonld")),
-            self._shown_description(Pick(first_meta(self.page.meta, "og:description", "description"), "meta")),
+            lambda: self._shown_description(Pick(as_text(self.page.ld.get("description")), "jsonld")),
+            lambda: self._shown_description(Pick(first_meta(self.page.meta, "og:description", "description"), "meta")),
         )
 
     def _shown_description(self, declared: Pick) -> Pick:
@@ -198,8 +199,8 @@ class ArticlePage(ItemPage):
             Pick(ans.section(self.story, self.site.arc_website), "ans"),
             Pick(as_text(self.page.ld.get("articleSection")), "jsonld"),
             Pick(first_meta(self.page.meta, "article:section"), "meta"),
-            lines.section_rule(self.page, title),
-            lines.breadcrumb(self.page, title),
+            lambda: lines.section_rule(self.page, title),
+            lambda: lines.breadcrumb(self.page, title),
         )
 
     @cached_property
@@ -211,8 +212,8 @@ class ArticlePage(ItemPage):
             Pick(ans.tags(self.story), "ans"),
             Pick(declared, "jsonld"),
             Pick(self.page.meta.get("article:tag", []), "meta"),
-            self.page.rule("tag", texts=True),
-            lines.hashtags(self.page, self._title_index),
+            lambda: self.page.rule("tag", texts=True),
+            lambda: lines.hashtags(self.page, self._title_index),
         )
 
     @cached_property

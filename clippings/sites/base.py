@@ -17,9 +17,16 @@ def has_class(name: str) -> str:
 def class_words(*words: str) -> str:
     """XPath test for class words: ``class_words('most-read')`` is true of an element with a
     class token holding the words "most read" whole (``most-read``, ``c-most-read__list``),
-    never of one where they are part of a word; ``class_words('lead')`` is false of
-    ``leaderboard``. Tokens split into words at ``-`` and ``_``."""
-    return "cw:words(@class, '{}')".format(" ".join(words))
+    never of one where they are part of a word: ``class_words('lead')`` is false of
+    ``leaderboard``. Tokens split into words at ``-`` and ``_``. Plain XPath 1.0: a substring
+    test first (cheap, false for almost every element), then the class with its spaces and
+    underscores as ``-``, between two ``-``, searched for ``-word-``."""
+    folded = "concat('-', translate(normalize-space(@class), ' _', '--'), '-')"
+    tests = []
+    for word in words:
+        dashed = word.replace("_", "-")
+        tests.append(f"(contains(@class, '{word}') and contains({folded}, '-{dashed}-'))")
+    return "(" + " or ".join(tests) + ")"
 
 
 @dataclass(frozen=True)
