@@ -10,7 +10,7 @@ from itertools import islice
 import lxml.html
 
 from clippings import dates
-from clippings.extract.html import fold, text_of
+from clippings.extract.html import fold, marker_key, text_of
 from clippings.extract.sources import NOTHING, PageSources, Pick
 from clippings.extract.xpaths import compiled
 from clippings.sites.base import Site
@@ -148,3 +148,19 @@ def opens(body: str, lead: str) -> bool:
     opening = fold(body.split("\n\n", 1)[0])
     stem = fold(lead).rstrip("…." + " ")
     return bool(stem) and (opening.startswith(stem) or stem.startswith(opening) and len(opening) > 40)
+
+
+def shown_description(page: PageSources, declared: Pick, start: int) -> Pick:
+    """A declared description as the lead: a standfirst when the page shows it apart from
+    the article's paragraphs (kept out of the body), none when it is one of them (an excerpt
+    of the body); as declared when the page does not show it."""
+    if not declared.value:
+        return declared
+    key = marker_key(declared.value)
+    main = page.main_block
+    for element, text in islice(page.lines(start), 80):
+        if marker_key(text) == key:
+            if main is not None and (element is main or main in element.iterancestors()):
+                return NOTHING
+            return Pick(declared.value, declared.source, (text,), (element,))
+    return declared

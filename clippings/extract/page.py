@@ -10,14 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cached_property
-from itertools import islice
 from typing import Any
 from urllib.parse import urljoin
 
 from web_poet import ItemPage, field
 
 from clippings.extract import ans, declared, lines
-from clippings.extract.html import fold, marker_key, text_of
+from clippings.extract.html import fold, text_of
 from clippings.extract.metadata import as_text, as_texts, first_meta, jsonld_image
 from clippings.extract.reading import BodyPick, BodyReader
 from clippings.extract.sources import NOTHING, PageSources, Pick, first
@@ -51,7 +50,7 @@ class ArticlePage(ItemPage):
 
     @field(cached=True)
     def lead(self) -> str | None:
-        return self._lead.value
+        return self._kept_lead.value
 
     @field(cached=True)
     def authors(self) -> list[str]:
@@ -90,7 +89,7 @@ class ArticlePage(ItemPage):
         """{field: source} for every field that was found (dates: see ``date_candidates``)."""
         picks = {
             "url": self._url, "article_id": self._article_id, "title": self._title,
-            "lead": self._lead, "authors": self._authors, "section": self._section,
+            "lead": self._kept_lead, "authors": self._authors, "section": self._section,
             "tags": self._tags, "image": self._image, "body": self._body,
         }  # fmt: skip
         found = {name: pick.source for name, pick in picks.items() if pick.value and pick.source}
@@ -150,26 +149,13 @@ class ArticlePage(ItemPage):
 
     def declared_lead(self) -> Pick:
         """The JSON-LD or meta description as the lead, when the page shows it apart from
-        the article's paragraphs (see ``_shown_description``)."""
+        the article's paragraphs (see ``lines.shown_description``)."""
         return first(
-            lambda: self._shown_description(Pick(as_text(self.page.ld.get("description")), "jsonld")),
-            lambda: self._shown_description(Pick(first_meta(self.page.meta, "og:description", "description"), "meta")),
+            lambda: lines.shown_description(self.page, Pick(as_text(self.page.ld.get("description")), "jsonld"), self._title_index),
+            lambda: lines.shown_description(
+                self.page, Pick(first_meta(self.page.meta, "og:description", "description"), "meta"), self._title_index
+            ),
         )
-
-    def _shown_description(self, declared: Pick) -> Pick:
-        """A declared description as the lead: a standfirst when the page shows it apart from
-        the article's paragraphs (kept out of the body), none when it is one of them (an
-        excerpt of the body)."""
-        if not declared.value:
-            return declared
-        key = marker_key(declared.value)
-        main = self.page.main_block
-        for element, text in islice(self.page.lines(self._title_index), 80):
-            if marker_key(text) == key:
-                if main is not None and (element is main or main in element.iterancestors()):
-                    return NOTHING
-                return Pick(declared.value, declared.source, (text,), (element,))
-        return declared
 
     @cached_property
     def _byline(self) -> Pick:
@@ -278,7 +264,7 @@ class ArticlePage(ItemPage):
         shown = (self._title, self._dom_lead, self._byline, self._caption, *self._visible_dates)
         lead = self._lead
         # A declared description not shown apart from the body may merely open it: an
-        # excerpt, not a standfirst. It stays in the body (and is no lead, see ``to_fields``).
+        # excerpt, not a standfirst. It stays in the body (and is no lead, see ``_kept_lead``).
         if lead.source == "ans" or lead.elements:
             shown = (*shown, lead)
         reader = BodyReader(self.page, self.story, self.learned, self.verify)
@@ -287,12 +273,16 @@ class ArticlePage(ItemPage):
             used=[e for p in shown for e in p.elements],
         )
 
+    @cached_property
+    def _kept_lead(self) -> Pick:
+        """The lead, unless it is a declared description that is only the body's opening."""
+        lead = self._lead
+        if lead.value and lead.source in ("jsonld", "meta") and lines.opens(self.body, lead.value):
+            return NOTHING
+        return lead
+
     def to_fields(self) -> dict[str, Any]:
-        """Every field, the lead dropped when it is only the body's opening words."""
-        values = {name: getattr(self, name) for name in ("url", "article_id", "title", "lead", "authors",
-                                                         "section", "tags", "image", "date_candidates", "body")}
-        lead, body = values["lead"], values["body"]
-        if lead and self._lead.source in ("jsonld", "meta") and lines.opens(body, lead):
-            values["lead"] = None
-        return values
+        """Every field, by name."""
+        names = ("url", "article_id", "title", "lead", "authors", "section", "tags", "image", "date_candidates", "body")
+        return {name: getattr(self, name) for name in names}
 
