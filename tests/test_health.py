@@ -107,3 +107,34 @@ def test_a_healthy_crawl_passes_and_keeps_the_figures_in_the_stats(tmp_path):
     )
     assert "'clippings/le360/health/no_body': 0.091" in done.stderr  # the stats dump
     assert "'clippings/le360/health/alarms': []" in done.stderr
+
+
+def _halved(title: str) -> bytes:
+    """An article whose redesign gave every other paragraph a class the pruning removes
+    (``ad-safe``: the word ``ad``): half the body is lost, none of it is empty."""
+    paragraphs = "".join(
+        f'<p class="{"paragraph ad-safe" if i % 2 else "paragraph"}">Paragraphe {i} : le gouvernement '
+        "a annoncé de nouveaux investissements dans le transport ferroviaire, selon un communiqué "
+        f"publié à Rabat ce mardi ({title}).</p>"
+        for i in range(8)
+    )
+    return (
+        '<!doctype html><html lang="fr"><head><meta charset="utf-8">'
+        f'<title>{title} | Le360</title><meta property="og:type" content="article"></head>'
+        f'<body><article><h1>{title}</h1><p class="byline">Par Karim Alaoui</p>'
+        f'<div class="article-text">{paragraphs}</div></article></body></html>'
+    ).encode()
+
+
+def test_a_layout_change_that_halves_bodies_fails_the_crawl(tmp_path):
+    pages = {f"moitie-{i}": _halved(f"Moitié {i}") for i in range(10)}
+    done = _crawl(tmp_path, pages, "--loglevel", "INFO")
+    assert done.returncode == 1, done.stdout + done.stderr[-2000:]
+    assert "le360: 10 of 10 article pages had no body — layout may have changed" in done.stdout
+    assert "'clippings/le360/body/short': 10" in done.stderr
+    assert len(read_output(tmp_path / "out")) == 10  # written all the same, flagged
+
+
+def test_short_bodies_count_as_none_in_the_figures():
+    stats = {"clippings/le360/pages/article": 10, "clippings/le360/body/short": 4, "clippings/le360/dropped/empty_body": 1}
+    assert health_figures(stats, "le360")["no_body"] == (5, 10)
