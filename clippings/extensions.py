@@ -85,7 +85,7 @@ class ExtractionHealth:
 
     def article_written(self, item: Article, record: dict[str, Any]) -> None:
         stats = self.crawler.stats
-        if not record.get("published"):
+        if not record.get("published_date"):  # no date at all (a day without a time is a date)
             stats.inc_value(f"clippings/{item.site}/missing/published")
         if not record.get("authors"):
             stats.inc_value(f"clippings/{item.site}/missing/authors")

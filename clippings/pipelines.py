@@ -16,7 +16,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
 
-from clippings.items import Article
+from clippings.items import SCHEMA_VERSION, Article
 from clippings.normalize import apply_dates, derive, schema_errors
 from clippings.output import JsonLinesWriter, OutputError
 
@@ -45,7 +45,8 @@ class _Pipeline:
 
 
 class DatesPipeline(_Pipeline):
-    """published/modified to ISO 8601 in Morocco's civil time; problems counted, item kept."""
+    """published, published_date, modified from the page's dates, in Morocco's civil time;
+    problems counted, item kept."""
 
     def process_item(self, item: Article) -> Article:
         for problem in apply_dates(item, _fetch_time(item)):
@@ -91,7 +92,7 @@ class SchemaPipeline(_Pipeline):
         if not item.body:
             self.count("dropped/empty_body", item.site)
             raise DropItem(f"{item.url}: no article text found (empty body)")
-        errors = schema_errors(item.to_record())
+        errors = schema_errors(item.to_record(), versions=(SCHEMA_VERSION,))
         if errors:
             self.count("dropped/invalid", item.site)
             raise DropItem(f"{item.url}: does not fit the output schema: {'; '.join(errors)}")
@@ -108,9 +109,9 @@ class DateRangePipeline(_Pipeline):
     def process_item(self, item: Article) -> Article:
         spider = self.crawler.spider
         in_range = getattr(spider, "in_range", None)
-        if in_range is not None and item.published and not in_range(item.published[:10]):
+        if in_range is not None and item.published_date and not in_range(item.published_date):
             self.count("skipped/out_of_range", item.site)
-            raise DropItem(f"{item.url}: published {item.published}, outside the requested dates")
+            raise DropItem(f"{item.url}: published {item.published or item.published_date}, outside the requested dates")
         return item
 
 
