@@ -112,6 +112,21 @@ def _parser() -> argparse.ArgumentParser:
         "files", nargs="+", metavar="PATH", help="a file, or a folder: every *.jsonl under it (.state/ skipped)"
     )
 
+    export = commands.add_parser(
+        "export", help="the collection as typed tables: a Parquet file, a DuckDB database, or Parquet by site and month"
+    )
+    export.add_argument("directory", metavar="DIR", help="the collection (the crawl's --output)")
+    export.add_argument(
+        "--to",
+        required=True,
+        metavar="TARGET",
+        help="FILE.parquet, FILE.duckdb (tables articles and runs) or FOLDER/ (Parquet, Hive-partitioned by site and month)",
+    )
+    export.add_argument(
+        "--all-versions", action="store_true", help="every line of each article, numbered (version), not only its latest"
+    )
+    export.add_argument("-q", "--quiet", action="store_true", help="print nothing but the lines skipped (for cron)")
+
     fixture = commands.add_parser("fixture", help="developers: save or re-run a fixture page")
     fixture_commands = fixture.add_subparsers(dest="action", required=True, parser_class=_Parser)
     fixture_show = fixture_commands.add_parser("show", help="re-run extraction, print fields that differ")
@@ -446,6 +461,62 @@ def validate(args: argparse.Namespace) -> int:
         raise UsageError(f"validate: {exc}") from None
 
 
+class _StatusLine:
+    """One line redrawn in place on a terminal (progress); cleared before anything else is
+    written to the same stream."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+        self.shown = False
+
+    def show(self, text: str) -> None:
+        self.stream.write(f"\r\x1b[K{text}")
+        self.stream.flush()
+        self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+            self.shown = False
+
+    def write(self, text: str) -> int:  # the stream's other writers go through here
+        self.clear()
+        return self.stream.write(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+
+def export(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from clippings.export import ExportError
+    from clippings.export import export as run_export
+
+    line = _StatusLine(sys.stderr)
+    progress = line.show if sys.stderr.isatty() and not args.quiet else None
+    try:
+        result = run_export(args.directory, args.to, all_versions=args.all_versions, errors=line, progress=progress)
+    except ExportError as exc:
+        raise UsageError(f"export: {exc}") from None
+    except (OSError, duckdb.Error) as exc:
+        line.clear()
+        print(f"clippings: export to {args.to} failed: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        line.clear()
+    if not args.quiet:
+        what = (
+            f"{result.rows:,} lines of {result.articles:,} articles"
+            if args.all_versions
+            else f"{result.articles:,} articles"
+        )
+        files = f"{result.files:,} {'file' if result.files == 1 else 'files'}"
+        print(f"{args.to}: {what} (from {result.lines:,} lines in {files}; {result.skipped:,} skipped) in {result.seconds:.1f} s")
+    return 1 if result.skipped else 0
+
+
 def pack(args: argparse.Namespace) -> int:
     from clippings.replay import ReplaySourceError, copy_store, open_store
 
@@ -473,7 +544,15 @@ def fixture(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return {"crawl": crawl, "validate": validate, "pack": pack, "fixture": fixture, "record": record}[args.command](args)
+        commands = {
+            "crawl": crawl,
+            "validate": validate,
+            "export": export,
+            "pack": pack,
+            "fixture": fixture,
+            "record": record,
+        }
+        return commands[args.command](args)
     except UsageError as exc:
         print(f"clippings: {exc}", file=sys.stderr)
         return 2
