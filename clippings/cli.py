@@ -127,6 +127,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     export.add_argument("-q", "--quiet", action="store_true", help="print nothing but the lines skipped (for cron)")
 
+    status = commands.add_parser(
+        "status", help="each site's last run: age, status, written, skipped, alarms; exit status 1 when one is not ok"
+    )
+    status.add_argument("directory", metavar="DIR", help="the collection (the crawl's --output)")
+    status.add_argument(
+        "--max-age", default="2h", metavar="AGE", help="a last run older than this is old: 2h (default), 90m, 1d, seconds"
+    )
+    status.add_argument("--json", action="store_true", help="the same as JSON")
+
     fixture = commands.add_parser("fixture", help="developers: save or re-run a fixture page")
     fixture_commands = fixture.add_subparsers(dest="action", required=True, parser_class=_Parser)
     fixture_show = fixture_commands.add_parser("show", help="re-run extraction, print fields that differ")
@@ -517,6 +526,25 @@ def export(args: argparse.Namespace) -> int:
     return 1 if result.skipped else 0
 
 
+def status(args: argparse.Namespace) -> int:
+    import json
+
+    from clippings.status import as_text, parse_age
+    from clippings.status import status as site_statuses
+
+    try:
+        max_age = parse_age(args.max_age)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if not Path(args.directory).is_dir():
+        raise UsageError(f"status: {args.directory}: no such folder")
+    report, problems = site_statuses(args.directory, max_age)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    print(json.dumps(report, ensure_ascii=False, indent=2) if args.json else as_text(report))
+    return 0 if report["ok"] else 1
+
+
 def pack(args: argparse.Namespace) -> int:
     from clippings.replay import ReplaySourceError, copy_store, open_store
 
@@ -548,6 +576,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "crawl": crawl,
             "validate": validate,
             "export": export,
+            "status": status,
             "pack": pack,
             "fixture": fixture,
             "record": record,
