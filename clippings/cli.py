@@ -136,6 +136,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     status.add_argument("--json", action="store_true", help="the same as JSON")
 
+    report = commands.add_parser(
+        "report", help="the collection and its runs: one self-contained HTML file with charts, or text"
+    )
+    report.add_argument("directory", metavar="DIR", help="the collection (the crawl's --output)")
+    report.add_argument("--to", metavar="FILE.html", help="write the HTML report here; without it, print the figures as text")
+    report.add_argument("--days", default="90", metavar="N", help="the days shown, up to today (default 90)")
+
     fixture = commands.add_parser("fixture", help="developers: save or re-run a fixture page")
     fixture_commands = fixture.add_subparsers(dest="action", required=True, parser_class=_Parser)
     fixture_show = fixture_commands.add_parser("show", help="re-run extraction, print fields that differ")
@@ -545,6 +552,42 @@ def status(args: argparse.Namespace) -> int:
     return 0 if report["ok"] else 1
 
 
+def report(args: argparse.Namespace) -> int:
+    from clippings.arguments import parse_count
+    from clippings.overview import as_text, gather
+
+    try:
+        days = parse_count(args.days, "--days")
+    except ValueError as exc:
+        raise UsageError(str(exc).replace("=", " ", 1)) from None
+    if not days:
+        raise UsageError("--days 0: expected a whole number above 0")
+    if not Path(args.directory).is_dir():
+        raise UsageError(f"report: {args.directory}: no such folder")
+    target = Path(args.to) if args.to else None
+    if target is not None and (target.is_dir() or not target.parent.is_dir()):
+        raise UsageError(f"report --to {target}: give a file in an existing folder")
+    if target is None:
+        print(as_text(gather(args.directory, days=days)))
+        return 0
+    from clippings.report_html import MissingPlotting, render
+
+    try:
+        html = render(gather(args.directory, days=days))
+    except MissingPlotting as exc:
+        raise UsageError(f"report --to: {exc}") from None
+    temporary = target.parent / f".{target.name}.tmp-{os.getpid()}"
+    try:
+        temporary.write_text(html, encoding="utf-8")
+        os.replace(temporary, target)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        print(f"clippings: report --to {target}: cannot write ({exc.strerror})", file=sys.stderr)
+        return 1
+    print(f"{target}: {len(html.encode()) / 1024:.0f} KB")
+    return 0
+
+
 def pack(args: argparse.Namespace) -> int:
     from clippings.replay import ReplaySourceError, copy_store, open_store
 
@@ -577,6 +620,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "validate": validate,
             "export": export,
             "status": status,
+            "report": report,
             "pack": pack,
             "fixture": fixture,
             "record": record,
@@ -585,6 +629,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"clippings: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `clippings report DIR | head`: the reader left
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":
