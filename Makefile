@@ -26,6 +26,7 @@ bench: $(STAMP)
 	$(PY) bench/extraction.py
 	$(PY) bench/dates.py
 	$(PY) bench/throughput.py --pages $${PAGES:-2000} --rounds $${ROUNDS:-5}
+	$(PY) bench/export.py --articles $${ARTICLES:-10000}
 
 clean:
 	rm -rf $(VENV) build *.egg-info
