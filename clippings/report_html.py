@@ -140,7 +140,7 @@ def chart_coverage(o: Overview) -> str:
         for check in CHECKS:
             values = [p.coverage[check] * 100 if p.coverage[check] is not None else float("nan") for p in points]
             axis.plot(moments, values, marker="o", markersize=3.5, linewidth=1.4, color=CHECK_COLOURS[check],
-                      label=f"with a {check}")
+                      label={"author": "with an author"}.get(check, f"with a {check}"))
         alarmed = [p for p in points if p.alarms]
         if alarmed:
             axis.plot([p.finished for p in alarmed], [2] * len(alarmed), linestyle="none", marker="X",
