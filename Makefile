@@ -10,7 +10,7 @@ OUTPUT ?= output
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test,report]'
 	touch $(STAMP)
 
 ## Crawl every site offline from fixtures/ into output/ and print a summary.
@@ -26,6 +26,7 @@ bench: $(STAMP)
 	$(PY) bench/extraction.py
 	$(PY) bench/dates.py
 	$(PY) bench/throughput.py --pages $${PAGES:-2000} --rounds $${ROUNDS:-5}
+	$(PY) bench/export.py --articles $${ARTICLES:-10000}
 
 clean:
 	rm -rf $(VENV) build *.egg-info

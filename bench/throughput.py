@@ -196,7 +196,7 @@ class _LineCounter:
         self._seen: dict[Path, tuple[int, int]] = {}  # file -> (bytes read, lines in them)
 
     def count(self) -> int:
-        for path in self.out.glob("*/*.jsonl"):
+        for path in self.out.glob("[a-z]*/*.jsonl"):
             done, lines = self._seen.get(path, (0, 0))
             try:
                 with path.open("rb") as handle:

@@ -112,6 +112,37 @@ def _parser() -> argparse.ArgumentParser:
         "files", nargs="+", metavar="PATH", help="a file, or a folder: every *.jsonl under it (.state/ skipped)"
     )
 
+    export = commands.add_parser(
+        "export", help="the collection as typed tables: a Parquet file, a DuckDB database, or Parquet by site and month"
+    )
+    export.add_argument("directory", metavar="DIR", help="the collection (the crawl's --output)")
+    export.add_argument(
+        "--to",
+        required=True,
+        metavar="TARGET",
+        help="FILE.parquet, FILE.duckdb (tables articles and runs) or FOLDER/ (Parquet, Hive-partitioned by site and month)",
+    )
+    export.add_argument(
+        "--all-versions", action="store_true", help="every line of each article, numbered (version), not only its latest"
+    )
+    export.add_argument("-q", "--quiet", action="store_true", help="print nothing but the lines skipped (for cron)")
+
+    status = commands.add_parser(
+        "status", help="each site's last run: age, status, written, skipped, alarms; exit status 1 when one is not ok"
+    )
+    status.add_argument("directory", metavar="DIR", help="the collection (the crawl's --output)")
+    status.add_argument(
+        "--max-age", default="2h", metavar="AGE", help="a last run older than this is old: 2h (default), 90m, 1d, seconds"
+    )
+    status.add_argument("--json", action="store_true", help="the same as JSON")
+
+    report = commands.add_parser(
+        "report", help="the collection and its runs: one self-contained HTML file with charts, or text"
+    )
+    report.add_argument("directory", metavar="DIR", help="the collection (the crawl's --output)")
+    report.add_argument("--to", metavar="FILE.html", help="write the HTML report here; without it, print the figures as text")
+    report.add_argument("--days", default="90", metavar="N", help="the days shown, up to today (default 90)")
+
     fixture = commands.add_parser("fixture", help="developers: save or re-run a fixture page")
     fixture_commands = fixture.add_subparsers(dest="action", required=True, parser_class=_Parser)
     fixture_show = fixture_commands.add_parser("show", help="re-run extraction, print fields that differ")
@@ -446,6 +477,117 @@ def validate(args: argparse.Namespace) -> int:
         raise UsageError(f"validate: {exc}") from None
 
 
+class _StatusLine:
+    """One line redrawn in place on a terminal (progress); cleared before anything else is
+    written to the same stream."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+        self.shown = False
+
+    def show(self, text: str) -> None:
+        self.stream.write(f"\r\x1b[K{text}")
+        self.stream.flush()
+        self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+            self.shown = False
+
+    def write(self, text: str) -> int:  # the stream's other writers go through here
+        self.clear()
+        return self.stream.write(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+
+def export(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from clippings.export import ExportError
+    from clippings.export import export as run_export
+
+    line = _StatusLine(sys.stderr)
+    progress = line.show if sys.stderr.isatty() and not args.quiet else None
+    try:
+        result = run_export(args.directory, args.to, all_versions=args.all_versions, errors=line, progress=progress)
+    except ExportError as exc:
+        raise UsageError(f"export: {exc}") from None
+    except (OSError, duckdb.Error) as exc:
+        line.clear()
+        print(f"clippings: export to {args.to} failed: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        line.clear()
+    if not args.quiet:
+        what = (
+            f"{result.rows:,} lines of {result.articles:,} articles"
+            if args.all_versions
+            else f"{result.articles:,} articles"
+        )
+        files = f"{result.files:,} {'file' if result.files == 1 else 'files'}"
+        print(f"{args.to}: {what} (from {result.lines:,} lines in {files}; {result.skipped:,} skipped) in {result.seconds:.1f} s")
+    return 1 if result.skipped else 0
+
+
+def status(args: argparse.Namespace) -> int:
+    import json
+
+    from clippings.status import as_text, parse_age
+    from clippings.status import status as site_statuses
+
+    try:
+        max_age = parse_age(args.max_age)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if not Path(args.directory).is_dir():
+        raise UsageError(f"status: {args.directory}: no such folder")
+    report, problems = site_statuses(args.directory, max_age)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    print(json.dumps(report, ensure_ascii=False, indent=2) if args.json else as_text(report))
+    return 0 if report["ok"] else 1
+
+
+def report(args: argparse.Namespace) -> int:
+    from clippings.arguments import parse_count
+    from clippings.overview import as_text, gather
+
+    try:
+        days = parse_count(args.days, "--days")
+    except ValueError as exc:
+        raise UsageError(str(exc).replace("=", " ", 1)) from None
+    if not days:
+        raise UsageError("--days 0: expected a whole number above 0")
+    if not Path(args.directory).is_dir():
+        raise UsageError(f"report: {args.directory}: no such folder")
+    target = Path(args.to) if args.to else None
+    if target is not None and (target.is_dir() or not target.parent.is_dir()):
+        raise UsageError(f"report --to {target}: give a file in an existing folder")
+    if target is None:
+        print(as_text(gather(args.directory, days=days)))
+        return 0
+    from clippings.report_html import MissingPlotting, render
+
+    try:
+        html = render(gather(args.directory, days=days))
+    except MissingPlotting as exc:
+        raise UsageError(f"report --to: {exc}") from None
+    temporary = target.parent / f".{target.name}.tmp-{os.getpid()}"
+    try:
+        temporary.write_text(html, encoding="utf-8")
+        os.replace(temporary, target)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        print(f"clippings: report --to {target}: cannot write ({exc.strerror})", file=sys.stderr)
+        return 1
+    print(f"{target}: {len(html.encode()) / 1024:.0f} KB")
+    return 0
+
+
 def pack(args: argparse.Namespace) -> int:
     from clippings.replay import ReplaySourceError, copy_store, open_store
 
@@ -473,10 +615,23 @@ def fixture(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return {"crawl": crawl, "validate": validate, "pack": pack, "fixture": fixture, "record": record}[args.command](args)
+        commands = {
+            "crawl": crawl,
+            "validate": validate,
+            "export": export,
+            "status": status,
+            "report": report,
+            "pack": pack,
+            "fixture": fixture,
+            "record": record,
+        }
+        return commands[args.command](args)
     except UsageError as exc:
         print(f"clippings: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `clippings report DIR | head`: the reader left
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":

@@ -186,6 +186,7 @@ DECLARED: dict[str, Setting] = {
         number("CLIPPINGS_HEALTH_MAX_NO_AUTHOR", 0, 1),
         number("CLIPPINGS_HEALTH_MIN_PAGES", 0, whole=True),
         boolean("CLIPPINGS_HEALTH_ENABLED"),
+        boolean("CLIPPINGS_RUN_HISTORY"),
         number("CLIPPINGS_PROGRESS_INTERVAL", 0),
         boolean("CLIPPINGS_PROGRESS_LIVE", optional=True),
         boolean("CLIPPINGS_INCREMENTAL"),

@@ -1,15 +1,19 @@
-"""Scrapy extensions: extraction-health alarms and crawl progress.
+"""Scrapy extensions: extraction-health alarms, crawl progress, run history.
 
-Both work from the crawl's stats, so ``clippings crawl``, ``scrapy crawl`` and Scrapyd jobs
-get the same figures in their stats and logs; the ``clippings`` command turns a health alarm
-into a non-zero exit status (see ``clippings.report``).
+They work from the crawl's stats, so ``clippings crawl``, ``scrapy crawl`` and Scrapyd jobs
+get the same figures in their stats, logs and run history; the ``clippings`` command turns a
+health alarm into a non-zero exit status (see ``clippings.report``).
 """
 
 from __future__ import annotations
 
 import logging
+import resource
 import sys
 import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, TextIO
 
 from scrapy import Spider, signals
@@ -19,33 +23,9 @@ from scrapy.utils.asyncio import create_looping_call
 
 from clippings.items import Article
 from clippings.pipelines import article_written
+from clippings.runs import append_run, health_figures, run_record, site_stat
 
 logger = logging.getLogger(__name__)
-
-
-def site_stat(stats: dict[str, Any], site: str, key: str) -> int:
-    value = stats.get(f"clippings/{site}/{key}", 0)
-    return value if isinstance(value, int) else 0
-
-
-def health_figures(stats: dict[str, Any], site: str) -> dict[str, tuple[int, int]]:
-    """{check: (count, out of)} for one site's crawl.
-
-    "Article pages" are pages at article URLs read as HTML (video pages, soft 404s and
-    unreadable bytes excluded). A page where not even a title was found has no body either.
-    Dates and authors are counted on the articles written.
-    """
-    no_title = site_stat(stats, site, "dropped/no_title")
-    pages = site_stat(stats, site, "pages/article") + no_title
-    written = site_stat(stats, site, "written")
-    # A body much shorter than the page's other evidence counts as none: a layout change
-    # that halves bodies must alarm as surely as one that empties them.
-    bodiless = site_stat(stats, site, "dropped/empty_body") + no_title + site_stat(stats, site, "body/short")
-    return {
-        "no_body": (bodiless, pages),
-        "no_date": (site_stat(stats, site, "missing/published"), written),
-        "no_author": (site_stat(stats, site, "missing/authors"), written),
-    }
 
 
 _WHAT = {
@@ -85,7 +65,7 @@ class ExtractionHealth:
 
     def article_written(self, item: Article, record: dict[str, Any]) -> None:
         stats = self.crawler.stats
-        if not record.get("published"):
+        if not record.get("published_date"):  # no date at all (a day without a time is a date)
             stats.inc_value(f"clippings/{item.site}/missing/published")
         if not record.get("authors"):
             stats.inc_value(f"clippings/{item.site}/missing/authors")
@@ -251,3 +231,59 @@ class Progress:
             self.task.stop()
         if self.live and _live is not None:
             _live.done(spider.name)
+
+
+class RunHistory:
+    """One line a crawl in ``<CLIPPINGS_OUTPUT_DIR>/.state/runs.jsonl``, however it ends
+    (``clippings.runs``): written when the spider closes, after the health figures (this
+    extension comes after ExtractionHealth in EXTENSIONS). ``CLIPPINGS_RUN_HISTORY = False``
+    turns it off. A history that cannot be written is logged; the crawl's own status stands."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.directory = Path(crawler.settings.get("CLIPPINGS_OUTPUT_DIR", "output"))
+        self.run_id = uuid.uuid4().hex
+        self.started: datetime | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RunHistory:
+        if not crawler.settings.getbool("CLIPPINGS_RUN_HISTORY", True):
+            raise NotConfigured
+        extension = cls(crawler)
+        crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        return extension
+
+    def spider_opened(self, spider: Spider) -> None:
+        self.started = datetime.now(UTC)
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        finished = datetime.now(UTC)
+        job = getattr(spider, "_job", None)  # Scrapyd's job id (a spider argument)
+        record = run_record(
+            self.crawler.stats.get_stats(),
+            spider.name,
+            run_id=str(job) if job else self.run_id,
+            job=str(job) if job else None,
+            started=self.started or finished,
+            finished=finished,
+            reason=reason,
+            peak_rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            version=_version(),
+        )
+        try:
+            path = append_run(self.directory, record)
+        except OSError as exc:
+            self.crawler.stats.set_value("clippings/run_history_error", str(exc))
+            logger.error("%s: the run history cannot be written: %s", spider.name, exc)
+            return
+        logger.info("%s: run %s recorded in %s (exit status %d)", spider.name, record["run_id"], path, record["exit_status"])
+
+
+def _version() -> str | None:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("clippings")
+    except PackageNotFoundError:
+        return None

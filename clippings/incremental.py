@@ -134,7 +134,10 @@ class Incremental:
     def article_written(self, item: Any, record: dict[str, Any], path: Path | None = None, end: int | None = None) -> None:
         if path is None or end is None or record.get("site") != self.site:
             return
-        fetched = self.pending.pop((record["site"], str(record["article_id"])), None) or _Fetched(None)
+        key = (record["site"], str(record["article_id"]))
+        fetched = self.pending.pop(key, None) or _Fetched(None)
+        if self.store.get(*key) is not None:
+            self.count("updated")  # an article of the collection, written again: it changed
         self.store.record_written(
             record,
             path,

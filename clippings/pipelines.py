@@ -16,9 +16,10 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
 
-from clippings.items import Article
+from clippings.items import SCHEMA_VERSION, Article
 from clippings.normalize import apply_dates, derive, schema_errors
 from clippings.output import JsonLinesWriter, OutputError
+from clippings.runs import add_example
 
 logger = logging.getLogger(__name__)
 
@@ -38,14 +39,17 @@ class _Pipeline:
     def from_crawler(cls, crawler: Crawler) -> _Pipeline:
         return cls(crawler)
 
-    def count(self, key: str, site: str | None = None) -> None:
+    def count(self, key: str, site: str | None = None, url: str | None = None) -> None:
         self.stats.inc_value(f"clippings/{key}")
         if site:
             self.stats.inc_value(f"clippings/{site}/{key}")
+            if url is not None:
+                add_example(self.stats, site, key, url)
 
 
 class DatesPipeline(_Pipeline):
-    """published/modified to ISO 8601 in Morocco's civil time; problems counted, item kept."""
+    """published, published_date, modified from the page's dates, in Morocco's civil time;
+    problems counted, item kept."""
 
     def process_item(self, item: Article) -> Article:
         for problem in apply_dates(item, _fetch_time(item)):
@@ -78,7 +82,7 @@ class DuplicatesPipeline(_Pipeline):
             f"{item.site}\0{item.article_id}\0{item.content_sha256}".encode(), digest_size=16
         ).digest()
         if key in self.seen:
-            self.count("dropped/duplicate", item.site)
+            self.count("dropped/duplicate", item.site, item.url)
             raise DropItem(f"{item.url}: duplicate of an article already written in this crawl")
         self.seen.add(key)
         return item
@@ -89,11 +93,11 @@ class SchemaPipeline(_Pipeline):
 
     def process_item(self, item: Article) -> Article:
         if not item.body:
-            self.count("dropped/empty_body", item.site)
+            self.count("dropped/empty_body", item.site, item.url)
             raise DropItem(f"{item.url}: no article text found (empty body)")
-        errors = schema_errors(item.to_record())
+        errors = schema_errors(item.to_record(), versions=(SCHEMA_VERSION,))
         if errors:
-            self.count("dropped/invalid", item.site)
+            self.count("dropped/invalid", item.site, item.url)
             raise DropItem(f"{item.url}: does not fit the output schema: {'; '.join(errors)}")
         return item
 
@@ -108,9 +112,9 @@ class DateRangePipeline(_Pipeline):
     def process_item(self, item: Article) -> Article:
         spider = self.crawler.spider
         in_range = getattr(spider, "in_range", None)
-        if in_range is not None and item.published and not in_range(item.published[:10]):
+        if in_range is not None and item.published_date and not in_range(item.published_date):
             self.count("skipped/out_of_range", item.site)
-            raise DropItem(f"{item.url}: published {item.published}, outside the requested dates")
+            raise DropItem(f"{item.url}: published {item.published or item.published_date}, outside the requested dates")
         return item
 
 

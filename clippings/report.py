@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from clippings.extensions import health_figures
+from clippings.runs import failures, health_figures
 
 
 def _site_counts(stats: dict[str, Any], site: str) -> dict[str, int]:
@@ -38,13 +38,9 @@ def crawl_report(crawlers: list[Any], output: Path) -> tuple[str, int]:
         total = sum(dropped.values())
         lines.append(f"{site:<16}{pages:>7}{written:>9}{total:>9}{errors:>8}{health}  {reasons}")
         alarms.extend(stats.get(f"clippings/{site}/health/alarms") or [])
-        if stats.get("clippings/output_error"):
-            lines.append(f"{site}: output failed: {stats['clippings/output_error']}")
+        for failure in failures(stats):  # the run history's exit status says the same
+            lines.append(f"{site}: {failure}")
             status = 1
-        reason = stats.get("finish_reason")
-        if reason not in ("finished", None):
-            lines.append(f"{site}: crawl ended early ({reason})")
-            status = status or 1
     lines.extend(alarms)
     status = status or (1 if alarms else 0)
     lines.append(f"output: {output}")

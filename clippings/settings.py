@@ -25,6 +25,9 @@ CLIPPINGS_HEALTH_MAX_NO_DATE = 0.5
 CLIPPINGS_HEALTH_MAX_NO_AUTHOR = 0.8
 CLIPPINGS_HEALTH_MIN_PAGES = 10
 CLIPPINGS_HEALTH_ENABLED = True
+# Run history (clippings.extensions.RunHistory): one JSON line a crawl, however it ends, in
+# <CLIPPINGS_OUTPUT_DIR>/.state/runs.jsonl (read by clippings status and clippings report).
+CLIPPINGS_RUN_HISTORY = True
 # Progress (clippings.extensions.Progress): a live line on a terminal, else a log line
 # every this many seconds (0: off). CLIPPINGS_PROGRESS_LIVE = True/False forces the mode.
 CLIPPINGS_PROGRESS_INTERVAL = 60.0
@@ -117,6 +120,8 @@ ADDONS = {
 EXTENSIONS = {
     "clippings.extensions.ExtractionHealth": 500,
     "clippings.extensions.Progress": 500,
+    # After ExtractionHealth: a run's line holds its health figures and alarms.
+    "clippings.extensions.RunHistory": 900,
 }
 
 ITEM_PIPELINES = {

@@ -26,7 +26,7 @@ def run_clippings(*args: str, timeout: float = 300, env: dict[str, str] | None =
 def read_output(directory: Path) -> list[dict[str, Any]]:
     """Every JSON line under ``directory`` (not under .state/)."""
     records = []
-    for path in sorted(directory.glob("*/*.jsonl")):
+    for path in sorted(directory.glob("[a-z]*/*.jsonl")):
         with path.open(encoding="utf-8") as handle:
             records.extend(json.loads(line) for line in handle)
     return records

@@ -6,11 +6,24 @@ figures; the figures are in the Scrapy stats either way.
 
 from __future__ import annotations
 
-from clippings.extensions import health_figures
+from scrapy.utils.test import get_crawler
+
+from clippings.extensions import ExtractionHealth, health_figures
+from clippings.items import Article
 from tests.crawl import read_output, run_clippings
 from tests.pages import ReplayFolder, article_html, le360_url
 
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False"]
+
+
+def test_a_day_without_a_time_is_a_date_and_no_day_is_none():
+    """Schema 2.0: "no date" is ``published_date`` null; a page giving only its day has one."""
+    crawler = get_crawler()
+    health = ExtractionHealth(crawler)
+    item = Article(url="https://www.almaghribtoday.net/1/2-x", site="almaghribtoday", article_id="2", title="t")
+    health.article_written(item, {"published": None, "published_date": "2018-07-24", "authors": ["a"]})
+    health.article_written(item, {"published": None, "published_date": None, "authors": ["a"]})
+    assert crawler.stats.get_value("clippings/almaghribtoday/missing/published") == 1
 
 
 def test_figures_from_stats():

@@ -16,6 +16,7 @@ import sys
 import pytest
 
 from clippings.output import JsonLinesWriter, OutputError, encode_line
+from clippings.runs import read_runs
 from clippings.validate import validate_files
 from tests.crawl import read_output, run_clippings
 from tests.fixturelib import ROOT
@@ -108,6 +109,11 @@ def test_a_full_disk_stops_the_crawl_and_keeps_earlier_lines(tmp_path):
     assert (out / "le360" / "2025-09-10.jsonl").read_bytes() == b""  # the cut line was taken back
     assert validate_files([str(kept)], io.StringIO()) == 0
     assert len(read_output(out)) <= 3  # 09-09 lines only: the crawl stopped at the full file
+    # The run history has both runs, the second failed with its reason.
+    first_run, failed = read_runs(out)
+    assert (first_run["exit_status"], first_run["finish_reason"]) == (0, "finished")
+    assert (failed["exit_status"], failed["finish_reason"]) == (1, "output_error")
+    assert failed["problems"][0].startswith("output failed: ") and reason in failed["problems"][0]
 
 
 def test_an_output_folder_that_cannot_exist_is_refused_before_crawling(tmp_path):

@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from clippings.normalize import schema_errors
+from clippings.runs import read_runs
 from tests.crawl import read_output
 from tests.fixturelib import ROOT
 from tests.pages import LE360, ReplayFolder, article_html, free_port, le360_url, rss
@@ -190,3 +191,7 @@ def test_a_replay_crawl_scheduled_through_scrapyd(egg, scrapyd, tmp_path, worker
     assert "le360 health: 2 written" in log
     assert "'clippings/le360/health/no_body': 0.0" in log
     assert "'clippings/le360/health/alarms': []" in log
+    # And the run history, under the job's id.
+    (run,) = read_runs(out)
+    assert (run["run_id"], run["job"], run["site"], run["written"], run["exit_status"]) == (job, job, "le360", 2, 0)
+    assert run["skipped"]["max_articles"] == 1

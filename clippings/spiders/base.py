@@ -33,6 +33,7 @@ from clippings.discovery import (
 from clippings.incremental import Action, Incremental, incremental
 from clippings.items import Article, NotArticle
 from clippings.learning import ContainerMemory, should_verify
+from clippings.runs import add_example
 from clippings.sites.base import Site
 from clippings.state import StateError
 from clippings.workers import ExtractionPool, acquire, release
@@ -129,7 +130,7 @@ class NewsSpider(scrapy.Spider):
         for url in self.given_urls or self.entry_points():
             if not self.site.owns(url):
                 self.logger.error("%s: not a %s URL, skipped", url, self.site.name)
-                self.count("dropped/offsite_url")
+                self.count("dropped/offsite_url", url=url)
                 continue
             if self.site.is_article_url(url):
                 request = self.article_request(url, given=bool(self.given_urls))
@@ -214,9 +215,13 @@ class NewsSpider(scrapy.Spider):
                 yield request
 
     # --- stats -------------------------------------------------------------------------
-    def count(self, key: str, value: int = 1) -> None:
+    def count(self, key: str, value: int = 1, url: str | None = None) -> None:
+        """Count ``key`` for the crawl and the site; ``url``: an example of it (drops and
+        errors keep a few for the run history)."""
         self.crawler.stats.inc_value(f"clippings/{key}", value)
         self.crawler.stats.inc_value(f"clippings/{self.site.name}/{key}", value)
+        if url is not None:
+            add_example(self.crawler.stats, self.site.name, key, url)
 
     # --- responses ---------------------------------------------------------------------
     async def parse(self, response: Response) -> AsyncIterator[Any]:
@@ -248,20 +253,20 @@ class NewsSpider(scrapy.Spider):
             yield from self.parse_listing(response)
         else:
             reason = self.site.non_article_reason(url) or "not_article"
-            self.count(f"dropped/{reason}")
+            self.count(f"dropped/{reason}", url=url)
             self.logger.info("%s: not an article page (%s), nothing written", url, reason)
 
     def parse_links(self, response: Response, kind: str) -> Iterator[scrapy.Request]:
         try:
             links = parse_xml_links(response.body, response.url)
         except FeedError as exc:
-            self.count("errors/bad_feed")
+            self.count("errors/bad_feed", url=response.url)
             self.logger.error("%s: cannot read %s: %s", response.url, kind, exc)
             return
         self.count(f"pages/{kind}")
         for link in links:
             if not self.site.owns(link.url):
-                self.count("dropped/offsite_link")
+                self.count("dropped/offsite_link", url=link.url)
                 self.logger.info("%s: off-site link in %s, not followed", link.url, response.url)
                 continue
             if link.kind == "sitemap":
@@ -283,7 +288,7 @@ class NewsSpider(scrapy.Spider):
                     yield request
             else:
                 reason = self.site.non_article_reason(link.url) or "not_article"
-                self.count(f"dropped/{reason}")
+                self.count(f"dropped/{reason}", url=link.url)
                 self.logger.debug("%s: listed but not an article (%s), not fetched", link.url, reason)
         if self.incremental is not None:
             self.incremental.source_fetched(first_url(response), response, response.meta.get("listed_date"))
@@ -352,7 +357,7 @@ class NewsSpider(scrapy.Spider):
 
                 article = read_article(*page)
         except NotArticle as exc:
-            self.count(f"dropped/{exc.reason}")
+            self.count(f"dropped/{exc.reason}", url=response.url)
             if exc.reason in REMEMBERED_DROPS:
                 self.remember_dropped(response, exc.reason)
             # Unreadable bytes at an article URL (empty, binary, truncated) are worth a warning.
@@ -360,7 +365,7 @@ class NewsSpider(scrapy.Spider):
             log("%s: no article (%s)", response.url, exc)
             return None
         except Exception as exc:  # a page must never stop the crawl
-            self.count("errors/extraction")
+            self.count("errors/extraction", url=response.url)
             self.logger.error("%s: extraction failed: %s: %s", response.url, type(exc).__name__, exc)
             return None
         self.count("pages/article")
@@ -404,14 +409,14 @@ class NewsSpider(scrapy.Spider):
                 return
         if response is not None:
             reason = f"http_{response.status}"
-            self.count(f"dropped/{reason}")
+            self.count(f"dropped/{reason}", url=request.url)
             self.logger.warning("%s: HTTP %d, nothing written", request.url, response.status)
             if response.status >= 500 or response.status == 429:
                 self.mark_incomplete(f"HTTP {response.status} for {request.url}")
             elif response.status in (404, 410):
                 self.remember_dropped(response, reason)
         else:
-            self.count("errors/download")
+            self.count("errors/download", url=request.url)
             # Some failures carry no message (a cut transfer: ResponseFailed([_DataLoss])).
             detail = failure.getErrorMessage() or repr(failure.value)
             self.logger.error("%s: download failed: %s", request.url, detail)
