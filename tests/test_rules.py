@@ -149,3 +149,10 @@ def test_a_stop_marker_followed_by_cards_ends_the_article():
         "</div>"
     )
     assert read(le360_page(main)).body.split("\n\n") == TEXTS
+
+
+def test_english_date_and_update_lines_give_published_and_modified():
+    dates = "<p>September 9, 2025 at 6:36 PM</p><p>Updated: Sept. 10, 2025 at 8:05 a.m.</p>"
+    article = read(le360_page(dates + "".join(f"<p>{t}</p>" for t in TEXTS)))
+    assert (article.published, article.modified) == ("2025-09-09T18:36:00+01:00", "2025-09-10T08:05:00+01:00")
+    assert "Updated" not in article.body and "September" not in article.body
