@@ -240,10 +240,12 @@ def _spider_urls(args: argparse.Namespace) -> dict[str, list[str]]:
         raise UsageError(f"unknown site {unknown[0]!r} (known: {', '.join(sorted(SITES))})")
     urls: dict[str, list[str]] = {name: [] for name in dict.fromkeys(args.sites)}
     for url in args.url:
-        site = site_for_url(url)
-        if site is None or site.name not in urls:
+        # The site that owns the URL (sites sharing a host own it by path); a URL that several
+        # of the named sites own (their host's robots.txt) goes to the first of them.
+        site = next((name for name in urls if SITES[name].owns(url)), None)
+        if site is None:
             raise UsageError(f"--url {url}: not a URL of {' or '.join(urls)}")
-        urls[site.name].append(url)
+        urls[site].append(url)
     if args.url:
         # Only the sites some URL was given for are crawled.
         urls = {name: given for name, given in urls.items() if given}

@@ -19,8 +19,9 @@ def crawl_report(crawlers: list[Any], output: Path) -> tuple[str, int]:
     A crawl fails when its output could not be written, when it ended early, or when an
     extraction-health alarm fired (``clippings.extensions.ExtractionHealth``).
     """
+    width = max([16, *(len(crawler.spidercls.name) + 2 for crawler in crawlers)])
     lines = [
-        f"{'site':<16}{'pages':>7}{'written':>9}{'dropped':>9}{'errors':>8}"
+        f"{'site':<{width}}{'pages':>7}{'written':>9}{'dropped':>9}{'errors':>8}"
         f"{'no body':>10}{'no date':>10}{'no author':>10}  reasons"
     ]
     status = 0
@@ -36,7 +37,7 @@ def crawl_report(crawlers: list[Any], output: Path) -> tuple[str, int]:
         health = "".join(f"{f'{n}/{of}':>10}" for n, of in health_figures(stats, site).values())
         written = counts.get("written", 0)
         total = sum(dropped.values())
-        lines.append(f"{site:<16}{pages:>7}{written:>9}{total:>9}{errors:>8}{health}  {reasons}")
+        lines.append(f"{site:<{width}}{pages:>7}{written:>9}{total:>9}{errors:>8}{health}  {reasons}")
         alarms.extend(stats.get(f"clippings/{site}/health/alarms") or [])
         for failure in failures(stats):  # the run history's exit status says the same
             lines.append(f"{site}: {failure}")

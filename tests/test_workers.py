@@ -15,12 +15,13 @@ import pytest
 
 from clippings.arguments import parse_workers
 from clippings.extract import NotArticle, read_article
-from clippings.sites import get_site
+from clippings.sites import SITES, get_site
 from clippings.workers import QUEUED_PAGES, ExtractionPool, WorkerCrashed
 from tests.crawl import ROOT, read_output, run_clippings
 from tests.fixturelib import FIXTURES, article_fixtures
 
 ARTICLES = article_fixtures()
+ALL = sorted(SITES)
 
 
 def _lines(out):
@@ -34,8 +35,7 @@ def crawls(tmp_path_factory):
     for workers in ("1", "2"):
         out = tmp_path_factory.mktemp(f"out-{workers}")
         done = run_clippings(
-            "crawl", "le360", "almaghribtoday", "--replay", str(FIXTURES), "--output", str(out),
-            "--workers", workers,
+            "crawl", *ALL, "--replay", str(FIXTURES), "--output", str(out), "--workers", workers,
         )
         assert done.returncode == 0, done.stderr[-3000:]
         outs[workers] = (out, done)
@@ -57,7 +57,7 @@ def test_workers_keep_one_state_and_a_rerun_writes_nothing(crawls):
     assert known == {(r["site"], r["article_id"]) for r in read_output(out)}
     before = _lines(out)
     again = run_clippings(
-        "crawl", "le360", "almaghribtoday", "--replay", str(FIXTURES), "--output", str(out), "--workers", "2"
+        "crawl", *ALL, "--replay", str(FIXTURES), "--output", str(out), "--workers", "2"
     )
     assert again.returncode == 0, again.stderr[-3000:]
     assert _lines(out) == before
@@ -66,7 +66,7 @@ def test_workers_keep_one_state_and_a_rerun_writes_nothing(crawls):
 
 def test_summary_counts_match_without_workers(crawls):
     def table(done):
-        return [line for line in done.stdout.splitlines() if line.startswith(("le360", "almaghribtoday"))]
+        return [line for line in done.stdout.splitlines() if line.startswith(tuple(ALL))]
 
     assert table(crawls["2"][1]) == table(crawls["1"][1])
 

@@ -21,7 +21,9 @@ MAX_BYLINE = 120
 _MAX_DATE_LINE = 90
 # How many lines after the visible date an update line ("Mis à jour ...") may stand.
 _UPDATE_LINE_WINDOW = 12
-_MODIFIED_LINE = re.compile(r"^\s*(?:Mis à jour|Actualisé|آخر تحديث|اخر تحديث|تم التحديث)", re.IGNORECASE)
+_MODIFIED_LINE = re.compile(
+    r"^\s*(?:Mis à jour|Actualisé|آخر تحديث|اخر تحديث|تم التحديث|Updated|Last updated)", re.IGNORECASE
+)
 _CRUMB_LINE = re.compile(r"^(?:Accueil|الرئيسية|Home)\s*[»›>/|]\s*(.+)$")
 _CRUMB_SPLIT = re.compile(r"\s*[»›>|]\s*")
 _HASHTAGS = re.compile(r"^(?:#[^#]+){2,}$")
@@ -122,7 +124,7 @@ def caption_near(page: PageSources, image_url: str, title_element: lxml.html.Htm
 
 def visible_dates(page: PageSources, start: int) -> tuple[Pick, Pick]:
     """(published, modified) as the page shows them: the first short date line after the
-    title, and the first "Mis à jour" / "آخر تحديث" line standing near it."""
+    title, and the first "Mis à jour" / "آخر تحديث" / "Updated" line standing near it."""
     found: dict[str, Pick] = {}
     left = None  # lines still looked at for a "modified" line once "published" is found
     for element, text in page.lines(start):

@@ -45,4 +45,7 @@ def get_site(name: str) -> Site:
 
 
 def site_for_url(url: str) -> Site | None:
-    return next((site for site in SITES.values() if site.owns(url)), None)
+    """The site a URL belongs to: by host, and by path where sites share a host (a URL of
+    the whole host, its robots.txt, goes to the site that does not confine itself to paths)."""
+    owners = [site for site in SITES.values() if site.owns(url)]
+    return min(owners, key=lambda site: bool(site.paths), default=None)
