@@ -194,9 +194,10 @@ _TIME_RE = re.compile(
     + r"(?:[:h]\s*(?P<minute>\d{2})(?!\d)(?:\s*:\s*(?P<second>\d{2})(?!\d)(?:[.,]\d+)?)?"
     + rf"|h(?![^\W\d_])|(?=\s*{_MERIDIEM_WORDS}))"  # 18h36, 18h, 6 PM
     + rf"(?:\s*(?P<meridiem>{_MERIDIEM_WORDS}))?"
-    + rf"(?:\s*(?P<zone>{_words(_ZONES)}))?"
-    # +01:00, +0100; +1 or +01 (hours alone, as in "GMT+1")
-    + r"(?:\s*(?P<offset>[+-](?:\d{2}:?\d{2}|\d{1,2})(?![\d:])))?"
+    # A zone word, with the offset it may carry ("GMT+1", "UTC+01:00")
+    + rf"(?:\s*(?P<zone>{_words(_ZONES)})(?:\s*(?P<zone_offset>[+-]\d{{1,2}}(?::?\d{{2}})?)(?![\d:]))?)?"
+    # +01:00, +0100 (never "-19", which is more likely the end of "18h36-19h00")
+    + r"(?:\s*(?P<offset>[+-]\d{2}:?\d{2})(?!\d))?"
 )
 
 _RELATIVE_RE = re.compile(
@@ -352,9 +353,9 @@ def _time_of_day(clock: re.Match[str]) -> time:
 
 def _utc_offset(clock: re.Match[str]) -> timedelta | None:
     """Offset written after the time, or None for Moroccan local time."""
-    if written := clock["offset"]:
+    if written := clock["offset"] or clock["zone_offset"]:
         digits = written[1:].replace(":", "")
-        hours, minutes = (int(digits[:2]), int(digits[2:])) if len(digits) > 2 else (int(digits), 0)
+        hours, minutes = (int(digits[:-2]), int(digits[-2:])) if len(digits) > 2 else (int(digits), 0)
         if hours > 14 or minutes > 59:
             raise ValueError("offset out of range")
         sign = -1 if written[0] == "-" else 1
