@@ -94,7 +94,8 @@ class SchemaPipeline(_Pipeline):
         errors = schema_errors(item.to_record())
         if errors:
             self.count("dropped/invalid", item.site)
-            raise DropItem(f"{item.url}: does not fit the output schema: {'; '.join(errors)}")
+            # Not a routine skip: the extraction gave something the contract refuses.
+            raise DropItem(f"{item.url}: does not fit the output schema: {'; '.join(errors)}", log_level="WARNING")
         return item
 
 

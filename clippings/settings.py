@@ -129,5 +129,9 @@ ITEM_PIPELINES = {
     "clippings.pipelines.JsonLinesPipeline": 900,
 }
 
+# Dropped items are one INFO line each ("not written: URL: reason"), never the item itself
+# (Scrapy's own formatter logs the whole item, body included, at WARNING).
+LOG_FORMATTER = "clippings.logformat.LogFormatter"
+
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"

@@ -61,8 +61,8 @@ def build_pages(count: int, seed: int = 7) -> list[tuple[str, SavedResponse]]:
 
 def write_warc(pages: list[tuple[str, SavedResponse]], path: Path, entry_points: bool = False) -> None:
     """The feeds listing ``pages``, then the pages. ``entry_points``: every other entry point
-    of both sites answers too (robots.txt naming no sitemap, the other feeds and the sitemaps
-    empty), so that a crawl of the WARC asks for nothing it lacks, as a routine run would."""
+    of both sites answers too (robots.txt naming no sitemap, the other feeds, the sitemaps and
+    the section listings empty), so that a crawl of the WARC asks for nothing it lacks, as a routine run would."""
     when = datetime(2026, 4, 8, 16, 0, tzinfo=UTC)
     with WarcRecorder(path) as recorder:
         if entry_points:
@@ -73,6 +73,9 @@ def write_warc(pages: list[tuple[str, SavedResponse]], path: Path, entry_points:
                     if url != FEEDS[site]:
                         empty = f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>{site}</title></channel></rss>'
                         recorder.write(SavedResponse(url, 200, [("Content-Type", "application/rss+xml")], empty.encode(), when))
+                for url in rules.listing_urls:  # backfills page through them
+                    empty = "<!DOCTYPE html><html><head><title>rubrique</title></head><body></body></html>"
+                    recorder.write(SavedResponse(url, 200, [("Content-Type", "text/html; charset=utf-8")], empty.encode(), when))
                 for url in rules.sitemap_urls:
                     empty = '<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>'
                     recorder.write(SavedResponse(url, 200, [("Content-Type", "application/xml")], empty.encode(), when))

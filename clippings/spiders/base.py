@@ -403,7 +403,12 @@ class NewsSpider(scrapy.Spider):
         if response is not None:
             reason = f"http_{response.status}"
             self.count(f"dropped/{reason}")
-            self.logger.warning("%s: HTTP %d, nothing written", request.url, response.status)
+            # A 404 or 410 is the site's answer, counted and remembered (an article taken
+            # down, a fallback that does not exist): INFO. A 5xx or 429 after the retries is
+            # trouble on the site's side: WARNING.
+            gone = response.status in (404, 410)
+            log = self.logger.info if gone else self.logger.warning
+            log("%s: HTTP %d, nothing written", request.url, response.status)
             if response.status >= 500 or response.status == 429:
                 self.mark_incomplete(f"HTTP {response.status} for {request.url}")
             elif response.status in (404, 410):
