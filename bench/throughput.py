@@ -28,13 +28,17 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
+import random
 import shutil
 import statistics
+import string
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,9 +46,71 @@ sys.path.insert(0, str(ROOT))
 
 import trafilatura  # noqa: E402
 
-from clippings.replay import SavedResponse  # noqa: E402
+from clippings.replay import SavedResponse, WarcRecorder  # noqa: E402
 from clippings.sites import get_site  # noqa: E402
-from tests.bulk import build_pages, write_warc  # noqa: E402  (N pages re-rendered from the fixtures)
+from tests.fixturelib import article_fixtures  # noqa: E402
+
+FEEDS = {
+    "le360": "https://fr.le360.ma/arc/outboundfeeds/rss/?outputType=xml",
+    "almaghribtoday": "https://www.almaghribtoday.net/rss",
+}
+
+
+def _new_id(old_id: str, rng: random.Random, n: int) -> str:
+    if not old_id.isdigit():  # an Arc id
+        return "".join(rng.choice(string.ascii_uppercase + string.digits) for _ in range(26))
+    return str(int(old_id) * 10 + 500000 + n)
+
+
+def build_pages(count: int, seed: int = 7) -> list[tuple[str, SavedResponse]]:
+    """``count`` article responses re-rendered from the fixtures under fresh URLs."""
+    rng = random.Random(seed)
+    sources = article_fixtures()
+    pages: list[tuple[str, SavedResponse]] = []
+    for n in range(count):
+        fixture = sources[n % len(sources)]
+        site = get_site(fixture.site)
+        old_id = site.article_id(fixture.expected["url"])
+        new_id = _new_id(old_id, rng, n)
+        body = fixture.body
+        encoding = "cp1256" if b"1256" in body[:3000] or "1256" in str(fixture.headers) else "utf-8"
+        old_urls = {fixture.url, fixture.expected["url"]}
+        for old in old_urls:
+            new = old.replace(old_id, new_id)
+            body = body.replace(old.encode(encoding, "ignore"), new.encode(encoding, "ignore"))
+        body = body.replace(old_id.encode(), new_id.encode())
+        url = fixture.url.replace(old_id, new_id)
+        pages.append(
+            (
+                fixture.site,
+                SavedResponse(
+                    url=url,
+                    status=200,
+                    headers=list(fixture.headers.items()),
+                    body=body,
+                    fetched_at=fixture.fetched_at,
+                ),
+            )
+        )
+    return pages
+
+
+def write_warc(pages: list[tuple[str, SavedResponse]], path: Path) -> None:
+    when = datetime(2026, 4, 8, 16, 0, tzinfo=UTC)
+    with WarcRecorder(path) as recorder:
+        for site, feed_url in FEEDS.items():
+            items = "".join(
+                f"<item><title>x</title><link>{r.url.replace('&', '&amp;')}</link>"
+                f"<pubDate>{format_datetime(when - timedelta(minutes=i), usegmt=True)}</pubDate></item>"
+                for i, (s, r) in enumerate(pages)
+                if s == site
+            )
+            feed = f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>{site}</title>{items}</channel></rss>'
+            recorder.write(
+                SavedResponse(feed_url, 200, [("Content-Type", "application/rss+xml; charset=utf-8")], feed.encode(), when)
+            )
+        for _, response in pages:
+            recorder.write(response)
 
 
 def bare_trafilatura(pages: list[tuple[str, SavedResponse]]) -> float:

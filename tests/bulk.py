@@ -1,6 +1,7 @@
 """Many article pages for one crawl: the fixture articles re-rendered under fresh URLs and
-ids, with one feed per site listing them, in a WARC that ``--replay`` reads. Shared by the
-tests that need volume (quiet logs, workers killed mid-crawl) and ``bench/throughput.py``."""
+ids, with one feed per site listing them, in a WARC that ``--replay`` reads, as
+``bench/throughput.py`` builds them; for the tests that need volume (quiet logs, workers
+killed mid-crawl)."""
 
 from __future__ import annotations
 
