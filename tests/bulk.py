@@ -27,12 +27,13 @@ def _new_id(old_id: str, rng: random.Random, n: int) -> str:
     return str(int(old_id) * 10 + 500000 + n)
 
 
-def build_pages(count: int, seed: int = 7) -> list[tuple[str, SavedResponse]]:
-    """``count`` article responses re-rendered from the fixtures under fresh URLs."""
-    rng = random.Random(seed)
+def build_pages(count: int, seed: int = 7, start: int = 0) -> list[tuple[str, SavedResponse]]:
+    """``count`` article responses re-rendered from the fixtures under fresh URLs; pages
+    ``start`` to ``start + count`` of one endless series (another ``start``, other ids)."""
+    rng = random.Random(seed if not start else f"{seed}-{start}")
     sources = article_fixtures()
     pages: list[tuple[str, SavedResponse]] = []
-    for n in range(count):
+    for n in range(start, start + count):
         fixture = sources[n % len(sources)]
         site = get_site(fixture.site)
         old_id = site.article_id(fixture.expected["url"])

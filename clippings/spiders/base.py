@@ -7,6 +7,7 @@ A site's spider is a two-line subclass naming its ``Site``; all site knowledge l
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from typing import Any, ClassVar
@@ -19,6 +20,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
+from clippings.admission import Admission, admission
 from clippings.arguments import parse_count, parse_day, parse_workers
 from clippings.dates import morocco_day
 from clippings.discovery import (
@@ -58,6 +60,7 @@ class NewsSpider(scrapy.Spider):
     state_error: str | None = None
     pool: ExtractionPool | None = None
     containers: ContainerMemory
+    admission: Admission
 
     def __init__(
         self,
@@ -72,17 +75,35 @@ class NewsSpider(scrapy.Spider):
         self.allowed_domains = sorted(self.site.hosts)
         self.given_urls = split_urls(urls)
         self.articles_found = 0
-        self.since = parse_day(since, "since")
-        self.until = parse_day(until, "until")
-        if self.since and self.until and self.since > self.until:
-            raise ValueError(f"since={self.since} is after until={self.until}")
-        self.max_articles = parse_count(max_articles, "max_articles")
+        self.since = self.until = None
+        self.max_articles = None
+        # A bad argument (``-a since=2025-13-01``) does not raise here, in the middle of
+        # Scrapy's start-up (a traceback): it refuses the crawl (``clippings.admission``).
+        self.argument_error: str | None = None
+        try:
+            self.since = parse_day(since, "since")
+            self.until = parse_day(until, "until")
+            if self.since and self.until and self.since > self.until:
+                raise ValueError(f"since={self.since} is after until={self.until}")
+            self.max_articles = parse_count(max_articles, "max_articles")
+            offsite = [url for url in self.given_urls if not self.site.owns(url)]
+            if offsite:
+                raise ValueError(f"urls={offsite[0]!r}: not a URL of {self.site.name}")
+        except ValueError as exc:
+            self.since = self.until = self.max_articles = None
+            self.argument_error = str(exc)
         self.article_requests = 0
         self.planned_ids: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
+        # First of all: the settings and arguments checked, the collection's lock taken.
+        spider.admission = admission(crawler, spider.argument_error)
+        spider.containers = ContainerMemory(None)
+        crawler.signals.connect(spider.robots_received, signal=signals.response_received)
+        if not spider.admission.admitted:
+            return spider  # start() closes it at once
         try:
             spider.incremental = incremental(crawler)
         except StateError as exc:
@@ -91,7 +112,6 @@ class NewsSpider(scrapy.Spider):
         spider.containers = ContainerMemory(spider.incremental.store.db if spider.incremental else None)
         if spider.incremental and (spider.since or spider.until or spider.max_articles):
             spider.incremental.incomplete("a restricted run: since, until or max_articles")
-        crawler.signals.connect(spider.robots_received, signal=signals.response_received)
         workers = parse_workers(crawler.settings.get("CLIPPINGS_WORKERS", 1))
         if workers > 1:
             spider.pool = acquire(workers)
@@ -121,6 +141,14 @@ class NewsSpider(scrapy.Spider):
         return points
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        refusal = self.admission.refusal
+        if refusal is not None:
+            logging.getLogger(refusal.logger).error("%s", refusal.message)
+            self.crawler.stats.set_value("clippings/refused", refusal.message)
+            if refusal.reason == "output_error":
+                self.crawler.stats.set_value("clippings/output_error", refusal.message.removesuffix("; stopping the crawl"))
+            await self.crawler.engine.close_spider_async(reason=refusal.reason)
+            return
         if self.state_error:
             self.logger.error("%s; stopping the crawl", self.state_error)
             self.crawler.stats.set_value("clippings/state_error", self.state_error)
