@@ -74,6 +74,8 @@ class Incremental:
         self.complete = True
         # Why the state could not be written (a full disk), once it could not: the crawl stops.
         self.failed: str | None = None
+        self.known: set[str] = set()  # article ids ``plan`` found written before
+        self.changed: set[tuple[str, str]] = set()  # refetched and changed: the next line is an update
         crawler.signals.connect(self.open, signal=signals.spider_opened)
         crawler.signals.connect(self.article_written, signal=article_written)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
@@ -128,7 +130,14 @@ class Incremental:
         dropped = None if seen else self.store.get_dropped(self.site, article_id)
         action = decide(seen, listed, given, dropped, self.recheck)
         headers = seen.conditional_headers() if seen and action is Action.REVALIDATE else {}
+        if seen is not None:
+            self.known.add(article_id)
         return action, headers
+
+    def knows(self, article_id: str) -> bool:
+        """Whether ``plan`` found the article in the collection (not just a URL that gave no
+        article last time)."""
+        return article_id in self.known
 
     def fetched(self, article_id: str, listed: datetime | None, response: Response) -> None:
         """An article page arrived: keep what to record with it once it is written."""
@@ -156,7 +165,10 @@ class Incremental:
     def unchanged(self, record: dict[str, Any]) -> bool:
         """True (and the state refreshed) when a refetched article is as already written."""
         key = (record["site"], str(record["article_id"]))
-        if not is_unchanged(self.store.get(*key), record):
+        seen = self.store.get(*key)
+        if not is_unchanged(seen, record):
+            if seen is not None:
+                self.changed.add(key)
             return False
         fetched = self.pending.pop(key, None) or _Fetched(None)
         if self.failed is None:
@@ -171,7 +183,11 @@ class Incremental:
     def article_written(self, item: Any, record: dict[str, Any], path: Path | None = None, end: int | None = None) -> None:
         if path is None or end is None or record.get("site") != self.site:
             return
-        fetched = self.pending.pop((record["site"], str(record["article_id"])), None) or _Fetched(None)
+        key = (record["site"], str(record["article_id"]))
+        fetched = self.pending.pop(key, None) or _Fetched(None)
+        if key in self.changed:
+            self.changed.discard(key)
+            self.count("updated")  # written again because it changed
         if self.failed is not None:
             return  # on disk: the next run records it from the file
         try:

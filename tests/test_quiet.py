@@ -4,6 +4,7 @@ on purpose is one INFO line (its URL and the reason), never the item."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 import pytest
 
@@ -49,3 +50,18 @@ def test_a_dropped_item_is_one_info_line_with_its_url_and_reason(tmp_path):
         again.stderr[-3000:]
     )
     assert "Article(" not in again.stderr and "Dropped:" not in again.stderr
+
+
+def test_make_run_twice_prints_the_summary_and_nothing_else_and_the_articles_as_skipped(tmp_path):
+    """What `make run` runs, on a fresh output folder, then again."""
+    articles = Counter(f.site for f in article_fixtures())
+    for _ in range(2):
+        done = run_clippings("crawl", "le360", "almaghribtoday", "--replay", "fixtures", "--output", str(tmp_path))
+        assert (done.returncode, done.stderr) == (0, ""), done.stderr[-3000:]
+    lines = done.stdout.splitlines()
+    assert lines[0].split() == ["site", "pages", "written", "updated", "skipped", "dropped", "errors"]
+    for site, count in articles.items():
+        row = next(line.split() for line in lines if line.startswith(f"{site} "))
+        assert row[2:5] == ["0", "0", str(count)], lines
+        assert f"  skipped: seen {count}" in lines
+    assert lines[-1] == f"output: {tmp_path}"

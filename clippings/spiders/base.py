@@ -94,6 +94,7 @@ class NewsSpider(scrapy.Spider):
             self.argument_error = str(exc)
         self.article_requests = 0
         self.planned_ids: set[str] = set()
+        self.listed_not_articles: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -200,7 +201,10 @@ class NewsSpider(scrapy.Spider):
         if self.incremental is not None:
             action, headers = self.incremental.plan(article_id, when, given)
         if action is Action.SKIP:
-            self.count("skipped/seen")
+            # Counted once an article, however many feeds and sitemaps list it.
+            self.planned_ids.add(article_id)
+            known = self.incremental is not None and self.incremental.knows(article_id)
+            self.count("skipped/seen" if known else "skipped/dropped_before")
             return None
         if self.max_articles is not None and self.article_requests >= self.max_articles:
             self.count("skipped/max_articles")
@@ -309,7 +313,8 @@ class NewsSpider(scrapy.Spider):
                 request = self.source_request(link.url)
                 if request is not None:
                     yield request
-            else:
+            elif link.url not in self.listed_not_articles:  # counted once, however often listed
+                self.listed_not_articles.add(link.url)
                 reason = self.site.non_article_reason(link.url) or "not_article"
                 self.count(f"dropped/{reason}")
                 self.logger.debug("%s: listed but not an article (%s), not fetched", link.url, reason)
