@@ -90,6 +90,12 @@ def checked_settings(settings: Any) -> str | None:
     """Every declared setting checked; each bad one put back to its default (at the priority
     it was given with), so that no component fails reading it. The first problem, or None."""
     first = None
+    for name in settings:  # a typo would otherwise be ignored, every run
+        if isinstance(name, str) and name.startswith("CLIPPINGS_") and name not in DECLARED:
+            try:
+                check_value(name, settings.get(name))
+            except SettingError as exc:
+                first = first or str(exc)
     for name in DECLARED:
         try:
             check_value(name, settings.get(name))
@@ -103,7 +109,9 @@ def checked_settings(settings: Any) -> str | None:
 def default_of(name: str) -> Any:
     from clippings import settings as project
 
-    return getattr(project, name, getattr(scrapy_defaults, name, None))
+    if hasattr(project, name):
+        return getattr(project, name)
+    return vars(scrapy_defaults).get(name)  # not getattr: deprecated names warn through it
 
 
 def writes(settings: Any) -> bool:
