@@ -31,7 +31,7 @@ def build_pages(count: int, seed: int = 7, start: int = 0) -> list[tuple[str, Sa
     """``count`` article responses re-rendered from the fixtures under fresh URLs; pages
     ``start`` to ``start + count`` of one endless series (another ``start``, other ids)."""
     rng = random.Random(seed if not start else f"{seed}-{start}")
-    sources = article_fixtures()
+    sources = [f for f in article_fixtures() if f.site in FEEDS]  # the sites whose feed the WARC holds
     pages: list[tuple[str, SavedResponse]] = []
     for n in range(start, start + count):
         fixture = sources[n % len(sources)]

@@ -187,7 +187,7 @@ def test_two_crawls_of_one_site_started_together_one_writes_every_article_once(t
     expected: Counter[str] = Counter()
     for round_ in range(2):
         pages = build_pages(2000, start=2000 * round_)
-        expected.update(site for site, _ in pages)
+        expected.update(site for site, _ in pages if site in ("le360", "almaghribtoday"))
         warc = tmp_path / f"round-{round_}.warc.gz"
         write_warc(pages, warc, entry_points=True)
         common = ["--replay", str(warc), "--output", str(out)]

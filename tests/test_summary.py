@@ -111,6 +111,6 @@ def test_the_readme_example_is_what_make_run_prints(tmp_path):
     assert len(blocks) >= 2, "README shows a first and a second run's summary"
     out = tmp_path / "output"
     for shown in blocks[:2]:
-        done = run_clippings("crawl", "le360", "almaghribtoday", "--replay", "fixtures", "--output", str(out))
+        done = run_clippings("crawl", "all", "--replay", "fixtures", "--output", str(out))
         assert done.returncode == 0, done.stderr[-3000:]
         assert _summary(done) == [line for line in shown.splitlines() if not line.startswith("output: ")]
