@@ -272,12 +272,46 @@ def crawl(args: argparse.Namespace) -> int:
         if settings.get("JOBDIR") and len(per_site) > 1:
             raise UsageError("JOBDIR holds one crawl: crawl one site per JOBDIR")
         _check_folders(settings, _labels(args))
-        return _run_crawls(per_site, spider_args, settings, _open_replay(args.replay))
+        from clippings import lock
+
+        try:
+            busy = _take_locks(per_site, settings, _labels(args))
+            for refused in busy:  # at once: the other sites' crawls may take a while
+                print(refused, file=sys.stderr)
+                del per_site[refused.site]
+            if not per_site:
+                return lock.BUSY_STATUS
+            status = _run_crawls(per_site, spider_args, settings, _open_replay(args.replay))
+            return status or (lock.BUSY_STATUS if busy else 0)
+        finally:
+            lock.release_reserved()
     finally:
         if pool is not None:
             from clippings import workers
 
             workers.release(pool)
+
+
+def _take_locks(per_site: dict[str, list[str]], settings: Any, labels: dict[str, str]) -> list[Any]:
+    """The writer's lock of each site's part of the collection (``clippings.lock``), all
+    waited for at once, up to ``CLIPPINGS_LOCK_WAIT`` seconds, before Scrapy starts; each
+    crawl claims its own. Returns the ``Busy`` of the sites another crawl holds."""
+    from clippings import lock
+
+    output = settings.get("CLIPPINGS_OUTPUT_DIR")
+    held = [lock.WriterLock(output, site) for site in per_site]
+    try:
+        busy = lock.acquire_all(held, settings.getfloat("CLIPPINGS_LOCK_WAIT"))
+    except OSError as exc:
+        label = {"CLIPPINGS_OUTPUT_DIR": "--output", **labels}["CLIPPINGS_OUTPUT_DIR"]
+        raise UsageError(
+            f"{_named(label, Path(output))}: cannot create {Path(output) / '.state'}"
+            f" ({exc.strerror or exc})"
+        ) from None
+    for taken in held:
+        if taken.held:
+            lock.reserve(taken)
+    return busy
 
 
 def _worker_count(value: object, name: str) -> int:

@@ -189,6 +189,7 @@ DECLARED: dict[str, Setting] = {
         boolean("CLIPPINGS_RUN_HISTORY"),
         number("CLIPPINGS_PROGRESS_INTERVAL", 0),
         boolean("CLIPPINGS_PROGRESS_LIVE", optional=True),
+        number("CLIPPINGS_LOCK_WAIT", 0),
         boolean("CLIPPINGS_INCREMENTAL"),
         path("CLIPPINGS_STATE", "a file path (the state database)"),
         path("CLIPPINGS_RECORD", "a WARC file path (.warc.gz)"),

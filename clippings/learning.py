@@ -46,10 +46,12 @@ class ContainerMemory:
         self._rows: dict[tuple[str, str, str], list[int]] = {}
         self._known: dict[str, tuple[tuple[str, str], ...]] = {}
         if db is not None:
-            db.execute(_SCHEMA)
-            for site, template, xpath, pages, active, forgotten in db.execute(
-                "SELECT site, template, xpath, pages, active, forgotten FROM containers"
-            ):
+            try:
+                db.execute(_SCHEMA)
+                rows = db.execute("SELECT site, template, xpath, pages, active, forgotten FROM containers").fetchall()
+            except sqlite3.Error:
+                self.db, rows = None, []  # see _save: kept in memory for this crawl
+            for site, template, xpath, pages, active, forgotten in rows:
                 self._rows[(site, template, xpath)] = [pages, active, forgotten]
 
     def known(self, site: str) -> tuple[tuple[str, str], ...]:

@@ -225,7 +225,7 @@ def as_text(overview: Overview) -> str:
             busiest = max(counts.items(), key=lambda kv: (kv[1], kv[0]), default=None)
             best = f", most on {busiest[0]} ({busiest[1]})" if busiest else ""
             undated = o.undated.get(site, 0)
-            out.append(f"  {site:<16}|{sparkline(values)}| {sum(values)} in {o.days} days{best}; {undated} undated")
+            out.append(f"  {site:<18}|{sparkline(values)}| {sum(values)} in {o.days} days{best}; {undated} undated")
     out += ["", f"runs: {o.runs_total} recorded, {sum(len(p) for p in o.runs.values())} in these days"]
     for site in o.sites:
         points = o.runs.get(site, [])

@@ -98,7 +98,8 @@ class SchemaPipeline(_Pipeline):
         errors = schema_errors(item.to_record(), versions=(SCHEMA_VERSION,))
         if errors:
             self.count("dropped/invalid", item.site, item.url)
-            raise DropItem(f"{item.url}: does not fit the output schema: {'; '.join(errors)}")
+            # Not a routine skip: the extraction gave something the contract refuses.
+            raise DropItem(f"{item.url}: does not fit the output schema: {'; '.join(errors)}", log_level="WARNING")
         return item
 
 
@@ -146,8 +147,14 @@ class JsonLinesPipeline(_Pipeline):
         self.directory = Path(crawler.settings.get("CLIPPINGS_OUTPUT_DIR", "output"))
         self.writer = JsonLinesWriter(self.directory)
         self.failed = False
+        from clippings.admission import admission
+
+        # Takes the collection's lock if nothing in the crawl took it before.
+        self.admission = admission(crawler)
 
     def process_item(self, item: Article) -> Article:
+        if not self.admission.admitted:  # nothing reaches here: the spider closed at once
+            raise DropItem(f"{item.url}: the crawl was refused ({self.admission.refusal}), not written")
         if self.failed:
             raise DropItem(f"{item.url}: output is not writable, not written")
         record: dict[str, Any] = item.to_record()

@@ -113,6 +113,8 @@ def failures(stats: dict[str, Any]) -> list[str]:
     found = []
     if stats.get("clippings/output_error"):
         found.append(f"output failed: {stats['clippings/output_error']}")
+    if stats.get("clippings/state_error"):
+        found.append(f"state failed: {stats['clippings/state_error']}")
     reason = stats.get("finish_reason")
     if reason not in ("finished", None):
         found.append(f"crawl ended early ({reason})")

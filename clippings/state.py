@@ -97,7 +97,8 @@ def parse_iso(text: str | None) -> datetime | None:
 
 
 class StateError(Exception):
-    """The state database cannot be opened: the crawl must not run without it."""
+    """The state database cannot be opened or written (a full disk): the crawl must not run
+    without it. Its text is one line naming the file and the reason."""
 
 
 @dataclass(frozen=True)
@@ -430,18 +431,42 @@ class StateStore:
 
     # --- plumbing -----------------------------------------------------------------------
     def _transaction(self) -> _Transaction:
-        return _Transaction(self.db)
+        return _Transaction(self)
+
+    def write_error(self, exc: sqlite3.Error) -> StateError:
+        return StateError(f"cannot write the incremental state {self.path}: {exc}")
 
 
 class _Transaction:
-    def __init__(self, db: sqlite3.Connection) -> None:
-        self.db = db
+    """One short write; an SQLite error in it (``database or disk is full``) is rolled back
+    and raised as a StateError, one line, instead of sqlite3's exception."""
+
+    def __init__(self, store: StateStore) -> None:
+        self.store = store
+        self.db = store.db
 
     def __enter__(self) -> None:
-        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise self.store.write_error(exc) from None
 
-    def __exit__(self, exc_type: object, *exc: object) -> None:
-        self.db.execute("ROLLBACK" if exc_type else "COMMIT")
+    def __exit__(self, exc_type: object, exc: BaseException | None, traceback: object) -> bool:
+        failure = exc if isinstance(exc, sqlite3.Error) else None
+        if exc_type is None:
+            try:
+                self.db.execute("COMMIT")
+                return False
+            except sqlite3.Error as error:
+                failure = error
+        if self.db.in_transaction:
+            try:
+                self.db.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass  # the transaction is gone with the connection's state; nothing to keep
+        if failure is not None:
+            raise self.store.write_error(failure) from None
+        return False
 
 
 def _last_line_end(path: Path, limit: int) -> int:

@@ -118,17 +118,17 @@ def as_text(report: dict[str, Any]) -> str:
     rows = report["sites"]
     if not rows:
         return f"no runs recorded in {report['history']}"
-    lines = [f"{'site':<16}{'last run':<22}{'age':>8}  {'status':<10}{'written':>8}{'skipped':>9}  alarms"]
+    lines = [f"{'site':<19}{'last run':<22}{'age':>8}  {'status':<10}{'written':>8}{'skipped':>9}  alarms"]
     for row in rows:
         age = shown_age(timedelta(seconds=row["age_seconds"])) if row["age_seconds"] is not None else "-"
         word = {"ok": "ok", "none": "NO RUN"}.get(row["status"], row["status"].upper())
         if row["status"] in ("failed", "alarm") and row["old"]:
             word += ",OLD"
         lines.append(
-            f"{row['site']:<16}{row['finished'] or 'never':<22}{age:>8}  {word:<10}{row['written']:>8}{row['skipped']:>9}"
+            f"{row['site']:<19}{row['finished'] or 'never':<22}{age:>8}  {word:<10}{row['written']:>8}{row['skipped']:>9}"
             f"  {'; '.join(row['alarms']) or '-'}"
         )
         if row["failed"]:
             failures = [p for p in row["problems"] if p not in row["alarms"]] or [f"exit status {row['exit_status']}"]
-            lines.append(f"{'':<16}failed: {'; '.join(failures)}")
+            lines.append(f"{'':<19}failed: {'; '.join(failures)}")
     return "\n".join(lines)

@@ -82,8 +82,10 @@ def test_a_layout_change_fails_the_crawl(tmp_path):
     assert len(read_output(tmp_path / "out")) == 4
     summary = done.stdout.splitlines()
     header, row = summary[0].split(), summary[1].split()
-    assert header[:8] == ["site", "pages", "written", "dropped", "errors", "no", "body", "no"]
-    assert row[0] == "le360" and "8/12" in row and "0/4" in row and "4/4" in row
+    assert header == ["site", "pages", "written", "updated", "skipped", "dropped", "errors"]
+    assert row[0] == "le360" and row[2] == "4" and row[5] == "8"  # 8 dropped: no body
+    assert "  dropped: empty_body 8" in summary
+    assert "  no body 8/12, no date 0/4, no author 4/4" in summary
 
 
 def test_thresholds_and_minimum_are_settings(tmp_path):

@@ -175,7 +175,7 @@ def test_the_figures_as_text(collection):
     assert "le360: 12 of " in text and "alarm" in text
     assert re.search(r"^\s+12  le360 empty_body$", text, re.M)
     assert "latest articles (10 of the 20 in the HTML report):" in text
-    assert re.search(r"^  almaghribtoday  \|[ ▁▂▃▄▅▆▇█]{90}\| 31 in 90 days, most on .*; 1 undated$", text, re.M), text
+    assert re.search(r"^  almaghribtoday +\|[ ▁▂▃▄▅▆▇█]{90}\| 31 in 90 days, most on .*; 1 undated$", text, re.M), text
 
 
 def test_the_same_collection_and_clock_give_the_same_file(collection):

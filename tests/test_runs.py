@@ -38,7 +38,7 @@ def test_every_crawl_of_the_fixtures_appends_one_line_a_site(tmp_path):
         done = run_clippings("crawl", "all", "--replay", "fixtures", "--output", str(out))
         assert done.returncode == 0, done.stderr[-2000:]
     runs = read_runs(out)
-    assert [r["site"] for r in runs] == sorted(SITES) * 2
+    assert sorted(r["site"] for r in runs[: len(SITES)]) == sorted(r["site"] for r in runs[len(SITES) :]) == sorted(SITES)
     assert all(list(r) == list(RUN_COLUMNS) for r in runs)
     first = {r["site"]: r for r in runs[: len(SITES)]}
     written = {r["site"]: r["written"] for r in runs[: len(SITES)]}
@@ -48,7 +48,7 @@ def test_every_crawl_of_the_fixtures_appends_one_line_a_site(tmp_path):
     assert written == counted
     le360 = first["le360"]
     assert (le360["exit_status"], le360["finish_reason"], le360["problems"], le360["alarms"]) == (0, "finished", [], [])
-    assert le360["dropped"] == {"video": 2} and len(le360["examples"]["dropped/video"]) == 1
+    assert le360["dropped"] == {"video": 1} and len(le360["examples"]["dropped/video"]) == 1
     assert le360["examples"]["dropped/video"][0].startswith("https://fr.le360.ma/")
     assert le360["health"]["no_body"] == {"count": 0, "total": le360["written"], "share": 0.0}
     assert sum(le360["sources"]["body"].values()) == le360["written"]

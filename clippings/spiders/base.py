@@ -7,6 +7,7 @@ Each site's spider is made from the registry (``clippings.spiders``); all site k
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from typing import Any, ClassVar
@@ -19,6 +20,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
+from clippings.admission import Admission, admission
 from clippings.arguments import parse_count, parse_day, parse_workers
 from clippings.dates import morocco_day
 from clippings.discovery import (
@@ -59,6 +61,7 @@ class NewsSpider(scrapy.Spider):
     state_error: str | None = None
     pool: ExtractionPool | None = None
     containers: ContainerMemory
+    admission: Admission
 
     def __init__(
         self,
@@ -73,17 +76,36 @@ class NewsSpider(scrapy.Spider):
         self.allowed_domains = sorted(self.site.hosts)
         self.given_urls = split_urls(urls)
         self.articles_found = 0
-        self.since = parse_day(since, "since")
-        self.until = parse_day(until, "until")
-        if self.since and self.until and self.since > self.until:
-            raise ValueError(f"since={self.since} is after until={self.until}")
-        self.max_articles = parse_count(max_articles, "max_articles")
+        self.since = self.until = None
+        self.max_articles = None
+        # A bad argument (``-a since=2025-13-01``) does not raise here, in the middle of
+        # Scrapy's start-up (a traceback): it refuses the crawl (``clippings.admission``).
+        self.argument_error: str | None = None
+        try:
+            self.since = parse_day(since, "since")
+            self.until = parse_day(until, "until")
+            if self.since and self.until and self.since > self.until:
+                raise ValueError(f"since={self.since} is after until={self.until}")
+            self.max_articles = parse_count(max_articles, "max_articles")
+            offsite = [url for url in self.given_urls if not self.site.owns(url)]
+            if offsite:
+                raise ValueError(f"urls={offsite[0]!r}: not a URL of {self.site.name}")
+        except ValueError as exc:
+            self.since = self.until = self.max_articles = None
+            self.argument_error = str(exc)
         self.article_requests = 0
         self.planned_ids: set[str] = set()
+        self.listed_not_articles: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
+        # First of all: the settings and arguments checked, the collection's lock taken.
+        spider.admission = admission(crawler, spider.argument_error)
+        spider.containers = ContainerMemory(None)
+        crawler.signals.connect(spider.robots_received, signal=signals.response_received)
+        if not spider.admission.admitted:
+            return spider  # start() closes it at once
         try:
             spider.incremental = incremental(crawler)
         except StateError as exc:
@@ -92,7 +114,6 @@ class NewsSpider(scrapy.Spider):
         spider.containers = ContainerMemory(spider.incremental.store.db if spider.incremental else None)
         if spider.incremental and (spider.since or spider.until or spider.max_articles):
             spider.incremental.incomplete("a restricted run: since, until or max_articles")
-        crawler.signals.connect(spider.robots_received, signal=signals.response_received)
         workers = parse_workers(crawler.settings.get("CLIPPINGS_WORKERS", 1))
         if workers > 1:
             spider.pool = acquire(workers)
@@ -122,6 +143,14 @@ class NewsSpider(scrapy.Spider):
         return points
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        refusal = self.admission.refusal
+        if refusal is not None:
+            logging.getLogger(refusal.logger).error("%s", refusal.message)
+            self.crawler.stats.set_value("clippings/refused", refusal.message)
+            if refusal.reason == "output_error":
+                self.crawler.stats.set_value("clippings/output_error", refusal.message.removesuffix("; stopping the crawl"))
+            await self.crawler.engine.close_spider_async(reason=refusal.reason)
+            return
         if self.state_error:
             self.logger.error("%s; stopping the crawl", self.state_error)
             self.crawler.stats.set_value("clippings/state_error", self.state_error)
@@ -173,7 +202,10 @@ class NewsSpider(scrapy.Spider):
         if self.incremental is not None:
             action, headers = self.incremental.plan(article_id, when, given)
         if action is Action.SKIP:
-            self.count("skipped/seen")
+            # Counted once an article, however many feeds and sitemaps list it.
+            self.planned_ids.add(article_id)
+            known = self.incremental is not None and self.incremental.knows(article_id)
+            self.count("skipped/seen" if known else "skipped/dropped_before")
             return None
         if self.max_articles is not None and self.article_requests >= self.max_articles:
             self.count("skipped/max_articles")
@@ -286,7 +318,8 @@ class NewsSpider(scrapy.Spider):
                 request = self.source_request(link.url)
                 if request is not None:
                     yield request
-            else:
+            elif link.url not in self.listed_not_articles:  # counted once, however often listed
+                self.listed_not_articles.add(link.url)
                 reason = self.site.non_article_reason(link.url) or "not_article"
                 self.count(f"dropped/{reason}", url=link.url)
                 self.logger.debug("%s: listed but not an article (%s), not fetched", link.url, reason)
@@ -410,7 +443,12 @@ class NewsSpider(scrapy.Spider):
         if response is not None:
             reason = f"http_{response.status}"
             self.count(f"dropped/{reason}", url=request.url)
-            self.logger.warning("%s: HTTP %d, nothing written", request.url, response.status)
+            # A 404 or 410 is the site's answer, counted and remembered (an article taken
+            # down, a fallback that does not exist): INFO. A 5xx or 429 after the retries is
+            # trouble on the site's side: WARNING.
+            gone = response.status in (404, 410)
+            log = self.logger.info if gone else self.logger.warning
+            log("%s: HTTP %d, nothing written", request.url, response.status)
             if response.status >= 500 or response.status == 429:
                 self.mark_incomplete(f"HTTP {response.status} for {request.url}")
             elif response.status in (404, 410):
