@@ -148,7 +148,8 @@ class NewsSpider(scrapy.Spider):
             logging.getLogger(refusal.logger).error("%s", refusal.message)
             self.crawler.stats.set_value("clippings/refused", refusal.message)
             if refusal.reason == "output_error":
-                self.crawler.stats.set_value("clippings/output_error", refusal.message.removesuffix("; stopping the crawl"))
+                cause = refusal.message.removesuffix("; stopping the crawl")
+                self.crawler.stats.set_value("clippings/output_error", cause)
             await self.crawler.engine.close_spider_async(reason=refusal.reason)
             return
         if self.state_error:
