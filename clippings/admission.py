@@ -117,10 +117,10 @@ def default_of(name: str) -> Any:
 def writes(settings: Any) -> bool:
     """Whether the crawl writes a collection: JSON lines, or the incremental state."""
     pipelines = settings.getwithbase("ITEM_PIPELINES")
-    writer = any(
-        order is not None and (key == WRITER or getattr(key, "__module__", "") + "." + getattr(key, "__name__", "") == WRITER)
-        for key, order in pipelines.items()
-    )
+    def name(key: Any) -> str:
+        return key if isinstance(key, str) else f"{getattr(key, '__module__', '')}.{getattr(key, '__name__', '')}"
+
+    writer = any(order is not None and name(key) == WRITER for key, order in pipelines.items())
     try:
         incremental = settings.getbool("CLIPPINGS_INCREMENTAL", True)
     except ValueError:

@@ -201,7 +201,10 @@ def _live_block(stream: TextIO) -> _LiveBlock:
 
 def queued(crawler: Crawler) -> int:
     """Requests waiting in the crawl's scheduler or being downloaded."""
-    engine = getattr(crawler, "_engine", None)
+    try:
+        engine = crawler.engine
+    except RuntimeError:  # not started yet (Scrapy 2.19 raises; older ones give None)
+        engine = None
     if engine is None:
         return 0
     scheduler = getattr(engine, "scheduler", None)

@@ -109,7 +109,10 @@ class WriterLock:
             time.sleep(0.02)
 
     def acquire(
-        self, wait: float = 0.0, sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic
+        self,
+        wait: float = 0.0,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         """Take the lock, waiting up to ``wait`` seconds for it; Busy when it stayed taken."""
         busy = acquire_all([self], wait, sleep, clock)

@@ -114,3 +114,30 @@ def test_the_readme_example_is_what_make_run_prints(tmp_path):
         done = run_clippings("crawl", "all", "--replay", "fixtures", "--output", str(out))
         assert done.returncode == 0, done.stderr[-3000:]
         assert _summary(done) == [line for line in shown.splitlines() if not line.startswith("output: ")]
+
+
+def test_an_article_listed_twice_is_skipped_once_and_a_newer_listing_still_revalidates():
+    from scrapy.utils.test import get_crawler
+
+    from clippings.incremental import Action
+    from clippings.spiders.le360 import Le360Spider
+
+    class Known:
+        """The collection has the article, written after 2025-09-09 12:00."""
+
+        def plan(self, article_id, listed, given):
+            newer = listed is not None and listed.isoformat() > "2025-09-09T12:00:00+00:00"
+            return (Action.REVALIDATE, {}) if newer else (Action.SKIP, {})
+
+        def knows(self, article_id):
+            return True
+
+    spider = Le360Spider.from_crawler(get_crawler(Le360Spider, {"CLIPPINGS_INCREMENTAL": False}))
+    spider.incremental = Known()
+    url = "https://fr.le360.ma/politique/le-maroc_6VUZYMXQWNCSXNQ7TRBFVQKIDI/"
+    assert spider.article_request(url, "2025-09-09T10:00:00Z") is None  # the feed
+    assert spider.article_request(url, "2025-09-09T10:00:00Z") is None  # the sitemap, same date
+    assert spider.article_request(url, "2025-09-10T10:00:00Z") is not None  # a newer listing
+    stats = spider.crawler.stats
+    assert stats.get_value("clippings/le360/skipped/seen") == 1
+    assert stats.get_value("clippings/le360/skipped/duplicate_link") == 1

@@ -20,7 +20,7 @@ import pytest
 from tests.fixturelib import FIXTURES, ROOT, article_fixtures
 from tests.httpsite import LocalSite
 
-pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux (apt-get install tmux)")
+NEEDS_TMUX = pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux (apt-get install tmux)")
 
 PROGRESS = re.compile(r"^(le360|almaghribtoday): \d+ pages done, \d+ queued, \d+ written, \d+ errors, \d+ pages/min")
 CUT = re.compile(r"^(le360|almaghribtoday): \d+")  # the line's start, as narrow panes show it
@@ -50,6 +50,7 @@ def _command(site: LocalSite, out) -> str:
     return f"cd {shlex.quote(str(ROOT))} && {shlex.join(args)}; echo EXIT:$?; sleep 60"
 
 
+@NEEDS_TMUX
 def test_one_line_per_site_cut_to_the_width_and_a_summary_within_80_columns(tmp_path):
     socket = tmp_path / "tmux.sock"
     with LocalSite(FIXTURES) as site:
@@ -93,3 +94,12 @@ def test_one_line_per_site_cut_to_the_width_and_a_summary_within_80_columns(tmp_
     assert re.match(r"^le360 +\d+ +\d+ +0 +0 +\d+ +0$", next(l for l in summary if l.startswith("le360 ")))
     assert re.match(r"^almaghribtoday +\d+ +\d+ +0 +0 +\d+ +0$", next(l for l in summary if l.startswith("almaghribtoday ")))
     assert all(len(line) <= 80 for line in summary)
+
+
+def test_the_readme_shows_the_live_lines_as_they_are_drawn():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```\n(le360: .*?)```", readme, re.S)
+    assert block, "README shows the live display"
+    lines = block[1].splitlines()
+    assert [PROGRESS.match(line)[1] for line in lines] == ["le360", "almaghribtoday"]
+    assert all(len(line) < 80 for line in lines)

@@ -96,6 +96,7 @@ class NewsSpider(scrapy.Spider):
         self.article_requests = 0
         self.planned_ids: set[str] = set()
         self.listed_not_articles: set[str] = set()
+        self.skipped_ids: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -148,7 +149,8 @@ class NewsSpider(scrapy.Spider):
             logging.getLogger(refusal.logger).error("%s", refusal.message)
             self.crawler.stats.set_value("clippings/refused", refusal.message)
             if refusal.reason == "output_error":
-                self.crawler.stats.set_value("clippings/output_error", refusal.message.removesuffix("; stopping the crawl"))
+                cause = refusal.message.removesuffix("; stopping the crawl")
+                self.crawler.stats.set_value("clippings/output_error", cause)
             await self.crawler.engine.close_spider_async(reason=refusal.reason)
             return
         if self.state_error:
@@ -202,8 +204,12 @@ class NewsSpider(scrapy.Spider):
         if self.incremental is not None:
             action, headers = self.incremental.plan(article_id, when, given)
         if action is Action.SKIP:
-            # Counted once an article, however many feeds and sitemaps list it.
-            self.planned_ids.add(article_id)
+            # Counted once an article, however many feeds and sitemaps list it (another
+            # listing may still date it newer: it is planned again, not blocked).
+            if article_id in self.skipped_ids:
+                self.count("skipped/duplicate_link")
+                return None
+            self.skipped_ids.add(article_id)
             known = self.incremental is not None and self.incremental.knows(article_id)
             self.count("skipped/seen" if known else "skipped/dropped_before")
             return None
