@@ -10,12 +10,12 @@ OUTPUT ?= output
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test,dask]'
+	$(PY) -m pip install --quiet -e '.[test,report,dask]'
 	touch $(STAMP)
 
-## Crawl both sites offline from fixtures/ into output/ and print a summary.
+## Crawl every site offline from fixtures/ into output/ and print a summary.
 run: $(STAMP)
-	$(VENV)/bin/clippings crawl le360 almaghribtoday --replay fixtures --output $(OUTPUT)
+	$(VENV)/bin/clippings crawl all --replay fixtures --output $(OUTPUT)
 
 ## The whole test suite.
 test: $(STAMP)
@@ -27,6 +27,7 @@ bench: $(STAMP)
 	$(PY) bench/dates.py
 	$(PY) bench/throughput.py --pages $${PAGES:-2000} --rounds $${ROUNDS:-5}
 	$(PY) bench/reextract.py --pages $${PAGES:-2000} --rounds $${ROUNDS:-5}
+	$(PY) bench/export.py --articles $${ARTICLES:-10000}
 
 clean:
 	rm -rf $(VENV) build *.egg-info

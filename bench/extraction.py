@@ -2,7 +2,9 @@
 
 A benchmark, not a test: it prints figures and never fails. Run: python bench/extraction.py
 For each article page: body token-F1 against the expected body, boilerplate strings leaked
-into the body (from the fixture's must_not_contain), and milliseconds per page.
+into the body (from the fixture's must_not_contain), and milliseconds per page; then the share
+of pages by the source the body was read from (``Article.provenance["body"]``, every site rule
+as "rule") and the number of bodies flagged short (``Article.body_short``).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import statistics
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -29,9 +32,19 @@ def plain(fixture) -> str:
     return trafilatura.extract(text, url=fixture.url) or ""
 
 
-def ours(fixture) -> str:
+def read(fixture):
     site = get_site(fixture.site)
-    return extract_article(site, fixture.url, fixture.body, fixture.headers, fixture.fetched_at).body
+    return extract_article(site, fixture.url, fixture.body, fixture.headers, fixture.fetched_at)
+
+
+def ours(fixture) -> str:
+    return read(fixture).body
+
+
+def body_source(article) -> str:
+    """Where the body came from, every site rule (``rule:<site>.body[N]``) as "rule"."""
+    source = article.provenance.get("body") or "none"
+    return "rule" if source.startswith("rule:") else source
 
 
 def timed(function, fixture) -> tuple[str, float]:
@@ -44,7 +57,13 @@ def timed(function, fixture) -> tuple[str, float]:
 
 def main() -> None:
     rows = []
+    sources: Counter[str] = Counter()
+    short: list[str] = []
     for fixture in article_fixtures():
+        article = read(fixture)
+        sources[body_source(article)] += 1
+        if article.body_short:
+            short.append(fixture.name)
         want = fixture.expected["body"]
         got_plain, ms_plain = timed(plain, fixture)
         got_ours, ms_ours = timed(ours, fixture)
@@ -74,6 +93,10 @@ def main() -> None:
         f" ours {sum(r[5] > 0 for r in rows)}"
     )
     print("(ours includes metadata, dates, language and derived fields; plain is the body only)")
+    print("body source (ours): " + ", ".join(
+        f"{source} {count} ({count / len(rows):.0%})" for source, count in sources.most_common()
+    ))
+    print(f"short bodies (ours): {len(short)}" + (f" ({', '.join(short)})" if short else ""))
 
 
 if __name__ == "__main__":

@@ -1,22 +1,35 @@
 """Throughput of replays and backfills, beside the cost of trafilatura itself.
 
 A benchmark, not a test: it prints figures and never fails. Run:
-    python bench/throughput.py [--pages N] [--workers W]
+    python bench/throughput.py [--pages N] [--workers W] [--sites SITE...] [--unknown-templates]
+                               [--before TREE]
 
-1. Builds N article pages (both sites, every template variant) by re-rendering the fixture
-   articles under new URLs and ids, plus one feed per site listing them, into a WARC.
+1. Builds N article pages (every site with article fixtures, or the ``--sites`` given; every
+   template variant) by re-rendering the fixture articles under new URLs and ids, plus one
+   feed per site listing them, into a WARC.
 2. Measures in one run, on the same machine state:
    (a) a bare loop of ``trafilatura.extract`` over the same bodies;
    (b) ``clippings crawl --replay`` end to end (engine, middlewares, extraction, pipelines,
        JSONL writing);
    (c) the same with ``--workers W`` (all cores), when W > 1.
-   Each is measured ``--rounds`` times, interleaved (a, b, c in odd rounds; c, b, a in even
-   ones), and its best kept; the median of each round's own ratios is printed beside the
-   ratio of the bests.
+   (b0) with ``--before TREE``: (b) run by the code of another checkout (its ``clippings``
+       package imported from TREE), on the same WARC: the code before a change.
+   Each is measured ``--rounds`` times, interleaved (a, b0, b, c in odd rounds; c, b, b0, a
+   in even ones), and its best kept; the median of each round's own ratios is printed beside
+   the ratio of the bests.
+   Each crawl runs at ``--loglevel INFO``, and the stats it dumps give the share of article
+   pages by the source their body was read from (``clippings/<site>/source/body/*``; the
+   code before extraction had provenance counted ``pages/unknown_template`` only), the
+   containers learned, verified and forgotten, and the bodies flagged short.
    It prints pages/s for each, the ratios b/a and c/b, peak RSS (the crawl's process tree)
    and RSS at 25/50/75/100 % of the pages written (or at the last sample, when the crawl exits
    within a sampling interval of its last lines).
-3. Measures, in each round, just before and just after (c), what this machine gives two
+3. With ``--unknown-templates``, the pages are of templates the site modules do not know:
+   every class token and id in each page is renamed, the same token always to the same new
+   one (pages of one fixture still share a layout, which is what lets a crawl learn its
+   containers), while scripts (the embedded Arc story, JSON-LD), styles, comments and metas
+   are kept as they are.
+4. Measures, in each round, just before and just after (c), what this machine gives two
    processes at that moment: the same extraction work (``read_article`` over the first
    pages) in one process, then in two at once. The ratio (the mean of the two measurements)
    is about the most (c) could gain over (b) then: on a shared machine the cores are not
@@ -26,9 +39,11 @@ A benchmark, not a test: it prints figures and never fails. Run:
 from __future__ import annotations
 
 import argparse
+import hashlib
 import multiprocessing
 import os
 import random
+import re
 import shutil
 import statistics
 import string
@@ -37,6 +52,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
@@ -50,10 +66,10 @@ from clippings.replay import SavedResponse, WarcRecorder  # noqa: E402
 from clippings.sites import get_site  # noqa: E402
 from tests.fixturelib import article_fixtures  # noqa: E402
 
-FEEDS = {
-    "le360": "https://fr.le360.ma/arc/outboundfeeds/rss/?outputType=xml",
-    "almaghribtoday": "https://www.almaghribtoday.net/rss",
-}
+
+def sites_of(pages: list[tuple[str, SavedResponse]]) -> list[str]:
+    """The sites the pages belong to, in the order they first appear."""
+    return list(dict.fromkeys(site for site, _ in pages))
 
 
 def _new_id(old_id: str, rng: random.Random, n: int) -> str:
@@ -62,10 +78,63 @@ def _new_id(old_id: str, rng: random.Random, n: int) -> str:
     return str(int(old_id) * 10 + 500000 + n)
 
 
-def build_pages(count: int, seed: int = 7) -> list[tuple[str, SavedResponse]]:
-    """``count`` article responses re-rendered from the fixtures under fresh URLs."""
+# What is left as the page has it: scripts (the Fusion story, JSON-LD), styles, comments.
+_KEPT = re.compile(rb"<script\b.*?</script\s*>|<style\b.*?</style\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(rb"<[A-Za-z][^<>]*>")
+_NAMES = re.compile(rb"""(\s(?:class|id)\s*=\s*)("[^"]*"|'[^']*'|[^\s"'>]+)""", re.IGNORECASE)
+_DIGIT_RUNS = re.compile(rb"[0-9]+")
+_renamed: dict[bytes, bytes] = {}
+
+
+def _new_token(token: bytes) -> bytes:
+    """A class or id token under a new name, the same for every page. Letters from a hash of
+    the token with its numbers folded, then its numbers: ``postid-123`` and ``postid-456``
+    stay one name with a number, as the site wrote them. Only ASCII tokens are renamed."""
+    if token not in _renamed:
+        if not token.isascii():
+            _renamed[token] = token
+        else:
+            digest = hashlib.blake2b(_DIGIT_RUNS.sub(b"#", token), digest_size=8).digest()
+            name = b"x" + bytes(97 + byte % 26 for byte in digest[:7])
+            _renamed[token] = name + b"".join(b"-" + run for run in _DIGIT_RUNS.findall(token))
+    return _renamed[token]
+
+
+def _renamed_names(match: re.Match[bytes]) -> bytes:
+    value = match.group(2)
+    quote = value[:1] if value[:1] in (b'"', b"'") else b""
+    inner = value[1:-1] if quote else value
+    tokens = re.split(rb"(\s+)", inner)
+    renamed = b"".join(t if not t or t.isspace() else _new_token(t) for t in tokens)
+    return match.group(1) + quote + renamed + quote
+
+
+def _renamed_tag(match: re.Match[bytes]) -> bytes:
+    return _NAMES.sub(_renamed_names, match.group(0))
+
+
+def unknown_template(body: bytes) -> bytes:
+    """The page as a template no site module knows: every class token and id renamed outside
+    scripts, styles and comments. Works on the bytes (cp1256 and UTF-8 alike: every byte of
+    the markup is ASCII in both)."""
+    parts, last = [], 0
+    for kept in _KEPT.finditer(body):
+        parts.append(_TAG.sub(_renamed_tag, body[last : kept.start()]))
+        parts.append(kept.group(0))
+        last = kept.end()
+    parts.append(_TAG.sub(_renamed_tag, body[last:]))
+    return b"".join(parts)
+
+
+def build_pages(
+    count: int, seed: int = 7, unknown: bool = False, sites: list[str] | None = None
+) -> list[tuple[str, SavedResponse]]:
+    """``count`` article responses re-rendered from the fixtures (of ``sites``, else of every
+    site) under fresh URLs; with ``unknown``, as templates the site modules do not know."""
     rng = random.Random(seed)
-    sources = article_fixtures()
+    sources = [f for f in article_fixtures() if sites is None or f.site in sites]
+    if not sources:
+        sys.exit(f"no article fixtures of {', '.join(sites or [])}")
     pages: list[tuple[str, SavedResponse]] = []
     for n in range(count):
         fixture = sources[n % len(sources)]
@@ -79,6 +148,8 @@ def build_pages(count: int, seed: int = 7) -> list[tuple[str, SavedResponse]]:
             new = old.replace(old_id, new_id)
             body = body.replace(old.encode(encoding, "ignore"), new.encode(encoding, "ignore"))
         body = body.replace(old_id.encode(), new_id.encode())
+        if unknown:
+            body = unknown_template(body)
         url = fixture.url.replace(old_id, new_id)
         pages.append(
             (
@@ -98,7 +169,8 @@ def build_pages(count: int, seed: int = 7) -> list[tuple[str, SavedResponse]]:
 def write_warc(pages: list[tuple[str, SavedResponse]], path: Path) -> None:
     when = datetime(2026, 4, 8, 16, 0, tzinfo=UTC)
     with WarcRecorder(path) as recorder:
-        for site, feed_url in FEEDS.items():
+        for site in sites_of(pages):
+            feed_url = get_site(site).feed_urls[0]
             items = "".join(
                 f"<item><title>x</title><link>{r.url.replace('&', '&amp;')}</link>"
                 f"<pubDate>{format_datetime(when - timedelta(minutes=i), usegmt=True)}</pubDate></item>"
@@ -196,7 +268,7 @@ class _LineCounter:
         self._seen: dict[Path, tuple[int, int]] = {}  # file -> (bytes read, lines in them)
 
     def count(self) -> int:
-        for path in self.out.glob("*/*.jsonl"):
+        for path in self.out.glob("[a-z]*/*.jsonl"):
             done, lines = self._seen.get(path, (0, 0))
             try:
                 with path.open("rb") as handle:
@@ -241,15 +313,47 @@ def _children_cpu() -> float:
     return usage.children_user + usage.children_system
 
 
-def crawl(warc: Path, pages: int, workers: int) -> dict[str, object]:
+def _tree_env(tree: Path) -> dict[str, str]:
+    """The environment that makes ``python -m clippings.cli`` run the code of ``tree``."""
+    return {**os.environ, "PYTHONPATH": str(tree)}
+
+
+def check_tree(tree: Path) -> str:
+    """Where ``clippings`` is imported from when a crawl runs in ``tree``; exits unless it is
+    that checkout's own package."""
+    found = subprocess.run(
+        [sys.executable, "-c", "import clippings.extract, clippings.cli; print(clippings.extract.__file__)"],
+        cwd=tree, env=_tree_env(tree), capture_output=True, text=True, check=False,
+    ).stdout.strip()
+    if not found or not Path(found).resolve().is_relative_to(tree.resolve()):
+        sys.exit(f"--before {tree}: clippings is imported from {found or 'nowhere'}, not from that checkout")
+    return found
+
+
+_STAT = re.compile(r"'(clippings/[^']+)': (\d+)")
+
+
+def crawl_stats(stderr: str, sites: list[str]) -> dict[str, int]:
+    """The per-site ``clippings/<site>/...`` counts of the stats each crawler dumps at INFO."""
+    prefixes = tuple(f"clippings/{site}/" for site in sites)
+    stats: dict[str, int] = {}
+    for block in stderr.split("Dumping Scrapy stats:")[1:]:
+        for key, value in _STAT.findall(block):
+            if key.startswith(prefixes):
+                stats[key] = int(value)
+    return stats
+
+
+def crawl(warc: Path, sites: list[str], pages: int, workers: int, tree: Path | None = None) -> dict[str, object]:
     out = Path(tempfile.mkdtemp(prefix="clippings-bench-"))
-    command = [sys.executable, "-m", "clippings.cli", "crawl", "le360", "almaghribtoday",
-               "--replay", str(warc), "--output", str(out)]
+    command = [sys.executable, "-m", "clippings.cli", "crawl", *sites,
+               "--replay", str(warc), "--output", str(out), "--loglevel", "INFO"]
     if workers > 1:
         command += ["--workers", str(workers)]
     cpu_before = _children_cpu()
     start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(command, cwd=tree or ROOT, env=_tree_env(tree) if tree else None,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak = peak_pss = 0
     marks: dict[int, int] = {}
     stop = threading.Event()
@@ -288,6 +392,7 @@ def crawl(warc: Path, pages: int, workers: int) -> dict[str, object]:
     if process.returncode != 0:
         print(stderr[-2000:], file=sys.stderr)
     return {
+        "stats": crawl_stats(stderr, sites),
         "pages_per_s": written / elapsed,
         "written": written,
         "elapsed": elapsed,
@@ -306,6 +411,56 @@ def _report(label: str, run: dict[str, object]) -> None:
           f" (shared pages counted once); RSS at % of the pages written: {run['marks_mb']}")
 
 
+def body_sources(stats: dict[str, int], sites: list[str]) -> dict[str, Counter[str]]:
+    """Article pages by the source of their body, by site ("all" too); every site rule as
+    "rule". A crawl of the code before provenance counted only the pages read whole
+    (``pages/unknown_template``): the rest were read through a site rule."""
+    found: dict[str, Counter[str]] = {"all": Counter()}
+    for site in sites:
+        counts: Counter[str] = Counter()
+        prefix = f"clippings/{site}/source/body/"
+        for key, value in stats.items():
+            if key.startswith(prefix):
+                source = key[len(prefix):]
+                counts["rule" if source.startswith("rule:") else source] += value
+        articles = stats.get(f"clippings/{site}/pages/article", 0)
+        if not counts and articles:
+            whole = stats.get(f"clippings/{site}/pages/unknown_template", 0)
+            counts.update({"rule": articles - whole, "page": whole})
+        if articles > sum(counts.values()):
+            counts["none"] = articles - sum(counts.values())
+        found[site] = counts
+        found["all"].update(counts)
+    return found
+
+
+def _report_sources(label: str, stats: dict[str, int], sites: list[str]) -> None:
+    sources = body_sources(stats, sites)
+    total = sum(sources["all"].values())
+    if not total:
+        print(f"{label} body sources: no stats (the crawl's stats dump was not found)")
+        return
+    print(f"{label} article pages by body source ({total} pages):")
+    width = max(16, *(len(site) + 2 for site in sources))
+    print(f"      {'source':<20}" + "".join(f"{site:>{width}}" for site in sources))
+    for source, _ in sources["all"].most_common():
+        cells = "".join(
+            f"{counts[source]:>{width - 7}} {counts[source] / max(sum(counts.values()), 1):>6.1%}"
+            for counts in sources.values()
+        )
+        print(f"      {source:<20}{cells}")
+    fast = sum(n for s, n in sources["all"].items() if s in FAST)
+    print(f"      fast path (ans, rule, container, learned): {fast / total:.1%}")
+    extra = []
+    for key in ("learned/containers", "learned/verified", "learned/forgotten", "body/short", "pages/unknown_template"):
+        extra.append(f"{key} " + "/".join(str(stats.get(f"clippings/{site}/{key}", 0)) for site in sites))
+    print(f"      {'; '.join(extra)} ({'/'.join(sites)})")
+
+
+# Sources that are a fast path: the embedded story, or a container known to hold the article.
+FAST = ("ans", "rule", "container:articleBody", "learned")
+
+
 def _keep(kept: dict[str, object] | None, run: dict[str, object]) -> dict[str, object]:
     """The fastest run's figures, with the memory of the round that used the most."""
     if kept is None:
@@ -320,6 +475,18 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=2000)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     parser.add_argument(
+        "--unknown-templates", action="store_true",
+        help="pages of templates the site modules do not know: class tokens and ids renamed",
+    )
+    parser.add_argument(
+        "--sites", nargs="+", default=None, metavar="SITE",
+        help="pages of these sites only (default: every site with article fixtures)",
+    )
+    parser.add_argument(
+        "--before", type=Path, default=None, metavar="TREE",
+        help="also run (b) with the code of the checkout TREE (e.g. a worktree of an older commit) as (b0)",
+    )
+    parser.add_argument(
         "--rounds", type=int, default=5,
         help="measure a, b, c this many times, interleaved, and keep each one's best: the machine"
         " is shared, and a neighbour's load would otherwise land on one measurement only",
@@ -328,26 +495,42 @@ def main() -> None:
 
     global _SUBREAPER
     _SUBREAPER = _become_subreaper()
-    pages = build_pages(args.pages)
+    if args.before is not None:
+        print(f"(b0) imports {check_tree(args.before)}")
+    pages = build_pages(args.pages, unknown=args.unknown_templates, sites=args.sites)
+    sites = sites_of(pages)
     with tempfile.TemporaryDirectory() as tmp:
         warc = Path(tmp) / "bench.warc.gz"
         write_warc(pages, warc)
-        print(f"{len(pages)} pages in {warc.stat().st_size / 1e6:.1f} MB of WARC; {args.rounds} rounds")
+        kind = "; templates unknown to the site modules" if args.unknown_templates else ""
+        print(f"{len(pages)} pages of {', '.join(sites)} in {warc.stat().st_size / 1e6:.1f} MB of WARC;"
+              f" {args.rounds} rounds{kind}")
         best: dict[str, float] = {}
-        ratios: dict[str, list[float]] = {"b/a": [], "c/b": [], "ceiling": [], "cpu c/b": []}
+        ratios: dict[str, list[float]] = {"b/a": [], "b0/a": [], "c/b": [], "ceiling": [], "cpu c/b": []}
         runs: dict[str, dict[str, object]] = {}
+        def written_all(step: str, run: dict[str, object]) -> None:
+            if run["written"] != len(pages):
+                print(f"  ({step}) wrote {run['written']} of the {len(pages)} pages (exit {run['status']})", flush=True)
+
         def measure(step: str, measured: dict[str, float]) -> None:
             if step == "a":
                 measured["a"] = bare_trafilatura(pages)
             elif step == "b":
-                b = crawl(warc, len(pages), 1)
+                b = crawl(warc, sites, len(pages), 1)
+                written_all(step, b)
                 measured["b"] = b["pages_per_s"]
                 measured["cpu_b"] = b["cpu_s"]
                 runs["b"] = _keep(runs.get("b"), b)
+            elif step == "b0":
+                b0 = crawl(warc, sites, len(pages), 1, args.before)
+                written_all(step, b0)
+                measured["b0"] = b0["pages_per_s"]
+                runs["b0"] = _keep(runs.get("b0"), b0)
             else:
                 before = machine_ceiling(pages)
-                c = crawl(warc, len(pages), args.workers)
+                c = crawl(warc, sites, len(pages), args.workers)
                 measured["ceiling"] = (before + machine_ceiling(pages)) / 2
+                written_all(step, c)
                 measured["c"] = c["pages_per_s"]
                 measured["cpu_c"] = c["cpu_s"]
                 runs["c"] = _keep(runs.get("c"), c)
@@ -357,9 +540,15 @@ def main() -> None:
             # Odd rounds measure a, b, c; even rounds c, b, a: a machine slowing down or speeding
             # up over the run weighs on each side of a ratio alike.
             steps = ["a", "b", "c"] if args.workers > 1 else ["a", "b"]
+            if args.before is not None:
+                steps.insert(1, "b0")
             for step in steps if number % 2 else steps[::-1]:
                 measure(step, measured)
-            line = f"round {number}: (a) {measured['a']:6.1f}  (b) {measured['b']:6.1f}"
+            line = f"round {number}: (a) {measured['a']:6.1f}"
+            if "b0" in measured:
+                ratios["b0/a"].append(measured["b0"] / measured["a"])
+                line += f"  (b0) {measured['b0']:6.1f}"
+            line += f"  (b) {measured['b']:6.1f}"
             ratios["b/a"].append(measured["b"] / measured["a"])
             if "c" in measured:
                 ratios["c/b"].append(measured["c"] / measured["b"])
@@ -371,14 +560,22 @@ def main() -> None:
                     line += f"; CPU (b) {measured['cpu_b']:.1f} s, (c) {measured['cpu_c']:.1f} s"
             else:
                 line += f" pages/s;  b/a {ratios['b/a'][-1]:.2f}"
+            if "b0" in measured:
+                line += f"  b0/a {ratios['b0/a'][-1]:.2f}"
             print(line, flush=True)
-            for key in ("a", "b", "c"):
+            for key in ("a", "b0", "b", "c"):
                 if key in measured:
                     best[key] = max(best.get(key, 0.0), measured[key])
         print(f"best of {args.rounds}:")
         print(f"(a) bare trafilatura.extract:  {best['a']:7.1f} pages/s")
+        if args.before is not None:
+            _report(f"(b0) ... by {args.before}:", runs["b0"])
+            print(f"    b0/a = {best['b0'] / best['a']:.2f} (median of the rounds' own ratios:"
+                  f" {statistics.median(ratios['b0/a']):.2f})")
         _report("(b) clippings crawl --replay:  ", runs["b"])
         print(f"    b/a = {best['b'] / best['a']:.2f} (median of the rounds' own ratios: {statistics.median(ratios['b/a']):.2f})")
+        if args.before is not None:
+            print(f"    b/b0 = {best['b'] / best['b0']:.2f}")
         if args.workers > 1:
             _report(f"(c) ... --workers {args.workers}:         ", runs["c"])
             print(f"    c/b = {best['c'] / best['b']:.2f} (median of the rounds' own ratios: {statistics.median(ratios['c/b']):.2f})")
@@ -393,6 +590,11 @@ def main() -> None:
                       f" {statistics.median(ratios['cpu c/b']):.2f} (rounds: "
                       f"{', '.join(f'{x:.2f}' for x in ratios['cpu c/b'])}); what the workers cost in all")
         print("(memory: the round with the highest peak)")
+        if args.before is not None:
+            _report_sources("(b0)", runs["b0"]["stats"], sites)
+        _report_sources("(b)", runs["b"]["stats"], sites)
+        if args.workers > 1:
+            _report_sources("(c)", runs["c"]["stats"], sites)
 
 
 if __name__ == "__main__":

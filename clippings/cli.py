@@ -47,7 +47,9 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     crawl = commands.add_parser("crawl", help="crawl one or more sites into JSON lines")
-    crawl.add_argument("sites", nargs="+", metavar="SITE", help=f"one of: {', '.join(sorted(SITES))}")
+    crawl.add_argument(
+        "sites", nargs="+", metavar="SITE", help=f"one of: {', '.join(sorted(SITES))}; or all, every one of them"
+    )
     crawl.add_argument(
         "--replay",
         metavar="SOURCE",
@@ -109,6 +111,37 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument(
         "files", nargs="+", metavar="PATH", help="a file, or a folder: every *.jsonl under it (.state/ skipped)"
     )
+
+    export = commands.add_parser(
+        "export", help="the collection as typed tables: a Parquet file, a DuckDB database, or Parquet by site and month"
+    )
+    export.add_argument("directory", metavar="DIR", help="the collection (the crawl's --output)")
+    export.add_argument(
+        "--to",
+        required=True,
+        metavar="TARGET",
+        help="FILE.parquet, FILE.duckdb (tables articles and runs) or FOLDER/ (Parquet, Hive-partitioned by site and month)",
+    )
+    export.add_argument(
+        "--all-versions", action="store_true", help="every line of each article, numbered (version), not only its latest"
+    )
+    export.add_argument("-q", "--quiet", action="store_true", help="print nothing but the lines skipped (for cron)")
+
+    status = commands.add_parser(
+        "status", help="each site's last run: age, status, written, skipped, alarms; exit status 1 when one is not ok"
+    )
+    status.add_argument("directory", metavar="DIR", help="the collection (the crawl's --output)")
+    status.add_argument(
+        "--max-age", default="2h", metavar="AGE", help="a last run older than this is old: 2h (default), 90m, 1d, seconds"
+    )
+    status.add_argument("--json", action="store_true", help="the same as JSON")
+
+    report = commands.add_parser(
+        "report", help="the collection and its runs: one self-contained HTML file with charts, or text"
+    )
+    report.add_argument("directory", metavar="DIR", help="the collection (the crawl's --output)")
+    report.add_argument("--to", metavar="FILE.html", help="write the HTML report here; without it, print the figures as text")
+    report.add_argument("--days", default="90", metavar="N", help="the days shown, up to today (default 90)")
 
     fixture = commands.add_parser("fixture", help="developers: save or re-run a fixture page")
     fixture_commands = fixture.add_subparsers(dest="action", required=True, parser_class=_Parser)
@@ -224,15 +257,19 @@ def _labels(args: argparse.Namespace) -> dict[str, str]:
 
 
 def _spider_urls(args: argparse.Namespace) -> dict[str, list[str]]:
+    if "all" in args.sites:
+        args.sites = [*(s for s in args.sites if s != "all"), *sorted(SITES)]
     unknown = [s for s in args.sites if s not in SITES]
     if unknown:
         raise UsageError(f"unknown site {unknown[0]!r} (known: {', '.join(sorted(SITES))})")
     urls: dict[str, list[str]] = {name: [] for name in dict.fromkeys(args.sites)}
     for url in args.url:
-        site = site_for_url(url)
-        if site is None or site.name not in urls:
+        # The site that owns the URL (sites sharing a host own it by path); a URL that several
+        # of the named sites own (their host's robots.txt) goes to the first of them.
+        site = next((name for name in urls if SITES[name].owns(url)), None)
+        if site is None:
             raise UsageError(f"--url {url}: not a URL of {' or '.join(urls)}")
-        urls[site.name].append(url)
+        urls[site].append(url)
     if args.url:
         # Only the sites some URL was given for are crawled.
         urls = {name: given for name, given in urls.items() if given}
@@ -259,12 +296,46 @@ def crawl(args: argparse.Namespace) -> int:
         if settings.get("JOBDIR") and len(per_site) > 1:
             raise UsageError("JOBDIR holds one crawl: crawl one site per JOBDIR")
         _check_folders(settings, _labels(args))
-        return _run_crawls(per_site, spider_args, settings, _open_replay(args.replay))
+        from clippings import lock
+
+        try:
+            busy = _take_locks(per_site, settings, _labels(args))
+            for refused in busy:  # at once: the other sites' crawls may take a while
+                print(refused, file=sys.stderr)
+                del per_site[refused.site]
+            if not per_site:
+                return lock.BUSY_STATUS
+            status = _run_crawls(per_site, spider_args, settings, _open_replay(args.replay))
+            return status or (lock.BUSY_STATUS if busy else 0)
+        finally:
+            lock.release_reserved()
     finally:
         if pool is not None:
             from clippings import workers
 
             workers.release(pool)
+
+
+def _take_locks(per_site: dict[str, list[str]], settings: Any, labels: dict[str, str]) -> list[Any]:
+    """The writer's lock of each site's part of the collection (``clippings.lock``), all
+    waited for at once, up to ``CLIPPINGS_LOCK_WAIT`` seconds, before Scrapy starts; each
+    crawl claims its own. Returns the ``Busy`` of the sites another crawl holds."""
+    from clippings import lock
+
+    output = settings.get("CLIPPINGS_OUTPUT_DIR")
+    held = [lock.WriterLock(output, site) for site in per_site]
+    try:
+        busy = lock.acquire_all(held, settings.getfloat("CLIPPINGS_LOCK_WAIT"))
+    except OSError as exc:
+        label = {"CLIPPINGS_OUTPUT_DIR": "--output", **labels}["CLIPPINGS_OUTPUT_DIR"]
+        raise UsageError(
+            f"{_named(label, Path(output))}: cannot create {Path(output) / '.state'}"
+            f" ({exc.strerror or exc})"
+        ) from None
+    for taken in held:
+        if taken.held:
+            lock.reserve(taken)
+    return busy
 
 
 def _worker_count(value: object, name: str) -> int:
@@ -466,6 +537,117 @@ def validate(args: argparse.Namespace) -> int:
         raise UsageError(f"validate: {exc}") from None
 
 
+class _StatusLine:
+    """One line redrawn in place on a terminal (progress); cleared before anything else is
+    written to the same stream."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+        self.shown = False
+
+    def show(self, text: str) -> None:
+        self.stream.write(f"\r\x1b[K{text}")
+        self.stream.flush()
+        self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+            self.shown = False
+
+    def write(self, text: str) -> int:  # the stream's other writers go through here
+        self.clear()
+        return self.stream.write(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+
+def export(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from clippings.export import ExportError
+    from clippings.export import export as run_export
+
+    line = _StatusLine(sys.stderr)
+    progress = line.show if sys.stderr.isatty() and not args.quiet else None
+    try:
+        result = run_export(args.directory, args.to, all_versions=args.all_versions, errors=line, progress=progress)
+    except ExportError as exc:
+        raise UsageError(f"export: {exc}") from None
+    except (OSError, duckdb.Error) as exc:
+        line.clear()
+        print(f"clippings: export to {args.to} failed: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        line.clear()
+    if not args.quiet:
+        what = (
+            f"{result.rows:,} lines of {result.articles:,} articles"
+            if args.all_versions
+            else f"{result.articles:,} articles"
+        )
+        files = f"{result.files:,} {'file' if result.files == 1 else 'files'}"
+        print(f"{args.to}: {what} (from {result.lines:,} lines in {files}; {result.skipped:,} skipped) in {result.seconds:.1f} s")
+    return 1 if result.skipped else 0
+
+
+def status(args: argparse.Namespace) -> int:
+    import json
+
+    from clippings.status import as_text, parse_age
+    from clippings.status import status as site_statuses
+
+    try:
+        max_age = parse_age(args.max_age)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if not Path(args.directory).is_dir():
+        raise UsageError(f"status: {args.directory}: no such folder")
+    report, problems = site_statuses(args.directory, max_age)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    print(json.dumps(report, ensure_ascii=False, indent=2) if args.json else as_text(report))
+    return 0 if report["ok"] else 1
+
+
+def report(args: argparse.Namespace) -> int:
+    from clippings.arguments import parse_count
+    from clippings.overview import as_text, gather
+
+    try:
+        days = parse_count(args.days, "--days")
+    except ValueError as exc:
+        raise UsageError(str(exc).replace("=", " ", 1)) from None
+    if not days:
+        raise UsageError("--days 0: expected a whole number above 0")
+    if not Path(args.directory).is_dir():
+        raise UsageError(f"report: {args.directory}: no such folder")
+    target = Path(args.to) if args.to else None
+    if target is not None and (target.is_dir() or not target.parent.is_dir()):
+        raise UsageError(f"report --to {target}: give a file in an existing folder")
+    if target is None:
+        print(as_text(gather(args.directory, days=days)))
+        return 0
+    from clippings.report_html import MissingPlotting, render
+
+    try:
+        html = render(gather(args.directory, days=days))
+    except MissingPlotting as exc:
+        raise UsageError(f"report --to: {exc}") from None
+    temporary = target.parent / f".{target.name}.tmp-{os.getpid()}"
+    try:
+        temporary.write_text(html, encoding="utf-8")
+        os.replace(temporary, target)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        print(f"clippings: report --to {target}: cannot write ({exc.strerror})", file=sys.stderr)
+        return 1
+    print(f"{target}: {len(html.encode()) / 1024:.0f} KB")
+    return 0
+
+
 # The settings ``clippings reextract`` reads, with their defaults: those of clippings/settings.py
 # (a test holds them equal), kept here so that the command loads no Scrapy.
 REEXTRACT_SETTINGS: dict[str, Any] = {
@@ -612,11 +794,24 @@ def fixture(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        commands = {"crawl": crawl, "validate": validate, "pack": pack, "fixture": fixture, "record": record}
-        return {**commands, "reextract": reextract}[args.command](args)
+        commands = {
+            "crawl": crawl,
+            "validate": validate,
+            "export": export,
+            "status": status,
+            "report": report,
+            "pack": pack,
+            "fixture": fixture,
+            "record": record,
+            "reextract": reextract,
+        }
+        return commands[args.command](args)
     except UsageError as exc:
         print(f"clippings: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `clippings report DIR | head`: the reader left
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":

@@ -153,6 +153,7 @@ def _words(words: Iterable[str]) -> str:
 
 _MONTH = _words(_MONTHS)
 _DAY = r"(?<!\d)\d{1,2}(?!\d)"
+_DAY_SUFFIX = rf"(?:{'|'.join(tables.DAY_SUFFIXES)})?"
 _YEAR = r"(?<!\d)\d{4}(?!\d)"
 
 _DATE_RE = re.compile(
@@ -170,24 +171,32 @@ _DATE_RE = re.compile(
             ),
             # 1er mars 2026, 09 Sep 2025, 7 آذار (مارس) 2026, 7 آذار/مارس 2026
             (
-                rf"(?P<text>(?P<text_d>{_DAY})(?:{'|'.join(tables.DAY_SUFFIXES)})?[\s\-./,]*"
+                rf"(?P<text>(?P<text_d>{_DAY}){_DAY_SUFFIX}[\s\-./,]*"
                 rf"(?P<text_m>{_MONTH})\.?(?:\s*[(/]\s*(?P<text_m2>{_MONTH})\.?\s*\)?)?"
                 rf"[\s\-./,،]*(?P<text_y>{_YEAR}))"
+            ),
+            # Month first (English): September 9, 2025; Sep. 9 2025; Sept. 9th, 2025
+            (
+                rf"(?P<mdy>(?P<mdy_m>{_MONTH})\.?\s*(?P<mdy_d>{_DAY}){_DAY_SUFFIX}"
+                rf"\s*[,،]?\s*(?P<mdy_y>{_YEAR}))"
             ),
         ]
     )
 )
 _WEEKDAY_BEFORE_RE = re.compile(rf"(?P<weekday>{_words(_WEEKDAYS)})\.?[\s,،]*\Z")
 
+_MERIDIEM_WORDS = _words(_MERIDIEM)
 # Between a date and its time: punctuation and connector words ("à", "الساعة").
 _GAP = rf"(?:[\s,،|\-–—·•:]|{_words(tables.TIME_CONNECTORS)})*"
 _TIME_RE = re.compile(
     _GAP
     + r"(?P<hour>\d{1,2})(?!\d)\s*"
     + r"(?:[:h]\s*(?P<minute>\d{2})(?!\d)(?:\s*:\s*(?P<second>\d{2})(?!\d)(?:[.,]\d+)?)?"
-    + r"|h(?![^\W\d_]))"
-    + rf"(?:\s*(?P<meridiem>{_words(_MERIDIEM)}))?"
-    + rf"(?:\s*(?P<zone>{_words(_ZONES)}))?"
+    + rf"|h(?![^\W\d_])|(?=\s*{_MERIDIEM_WORDS}))"  # 18h36, 18h, 6 PM
+    + rf"(?:\s*(?P<meridiem>{_MERIDIEM_WORDS}))?"
+    # A zone word, with the offset it may carry ("GMT+1", "UTC+01:00")
+    + rf"(?:\s*(?P<zone>{_words(_ZONES)})(?:\s*(?P<zone_offset>[+-]\d{{1,2}}(?::?\d{{2}})?)(?![\d:]))?)?"
+    # +01:00, +0100 (never "-19", which is more likely the end of "18h36-19h00")
     + r"(?:\s*(?P<offset>[+-]\d{2}:?\d{2})(?!\d))?"
 )
 
@@ -195,6 +204,11 @@ _RELATIVE_RE = re.compile(
     rf"{_words(tables.RELATIVE_PREFIXES)}\s*"
     rf"(?:(?P<count>\d{{1,4}})(?!\d)|(?P<count_word>{_words(_NUMBERS)}))?\s*"
     rf"(?P<unit>{_words(_UNITS)})"
+)
+# English puts the count first and the relative word last: "3 hours ago", "an hour ago".
+_RELATIVE_AFTER_RE = re.compile(
+    rf"(?:(?P<count>\d{{1,4}})(?!\d)|(?P<count_word>{_words(_NUMBERS)}))?\s*"
+    rf"(?P<unit>{_words(_UNITS)})\s*{_words(tables.RELATIVE_SUFFIXES)}"
 )
 _DAY_WORD_RE = re.compile(rf"(?P<day_word>{_words(_DAY_WORDS)})")
 _NOISE_RE = re.compile(_words(tables.NOISE_PHRASES))
@@ -225,7 +239,9 @@ def parse_date(raw: str, *, now: datetime | None = None) -> str:
     Returns "YYYY-MM-DDTHH:MM:SS+HH:MM" (Casablanca wall time and that instant's real
     offset) or "YYYY-MM-DD" when the text carries no time. The first absolute date in the
     text wins, so bylines and "Publié le" prefixes are ignored; relative forms ("il y a 3
-    heures", "منذ يومين", "hier à 22h00") are read against `now`, the aware fetch time.
+    heures", "منذ يومين", "3 hours ago", "hier à 22h00") are read against `now`, the aware
+    fetch time. English month-first dates ("September 9, 2025 at 6:36 PM") read as well;
+    numbers alone are always day first ("09/10/2025" is 9 October).
     Raises DateError(reason) rather than guess.
     """
     if now is not None and now.utcoffset() is None:
@@ -272,6 +288,8 @@ def _absolute(text: str, found: re.Match[str], raw: str) -> str:
         month, second_name = _MONTHS[month], found["text_m2"]
         if second_name is not None and _MONTHS[second_name] != month:
             raise DateError("month_mismatch", raw)
+    elif form == "mdy":
+        month = _MONTHS[month]
     try:
         the_date = date(int(year), int(month), int(day))
     except ValueError:
@@ -283,7 +301,8 @@ def _absolute(text: str, found: re.Match[str], raw: str) -> str:
 
 
 def _relative(text: str, raw: str, now: datetime | None) -> str:
-    matches = [m for m in (_RELATIVE_RE.search(text), _DAY_WORD_RE.search(text)) if m]
+    patterns = (_RELATIVE_RE, _RELATIVE_AFTER_RE, _DAY_WORD_RE)
+    matches = [m for m in (p.search(text) for p in patterns) if m]
     if not matches:
         raise DateError("unrecognised", raw)
     if now is None:
@@ -334,9 +353,9 @@ def _time_of_day(clock: re.Match[str]) -> time:
 
 def _utc_offset(clock: re.Match[str]) -> timedelta | None:
     """Offset written after the time, or None for Moroccan local time."""
-    if written := clock["offset"]:
+    if written := clock["offset"] or clock["zone_offset"]:
         digits = written[1:].replace(":", "")
-        hours, minutes = int(digits[:2]), int(digits[2:])
+        hours, minutes = (int(digits[:-2]), int(digits[-2:])) if len(digits) > 2 else (int(digits), 0)
         if hours > 14 or minutes > 59:
             raise ValueError("offset out of range")
         sign = -1 if written[0] == "-" else 1

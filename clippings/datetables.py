@@ -14,8 +14,10 @@ from __future__ import annotations
 
 # --- Months ---------------------------------------------------------------------------
 
-# French (le360) plus the English RFC 822 names feeds use. Abbreviations are listed
-# without their dot; the parser accepts an optional dot after any month word.
+# French (le360) and English (le360's English edition, almaghribtoday's, RFC 822 feeds).
+# Abbreviations are listed without their dot; the parser accepts an optional dot after any
+# month word. English writes the month first too ("September 9, 2025"): the parser reads
+# both orders of a month word, never of numbers ("09/10/2025" is always day first).
 LATIN_MONTHS: dict[int, tuple[str, ...]] = {
     1: ("janvier", "janv", "jan", "january"),
     2: ("février", "févr", "fév", "fevrier", "fevr", "fev", "feb", "february"),
@@ -109,8 +111,8 @@ WEEKDAYS: dict[int, tuple[str, ...]] = {
 
 # --- Small words around dates and times -----------------------------------------------
 
-# Suffixes of an ordinal day: "1er mars" ("1ᵉʳ" folds to "1er").
-DAY_SUFFIXES: tuple[str, ...] = ("er",)
+# Suffixes of an ordinal day: "1er mars" ("1ᵉʳ" folds to "1er"), "September 9th".
+DAY_SUFFIXES: tuple[str, ...] = ("er", "st", "nd", "rd", "th")
 
 # Words allowed between a date and its time ("à 18h36", "- 10:15", "الساعة 10:15").
 TIME_CONNECTORS: tuple[str, ...] = ("à", "a", "at", "vers", "الساعة", "على", "في", "على الساعة")
@@ -147,9 +149,11 @@ ZONE_NAMES: dict[str, int | None] = {
     "heure de casablanca": None,
 }
 
-# --- Relative dates ("il y a 3 heures", "منذ ساعتين", "hier") ----------------------------
+# --- Relative dates ("il y a 3 heures", "منذ ساعتين", "3 hours ago", "hier") -------------
 
+# Words before the count ("il y a 3 heures", "منذ 3 ساعات") or after the unit ("3 hours ago").
 RELATIVE_PREFIXES: tuple[str, ...] = ("il y a", "منذ", "قبل")
+RELATIVE_SUFFIXES: tuple[str, ...] = ("ago",)
 
 # Unit word -> (unit, count implied when no number is written). Arabic singular means one
 # and the dual means two ("منذ ساعتين"); a plural needs a number, else None.
@@ -171,6 +175,19 @@ RELATIVE_UNITS: dict[str, tuple[str, int | None]] = {
     "j": ("days", None),
     "semaine": ("weeks", 1),
     "semaines": ("weeks", None),
+    # English ("an hour ago"; "hours ago" alone needs a number)
+    "second": ("seconds", 1),
+    "seconds": ("seconds", None),
+    "secs": ("seconds", None),
+    "mins": ("minutes", None),
+    "hour": ("hours", 1),
+    "hours": ("hours", None),
+    "hr": ("hours", None),
+    "hrs": ("hours", None),
+    "day": ("days", 1),
+    "days": ("days", None),
+    "week": ("weeks", 1),
+    "weeks": ("weeks", None),
     # Arabic
     "ثانية": ("seconds", 1),
     "ثانيتين": ("seconds", 2),
@@ -211,6 +228,17 @@ NUMBER_WORDS: dict[str, int] = {
     "huit": 8,
     "neuf": 9,
     "dix": 10,
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
     "واحد": 1,
     "واحدة": 1,
     "ثلاث": 3,
@@ -241,6 +269,7 @@ DAY_WORDS: dict[str, int] = {
     "avant hier": -2,
     "today": 0,
     "yesterday": -1,
+    "the day before yesterday": -2,
     "اليوم": 0,
     "أمس": -1,
     "الأمس": -1,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, date, datetime
 
-from clippings.items import Article
+from clippings.items import SCHEMA_VERSION, Article
 from clippings.normalize import apply_dates, schema_errors
 
 # Pages at article URLs that are not articles, remembered so re-runs do not fetch them again
@@ -47,7 +47,7 @@ def in_range(day: str, since: date | None, until: date | None) -> bool:
 
 def out_of_range(article: Article, since: date | None, until: date | None) -> bool:
     """An article whose own date is outside ``since``..``until``; one without a date is kept."""
-    return bool(article.published) and not in_range(article.published[:10], since, until)
+    return bool(article.published_date) and not in_range(article.published_date, since, until)
 
 
 class Duplicates:
@@ -74,7 +74,7 @@ def schema_problem(article: Article) -> tuple[str, str] | None:
     None when it fits the output contract."""
     if not article.body:
         return "empty_body", f"{article.url}: no article text found (empty body)"
-    errors = schema_errors(article.to_record())
+    errors = schema_errors(article.to_record(), versions=(SCHEMA_VERSION,))
     if errors:
         return "invalid", f"{article.url}: does not fit the output schema: {'; '.join(errors)}"
     return None
@@ -88,7 +88,7 @@ def output_day(article: Article) -> str:
 def written_counts(record: dict) -> list[str]:
     """What a written line counts for the extraction-health figures."""
     counts = []
-    if not record.get("published"):
+    if not record.get("published_date"):  # no date at all (a day without a time is a date)
         counts.append("missing/published")
     if not record.get("authors"):
         counts.append("missing/authors")

@@ -14,6 +14,7 @@ the next run trusts a 304 only because everything the source listed was dealt wi
 from __future__ import annotations
 
 import logging
+import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -23,9 +24,10 @@ from weakref import WeakKeyDictionary
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.http import Response
+from scrapy.utils.defer import deferred_from_coro
 
 from clippings.pipelines import article_written
-from clippings.state import Action, StateStore, decide, is_unchanged, state_path, utc_iso
+from clippings.state import Action, StateError, StateStore, decide, is_unchanged, state_path, utc_iso
 
 logger = logging.getLogger(__name__)
 
@@ -33,9 +35,13 @@ _by_crawler: WeakKeyDictionary[Crawler, Incremental | None] = WeakKeyDictionary(
 
 
 def incremental(crawler: Crawler) -> Incremental | None:
-    """The crawl's ``Incremental``, opened on first use; None when state is off."""
+    """The crawl's ``Incremental``, opened on first use; None when state is off, or when the
+    crawl was refused (a bad setting, another crawl holding the collection's lock): such a
+    crawl never opens the state (``clippings.admission``)."""
     if crawler not in _by_crawler:
-        _by_crawler[crawler] = Incremental.from_crawler(crawler)
+        from clippings.admission import admission
+
+        _by_crawler[crawler] = Incremental.from_crawler(crawler) if admission(crawler).admitted else None
     return _by_crawler[crawler]
 
 
@@ -66,6 +72,10 @@ class Incremental:
         self.sources: dict[str, dict[str, str | None]] = {}
         # Set False when this run cannot vouch for every listed article (see module doc).
         self.complete = True
+        # Why the state could not be written (a full disk), once it could not: the crawl stops.
+        self.failed: str | None = None
+        self.known: set[str] = set()  # article ids ``plan`` found written before
+        self.changed: set[tuple[str, str]] = set()  # refetched and changed: the next line is an update
         crawler.signals.connect(self.open, signal=signals.spider_opened)
         crawler.signals.connect(self.article_written, signal=article_written)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
@@ -75,7 +85,11 @@ class Incremental:
         if self.opened:
             return
         self.opened = True
-        recovered = self.store.reconcile(self.output, self.site)
+        try:
+            recovered = self.store.reconcile(self.output, self.site)
+        except StateError as exc:
+            self.write_failed(exc)
+            return
         stats = self.crawler.stats
         stats.set_value(f"clippings/{self.site}/state/recovered_lines", recovered)
         stats.set_value(f"clippings/{self.site}/state/known_articles", self.store.count(self.site))
@@ -91,6 +105,19 @@ class Incremental:
         site = crawler.spidercls.name
         return cls(crawler, store, site, Path(settings.get("CLIPPINGS_OUTPUT_DIR", "output")))
 
+    def write_failed(self, exc: StateError) -> None:
+        """The state could not be written: one ERROR line, and the crawl stops (as when the
+        output cannot be written). Lines already on disk stay, and the next run records them
+        from the files (``StateStore.reconcile``): nothing is lost or written twice."""
+        if self.failed is not None:
+            return
+        self.failed = str(exc)
+        self.crawler.stats.set_value("clippings/state_error", self.failed)
+        logger.error("%s; stopping the crawl", exc)
+        engine = self.crawler.engine
+        if engine.spider is not None:
+            deferred_from_coro(engine.close_spider_async(reason="state_error"))
+
     def count(self, key: str) -> None:
         self.crawler.stats.inc_value(f"clippings/{key}")
         self.crawler.stats.inc_value(f"clippings/{self.site}/{key}")
@@ -103,7 +130,14 @@ class Incremental:
         dropped = None if seen else self.store.get_dropped(self.site, article_id)
         action = decide(seen, listed, given, dropped, self.recheck)
         headers = seen.conditional_headers() if seen and action is Action.REVALIDATE else {}
+        if seen is not None:
+            self.known.add(article_id)
         return action, headers
+
+    def knows(self, article_id: str) -> bool:
+        """Whether ``plan`` found the article in the collection (not just a URL that gave no
+        article last time)."""
+        return article_id in self.known
 
     def fetched(self, article_id: str, listed: datetime | None, response: Response) -> None:
         """An article page arrived: keep what to record with it once it is written."""
@@ -112,37 +146,61 @@ class Incremental:
     def not_modified(self, article_id: str, listed: datetime | None, response: Response) -> None:
         """A conditional request answered 304: the article is as written."""
         found = validators(response)
-        self.store.touch(self.site, article_id, listed=listed, **found)
         self.count("incremental/not_modified")
+        if self.failed is None:
+            try:
+                self.store.touch(self.site, article_id, listed=listed, **found)
+            except StateError as exc:
+                self.write_failed(exc)
 
     def dropped(self, article_id: str, url: str, reason: str, listed: datetime | None) -> None:
         """An article URL gave no article (video, soft 404, 404): not fetched again for a while."""
         self.pending.pop((self.site, article_id), None)
-        self.store.record_dropped(self.site, article_id, url, reason, listed)
+        if self.failed is None:
+            try:
+                self.store.record_dropped(self.site, article_id, url, reason, listed)
+            except StateError as exc:
+                self.write_failed(exc)
 
     def unchanged(self, record: dict[str, Any]) -> bool:
         """True (and the state refreshed) when a refetched article is as already written."""
         key = (record["site"], str(record["article_id"]))
-        if not is_unchanged(self.store.get(*key), record):
+        seen = self.store.get(*key)
+        if not is_unchanged(seen, record):
+            if seen is not None:
+                self.changed.add(key)
             return False
         fetched = self.pending.pop(key, None) or _Fetched(None)
-        self.store.touch(
-            *key, listed=fetched.listed, etag=fetched.etag, last_modified=fetched.last_modified
-        )
+        if self.failed is None:
+            try:
+                self.store.touch(
+                    *key, listed=fetched.listed, etag=fetched.etag, last_modified=fetched.last_modified
+                )
+            except StateError as exc:
+                self.write_failed(exc)
         return True
 
     def article_written(self, item: Any, record: dict[str, Any], path: Path | None = None, end: int | None = None) -> None:
         if path is None or end is None or record.get("site") != self.site:
             return
-        fetched = self.pending.pop((record["site"], str(record["article_id"])), None) or _Fetched(None)
-        self.store.record_written(
-            record,
-            path,
-            end,
-            listed=fetched.listed,
-            etag=fetched.etag,
-            last_modified=fetched.last_modified,
-        )
+        key = (record["site"], str(record["article_id"]))
+        fetched = self.pending.pop(key, None) or _Fetched(None)
+        if key in self.changed:
+            self.changed.discard(key)
+            self.count("updated")  # written again because it changed
+        if self.failed is not None:
+            return  # on disk: the next run records it from the file
+        try:
+            self.store.record_written(
+                record,
+                path,
+                end,
+                listed=fetched.listed,
+                etag=fetched.etag,
+                last_modified=fetched.last_modified,
+            )
+        except StateError as exc:
+            self.write_failed(exc)
 
     # --- feeds and sitemaps -------------------------------------------------------------
     def source_headers(self, url: str) -> dict[str, str]:
@@ -179,10 +237,14 @@ class Incremental:
     def spider_closed(self, spider: Spider, reason: str) -> None:
         stats = self.crawler.stats
         try:
-            if reason == "finished" and self.complete and self.sources:
+            if reason == "finished" and self.complete and self.sources and self.failed is None:
                 self.store.save_sources(self.sources)
                 stats.set_value(f"clippings/{self.site}/state/sources_saved", len(self.sources))
             stats.set_value(f"clippings/{self.site}/state/known_articles", self.store.count(self.site))
+        except StateError as exc:
+            self.write_failed(exc)
+        except sqlite3.Error as exc:
+            self.write_failed(self.store.write_error(exc))
         finally:
             self.store.close()
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "2.0"
 
 
 def _internal() -> Any:
@@ -28,6 +28,7 @@ class Article:
     tags: list[str] = field(default_factory=list)
     language: str | None = None
     published: str | None = None
+    published_date: str | None = None
     modified: str | None = None
     body: str = ""
     word_count: int = 0
@@ -39,12 +40,15 @@ class Article:
     modified_raw: str | None = None
     # Raw date texts found on the page, best first: {"published": [...], "modified": [...]},
     # and the source of each (``date_sources``, same shape). The dates pipeline picks from
-    # them and fills published/modified and their *_raw.
+    # them and fills published, published_date, modified and their *_raw.
     date_candidates: dict[str, list[str]] = _internal()
     date_sources: dict[str, list[str]] = _internal()
     # Where each field came from: {"body": "ans", "authors": "jsonld", "section":
     # "rule:le360.section[1]", ...} (see ``clippings.extract.sources``).
     provenance: dict[str, str] = _internal()
+    # The embedded story: "story" when the page carries a standard one, else why not
+    # ("absent", "not_story", "not_json", "too_large"; see ``clippings.extract.ans``).
+    story: str = field(default="", metadata={"internal": True})
     # The body is much shorter than the page's other evidence of it, even read again.
     body_short: bool = field(default=False, metadata={"internal": True})
     # (template, xpath) of the element that held a body read from the whole page.

@@ -50,10 +50,12 @@ class ContainerMemory:
         self._rows: dict[tuple[str, str, str], list[int]] = {}
         self._known: dict[str, tuple[tuple[str, str], ...]] = {}
         if db is not None:
-            db.execute(_SCHEMA)
-            for site, template, xpath, pages, active, forgotten in db.execute(
-                "SELECT site, template, xpath, pages, active, forgotten FROM containers"
-            ):
+            try:
+                db.execute(_SCHEMA)
+                rows = db.execute("SELECT site, template, xpath, pages, active, forgotten FROM containers").fetchall()
+            except sqlite3.Error:
+                self.db, rows = None, []  # see _save: kept in memory for this crawl
+            for site, template, xpath, pages, active, forgotten in rows:
                 self._rows[(site, template, xpath)] = [pages, active, forgotten]
 
     def known(self, site: str) -> tuple[tuple[str, str], ...]:
@@ -104,10 +106,13 @@ class ContainerMemory:
 
 def reading_counts(article: Article) -> list[tuple[str, str | None]]:
     """What a page's reading counts (keys below ``clippings/<site>/``), each with a line to
-    log at INFO or None: where each field came from, a short body, a template read whole."""
+    log at INFO or None: where each field came from, the embedded story's status, a short body,
+    a template read whole."""
     counts: list[tuple[str, str | None]] = [
         (f"source/{name}/{source}", None) for name, source in article.provenance.items()
     ]
+    if article.story:
+        counts.append((f"story/{article.story}", None))
     if article.body_short:
         counts.append(("body/short", f"{article.url}: the body is much shorter than the page's other evidence of it"))
     if article.provenance.get("body") == "page":

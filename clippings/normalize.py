@@ -17,6 +17,7 @@ from typing import Any
 import fastjsonschema
 
 from clippings import dates
+from clippings.contract import date_errors, is_instant, morocco_date, split_date
 from clippings.items import SCHEMA_VERSION, Article
 
 
@@ -59,34 +60,45 @@ def _same_moment(published: str, modified: str) -> bool:
 
 
 def apply_dates(article: Article, now: datetime | None) -> list[str]:
-    """Fill published/modified (and their raw texts); return problems found, for stats."""
+    """Fill published, published_date, modified (and the raw texts); return problems found,
+    for stats.
+
+    The date chosen for each is an instant, or a bare day when the page gives no time: a
+    bare publication day goes to ``published_date`` alone (``published`` stays null: no
+    invented time), a bare update day leaves ``modified`` null and its text in
+    ``modified_raw``.
+    """
     problems: list[str] = []
     found = article.date_candidates
     chosen: dict[str, int | None] = {}
-    article.published, article.published_raw, problem, chosen["published"] = _choose(found.get("published", []), now)
+    published, article.published_raw, problem, chosen["published"] = _choose(found.get("published", []), now)
     if problem:
         problems.append(f"published_{problem.split(':')[0]}")
-    article.modified, article.modified_raw, problem, chosen["modified"] = _choose(found.get("modified", []), now)
+    modified, article.modified_raw, problem, chosen["modified"] = _choose(found.get("modified", []), now)
     if problem and problem != "missing":
         problems.append(f"modified_{problem.split(':')[0]}")
-    if article.modified is not None and article.published is not None and _same_moment(article.published, article.modified):
+    if modified is not None and published is not None and _same_moment(published, modified):
         # Pages never updated still declare dateModified = datePublished: no update.
-        article.modified, article.modified_raw, chosen["modified"] = None, None, None
+        modified, article.modified_raw, chosen["modified"] = None, None, None
     for name, index in chosen.items():
         sources = article.date_sources.get(name, [])
         if index is not None and index < len(sources):
             article.provenance[name] = sources[index]
     if now is not None:
-        for name in ("published", "modified"):
-            value = getattr(article, name)
+        for name, value in (("published", published), ("modified", modified)):
             flag = value and dates.plausibility(value, now=now)
             if flag:
                 problems.append(f"{name}_{flag}")
+    article.published, article.published_date = split_date(published)
+    article.modified, _ = split_date(modified)
     return problems
 
 
 def derive(article: Article) -> None:
-    """Fields computed from others: word count, body hash, schema version."""
+    """Fields computed from others: the day of a publication instant, word count, body hash,
+    schema version."""
+    if is_instant(article.published):
+        article.published_date = morocco_date(article.published)  # type: ignore[arg-type]
     article.word_count = len(article.body.split())
     article.content_sha256 = hashlib.sha256(article.body.encode("utf-8")).hexdigest()
     article.schema_version = SCHEMA_VERSION
@@ -98,34 +110,55 @@ def finalize(article: Article, now: datetime | None) -> list[str]:
     return problems
 
 
-def load_schema() -> dict[str, Any]:
-    text = resources.files("clippings").joinpath("schema/article.schema.json").read_text("utf-8")
+# The schema of each version a line may declare; the shipped ``article.schema.json`` is the
+# current one (what crawls write), the older ones are kept to read older collections.
+SCHEMA_FILES = {"1.0": "schema/article-1.0.schema.json", SCHEMA_VERSION: "schema/article.schema.json"}
+
+
+def load_schema(version: str = SCHEMA_VERSION) -> dict[str, Any]:
+    text = resources.files("clippings").joinpath(SCHEMA_FILES[version]).read_text("utf-8")
     return json.loads(text)
 
 
-@lru_cache(maxsize=1)
-def validator() -> Any:  # a jsonschema Draft202012Validator
+@lru_cache(maxsize=None)
+def validator(version: str = SCHEMA_VERSION) -> Any:  # a jsonschema Draft202012Validator
     """The schema's reference validator; imported on first use (a crawl writing valid lines
     never needs it)."""
     from jsonschema import Draft202012Validator
 
-    return Draft202012Validator(load_schema())
+    return Draft202012Validator(load_schema(version))
 
 
-@lru_cache(maxsize=1)
-def _fast_check() -> Callable[[dict[str, Any]], Any]:
+@lru_cache(maxsize=None)
+def _fast_check(version: str = SCHEMA_VERSION) -> Callable[[dict[str, Any]], Any]:
     """The same schema compiled to Python code: ~40x faster than ``validator()`` on the
     valid lines a crawl writes; a line it refuses is explained by ``validator()``."""
-    return fastjsonschema.compile(load_schema())
+    return fastjsonschema.compile(load_schema(version))
 
 
-def schema_errors(record: dict[str, Any]) -> list[str]:
-    """Every way ``record`` breaks the output contract, as 'field: message' lines."""
+def schema_errors(record: dict[str, Any], versions: tuple[str, ...] = tuple(SCHEMA_FILES)) -> list[str]:
+    """Every way ``record`` breaks the output contract, as 'field: message' lines. A line is
+    checked against the schema of the version it declares among ``versions`` (any known one
+    by default; the current schema when it declares another). The schema says a site's name
+    is a word, the registry says which words are sites; a 2.0 line's ``published_date`` must
+    be the Moroccan day of its ``published``."""
+    declared = record.get("schema_version") if isinstance(record, dict) else None
+    version = declared if declared in versions else SCHEMA_VERSION
+    unknown = _unknown_site(record)
     try:
-        _fast_check()(record)
+        _fast_check(version)(record)
     except fastjsonschema.JsonSchemaException:
         pass
     else:
-        return []
-    errors = sorted(validator().iter_errors(record), key=lambda e: list(e.absolute_path))
-    return [f"{'/'.join(map(str, e.absolute_path)) or '(line)'}: {e.message}" for e in errors]
+        return date_errors(record) + unknown
+    errors = sorted(validator(version).iter_errors(record), key=lambda e: list(e.absolute_path))
+    return [f"{'/'.join(map(str, e.absolute_path)) or '(line)'}: {e.message}" for e in errors] + unknown
+
+
+def _unknown_site(record: dict[str, Any]) -> list[str]:
+    from clippings.sites import SITES
+
+    site = record.get("site") if isinstance(record, dict) else None
+    if isinstance(site, str) and site not in SITES:
+        return [f"site: {site!r} is not a registered site (known: {', '.join(sorted(SITES))})"]
+    return []

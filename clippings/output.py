@@ -69,6 +69,15 @@ class JsonLinesWriter:
     def path_for(self, site: str, day: str) -> Path:
         return self.directory / site / f"{day}.jsonl"
 
+    def prepare(self, site: str) -> Path:
+        """The site's folder, created; OutputError when it cannot be."""
+        folder = self.directory / site
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(exc.errno, f"cannot write to {folder}: {exc.strerror or exc}") from None
+        return folder
+
     def _fd(self, path: Path) -> int:
         fd = self._fds.get(path)
         if fd is None:

@@ -18,6 +18,7 @@ from clippings.finish import Duplicates, dates_step, output_day, schema_problem
 from clippings.items import Article
 from clippings.normalize import derive
 from clippings.output import JsonLinesWriter, OutputError
+from clippings.runs import add_example
 
 logger = logging.getLogger(__name__)
 
@@ -31,14 +32,17 @@ class _Pipeline:
     def from_crawler(cls, crawler: Crawler) -> _Pipeline:
         return cls(crawler)
 
-    def count(self, key: str, site: str | None = None) -> None:
+    def count(self, key: str, site: str | None = None, url: str | None = None) -> None:
         self.stats.inc_value(f"clippings/{key}")
         if site:
             self.stats.inc_value(f"clippings/{site}/{key}")
+            if url is not None:
+                add_example(self.stats, site, key, url)
 
 
 class DatesPipeline(_Pipeline):
-    """published/modified to ISO 8601 in Morocco's civil time; problems counted, item kept."""
+    """published, published_date, modified from the page's dates, in Morocco's civil time;
+    problems counted, item kept."""
 
     def process_item(self, item: Article) -> Article:
         counts, warnings = dates_step(item)
@@ -65,7 +69,7 @@ class DuplicatesPipeline(_Pipeline):
 
     def process_item(self, item: Article) -> Article:
         if self.duplicates.is_duplicate(item):
-            self.count("dropped/duplicate", item.site)
+            self.count("dropped/duplicate", item.site, item.url)
             raise DropItem(f"{item.url}: duplicate of an article already written in this crawl")
         return item
 
@@ -76,8 +80,10 @@ class SchemaPipeline(_Pipeline):
     def process_item(self, item: Article) -> Article:
         problem = schema_problem(item)
         if problem:
-            self.count(f"dropped/{problem[0]}", item.site)
-            raise DropItem(problem[1])
+            reason, message = problem
+            self.count(f"dropped/{reason}", item.site, item.url)
+            # An invalid article is not a routine skip: the extraction gave what the contract refuses.
+            raise DropItem(message, log_level="WARNING" if reason == "invalid" else None)
         return item
 
 
@@ -91,9 +97,9 @@ class DateRangePipeline(_Pipeline):
     def process_item(self, item: Article) -> Article:
         spider = self.crawler.spider
         in_range = getattr(spider, "in_range", None)
-        if in_range is not None and item.published and not in_range(item.published[:10]):
+        if in_range is not None and item.published_date and not in_range(item.published_date):
             self.count("skipped/out_of_range", item.site)
-            raise DropItem(f"{item.url}: published {item.published}, outside the requested dates")
+            raise DropItem(f"{item.url}: published {item.published or item.published_date}, outside the requested dates")
         return item
 
 
@@ -125,8 +131,14 @@ class JsonLinesPipeline(_Pipeline):
         self.directory = Path(crawler.settings.get("CLIPPINGS_OUTPUT_DIR", "output"))
         self.writer = JsonLinesWriter(self.directory)
         self.failed = False
+        from clippings.admission import admission
+
+        # Takes the collection's lock if nothing in the crawl took it before.
+        self.admission = admission(crawler)
 
     def process_item(self, item: Article) -> Article:
+        if not self.admission.admitted:  # nothing reaches here: the spider closed at once
+            raise DropItem(f"{item.url}: the crawl was refused ({self.admission.refusal}), not written")
         if self.failed:
             raise DropItem(f"{item.url}: output is not writable, not written")
         record: dict[str, Any] = item.to_record()

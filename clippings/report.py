@@ -1,12 +1,40 @@
-"""The end-of-run summary: per site, what was fetched, written, dropped and why."""
+"""The end-of-crawl summary: per site, what was fetched, written, updated, skipped, dropped
+and why, and the errors; every line within 80 columns.
+
+::
+
+    site              pages  written  updated  skipped  dropped   errors
+    le360                28       21        0        0        1        0
+      dropped: video 1
+      no body 0/21, no date 0/21, no author 0/21
+    almaghribtoday       22       17        0        0        0        0
+      no body 0/17, no date 0/17, no author 0/17
+    output: output
+
+``written`` counts the lines written, ``updated`` those of them that are an article written
+again because it changed; ``skipped`` the articles not written because the collection has
+them (``seen``: not even fetched; ``unchanged``: fetched, same text; ``not_modified``: a 304;
+``dropped_before``: known not to be an article) or because they are out of the requested
+dates (``out_of_range``); ``dropped`` what was not written for another reason, by reason.
+"""
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from clippings.health import health_figures
+
+WIDTH = 80
+
+# What ``skipped`` adds up, in the order the detail line names them.
+SKIPPED = ("seen", "unchanged", "not_modified", "out_of_range", "dropped_before")
+
+# The site column: 18 characters holds every registered name (almaghribtoday_en) in 80 columns.
+SITE_COLUMN = 18
+HEADER = f"{'site':<{SITE_COLUMN}}{'pages':>7}{'written':>9}{'updated':>9}{'skipped':>9}{'dropped':>9}{'errors':>9}"
 
 
 def _site_counts(stats: dict[str, Any], site: str) -> dict[str, int]:
@@ -14,11 +42,49 @@ def _site_counts(stats: dict[str, Any], site: str) -> dict[str, int]:
     return {k[len(prefix) :]: v for k, v in stats.items() if k.startswith(prefix) and isinstance(v, int)}
 
 
+def _under(counts: dict[str, int], group: str) -> dict[str, int]:
+    return {k.split("/", 1)[1]: v for k, v in counts.items() if k.startswith(f"{group}/") and v}
+
+
+def _detail(label: str, figures: dict[str, int]) -> list[str]:
+    if not figures:
+        return []
+    text = f"{label}: " + ", ".join(f"{name} {count}" for name, count in figures.items())
+    return textwrap.wrap(text, WIDTH, initial_indent="  ", subsequent_indent="    ", break_on_hyphens=False)
+
+
+def site_summary(stats: dict[str, Any], site: str) -> tuple[str, list[str]]:
+    """The table row of one site and its detail lines."""
+    counts = _site_counts(stats, site)
+    skipped_by = {name: counts.get(f"skipped/{name}", 0) for name in SKIPPED}
+    skipped_by = {name: count for name, count in skipped_by.items() if count}
+    dropped = dict(sorted(_under(counts, "dropped").items()))
+    errors = dict(sorted(_under(counts, "errors").items()))
+    pages = stats.get("response_received_count", 0)
+    row = (
+        f"{site:<{SITE_COLUMN}}{pages:>7}{counts.get('written', 0):>9}{counts.get('updated', 0):>9}"
+        f"{sum(skipped_by.values()):>9}{sum(dropped.values()):>9}{sum(errors.values()):>9}"
+    )
+    details = _detail("skipped", skipped_by) + _detail("dropped", dropped) + _detail("errors", errors)
+    if counts.get("skipped/max_articles"):
+        details += _detail("not fetched", {"over max_articles": counts["skipped/max_articles"]})
+    health = health_figures(stats, site)
+    if any(total for _, total in health.values()):
+        (nb, pb), (nd, pd), (na, pa) = health["no_body"], health["no_date"], health["no_author"]
+        details.append(f"  no body {nb}/{pb}, no date {nd}/{pd}, no author {na}/{pa}")
+    return row, details
+
+
+def _wrapped(line: str) -> list[str]:
+    return textwrap.wrap(line, WIDTH, subsequent_indent="  ", break_on_hyphens=False) or [line]
+
+
 def crawl_report(crawlers: list[Any], output: Path) -> tuple[str, int]:
     """(text, exit status) for a finished crawl; non-zero when a crawl failed.
 
-    A crawl fails when its output could not be written, when it ended early, or when an
-    extraction-health alarm fired (``clippings.extensions.ExtractionHealth``).
+    A crawl fails when its output or its incremental state could not be written, when it
+    ended early, or when an extraction-health alarm fired
+    (``clippings.extensions.ExtractionHealth``).
     """
     return summary(((crawler.spidercls.name, crawler.stats.get_stats()) for crawler in crawlers), output)
 
@@ -27,31 +93,27 @@ def summary(runs: Iterable[tuple[str, dict[str, Any]]], output: Path) -> tuple[s
     """(text, exit status) for one run's (site, stats) pairs, whatever ran them: the stats of
     a Scrapy crawl or the same keys kept by ``clippings reextract`` (``response_received_count``
     the pages, ``finish_reason``, ``clippings/<site>/...``)."""
-    lines = [
-        f"{'site':<16}{'pages':>7}{'written':>9}{'dropped':>9}{'errors':>8}"
-        f"{'no body':>10}{'no date':>10}{'no author':>10}  reasons"
-    ]
+    lines = [HEADER]
     status = 0
-    alarms: list[str] = []
+    alarms = False
+    notes: list[str] = []
     for site, stats in runs:
-        counts = _site_counts(stats, site)
-        dropped = {k.split("/", 1)[1]: v for k, v in counts.items() if k.startswith("dropped/")}
-        errors = sum(v for k, v in counts.items() if k.startswith("errors/"))
-        pages = stats.get("response_received_count", 0)
-        reasons = ", ".join(f"{k} {v}" for k, v in sorted(dropped.items())) or "-"
-        health = "".join(f"{f'{n}/{of}':>10}" for n, of in health_figures(stats, site).values())
-        written = counts.get("written", 0)
-        total = sum(dropped.values())
-        lines.append(f"{site:<16}{pages:>7}{written:>9}{total:>9}{errors:>8}{health}  {reasons}")
-        alarms.extend(stats.get(f"clippings/{site}/health/alarms") or [])
+        row, details = site_summary(stats, site)
+        lines += [row, *details]
+        for alarm in stats.get(f"clippings/{site}/health/alarms") or []:
+            alarms = True
+            notes += _wrapped(alarm)
         if stats.get("clippings/output_error"):
-            lines.append(f"{site}: output failed: {stats['clippings/output_error']}")
+            notes.append(f"{site}: output failed: {stats['clippings/output_error']}")
+            status = 1
+        if stats.get("clippings/state_error"):
+            notes.append(f"{site}: state failed: {stats['clippings/state_error']}")
             status = 1
         reason = stats.get("finish_reason")
         if reason not in ("finished", None):
-            lines.append(f"{site}: crawl ended early ({reason})")
+            notes.append(f"{site}: crawl ended early ({reason})")
             status = status or 1
-    lines.extend(alarms)
+    lines += notes  # a failure names its file: a path is not cut
     status = status or (1 if alarms else 0)
     lines.append(f"output: {output}")
     return "\n".join(lines), status

@@ -25,10 +25,17 @@ CLIPPINGS_HEALTH_MAX_NO_DATE = 0.5
 CLIPPINGS_HEALTH_MAX_NO_AUTHOR = 0.8
 CLIPPINGS_HEALTH_MIN_PAGES = 10
 CLIPPINGS_HEALTH_ENABLED = True
+# Run history (clippings.extensions.RunHistory): one JSON line a crawl, however it ends, in
+# <CLIPPINGS_OUTPUT_DIR>/.state/runs.jsonl (read by clippings status and clippings report).
+CLIPPINGS_RUN_HISTORY = True
 # Progress (clippings.extensions.Progress): a live line on a terminal, else a log line
 # every this many seconds (0: off). CLIPPINGS_PROGRESS_LIVE = True/False forces the mode.
 CLIPPINGS_PROGRESS_INTERVAL = 60.0
 CLIPPINGS_PROGRESS_LIVE = None
+# One writer per collection and site (clippings.lock): a crawl holds an exclusive lock on
+# <CLIPPINGS_OUTPUT_DIR>/.state/<site>.lock; a second crawl of the same site into the same
+# folder waits this many seconds for it, then is refused (exit status 75 under `clippings`).
+CLIPPINGS_LOCK_WAIT = 0
 # Incremental state (clippings.incremental): on by default, kept with the collection in
 # <CLIPPINGS_OUTPUT_DIR>/.state/state.sqlite unless CLIPPINGS_STATE names another file.
 CLIPPINGS_INCREMENTAL = True
@@ -115,8 +122,12 @@ ADDONS = {
 }
 
 EXTENSIONS = {
+    # Settings and arguments checked, the collection's lock taken and let go (clippings.admission).
+    "clippings.admission.Admit": 0,
     "clippings.extensions.ExtractionHealth": 500,
     "clippings.extensions.Progress": 500,
+    # After ExtractionHealth: a run's line holds its health figures and alarms.
+    "clippings.extensions.RunHistory": 900,
 }
 
 ITEM_PIPELINES = {
@@ -128,6 +139,10 @@ ITEM_PIPELINES = {
     "clippings.pipelines.UnchangedPipeline": 800,
     "clippings.pipelines.JsonLinesPipeline": 900,
 }
+
+# Dropped items are one INFO line each ("not written: URL: reason"), never the item itself
+# (Scrapy's own formatter logs the whole item, body included, at WARNING).
+LOG_FORMATTER = "clippings.logformat.LogFormatter"
 
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"

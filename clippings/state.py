@@ -18,11 +18,13 @@ import logging
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from enum import Enum
 from pathlib import Path
 from typing import Any
 
+from clippings.contract import as_current, split_date
+from clippings.dates import CASABLANCA
 from clippings.stamps import utc_stamp
 
 logger = logging.getLogger(__name__)
@@ -33,7 +35,7 @@ CREATE TABLE IF NOT EXISTS articles (
     article_id TEXT NOT NULL,
     url TEXT NOT NULL,
     content_sha256 TEXT,
-    published TEXT,
+    published TEXT,         -- a full instant, or null (schema 2.0; older rows may hold a day)
     modified TEXT,
     listed TEXT,            -- latest feed/sitemap date seen for it (ISO 8601, UTC)
     etag TEXT,
@@ -41,6 +43,7 @@ CREATE TABLE IF NOT EXISTS articles (
     file TEXT,              -- the output file holding its latest line
     line_end INTEGER,       -- byte offset where that line ends
     recorded_at TEXT NOT NULL,
+    published_date TEXT,    -- YYYY-MM-DD in Morocco's calendar (added with schema 2.0)
     PRIMARY KEY (site, article_id)
 );
 CREATE TABLE IF NOT EXISTS dropped (
@@ -94,7 +97,8 @@ def parse_iso(text: str | None) -> datetime | None:
 
 
 class StateError(Exception):
-    """The state database cannot be opened: the crawl must not run without it."""
+    """The state database cannot be opened or written (a full disk): the crawl must not run
+    without it. Its text is one line naming the file and the reason."""
 
 
 @dataclass(frozen=True)
@@ -110,10 +114,24 @@ class Seen:
     listed: str | None
     etag: str | None
     last_modified: str | None
+    published_date: str | None = None
+
+    def __post_init__(self) -> None:
+        # Rows recorded from schema 1.0 lines may hold a bare day in published or modified:
+        # read them as 2.0 says (a day of publication, an update with no known instant).
+        published, day = split_date(self.published)
+        object.__setattr__(self, "published", published)
+        object.__setattr__(self, "published_date", self.published_date or day)
+        object.__setattr__(self, "modified", split_date(self.modified)[0])
 
     def own_time(self) -> datetime | None:
-        """The article's latest date of its own (modified, else published)."""
-        return parse_iso(self.modified) or parse_iso(self.published)
+        """The article's latest date of its own: modified, else published, else the start
+        of its day of publication (Morocco's calendar)."""
+        moment = parse_iso(self.modified) or parse_iso(self.published)
+        if moment is None and self.published_date:
+            day = date.fromisoformat(self.published_date)
+            moment = datetime.combine(day, datetime.min.time(), tzinfo=CASABLANCA)
+        return moment
 
     def conditional_headers(self) -> dict[str, str]:
         headers = {}
@@ -179,11 +197,12 @@ def decide(
 
 
 def is_unchanged(seen: Seen | None, record: dict[str, Any]) -> bool:
-    """A refetched article with the same text and the same ``modified`` is not written again."""
+    """A refetched article with the same text and the same ``modified`` is not written again
+    (lines of either schema version: a bare day is no ``modified`` instant)."""
     return (
         seen is not None
         and seen.content_sha256 == record.get("content_sha256")
-        and seen.modified == record.get("modified")
+        and seen.modified == split_date(record.get("modified"))[0]
     )
 
 
@@ -204,17 +223,28 @@ class StateStore:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.executescript(SCHEMA)
+            self._add_missing_columns()
         except (OSError, sqlite3.Error) as exc:
             raise StateError(f"cannot open the incremental state {self.path}: {exc}") from None
 
     def close(self) -> None:
         self.db.close()
 
+    def _add_missing_columns(self) -> None:
+        """A state made before a column existed gets it (null until its rows are written again)."""
+        have = {row[1] for row in self.db.execute("PRAGMA table_info(articles)")}
+        if "published_date" not in have:
+            try:
+                self.db.execute("ALTER TABLE articles ADD COLUMN published_date TEXT")
+            except sqlite3.OperationalError as exc:  # another crawl added it first
+                if "duplicate column" not in str(exc):
+                    raise
+
     # --- articles -----------------------------------------------------------------------
     def get(self, site: str, article_id: str) -> Seen | None:
         row = self.db.execute(
             "SELECT site, article_id, url, content_sha256, published, modified, listed, etag,"
-            " last_modified FROM articles WHERE site = ? AND article_id = ?",
+            " last_modified, published_date FROM articles WHERE site = ? AND article_id = ?",
             (site, article_id),
         ).fetchone()
         return Seen(**dict(row)) if row else None
@@ -301,13 +331,14 @@ class StateStore:
         etag: str | None,
         last_modified: str | None,
     ) -> None:
+        record = as_current(record)  # a 1.0 line recovered from an older collection
         self.db.execute(
             "INSERT INTO articles (site, article_id, url, content_sha256, published, modified,"
-            " listed, etag, last_modified, file, line_end, recorded_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " listed, etag, last_modified, file, line_end, recorded_at, published_date)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (site, article_id) DO UPDATE SET url = excluded.url,"
             " content_sha256 = excluded.content_sha256, published = excluded.published,"
-            " modified = excluded.modified,"
+            " modified = excluded.modified, published_date = excluded.published_date,"
             " listed = CASE WHEN excluded.listed IS NULL THEN listed"
             "   WHEN listed IS NULL OR excluded.listed > listed THEN excluded.listed"
             "   ELSE listed END,"
@@ -328,6 +359,7 @@ class StateStore:
                 file,
                 line_end,
                 utc_iso(datetime.now(UTC)),
+                record.get("published_date"),
             ),
         )
 
@@ -399,18 +431,42 @@ class StateStore:
 
     # --- plumbing -----------------------------------------------------------------------
     def _transaction(self) -> _Transaction:
-        return _Transaction(self.db)
+        return _Transaction(self)
+
+    def write_error(self, exc: sqlite3.Error) -> StateError:
+        return StateError(f"cannot write the incremental state {self.path}: {exc}")
 
 
 class _Transaction:
-    def __init__(self, db: sqlite3.Connection) -> None:
-        self.db = db
+    """One short write; an SQLite error in it (``database or disk is full``) is rolled back
+    and raised as a StateError, one line, instead of sqlite3's exception."""
+
+    def __init__(self, store: StateStore) -> None:
+        self.store = store
+        self.db = store.db
 
     def __enter__(self) -> None:
-        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise self.store.write_error(exc) from None
 
-    def __exit__(self, exc_type: object, *exc: object) -> None:
-        self.db.execute("ROLLBACK" if exc_type else "COMMIT")
+    def __exit__(self, exc_type: object, exc: BaseException | None, traceback: object) -> bool:
+        failure = exc if isinstance(exc, sqlite3.Error) else None
+        if exc_type is None:
+            try:
+                self.db.execute("COMMIT")
+                return False
+            except sqlite3.Error as error:
+                failure = error
+        if self.db.in_transaction:
+            try:
+                self.db.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass  # the transaction is gone with the connection's state; nothing to keep
+        if failure is not None:
+            raise self.store.write_error(failure) from None
+        return False
 
 
 def _last_line_end(path: Path, limit: int) -> int:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from clippings.normalize import schema_errors
 
@@ -38,19 +39,60 @@ def jsonl_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     return list(files)
 
 
-def line_problems(raw: bytes) -> list[str]:
-    """What is wrong with one line of a JSON-lines file (with its newline); [] when nothing."""
+def read_line(raw: bytes) -> tuple[dict[str, Any] | None, list[str]]:
+    """One line of a JSON-lines file (with its newline): (the article, []) when it keeps the
+    contract of the schema version it declares, else (None or the object, what is wrong)."""
     if not raw.strip():
-        return ["blank line"]
+        return None, ["blank line"]
     if not raw.endswith(b"\n"):
-        return ["incomplete last line (no newline)"]
+        return None, ["incomplete last line (no newline)"]
     try:
         record = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
-        return [f"not UTF-8 ({exc.reason})"]
+        return None, [f"not UTF-8 ({exc.reason})"]
     except ValueError as exc:
-        return [f"not JSON ({exc})"]
-    return schema_errors(record) if isinstance(record, dict) else ["not a JSON object"]
+        return None, [f"not JSON ({exc})"]
+    if not isinstance(record, dict):
+        return None, ["not a JSON object"]
+    return record, schema_errors(record)
+
+
+def line_problems(raw: bytes) -> list[str]:
+    """What is wrong with one line of a JSON-lines file (with its newline); [] when nothing."""
+    return read_line(raw)[1]
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a collection's files: ``record`` is None when ``problems`` says why it
+    cannot be read; a file that cannot be read at all is one Line numbered 0."""
+
+    path: Path
+    number: int
+    record: dict[str, Any] | None
+    problems: list[str]
+
+    @property
+    def good(self) -> bool:
+        return self.record is not None and not self.problems
+
+
+def read_lines(files: Iterable[Path]) -> Iterator[Line]:
+    """Every line of ``files``, in order, read and checked (``read_line``)."""
+    for path in files:
+        try:
+            handle = open(path, "rb")
+        except OSError as exc:
+            yield Line(path, 0, None, [f"cannot read ({exc.strerror})"])
+            continue
+        with handle:
+            number = 0
+            try:
+                for number, raw in enumerate(handle, start=1):
+                    record, problems = read_line(raw)
+                    yield Line(path, number, record, problems)
+            except OSError as exc:  # an I/O error half-way
+                yield Line(path, 0, None, [f"cannot read ({exc.strerror})"])
 
 
 def validate_files(paths: Iterable[str | os.PathLike[str]], out: TextIO) -> int:
@@ -63,26 +105,17 @@ def validate_files(paths: Iterable[str | os.PathLike[str]], out: TextIO) -> int:
         if Path(given).is_dir() and not any(_under(f, Path(given)) for f in files):
             print(f"{given}: no .jsonl files in this folder", file=out)
     good = bad = unreadable = 0
-    for path in files:
-        try:
-            handle = open(path, "rb")
-        except OSError as exc:
-            print(f"{path}: cannot read ({exc.strerror})", file=out)
+    for line in read_lines(files):
+        if line.number == 0:
+            print(f"{line.path}: {line.problems[0]}", file=out)
             unreadable += 1
             continue
-        with handle:
-            try:
-                for number, raw in enumerate(handle, start=1):
-                    problems = line_problems(raw)
-                    for problem in problems:
-                        print(f"{path}:{number}: {problem}", file=out)
-                    if problems:
-                        bad += 1
-                    else:
-                        good += 1
-            except OSError as exc:  # an I/O error half-way
-                print(f"{path}: cannot read ({exc.strerror})", file=out)
-                unreadable += 1
+        for problem in line.problems:
+            print(f"{line.path}:{line.number}: {problem}", file=out)
+        if line.problems:
+            bad += 1
+        else:
+            good += 1
     summary = f"{good} good {'line' if good == 1 else 'lines'}, {bad} bad, in {len(files)} {'file' if len(files) == 1 else 'files'}"
     if unreadable:
         summary += f" ({unreadable} unreadable)"

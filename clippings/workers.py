@@ -24,6 +24,7 @@ import multiprocessing
 import os
 import pickle
 import select
+import signal
 import socket
 import threading
 import time
@@ -109,8 +110,21 @@ def watch_crawl(pid: int) -> None:
 
 
 def serve(conn: Any, crawl_pid: int) -> None:
-    """A worker's life: read pages sent on ``conn`` until it closes, answer each on it."""
+    """A worker's life: read pages sent on ``conn`` until it closes, answer each on it.
+
+    A worker never prints: a Ctrl-C reaches the whole process group, and the crawl, not its
+    workers, decides what happens then (it closes the pool); and once the crawl is gone
+    (killed) an answer that cannot be sent ends the worker quietly, where it would have
+    printed a BrokenPipeError traceback into the crawl's terminal or log."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     watch_crawl(crawl_pid)
+    try:
+        _serve(conn)
+    except BaseException:  # noqa: BLE001 - nothing a worker could say reaches anyone now
+        os._exit(0)
+
+
+def _serve(conn: Any) -> None:
     while True:
         try:
             task_id, args = pickle.loads(conn.recv_bytes())
@@ -124,7 +138,10 @@ def serve(conn: Any, crawl_pid: int) -> None:
             message = pickle.dumps((task_id, kind, value, detail), protocol=pickle.HIGHEST_PROTOCOL)
         except Exception:  # an exception that does not pickle travels as its text
             message = pickle.dumps((task_id, "error", RuntimeError(f"{type(value).__name__}: {value}"), None))
-        conn.send_bytes(message)
+        try:
+            conn.send_bytes(message)
+        except OSError:  # the crawl closed the pool or is gone (BrokenPipeError, ECONNRESET)
+            return
 
 
 class _Task:

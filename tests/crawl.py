@@ -26,7 +26,21 @@ def run_clippings(*args: str, timeout: float = 300, env: dict[str, str] | None =
 def read_output(directory: Path) -> list[dict[str, Any]]:
     """Every JSON line under ``directory`` (not under .state/)."""
     records = []
-    for path in sorted(directory.glob("*/*.jsonl")):
+    for path in sorted(directory.glob("[a-z]*/*.jsonl")):
         with path.open(encoding="utf-8") as handle:
             records.extend(json.loads(line) for line in handle)
     return records
+
+
+def summary_rows(stdout: str) -> dict[str, dict[str, int]]:
+    """The summary table a run prints, by site: {site: {"pages": n, "written": n, ...}}."""
+    from clippings.report import HEADER
+    from clippings.sites import SITES
+
+    columns = HEADER.split()[1:]
+    rows = {}
+    for line in stdout.splitlines():
+        words = line.split()
+        if words and words[0] in SITES and len(words) == len(columns) + 1 and all(w.isdigit() for w in words[1:]):
+            rows[words[0]] = dict(zip(columns, map(int, words[1:]), strict=True))
+    return rows

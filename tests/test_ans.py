@@ -130,6 +130,7 @@ def test_another_shape_is_no_story_and_the_page_is_read(content, problem):
     article = read(body)
     assert article.body == "\n\n".join(PARAGRAPHS)
     assert article.provenance["body"] != "ans"
+    assert article.story == problem
 
 
 def test_a_story_larger_than_the_cap_is_not_decoded(monkeypatch):
@@ -178,3 +179,11 @@ def test_every_arc_fixture_with_a_story_is_read_from_it():
             assert article.provenance["body"] == "ans", fixture.name
             assert article.body == fixture.expected["body"], fixture.name
     assert found >= 5
+
+
+def test_the_story_is_found_whatever_the_script_is_called_and_spaced():
+    html = page(story()).decode().replace('<script id="fusion-metadata" type="application/javascript">', "<script>")
+    html = html.replace("Fusion.globalContent=", "Fusion.globalContent = ")
+    root = lxml.html.document_fromstring(html)
+    assert ans.find_story(root)
+    assert read(html.encode()).provenance["body"] == "ans"

@@ -224,3 +224,77 @@ def test_loglevel_is_read_in_any_case_and_s_log_level_is_obeyed(monkeypatch):
     assert settings.get("LOG_LEVEL") == "ERROR"
     settings = _settings(_parser().parse_args(["crawl", "le360"]))
     assert settings.get("LOG_LEVEL") == "WARNING"
+
+
+# --- scrapy crawl and Scrapyd: the crawl checks its settings itself -----------------------
+def _project_settings(**given: Any) -> Settings:
+    settings = Settings({name: getattr(project, name) for name in dir(project) if name.isupper()})
+    for name, value in given.items():
+        settings.set(name, value, priority="cmdline")
+    return settings
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [(s.name, v) for s in DECLARED.values() for v in _bad_values(s)],
+    ids=[f"{s.name}={v!r}" for s in DECLARED.values() for v in _bad_values(s)],
+)
+def test_the_crawl_itself_refuses_every_bad_value_and_puts_the_default_back(name, value):
+    from clippings.admission import checked_settings
+
+    settings = _project_settings(**{name: value})
+    problem = checked_settings(settings)
+    assert problem is not None and problem.startswith(name), problem
+    assert settings.get(name) == _default(DECLARED[name])  # nothing fails reading it now
+    assert checked_settings(settings) is None
+
+
+def test_the_crawl_itself_takes_every_good_value_and_refuses_an_unknown_name():
+    from clippings.admission import checked_settings
+
+    for setting in DECLARED.values():
+        for value in _good_values(setting):
+            assert checked_settings(_project_settings(**{setting.name: value})) is None, (setting.name, value)
+    assert checked_settings(_project_settings(CLIPPINGS_HEALTH_MAX_NOBODY="0.3")) == (
+        "CLIPPINGS_HEALTH_MAX_NOBODY: no such setting (did you mean CLIPPINGS_HEALTH_MAX_NO_BODY?)"
+    )
+
+
+SCRAPY_REFUSED = [
+    (["-s", "CLIPPINGS_HEALTH_MAX_NO_BODY=abc"], "CLIPPINGS_HEALTH_MAX_NO_BODY='abc': expected a number from 0 to 1"),
+    (["-s", "CLIPPINGS_PROGRESS_INTERVAL=soon"], "CLIPPINGS_PROGRESS_INTERVAL='soon': expected a number, 0 or more"),
+    (["-s", "CLIPPINGS_HEALTH_MIN_PAGES=ten"], "CLIPPINGS_HEALTH_MIN_PAGES='ten': expected a whole number, 0 or more"),
+    (["-s", "DOWNLOAD_DELAY=abc"], "DOWNLOAD_DELAY='abc': expected a number, 0 or more"),
+    (["-s", "CLIPPINGS_RECHECK_DROPPED_DAYS=x"], "CLIPPINGS_RECHECK_DROPPED_DAYS='x': expected a number, 0 or more"),
+    (["-s", "CLIPPINGS_INCREMENTAL=maybe"], "CLIPPINGS_INCREMENTAL='maybe': expected True or False"),
+    (["-s", "CLIPPINGS_WORKERS=lots"], "CLIPPINGS_WORKERS='lots': expected a whole number above 0, or auto"),
+    (["-s", "CLIPPINGS_HEALTH_MAX_NOBODY=0.3"], "CLIPPINGS_HEALTH_MAX_NOBODY: no such setting"),
+    (["-a", "since=2025-13-01"], "since='2025-13-01': expected a date as YYYY-MM-DD"),
+    (["-a", "since=2025-09-10", "-a", "until=2025-09-01"], "since=2025-09-10 is after until=2025-09-01"),
+    (["-a", "max_articles=0"], "max_articles='0': expected a whole number above 0"),
+    (["-a", "urls=https://www.almaghribtoday.net/rss"], "urls='https://www.almaghribtoday.net/rss': not a URL of le360"),
+]
+
+
+@pytest.mark.parametrize(("args", "line"), SCRAPY_REFUSED, ids=[" ".join(a) for a, _ in SCRAPY_REFUSED])
+def test_under_scrapy_crawl_a_bad_setting_or_argument_closes_the_spider_at_once(args, line, tmp_path):
+    import subprocess
+    import sys
+
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [sys.executable, "-m", "scrapy.cmdline", "crawl", "le360", "-s", f"CLIPPINGS_REPLAY={FIXTURES}",
+         "-s", f"CLIPPINGS_OUTPUT_DIR={out}", *args],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 0  # Scrapy's own exit status; the finish reason tells
+    errors = [entry for entry in done.stderr.splitlines() if " ERROR: " in entry]
+    assert len(errors) == 1, done.stderr[-3000:]
+    assert errors[0].endswith(f"[le360] ERROR: {line}; the crawl is not started") or (
+        line in errors[0] and errors[0].endswith("; the crawl is not started")
+    ), errors[0]
+    assert "Traceback" not in done.stderr
+    assert "'finish_reason': 'bad_setting'" in done.stderr
+    assert "'response_received_count'" not in done.stderr  # nothing fetched
+    # nothing read or written but the run's own line in the history (issue 17: every crawl, however it ends)
+    assert not out.exists() or sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == [".state/runs.jsonl"]

@@ -9,16 +9,18 @@ import pytest
 
 from clippings.normalize import schema_errors
 from clippings.replay import copy_store, open_store
+from clippings.sites import SITES
 from tests.crawl import read_output, run_clippings
 from tests.fixturelib import FIXTURES, article_fixtures, leaked, token_f1
 
 ARTICLES = article_fixtures()
+ALL = sorted(SITES)
 
 
 @pytest.fixture(scope="module")
 def fixture_crawl(tmp_path_factory):
     out = tmp_path_factory.mktemp("out")
-    done = run_clippings("crawl", "le360", "almaghribtoday", "--replay", str(FIXTURES), "--output", str(out))
+    done = run_clippings("crawl", *ALL, "--replay", str(FIXTURES), "--output", str(out))
     assert done.returncode == 0, done.stderr[-3000:]
     return out, done
 
@@ -28,14 +30,14 @@ def warc_crawl(tmp_path_factory):
     warc = tmp_path_factory.mktemp("warc") / "fixtures.warc.gz"
     copy_store(open_store(FIXTURES), warc)
     out = tmp_path_factory.mktemp("out-warc")
-    done = run_clippings("crawl", "le360", "almaghribtoday", "--replay", str(warc), "--output", str(out))
+    done = run_clippings("crawl", *ALL, "--replay", str(warc), "--output", str(out))
     assert done.returncode == 0, done.stderr[-3000:]
     return out, done
 
 
 def test_every_line_fits_the_schema_and_is_readable_utf8(fixture_crawl):
     out, _ = fixture_crawl
-    paths = sorted(out.glob("*/*.jsonl"))
+    paths = sorted(out.glob("[a-z]*/*.jsonl"))
     assert paths
     for path in paths:
         raw = path.read_bytes()
@@ -71,7 +73,9 @@ def test_every_article_fixture_is_written_once_and_matches(fixture_crawl):
 
 def test_summary_is_printed(fixture_crawl):
     _, done = fixture_crawl
-    assert "le360" in done.stdout and "almaghribtoday" in done.stdout and "written" in done.stdout
+    assert all(name in done.stdout for name in ALL) and "written" in done.stdout
+    rows = [line.split()[0] for line in done.stdout.splitlines()[1:] if line and not line.startswith(" ")]
+    assert rows[: len(ALL)] == ALL  # one row a site (detail lines indented), its name apart from the figures
 
 
 def test_warc_replay_gives_the_same_items(fixture_crawl, warc_crawl):
@@ -85,7 +89,7 @@ def test_unknown_site_is_one_clear_line():
     done = run_clippings("crawl", "nosuchsite")
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == [
-        "clippings: unknown site 'nosuchsite' (known: almaghribtoday, le360)"
+        f"clippings: unknown site 'nosuchsite' (known: {', '.join(ALL)})"
     ]
 
 

@@ -100,6 +100,42 @@ ABSOLUTE = cases(
     ("06/03/2026 - 18:06", "2026-03-06T18:06:00+00:00"),
     ("2026-03-06 18:06", "2026-03-06T18:06:00+00:00"),
     ("06 مارس 2026 - 17:06 بتوقيت غرينتش", "2026-03-06T17:06:00+00:00"),
+    # English (le360's English edition, almaghribtoday's): month first, 12-hour clock
+    ("September 9, 2025", "2025-09-09"),
+    ("Sep. 9, 2025", "2025-09-09"),
+    ("Sept. 9, 2025", "2025-09-09"),
+    ("Sep 9 2025", "2025-09-09"),
+    ("September 9th, 2025", "2025-09-09"),
+    ("March 1st, 2026", "2026-03-01"),
+    ("9 September 2025", "2025-09-09"),
+    ("9th September 2025", "2025-09-09"),
+    ("Tuesday, September 9, 2025", "2025-09-09"),
+    ("Tue. Sep. 9, 2025", "2025-09-09"),
+    ("Tuesday 9 September 2025", "2025-09-09"),
+    ("September 9, 2025 at 6:36 PM", "2025-09-09T18:36:00+01:00"),
+    ("September 9, 2025 at 6:36 p.m.", "2025-09-09T18:36:00+01:00"),
+    ("Sep. 9, 2025 6:36pm", "2025-09-09T18:36:00+01:00"),
+    ("Sep 9, 2025, 6 PM", "2025-09-09T18:00:00+01:00"),
+    ("Sep 9, 2025 - 18:36", "2025-09-09T18:36:00+01:00"),
+    ("Sep 9, 2025 12:05 AM", "2025-09-09T00:05:00+01:00"),
+    ("Sep 9, 2025 12:05 PM", "2025-09-09T12:05:00+01:00"),
+    ("Sep 9, 2025 9:30 a.m.", "2025-09-09T09:30:00+01:00"),
+    ("Friday, March 6, 2026 at 6:06 PM", "2026-03-06T18:06:00+00:00"),
+    ("Published: September 9, 2025 at 6:36 PM", "2025-09-09T18:36:00+01:00"),
+    ("Published on Sep. 9, 2025", "2025-09-09"),
+    ("Updated: Sept. 10, 2025 at 8:05 a.m.", "2025-09-10T08:05:00+01:00"),
+    ("Last updated Wednesday, September 10, 2025 8:05 AM", "2025-09-10T08:05:00+01:00"),
+    ("By Karim Benjelloun | September 9, 2025 6:36 PM", "2025-09-09T18:36:00+01:00"),
+    ("Sep 9, 2025, 5:36 PM GMT", "2025-09-09T18:36:00+01:00"),
+    ("Sep 9, 2025, 6:36 PM GMT+1", "2025-09-09T18:36:00+01:00"),
+    ("Sep 9, 2025, 5:36 PM UTC+00:00", "2025-09-09T18:36:00+01:00"),
+    ("Sep 9, 2025, 6:36 PM GMT +1", "2025-09-09T18:36:00+01:00"),
+    ("Sep 9, 2025, 12:36 PM GMT-5", "2025-09-09T18:36:00+01:00"),
+    ("Le 09/09/2025 à 18h36-19h00", "2025-09-09T18:36:00+01:00"),  # a range, not an offset
+    ("09/10/2025 6:36 PM", "2025-10-09T18:36:00+01:00"),  # numbers are always day first
+    # Arabic le360: Moroccan months, "على الساعة"
+    ("الثلاثاء 9 شتنبر 2025 على الساعة 18:36", "2025-09-09T18:36:00+01:00"),
+    ("في 10 دجنبر 2025 - 08:05", "2025-12-10T08:05:00+01:00"),
     # Noise around the date
     ("| Le 09/09/2025 à 18h36", "2025-09-09T18:36:00+01:00"),
     ("Le360 - Le 09/09/2025 à 18h36", "2025-09-09T18:36:00+01:00"),
@@ -141,6 +177,25 @@ RELATIVE = [
     ("أمس الساعة 22:00", NOW, "2025-09-08T22:00:00+01:00"),
     ("أول أمس", NOW, "2025-09-07"),
     ("اليوم 10:15", NOW, "2025-09-09T10:15:00+01:00"),
+    ("3 hours ago", NOW, "2025-09-09T17:05:00+01:00"),
+    ("3 hrs ago", NOW, "2025-09-09T17:05:00+01:00"),
+    ("an hour ago", NOW, "2025-09-09T19:05:00+01:00"),
+    ("one hour ago", NOW, "2025-09-09T19:05:00+01:00"),
+    ("20 minutes ago", NOW, "2025-09-09T19:45:00+01:00"),
+    ("20 mins ago", NOW, "2025-09-09T19:45:00+01:00"),
+    ("a minute ago", NOW, "2025-09-09T20:04:00+01:00"),
+    ("45 seconds ago", NOW, "2025-09-09T20:04:00+01:00"),
+    ("2 days ago", NOW, "2025-09-07"),
+    ("a day ago", NOW, "2025-09-08"),
+    ("two weeks ago", NOW, "2025-08-26"),
+    ("Published 3 hours ago", NOW, "2025-09-09T17:05:00+01:00"),
+    ("Updated 20 minutes ago", NOW, "2025-09-09T19:45:00+01:00"),
+    ("yesterday", NOW, "2025-09-08"),
+    ("Yesterday at 10:15 PM", NOW, "2025-09-08T22:15:00+01:00"),
+    ("today at 9:05 a.m.", NOW, "2025-09-09T09:05:00+01:00"),
+    ("the day before yesterday", NOW, "2025-09-07"),
+    ("3 hours ago", datetime(2025, 9, 9, 23, 30, tzinfo=UTC), "2025-09-09T21:30:00+01:00"),
+    ("yesterday", datetime(2026, 3, 6, 23, 30, tzinfo=UTC), "2026-03-05"),
     # Seconds of the fetch time are dropped: the text never gave them.
     ("il y a 3 heures", NOW.replace(second=42), "2025-09-09T17:05:00+01:00"),
     # Midnight: 23:30Z on a +01:00 day is already tomorrow in Morocco.
@@ -168,7 +223,10 @@ def test_relative_forms(text: str, now: datetime, expected: str) -> None:
     assert parse_date(text, now=now) == expected
 
 
-@pytest.mark.parametrize("text", ["il y a 3 heures", "منذ يومين", "hier à 22h00", "أمس"])
+@pytest.mark.parametrize(
+    "text",
+    ["il y a 3 heures", "منذ يومين", "hier à 22h00", "أمس", "3 hours ago", "yesterday at 6:36 PM"],
+)
 def test_relative_without_now(text: str) -> None:
     with pytest.raises(DateError) as caught:
         parse_date(text)
@@ -209,6 +267,18 @@ ERRORS = cases(
     ("السبت 6 مارس 2026", "weekday_mismatch"),
     ("7 آذار (نيسان) 2026", "month_mismatch"),
     ("x" * 501, "too_long"),
+    # English
+    ("September 2025", "unrecognised"),
+    ("September 9", "unrecognised"),
+    ("Septober 9, 2025", "unrecognised"),
+    ("6:36 PM", "unrecognised"),
+    ("Monday, September 9, 2025", "weekday_mismatch"),
+    ("Sep 9, 2025 13:00 AM", "bad_value"),
+    ("September 31, 2025", "bad_value"),
+    ("Sep 9, 2025 6:36 PM GMT+15", "bad_value"),
+    ("a few hours ago", "imprecise"),
+    ("hours ago", "imprecise"),
+    ("Morocco", "unrecognised"),
 )
 
 
@@ -605,6 +675,89 @@ def test_arabic_round_trip(family: str, instant: datetime, weekday: bool, digits
     assert parse_date(text) == wall_expected(instant)
 
 
+EN_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+# AP style, as English newsrooms abbreviate: short months dotted, March to July whole.
+EN_MONTHS_SHORT = [
+    "Jan.",
+    "Feb.",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "Aug.",
+    "Sept.",
+    "Oct.",
+    "Nov.",
+    "Dec.",
+]
+EN_WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+EN_PREFIXES = ["", "Published ", "Published: ", "Published on ", "Updated: ", "Last updated "]
+EN_MERIDIEMS = [("AM", "PM"), ("a.m.", "p.m."), ("am", "pm")]
+
+
+def twelve_hour(wall: datetime, style: int) -> str:
+    """"6:36 PM", "12:05 a.m.": the hour on a 12-hour clock (0 and 12 are both 12)."""
+    am, pm = EN_MERIDIEMS[style]
+    return f"{wall.hour % 12 or 12}:{wall:%M} {pm if wall.hour >= 12 else am}"
+
+
+@PROPERTY
+@pinned(weekday=True, short_month=True, prefix=1, clock=0, day_first=False)
+@pinned(weekday=False, short_month=False, prefix=0, clock=1, day_first=True)
+@given(
+    instant=INSTANTS,
+    weekday=st.booleans(),
+    short_month=st.booleans(),
+    prefix=st.integers(0, len(EN_PREFIXES) - 1),
+    clock=st.integers(0, len(EN_MERIDIEMS)),  # the last: a 24-hour clock
+    day_first=st.booleans(),
+)
+def test_english_round_trip(
+    instant: datetime, weekday: bool, short_month: bool, prefix: int, clock: int, day_first: bool
+) -> None:
+    wall = instant.astimezone(CASABLANCA)
+    day_name = f"{EN_WEEKDAYS[wall.weekday()]}, " if weekday else ""
+    month = (EN_MONTHS_SHORT if short_month else EN_MONTHS)[wall.month - 1]
+    when = twelve_hour(wall, clock) if clock < len(EN_MERIDIEMS) else f"{wall:%H:%M}"
+    day = f"{wall.day} {month} {wall.year}" if day_first else f"{month} {wall.day}, {wall.year}"
+    text = f"{EN_PREFIXES[prefix]}{day_name}{day} at {when}"
+    assert parse_date(text) == wall_expected(instant)
+
+
+@PROPERTY
+@pinned(unit="hours", count=3)
+@given(
+    instant=INSTANTS,
+    unit=st.sampled_from(["minutes", "hours", "days", "weeks"]),
+    count=st.integers(2, 59),
+)
+def test_english_relative_round_trip(instant: datetime, unit: str, count: int) -> None:
+    """"N units ago" is the fetch time less N units, in Morocco's time (days: its calendar)."""
+    then = instant - timedelta(**{unit: count})
+    got = parse_date(f"{count} {unit} ago", now=instant)
+    if unit in ("days", "weeks"):
+        day = instant.astimezone(CASABLANCA).date() - timedelta(**{unit: count})
+        assert got == day.isoformat()
+    else:
+        assert got == then.astimezone(CASABLANCA).replace(second=0, microsecond=0).isoformat()
+    french = {"minutes": "minutes", "hours": "heures", "days": "jours", "weeks": "semaines"}[unit]
+    assert got == parse_date(f"il y a {count} {french}", now=instant)
+
+
 @PROPERTY
 @pinned(family="levantine", weekday=True)
 @given(instant=INSTANTS, family=st.sampled_from(sorted(AR_FAMILIES)), weekday=st.booleans())
@@ -613,7 +766,8 @@ def test_date_only_round_trip(instant: datetime, family: str, weekday: bool) -> 
     french = f"{FR_WEEKDAYS[wall.weekday()]} {wall.day} {FR_MONTHS[wall.month - 1]} {wall.year}"
     arabic = f"{AR_WEEKDAYS[wall.weekday()] if weekday else ''} {wall.day} "
     arabic += f"{AR_FAMILIES[family][wall.month - 1]} {wall.year}"
-    assert parse_date(french) == parse_date(arabic) == wall.date().isoformat()
+    english = f"{EN_WEEKDAYS[wall.weekday()]}, {EN_MONTHS[wall.month - 1]} {wall.day}, {wall.year}"
+    assert parse_date(french) == parse_date(arabic) == parse_date(english) == wall.date().isoformat()
 
 
 @PROPERTY

@@ -99,7 +99,9 @@ def test_the_spider_follows_a_relative_sitemap_of_robots_txt():
     from scrapy.http import Request, TextResponse
     from scrapy.utils.test import get_crawler
 
-    from clippings.spiders.le360 import Le360Spider
+    from clippings.spiders import spider_class
+
+    Le360Spider = spider_class("le360")
 
     crawler = get_crawler(Le360Spider, {"CLIPPINGS_INCREMENTAL": False})
     spider = Le360Spider.from_crawler(crawler)

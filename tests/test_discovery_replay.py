@@ -11,10 +11,11 @@ from collections import Counter
 import pytest
 
 from clippings.replay import WarcStore
+from clippings.sites import SITES as REGISTERED
 from tests.crawl import read_output, run_clippings
 from tests.fixturelib import FIXTURES, all_fixtures, article_fixtures
 
-SITES = ("le360", "almaghribtoday")
+SITES = tuple(sorted(REGISTERED))
 ARTICLES = article_fixtures()
 # AMP fixtures are saved at ?outputType=amp only; the feeds name their canonical URL, which
 # answers 404, and le360's article_fallbacks fetch the AMP rendering.
@@ -67,3 +68,8 @@ def test_immediate_rerun_writes_nothing_and_fetches_no_article_page(two_runs):
     kinds = {f.url: f.meta.get("kind") for f in all_fixtures()}
     assert not [u for u in rerun["fetched"] if u in articles or kinds.get(u) in ("video", "notfound")]
     assert {kinds.get(u) for u in rerun["fetched"]} <= {"robots", "feed", "sitemap"}
+
+
+def test_each_site_writes_only_its_own_articles(two_runs):
+    site_of = {f.expected["url"]: f.site for f in ARTICLES}
+    assert [(r["site"], r["url"]) for r in two_runs[0]["written"] if site_of[r["url"]] != r["site"]] == []

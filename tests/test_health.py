@@ -6,11 +6,24 @@ figures; the figures are in the Scrapy stats either way.
 
 from __future__ import annotations
 
-from clippings.extensions import health_figures
+from scrapy.utils.test import get_crawler
+
+from clippings.extensions import ExtractionHealth, health_figures
+from clippings.items import Article
 from tests.crawl import read_output, run_clippings
 from tests.pages import ReplayFolder, article_html, le360_url
 
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False"]
+
+
+def test_a_day_without_a_time_is_a_date_and_no_day_is_none():
+    """Schema 2.0: "no date" is ``published_date`` null; a page giving only its day has one."""
+    crawler = get_crawler()
+    health = ExtractionHealth(crawler)
+    item = Article(url="https://www.almaghribtoday.net/1/2-x", site="almaghribtoday", article_id="2", title="t")
+    health.article_written(item, {"published": None, "published_date": "2018-07-24", "authors": ["a"]})
+    health.article_written(item, {"published": None, "published_date": None, "authors": ["a"]})
+    assert crawler.stats.get_value("clippings/almaghribtoday/missing/published") == 1
 
 
 def test_figures_from_stats():
@@ -69,8 +82,10 @@ def test_a_layout_change_fails_the_crawl(tmp_path):
     assert len(read_output(tmp_path / "out")) == 4
     summary = done.stdout.splitlines()
     header, row = summary[0].split(), summary[1].split()
-    assert header[:8] == ["site", "pages", "written", "dropped", "errors", "no", "body", "no"]
-    assert row[0] == "le360" and "8/12" in row and "0/4" in row and "4/4" in row
+    assert header == ["site", "pages", "written", "updated", "skipped", "dropped", "errors"]
+    assert row[0] == "le360" and row[2] == "4" and row[5] == "8"  # 8 dropped: no body
+    assert "  dropped: empty_body 8" in summary
+    assert "  no body 8/12, no date 0/4, no author 4/4" in summary
 
 
 def test_thresholds_and_minimum_are_settings(tmp_path):
@@ -107,3 +122,34 @@ def test_a_healthy_crawl_passes_and_keeps_the_figures_in_the_stats(tmp_path):
     )
     assert "'clippings/le360/health/no_body': 0.091" in done.stderr  # the stats dump
     assert "'clippings/le360/health/alarms': []" in done.stderr
+
+
+def _halved(title: str) -> bytes:
+    """An article whose redesign gave every other paragraph a class the pruning removes
+    (``ad-safe``: the word ``ad``): half the body is lost, none of it is empty."""
+    paragraphs = "".join(
+        f'<p class="{"paragraph ad-safe" if i % 2 else "paragraph"}">Paragraphe {i} : le gouvernement '
+        "a annoncé de nouveaux investissements dans le transport ferroviaire, selon un communiqué "
+        f"publié à Rabat ce mardi ({title}).</p>"
+        for i in range(8)
+    )
+    return (
+        '<!doctype html><html lang="fr"><head><meta charset="utf-8">'
+        f'<title>{title} | Le360</title><meta property="og:type" content="article"></head>'
+        f'<body><article><h1>{title}</h1><p class="byline">Par Karim Alaoui</p>'
+        f'<div class="article-text">{paragraphs}</div></article></body></html>'
+    ).encode()
+
+
+def test_a_layout_change_that_halves_bodies_fails_the_crawl(tmp_path):
+    pages = {f"moitie-{i}": _halved(f"Moitié {i}") for i in range(10)}
+    done = _crawl(tmp_path, pages, "--loglevel", "INFO")
+    assert done.returncode == 1, done.stdout + done.stderr[-2000:]
+    assert "le360: 10 of 10 article pages had no body — layout may have changed" in done.stdout
+    assert "'clippings/le360/body/short': 10" in done.stderr
+    assert len(read_output(tmp_path / "out")) == 10  # written all the same, flagged
+
+
+def test_short_bodies_count_as_none_in_the_figures():
+    stats = {"clippings/le360/pages/article": 10, "clippings/le360/body/short": 4, "clippings/le360/dropped/empty_body": 1}
+    assert health_figures(stats, "le360")["no_body"] == (5, 10)

@@ -51,3 +51,15 @@ def test_same_answer_as_langdetect(text):
 def test_languages_are_told_apart():
     assert [language.detect_language(t) for t in OTHERS] == ["en", "es", "it", "de", "pt"]
     assert language.detect_language("الرباط - أعلنت الحكومة المغربية عن إجراءات جديدة لدعم المقاولات الصغيرة") == "ar"
+
+
+def test_english_news_full_of_moroccan_names_is_english():
+    texts = [
+        "Moroccan Foreign Minister Nasser Bourita held talks on Tuesday with his Russian counterpart"
+        " Sergei Lavrov, the ministry said in Rabat, reviewing the in-depth strategic partnership.",
+        "Bank Al-Maghrib kept its key rate at 2.25% after its quarterly meeting in Rabat on Tuesday,"
+        " citing easing inflation and a recovery in cereal harvests around Meknes and Fez.",
+        "Wydad Casablanca beat FUS Rabat 2-1 at the Mohammed V stadium on Friday night, climbing to"
+        " third place in the Botola Pro standings ahead of the Raja derby.",
+    ]
+    assert [language.detect_language(t) for t in texts] == ["en", "en", "en"]

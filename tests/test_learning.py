@@ -119,6 +119,7 @@ def test_a_crawl_learns_the_container_and_keeps_it_for_the_next_run(tmp_path):
     assert done.returncode == 0, done.stderr[-3000:]
     log = done.stderr
     assert "'clippings/le360/learned/containers': 1" in log
+    assert "'clippings/le360/story/absent': 8" in log
     assert "'clippings/le360/source/body/page': 2" in log
     assert "'clippings/le360/source/body/learned': 6" in log
     assert len(read_output(out)) == 8

@@ -16,6 +16,7 @@ import sys
 import pytest
 
 from clippings.output import JsonLinesWriter, OutputError, encode_line
+from clippings.runs import read_runs
 from clippings.validate import validate_files
 from tests.crawl import read_output, run_clippings
 from tests.fixturelib import ROOT
@@ -108,6 +109,11 @@ def test_a_full_disk_stops_the_crawl_and_keeps_earlier_lines(tmp_path):
     assert (out / "le360" / "2025-09-10.jsonl").read_bytes() == b""  # the cut line was taken back
     assert validate_files([str(kept)], io.StringIO()) == 0
     assert len(read_output(out)) <= 3  # 09-09 lines only: the crawl stopped at the full file
+    # The run history has both runs, the second failed with its reason.
+    first_run, failed = read_runs(out)
+    assert (first_run["exit_status"], first_run["finish_reason"]) == (0, "finished")
+    assert (failed["exit_status"], failed["finish_reason"]) == (1, "output_error")
+    assert failed["problems"][0].startswith("output failed: ") and reason in failed["problems"][0]
 
 
 def test_an_output_folder_that_cannot_exist_is_refused_before_crawling(tmp_path):
@@ -167,3 +173,48 @@ def test_scrapy_crawl_stops_at_the_first_article_it_cannot_write(tmp_path):
     )
     assert "'finish_reason': 'output_error'" in done.stderr
     assert "'clippings/le360/written'" not in done.stderr
+
+
+# The crawl, with the disk holding the incremental state full after a few articles: SQLite
+# answers "database or disk is full", as when the file system fills up.
+FULL_STATE = """
+import sys
+from clippings import state
+from clippings.cli import main
+
+_init = state.StateStore.__init__
+
+def init(self, path):
+    _init(self, path)
+    pages = self.db.execute("PRAGMA page_count").fetchone()[0]
+    self.db.execute(f"PRAGMA max_page_count = {pages + 1}")  # room for one more table, no more
+
+state.StateStore.__init__ = init
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_a_full_disk_under_the_state_is_one_line_and_the_next_run_loses_nothing(tmp_path):
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [sys.executable, "-c", FULL_STATE, "crawl", "le360", "--replay", str(ROOT / "fixtures"), "--output", str(out), *FAST],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1, done.stdout + done.stderr[-3000:]
+    state = out / ".state" / "state.sqlite"
+    reason = f"cannot write the incremental state {state}: database or disk is full"
+    assert done.stderr.splitlines() == [line for line in done.stderr.splitlines() if reason in line], done.stderr[-3000:]
+    assert len(done.stderr.splitlines()) == 1 and done.stderr.rstrip().endswith(f"{reason}; stopping the crawl")
+    assert f"le360: state failed: {reason}" in done.stdout
+    assert "le360: crawl ended early (state_error)" in done.stdout
+    written = read_output(out)
+    assert written
+    # The next run, with room again: what is on disk is recorded from the files, the rest
+    # is written, every article once.
+    again = run_clippings("crawl", "le360", "--replay", str(ROOT / "fixtures"), "--output", str(out), *FAST)
+    assert again.returncode == 0, again.stderr[-3000:]
+    urls = [r["url"] for r in read_output(out)]
+    assert len(urls) == len(set(urls)) > len(written)

@@ -27,7 +27,7 @@ SLOW = [
     "-s",
     "CLIPPINGS_PROGRESS_INTERVAL=0.2",
 ]
-LINE = re.compile(r"le360: (\d+) pages, (\d+) articles, (\d+) errors, (\d+) pages/min")
+LINE = re.compile(r"le360: (\d+) pages done, (\d+) queued, (\d+) written, (\d+) errors, (\d+) pages/min")
 
 
 @pytest.fixture
@@ -60,11 +60,11 @@ def test_periodic_log_lines_when_not_on_a_terminal(tmp_path, server):
         if "[clippings.extensions] INFO: progress: " in line
     ]
     assert len(lines) >= 2, done.stderr[-2000:]
-    counts = [tuple(map(int, LINE.search(line).groups()[:2])) for line in lines]
+    counts = [tuple(map(int, LINE.search(line).group(1, 3))) for line in lines]
     assert counts == sorted(counts)  # pages and articles only grow
     assert "\x1b[K" not in done.stderr  # no terminal codes in a log
     # The summary table at the end.
-    assert re.search(r"^le360\s+\d+\s+6\s+0\s+0\s+0/6\s+0/6\s+0/6\s+-$", done.stdout, re.M), (
+    assert re.search(r"^le360\s+\d+\s+6\s+0\s+0\s+0\s+0\n  no body 0/6, no date 0/6, no author 0/6$", done.stdout, re.M), (
         done.stdout
     )
 

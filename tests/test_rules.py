@@ -149,3 +149,18 @@ def test_a_stop_marker_followed_by_cards_ends_the_article():
         "</div>"
     )
     assert read(le360_page(main)).body.split("\n\n") == TEXTS
+
+
+def test_a_declared_page_title_loses_the_publishers_name():
+    head = '<meta property="og:title" content="Le tramway de Rabat prolongé - Le Journal"><meta property="og:site_name" content="Le Journal">'
+    main = '<div class="article-text">' + "".join(f"<p>{t}</p>" for t in TEXTS) + "</div>"
+    assert read(le360_page(main, head=head)).title == "Le tramway de Rabat prolongé"
+    head = '<meta property="og:title" content="Le tramway de Rabat prolongé · Le Journal du soir">'
+    assert read(le360_page(main, head=head)).title == "Le tramway de Rabat prolongé"  # the page's own h1
+
+
+def test_english_date_and_update_lines_give_published_and_modified():
+    dates = "<p>September 9, 2025 at 6:36 PM</p><p>Updated: Sept. 10, 2025 at 8:05 a.m.</p>"
+    article = read(le360_page(dates + "".join(f"<p>{t}</p>" for t in TEXTS)))
+    assert (article.published, article.modified) == ("2025-09-09T18:36:00+01:00", "2025-09-10T08:05:00+01:00")
+    assert "Updated" not in article.body and "September" not in article.body

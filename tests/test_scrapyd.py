@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from clippings.normalize import schema_errors
+from clippings.runs import read_runs
 from tests.crawl import read_output
 from tests.fixturelib import ROOT
 from tests.pages import LE360, ReplayFolder, article_html, free_port, le360_url, rss
@@ -124,7 +125,7 @@ def test_the_egg_carries_the_package_data_and_the_settings_entry_point(egg):
     with zipfile.ZipFile(egg) as archive:
         names = set(archive.namelist())
         assert "clippings/schema/article.schema.json" in names
-        assert "clippings/settings.py" in names and "clippings/spiders/le360.py" in names
+        assert "clippings/settings.py" in names and "clippings/spiders/__init__.py" in names and "clippings/sites/le360/__init__.py" in names
         assert not any(name.startswith(("tests/", "fixtures/", "bench/")) for name in names)
         entry_points = archive.read("EGG-INFO/entry_points.txt").decode()
     assert "[scrapy]\nsettings = clippings.settings" in entry_points
@@ -190,3 +191,7 @@ def test_a_replay_crawl_scheduled_through_scrapyd(egg, scrapyd, tmp_path, worker
     assert "le360 health: 2 written" in log
     assert "'clippings/le360/health/no_body': 0.0" in log
     assert "'clippings/le360/health/alarms': []" in log
+    # And the run history, under the job's id.
+    (run,) = read_runs(out)
+    assert (run["run_id"], run["job"], run["site"], run["written"], run["exit_status"]) == (job, job, "le360", 2, 0)
+    assert run["skipped"]["max_articles"] == 1

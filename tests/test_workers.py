@@ -15,12 +15,13 @@ import pytest
 
 from clippings.arguments import parse_workers
 from clippings.extract import NotArticle, read_article
-from clippings.sites import get_site
+from clippings.sites import SITES, get_site
 from clippings.workers import QUEUED_PAGES, ExtractionPool, WorkerCrashed
 from tests.crawl import ROOT, read_output, run_clippings
 from tests.fixturelib import FIXTURES, article_fixtures
 
 ARTICLES = article_fixtures()
+ALL = sorted(SITES)
 
 
 def _lines(out):
@@ -34,8 +35,7 @@ def crawls(tmp_path_factory):
     for workers in ("1", "2"):
         out = tmp_path_factory.mktemp(f"out-{workers}")
         done = run_clippings(
-            "crawl", "le360", "almaghribtoday", "--replay", str(FIXTURES), "--output", str(out),
-            "--workers", workers,
+            "crawl", *ALL, "--replay", str(FIXTURES), "--output", str(out), "--workers", workers,
         )
         assert done.returncode == 0, done.stderr[-3000:]
         outs[workers] = (out, done)
@@ -57,7 +57,7 @@ def test_workers_keep_one_state_and_a_rerun_writes_nothing(crawls):
     assert known == {(r["site"], r["article_id"]) for r in read_output(out)}
     before = _lines(out)
     again = run_clippings(
-        "crawl", "le360", "almaghribtoday", "--replay", str(FIXTURES), "--output", str(out), "--workers", "2"
+        "crawl", *ALL, "--replay", str(FIXTURES), "--output", str(out), "--workers", "2"
     )
     assert again.returncode == 0, again.stderr[-3000:]
     assert _lines(out) == before
@@ -66,7 +66,7 @@ def test_workers_keep_one_state_and_a_rerun_writes_nothing(crawls):
 
 def test_summary_counts_match_without_workers(crawls):
     def table(done):
-        return [line for line in done.stdout.splitlines() if line.startswith(("le360", "almaghribtoday"))]
+        return [line for line in done.stdout.splitlines() if line.startswith(tuple(ALL))]
 
     assert table(crawls["2"][1]) == table(crawls["1"][1])
 
@@ -319,3 +319,72 @@ def test_a_page_bigger_than_the_socket_takes_waits_for_an_idle_worker(monkeypatc
         pool.close()
     assert [r.title for r in results] == [fixture.expected["title"]] * 5
     assert held == [1] * 5
+
+
+# A worker whose crawl closed its end (or died) while it read a page: it must end quietly.
+# Before, its answer raised BrokenPipeError, and the traceback went to the crawl's terminal.
+GONE_CRAWL = """
+import os, pickle, signal, sys, threading, time
+from multiprocessing import Pipe
+from clippings.workers import serve
+
+mine, theirs = Pipe(duplex=True)
+page = ("le360", "https://fr.le360.ma/politique/x_ABCDEFGHIJKLMNOPQRSTUVWXYZ/", b"<html><body><p>x</p></body></html>",
+        {}, None, (), False)
+
+def crawl_side():
+    time.sleep(0.3)
+    os.kill(os.getpid(), signal.SIGINT)  # a Ctrl-C reaches the workers too: theirs to ignore
+    time.sleep(0.3)
+    mine.send_bytes(pickle.dumps((1, page)))
+    mine.close()  # gone before the answer
+
+threading.Thread(target=crawl_side).start()
+serve(theirs, os.getpid())
+print("served", flush=True)
+"""
+
+
+def test_a_worker_ignores_ctrl_c_and_ends_quietly_when_its_crawl_is_gone():
+    done = subprocess.run(
+        [sys.executable, "-c", GONE_CRAWL], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert done.stderr == "", done.stderr[-3000:]
+    assert done.returncode == 0 and done.stdout == "served\n"
+
+
+def _lines_under(out) -> int:
+    total = 0
+    for path in out.glob("*/*.jsonl"):
+        with contextlib.suppress(OSError):
+            total += path.read_bytes().count(b"\n")
+    return total
+
+
+def test_a_crawl_killed_with_workers_leaves_no_word_from_them(tmp_path):
+    """SIGKILL while the workers hold pages: nothing at all is printed afterwards (at the
+    default level a good crawl prints nothing on stderr, so stderr stays empty)."""
+    import time
+
+    from tests.bulk import build_pages, write_warc
+
+    warc = tmp_path / "pages.warc.gz"
+    write_warc(build_pages(1500), warc, entry_points=True)
+    out = tmp_path / "out"
+    for _ in range(2):
+        process = subprocess.Popen(
+            [sys.executable, "-m", "clippings.cli", "crawl", "le360", "almaghribtoday", "--replay", str(warc),
+             "--output", str(out), "--workers", "2"],
+            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+        try:
+            deadline = time.monotonic() + 120
+            start = _lines_under(out)
+            while _lines_under(out) < start + 40 and process.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.05)
+        finally:
+            process.send_signal(signal.SIGKILL)
+            # Returns once every process holding the crawl's stderr is gone: the workers too.
+            stdout, stderr = process.communicate(timeout=60)
+        assert process.returncode == -signal.SIGKILL, (stdout, stderr[-3000:])
+        assert stderr == "", stderr[-3000:]

@@ -10,7 +10,9 @@ from pathlib import Path
 from scrapy.utils.test import get_crawler
 
 from clippings.dates import CASABLANCA, morocco_day
-from clippings.spiders.le360 import Le360Spider
+from clippings.spiders import spider_class
+
+Le360Spider = spider_class("le360")
 
 PACKAGE = Path(__file__).resolve().parent.parent / "clippings"
 # The one place allowed to build the zone: (module, function).

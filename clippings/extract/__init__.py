@@ -96,6 +96,7 @@ def read_article(
         date_candidates={k: [raw for _, raw in v] for k, v in candidates.items()},
         date_sources={k: [source for source, _ in v] for k, v in candidates.items()},
         provenance=page.provenance,
+        story="story" if sources.story else sources.story_found.problem or "absent",
         body_short=found.short,
         container_hint=found.hint,
         learned_check=(found.learned, found.agreed) if found.learned else None,

@@ -19,7 +19,7 @@ import lxml.html
 
 from clippings.extract.html import fold
 
-_MARKER = "Fusion.globalContent="
+_ASSIGNMENT = re.compile(r"\bFusion\.globalContent\s*=\s*")
 # The largest embedded story read: real stories are 20-300 kB; a page carrying more is
 # not worth decoding (and must not cost the crawl its memory).
 MAX_STORY_CHARS = 4_000_000
@@ -45,22 +45,25 @@ class Story:
 NO_SCRIPT = Story({}, "absent")
 
 
-def _script_text(root: lxml.html.HtmlElement) -> str | None:
+def _script_text(root: lxml.html.HtmlElement) -> tuple[str, int] | None:
+    """The Fusion script's text and where the story's JSON starts in it."""
     for script in root.iter("script"):
-        if script.get("id") == "fusion-metadata" or _MARKER in (script.text or "")[:200_000]:
-            text = script.text or ""
-            if _MARKER in text:
-                return text
+        text = script.text or ""
+        if "Fusion.globalContent" not in text:
+            continue
+        found = _ASSIGNMENT.search(text)
+        if found:
+            return text, found.end()
     return None
 
 
 def find_story(root: lxml.html.HtmlElement) -> Story:
     """The page's embedded ANS story, or an empty ``Story`` naming the problem:
     ``absent`` (no Fusion script), ``too_large``, ``not_json``, ``not_story`` (another shape)."""
-    text = _script_text(root)
-    if text is None:
+    found = _script_text(root)
+    if found is None:
         return NO_SCRIPT
-    start = text.index(_MARKER) + len(_MARKER)
+    text, start = found
     if len(text) - start > MAX_STORY_CHARS:
         # The story is the first value; only the room it may take is decoded.
         text = text[: start + MAX_STORY_CHARS]

@@ -1,5 +1,6 @@
-"""What a page declares about itself in several places at once: its canonical URL, and the
-raw texts of its dates, each with its source, best first (the dates pipeline parses them)."""
+"""What a page declares about itself in several places at once: its canonical URL, its title
+without a suffix, and the raw texts of its dates, each with its source, best first (the dates
+pipeline parses them)."""
 
 from __future__ import annotations
 
@@ -41,6 +42,18 @@ def canonical_url(page: PageSources) -> Pick:
     parts = urlsplit(url)
     query = "&".join(q for q in parts.query.split("&") if q and not q.startswith("outputType="))
     return Pick(urlunsplit((parts.scheme, parts.netloc, parts.path, query, "")), "url")
+
+
+def without_suffix(page: PageSources, title: str | None) -> str | None:
+    """A declared page title without the site's suffix, nor the publisher's name
+    (``og:site_name``) after a separator."""
+    title = page.site.strip_title(title)
+    name = first_meta(page.meta, "og:site_name")
+    if title and name:
+        for separator in (" | ", " - ", " – ", " — ", " : "):
+            if title.endswith(separator + name):
+                return title[: -len(separator + name)].strip() or title
+    return title
 
 
 def _times(page: PageSources, modified: bool) -> list[tuple[str, str]]:

@@ -10,7 +10,7 @@ from itertools import islice
 import lxml.html
 
 from clippings import dates
-from clippings.extract.html import fold, text_of
+from clippings.extract.html import fold, marker_key, text_of
 from clippings.extract.sources import NOTHING, PageSources, Pick
 from clippings.extract.xpaths import compiled
 from clippings.sites.base import Site
@@ -21,7 +21,9 @@ MAX_BYLINE = 120
 _MAX_DATE_LINE = 90
 # How many lines after the visible date an update line ("Mis à jour ...") may stand.
 _UPDATE_LINE_WINDOW = 12
-_MODIFIED_LINE = re.compile(r"^\s*(?:Mis à jour|Actualisé|آخر تحديث|اخر تحديث|تم التحديث)", re.IGNORECASE)
+_MODIFIED_LINE = re.compile(
+    r"^\s*(?:Mis à jour|Actualisé|آخر تحديث|اخر تحديث|تم التحديث|Updated|Last updated)", re.IGNORECASE
+)
 _CRUMB_LINE = re.compile(r"^(?:Accueil|الرئيسية|Home)\s*[»›>/|]\s*(.+)$")
 _CRUMB_SPLIT = re.compile(r"\s*[»›>|]\s*")
 _HASHTAGS = re.compile(r"^(?:#[^#]+){2,}$")
@@ -122,7 +124,7 @@ def caption_near(page: PageSources, image_url: str, title_element: lxml.html.Htm
 
 def visible_dates(page: PageSources, start: int) -> tuple[Pick, Pick]:
     """(published, modified) as the page shows them: the first short date line after the
-    title, and the first "Mis à jour" / "آخر تحديث" line standing near it."""
+    title, and the first "Mis à jour" / "آخر تحديث" / "Updated" line standing near it."""
     found: dict[str, Pick] = {}
     left = None  # lines still looked at for a "modified" line once "published" is found
     for element, text in page.lines(start):
@@ -148,3 +150,19 @@ def opens(body: str, lead: str) -> bool:
     opening = fold(body.split("\n\n", 1)[0])
     stem = fold(lead).rstrip("…." + " ")
     return bool(stem) and (opening.startswith(stem) or stem.startswith(opening) and len(opening) > 40)
+
+
+def shown_description(page: PageSources, declared: Pick, start: int) -> Pick:
+    """A declared description as the lead: a standfirst when the page shows it apart from
+    the article's paragraphs (kept out of the body), none when it is one of them (an excerpt
+    of the body); as declared when the page does not show it."""
+    if not declared.value:
+        return declared
+    key = marker_key(declared.value)
+    main = page.main_block
+    for element, text in islice(page.lines(start), 80):
+        if marker_key(text) == key:
+            if main is not None and (element is main or main in element.iterancestors()):
+                return NOTHING
+            return Pick(declared.value, declared.source, (text,), (element,))
+    return declared

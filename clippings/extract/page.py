@@ -8,15 +8,15 @@ body leaves out what ``title``, ``lead``, ``byline``... were read from): no hidd
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cached_property
-from itertools import islice
 from typing import Any
 from urllib.parse import urljoin
 
 from web_poet import ItemPage, field
 
 from clippings.extract import ans, declared, lines
-from clippings.extract.html import fold, marker_key, text_of
+from clippings.extract.html import fold, text_of
 from clippings.extract.metadata import as_text, as_texts, first_meta, jsonld_image
 from clippings.extract.reading import BodyPick, BodyReader
 from clippings.extract.sources import NOTHING, PageSources, Pick, first
@@ -50,7 +50,7 @@ class ArticlePage(ItemPage):
 
     @field(cached=True)
     def lead(self) -> str | None:
-        return self._lead.value
+        return self._kept_lead.value
 
     @field(cached=True)
     def authors(self) -> list[str]:
@@ -89,7 +89,7 @@ class ArticlePage(ItemPage):
         """{field: source} for every field that was found (dates: see ``date_candidates``)."""
         picks = {
             "url": self._url, "article_id": self._article_id, "title": self._title,
-            "lead": self._lead, "authors": self._authors, "section": self._section,
+            "lead": self._kept_lead, "authors": self._authors, "section": self._section,
             "tags": self._tags, "image": self._image, "body": self._body,
         }  # fmt: skip
         found = {name: pick.source for name, pick in picks.items() if pick.value and pick.source}
@@ -113,18 +113,20 @@ class ArticlePage(ItemPage):
 
     @cached_property
     def _title(self) -> Pick:
-        meta, site = self.page.meta, self.site
+        meta = self.page.meta
         dom = self._dom_title
         picked = first(
             Pick(ans.headline(self.story), "ans"),
             Pick(as_text(self.page.ld.get("headline")), "jsonld"),
-            Pick(site.strip_title(first_meta(meta, "og:title", "twitter:title")), "meta"),
+            Pick(declared.without_suffix(self.page, first_meta(meta, "og:title", "twitter:title")), "meta"),
             dom,
-            Pick(site.strip_title(fold(self.page.root.findtext(".//title"))), "title"),
+            Pick(declared.without_suffix(self.page, fold(self.page.root.findtext(".//title"))), "title"),
         )
-        declared = (picked.value or "").rstrip("".join(_ELLIPSIS) + " ")
-        if dom.value and picked is not dom and picked.value.endswith(_ELLIPSIS) and dom.value.startswith(declared):
+        stem = (picked.value or "").rstrip("".join(_ELLIPSIS) + " ")
+        if dom.value and picked is not dom and picked.value.endswith(_ELLIPSIS) and dom.value.startswith(stem):
             picked = dom  # a declared headline cut short; the page shows it whole
+        elif dom.value and picked.source in ("meta", "title") and picked.value.startswith(dom.value + " "):
+            picked = dom  # the page's title with a suffix of its own ("... - Le Journal")
         return Pick(picked.value, picked.source, (*dom.texts, picked.value or ""), dom.elements)
 
     @cached_property
@@ -140,33 +142,20 @@ class ArticlePage(ItemPage):
     def _lead(self) -> Pick:
         return first(*self.lead_sources())
 
-    def lead_sources(self) -> list[Pick]:
+    def lead_sources(self) -> list[Pick | Callable[[], Pick]]:
         """The standfirst, in order of trust: the story's, else the one the site's rules find.
         A site whose declared description is its standfirst adds ``declared_lead()``."""
         return [Pick(ans.standfirst(self.story), "ans", (ans.standfirst(self.story) or "",)), self._dom_lead]
 
     def declared_lead(self) -> Pick:
         """The JSON-LD or meta description as the lead, when the page shows it apart from
-        the article's paragraphs (see ``_shown_description``)."""
+        the article's paragraphs (see ``lines.shown_description``)."""
         return first(
-            self._shown_description(Pick(as_text(self.page.ld.get("description")), "jsonld")),
-            self._shown_description(Pick(first_meta(self.page.meta, "og:description", "description"), "meta")),
+            lambda: lines.shown_description(self.page, Pick(as_text(self.page.ld.get("description")), "jsonld"), self._title_index),
+            lambda: lines.shown_description(
+                self.page, Pick(first_meta(self.page.meta, "og:description", "description"), "meta"), self._title_index
+            ),
         )
-
-    def _shown_description(self, declared: Pick) -> Pick:
-        """A declared description as the lead: a standfirst when the page shows it apart from
-        the article's paragraphs (kept out of the body), none when it is one of them (an
-        excerpt of the body)."""
-        if not declared.value:
-            return declared
-        key = marker_key(declared.value)
-        main = self.page.main_block
-        for element, text in islice(self.page.lines(self._title_index), 80):
-            if marker_key(text) == key:
-                if main is not None and (element is main or main in element.iterancestors()):
-                    return NOTHING
-                return Pick(declared.value, declared.source, (text,), (element,))
-        return declared
 
     @cached_property
     def _byline(self) -> Pick:
@@ -196,8 +185,8 @@ class ArticlePage(ItemPage):
             Pick(ans.section(self.story, self.site.arc_website), "ans"),
             Pick(as_text(self.page.ld.get("articleSection")), "jsonld"),
             Pick(first_meta(self.page.meta, "article:section"), "meta"),
-            lines.section_rule(self.page, title),
-            lines.breadcrumb(self.page, title),
+            lambda: lines.section_rule(self.page, title),
+            lambda: lines.breadcrumb(self.page, title),
         )
 
     @cached_property
@@ -209,8 +198,8 @@ class ArticlePage(ItemPage):
             Pick(ans.tags(self.story), "ans"),
             Pick(declared, "jsonld"),
             Pick(self.page.meta.get("article:tag", []), "meta"),
-            self.page.rule("tag", texts=True),
-            lines.hashtags(self.page, self._title_index),
+            lambda: self.page.rule("tag", texts=True),
+            lambda: lines.hashtags(self.page, self._title_index),
         )
 
     @cached_property
@@ -275,7 +264,7 @@ class ArticlePage(ItemPage):
         shown = (self._title, self._dom_lead, self._byline, self._caption, *self._visible_dates)
         lead = self._lead
         # A declared description not shown apart from the body may merely open it: an
-        # excerpt, not a standfirst. It stays in the body (and is no lead, see ``to_fields``).
+        # excerpt, not a standfirst. It stays in the body (and is no lead, see ``_kept_lead``).
         if lead.source == "ans" or lead.elements:
             shown = (*shown, lead)
         reader = BodyReader(self.page, self.story, self.learned, self.verify)
@@ -284,12 +273,16 @@ class ArticlePage(ItemPage):
             used=[e for p in shown for e in p.elements],
         )
 
+    @cached_property
+    def _kept_lead(self) -> Pick:
+        """The lead, unless it is a declared description that is only the body's opening."""
+        lead = self._lead
+        if lead.value and lead.source in ("jsonld", "meta") and lines.opens(self.body, lead.value):
+            return NOTHING
+        return lead
+
     def to_fields(self) -> dict[str, Any]:
-        """Every field, the lead dropped when it is only the body's opening words."""
-        values = {name: getattr(self, name) for name in ("url", "article_id", "title", "lead", "authors",
-                                                         "section", "tags", "image", "date_candidates", "body")}
-        lead, body = values["lead"], values["body"]
-        if lead and self._lead.source in ("jsonld", "meta") and lines.opens(body, lead):
-            values["lead"] = None
-        return values
+        """Every field, by name."""
+        names = ("url", "article_id", "title", "lead", "authors", "section", "tags", "image", "date_candidates", "body")
+        return {name: getattr(self, name) for name in names}
 

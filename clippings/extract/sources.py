@@ -9,7 +9,7 @@ document's ``<title>``), ``url``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -38,9 +38,15 @@ class Pick:
 NOTHING = Pick(None)
 
 
-def first(*picks: Pick | None) -> Pick:
-    """The first pick with a value (an empty list or string counts as none)."""
-    return next((p for p in picks if p is not None and p.value), NOTHING)
+def first(*picks: Pick | Callable[[], Pick] | None) -> Pick:
+    """The first pick with a value (an empty list or string counts as none). A callable is a
+    source read only when every one before it gave nothing."""
+    for pick in picks:
+        if callable(pick):
+            pick = pick()
+        if pick is not None and pick.value:
+            return pick
+    return NOTHING
 
 
 class PageSources:

@@ -17,9 +17,16 @@ def has_class(name: str) -> str:
 def class_words(*words: str) -> str:
     """XPath test for class words: ``class_words('most-read')`` is true of an element with a
     class token holding the words "most read" whole (``most-read``, ``c-most-read__list``),
-    never of one where they are part of a word; ``class_words('lead')`` is false of
-    ``leaderboard``. Tokens split into words at ``-`` and ``_``."""
-    return "cw:words(@class, '{}')".format(" ".join(words))
+    never of one where they are part of a word: ``class_words('lead')`` is false of
+    ``leaderboard``. Tokens split into words at ``-`` and ``_``. Plain XPath 1.0: a substring
+    test first (cheap, false for almost every element), then the class with its spaces and
+    underscores as ``-``, between two ``-``, searched for ``-word-``."""
+    folded = "concat('-', translate(normalize-space(@class), ' _', '--'), '-')"
+    tests = []
+    for word in words:
+        dashed = word.replace("_", "-")
+        tests.append(f"(contains(@class, '{word}') and contains({folded}, '-{dashed}-'))")
+    return "(" + " or ".join(tests) + ")"
 
 
 @dataclass(frozen=True)
@@ -40,6 +47,12 @@ class Site:
     # Entry points when no URL is given, in order: robots.txt, feeds, sitemaps.
     robots_url: str
     feed_urls: tuple[str, ...]
+    # Two sites may share a host: each then owns a part of it by path prefix (ending in "/";
+    # "/en/" also owns "/en"). ``paths``: the site is only these parts of its hosts (empty:
+    # all of them); ``excluded_paths``: parts of its hosts that are another site's. A host's
+    # robots.txt is every site's on that host.
+    paths: tuple[str, ...] = ()
+    excluded_paths: tuple[str, ...] = ()
     sitemap_urls: tuple[str, ...] = ()
     # Section listings for backfills: their first pages. Later pages are the page's
     # rel="next" link, else ``listing_next`` (``{url}`` without query, ``{page}`` >= 2).
@@ -100,13 +113,18 @@ class Site:
 
     # --- URL knowledge ------------------------------------------------------------------
     def owns(self, url: str) -> bool:
-        """True for URLs on this site's hosts (nothing else is ever requested)."""
+        """True for URLs on this site's hosts and paths (nothing else is ever requested)."""
         try:
             parts = urlsplit(url)
             parts.port  # noqa: B018 -- raises ValueError on a port out of range
-            return (parts.hostname or "").lower() in self.hosts
+            if (parts.hostname or "").lower() not in self.hosts:
+                return False
         except ValueError:  # not a URL Scrapy could request ("http://[::1/", ":99999")
             return False
+        path = parts.path or "/"
+        if path == "/robots.txt":
+            return True
+        return (not self.paths or _under(path, self.paths)) and not _under(path, self.excluded_paths)
 
     def article_id(self, url: str) -> str | None:
         match = self.article_url.match(url)
@@ -134,3 +152,7 @@ class Site:
         found = re.search(r"(?:^|&)page=(\d+)(?:&|$)", parts.query)
         page = int(found.group(1)) if found else 1
         return self.listing_next.format(url=parts._replace(query="", fragment="").geturl(), page=page + 1)
+
+
+def _under(path: str, prefixes: tuple[str, ...]) -> bool:
+    return any(path.startswith(prefix) or path == prefix.rstrip("/") for prefix in prefixes)

@@ -1,12 +1,13 @@
 """The one spider logic shared by every site: discover, fetch, hand pages to extraction.
 
-A site's spider is a two-line subclass naming its ``Site``; all site knowledge lives in
+Each site's spider is made from the registry (``clippings.spiders``); all site knowledge lives in
 ``clippings.sites.<name>``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from typing import Any, ClassVar
@@ -19,6 +20,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
+from clippings.admission import Admission, admission
 from clippings.arguments import parse_count, parse_day, parse_workers
 from clippings.dates import morocco_day
 from clippings.discovery import (
@@ -34,6 +36,7 @@ from clippings.finish import REMEMBERED_DROPS, in_range
 from clippings.incremental import Action, Incremental, incremental
 from clippings.items import Article, NotArticle
 from clippings.learning import ContainerMemory, learn_containers, reading_counts, should_verify
+from clippings.runs import add_example
 from clippings.sites.base import Site
 from clippings.state import StateError
 from clippings.workers import ExtractionPool, acquire, release
@@ -55,6 +58,7 @@ class NewsSpider(scrapy.Spider):
     state_error: str | None = None
     pool: ExtractionPool | None = None
     containers: ContainerMemory
+    admission: Admission
 
     def __init__(
         self,
@@ -69,17 +73,37 @@ class NewsSpider(scrapy.Spider):
         self.allowed_domains = sorted(self.site.hosts)
         self.given_urls = split_urls(urls)
         self.articles_found = 0
-        self.since = parse_day(since, "since")
-        self.until = parse_day(until, "until")
-        if self.since and self.until and self.since > self.until:
-            raise ValueError(f"since={self.since} is after until={self.until}")
-        self.max_articles = parse_count(max_articles, "max_articles")
+        self.since = self.until = None
+        self.max_articles = None
+        # A bad argument (``-a since=2025-13-01``) does not raise here, in the middle of
+        # Scrapy's start-up (a traceback): it refuses the crawl (``clippings.admission``).
+        self.argument_error: str | None = None
+        try:
+            self.since = parse_day(since, "since")
+            self.until = parse_day(until, "until")
+            if self.since and self.until and self.since > self.until:
+                raise ValueError(f"since={self.since} is after until={self.until}")
+            self.max_articles = parse_count(max_articles, "max_articles")
+            offsite = [url for url in self.given_urls if not self.site.owns(url)]
+            if offsite:
+                raise ValueError(f"urls={offsite[0]!r}: not a URL of {self.site.name}")
+        except ValueError as exc:
+            self.since = self.until = self.max_articles = None
+            self.argument_error = str(exc)
         self.article_requests = 0
         self.planned_ids: set[str] = set()
+        self.listed_not_articles: set[str] = set()
+        self.skipped_ids: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
+        # First of all: the settings and arguments checked, the collection's lock taken.
+        spider.admission = admission(crawler, spider.argument_error)
+        spider.containers = ContainerMemory(None)
+        crawler.signals.connect(spider.robots_received, signal=signals.response_received)
+        if not spider.admission.admitted:
+            return spider  # start() closes it at once
         try:
             spider.incremental = incremental(crawler)
         except StateError as exc:
@@ -88,7 +112,6 @@ class NewsSpider(scrapy.Spider):
         spider.containers = ContainerMemory(spider.incremental.store.db if spider.incremental else None)
         if spider.incremental and (spider.since or spider.until or spider.max_articles):
             spider.incremental.incomplete("a restricted run: since, until or max_articles")
-        crawler.signals.connect(spider.robots_received, signal=signals.response_received)
         workers = parse_workers(crawler.settings.get("CLIPPINGS_WORKERS", 1))
         if workers > 1:
             spider.pool = acquire(workers)
@@ -118,6 +141,15 @@ class NewsSpider(scrapy.Spider):
         return points
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        refusal = self.admission.refusal
+        if refusal is not None:
+            logging.getLogger(refusal.logger).error("%s", refusal.message)
+            self.crawler.stats.set_value("clippings/refused", refusal.message)
+            if refusal.reason == "output_error":
+                cause = refusal.message.removesuffix("; stopping the crawl")
+                self.crawler.stats.set_value("clippings/output_error", cause)
+            await self.crawler.engine.close_spider_async(reason=refusal.reason)
+            return
         if self.state_error:
             self.logger.error("%s; stopping the crawl", self.state_error)
             self.crawler.stats.set_value("clippings/state_error", self.state_error)
@@ -126,7 +158,7 @@ class NewsSpider(scrapy.Spider):
         for url in self.given_urls or self.entry_points():
             if not self.site.owns(url):
                 self.logger.error("%s: not a %s URL, skipped", url, self.site.name)
-                self.count("dropped/offsite_url")
+                self.count("dropped/offsite_url", url=url)
                 continue
             if self.site.is_article_url(url):
                 request = self.article_request(url, given=bool(self.given_urls))
@@ -169,7 +201,14 @@ class NewsSpider(scrapy.Spider):
         if self.incremental is not None:
             action, headers = self.incremental.plan(article_id, when, given)
         if action is Action.SKIP:
-            self.count("skipped/seen")
+            # Counted once an article, however many feeds and sitemaps list it (another
+            # listing may still date it newer: it is planned again, not blocked).
+            if article_id in self.skipped_ids:
+                self.count("skipped/duplicate_link")
+                return None
+            self.skipped_ids.add(article_id)
+            known = self.incremental is not None and self.incremental.knows(article_id)
+            self.count("skipped/seen" if known else "skipped/dropped_before")
             return None
         if self.max_articles is not None and self.article_requests >= self.max_articles:
             self.count("skipped/max_articles")
@@ -209,9 +248,13 @@ class NewsSpider(scrapy.Spider):
                 yield request
 
     # --- stats -------------------------------------------------------------------------
-    def count(self, key: str, value: int = 1) -> None:
+    def count(self, key: str, value: int = 1, url: str | None = None) -> None:
+        """Count ``key`` for the crawl and the site; ``url``: an example of it (drops and
+        errors keep a few for the run history)."""
         self.crawler.stats.inc_value(f"clippings/{key}", value)
         self.crawler.stats.inc_value(f"clippings/{self.site.name}/{key}", value)
+        if url is not None:
+            add_example(self.crawler.stats, self.site.name, key, url)
 
     # --- responses ---------------------------------------------------------------------
     async def parse(self, response: Response) -> AsyncIterator[Any]:
@@ -243,20 +286,20 @@ class NewsSpider(scrapy.Spider):
             yield from self.parse_listing(response)
         else:
             reason = self.site.non_article_reason(url) or "not_article"
-            self.count(f"dropped/{reason}")
+            self.count(f"dropped/{reason}", url=url)
             self.logger.info("%s: not an article page (%s), nothing written", url, reason)
 
     def parse_links(self, response: Response, kind: str) -> Iterator[scrapy.Request]:
         try:
             links = parse_xml_links(response.body, response.url)
         except FeedError as exc:
-            self.count("errors/bad_feed")
+            self.count("errors/bad_feed", url=response.url)
             self.logger.error("%s: cannot read %s: %s", response.url, kind, exc)
             return
         self.count(f"pages/{kind}")
         for link in links:
             if not self.site.owns(link.url):
-                self.count("dropped/offsite_link")
+                self.count("dropped/offsite_link", url=link.url)
                 self.logger.info("%s: off-site link in %s, not followed", link.url, response.url)
                 continue
             if link.kind == "sitemap":
@@ -276,9 +319,10 @@ class NewsSpider(scrapy.Spider):
                 request = self.source_request(link.url)
                 if request is not None:
                     yield request
-            else:
+            elif link.url not in self.listed_not_articles:  # counted once, however often listed
+                self.listed_not_articles.add(link.url)
                 reason = self.site.non_article_reason(link.url) or "not_article"
-                self.count(f"dropped/{reason}")
+                self.count(f"dropped/{reason}", url=link.url)
                 self.logger.debug("%s: listed but not an article (%s), not fetched", link.url, reason)
         if self.incremental is not None:
             self.incremental.source_fetched(first_url(response), response, response.meta.get("listed_date"))
@@ -347,7 +391,7 @@ class NewsSpider(scrapy.Spider):
 
                 article = read_article(*page)
         except NotArticle as exc:
-            self.count(f"dropped/{exc.reason}")
+            self.count(f"dropped/{exc.reason}", url=response.url)
             if exc.reason in REMEMBERED_DROPS:
                 self.remember_dropped(response, exc.reason)
             # Unreadable bytes at an article URL (empty, binary, truncated) are worth a warning.
@@ -355,7 +399,7 @@ class NewsSpider(scrapy.Spider):
             log("%s: no article (%s)", response.url, exc)
             return None
         except Exception as exc:  # a page must never stop the crawl
-            self.count("errors/extraction")
+            self.count("errors/extraction", url=response.url)
             self.logger.error("%s: extraction failed: %s: %s", response.url, type(exc).__name__, exc)
             return None
         self.count("pages/article")
@@ -383,14 +427,19 @@ class NewsSpider(scrapy.Spider):
                 return
         if response is not None:
             reason = f"http_{response.status}"
-            self.count(f"dropped/{reason}")
-            self.logger.warning("%s: HTTP %d, nothing written", request.url, response.status)
+            self.count(f"dropped/{reason}", url=request.url)
+            # A 404 or 410 is the site's answer, counted and remembered (an article taken
+            # down, a fallback that does not exist): INFO. A 5xx or 429 after the retries is
+            # trouble on the site's side: WARNING.
+            gone = response.status in (404, 410)
+            log = self.logger.info if gone else self.logger.warning
+            log("%s: HTTP %d, nothing written", request.url, response.status)
             if response.status >= 500 or response.status == 429:
                 self.mark_incomplete(f"HTTP {response.status} for {request.url}")
             elif response.status in (404, 410):
                 self.remember_dropped(response, reason)
         else:
-            self.count("errors/download")
+            self.count("errors/download", url=request.url)
             # Some failures carry no message (a cut transfer: ResponseFailed([_DataLoss])).
             detail = failure.getErrorMessage() or repr(failure.value)
             self.logger.error("%s: download failed: %s", request.url, detail)

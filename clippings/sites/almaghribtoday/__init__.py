@@ -11,6 +11,8 @@ HOST = "www.almaghribtoday.net"
 SITE = Site(
     name="almaghribtoday",
     hosts=frozenset({HOST, "almaghribtoday.net"}),
+    # The English edition under /en/ is another site (almaghribtoday_en).
+    excluded_paths=("/en/",),
     # /<section-number>/<article-number>-<slug>
     article_url=re.compile(
         r"^https?://(?:www\.)?almaghribtoday\.net/(?!en/)\d+/(?P<id>\d+)(?:-[^/?#]*)?/?(?:[?#].*)?$"
@@ -29,7 +31,7 @@ SITE = Site(
         r"^https?://(?:www\.)?almaghribtoday\.net/(?:\d+|[a-z][a-z-]*)/?(?:\?page=\d+)?$"
     ),
     non_article_urls=(
-        (re.compile(r"^https?://[^/]+/(?:en/|video|videos)"), "video"),
+        (re.compile(r"^https?://[^/]+/(?:video|videos)"), "video"),
         (re.compile(r"^https?://[^/]+/(?:tag|tags|rss)/"), "listing"),
     ),
     title_suffix=re.compile(r"\s*[|–-]\s*(?:المغرب اليوم|Almaghribtoday(?:\.net)?)\s*$"),

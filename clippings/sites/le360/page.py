@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from clippings.extract.page import ArticlePage
 from clippings.extract.sources import Pick
 
@@ -10,5 +12,5 @@ class Le360Page(ArticlePage):
     """le360's article page: the embedded story first (Arc), and the declared description is
     the standfirst (Arc writes it from the story's subheadline)."""
 
-    def lead_sources(self) -> list[Pick]:
-        return [*super().lead_sources(), self.declared_lead()]
+    def lead_sources(self) -> list[Pick | Callable[[], Pick]]:
+        return [*super().lead_sources(), self.declared_lead]

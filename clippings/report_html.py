@@ -1,0 +1,349 @@
+"""``clippings report DIR --to report.html``: one self-contained HTML file.
+
+No script, no external style, font or image: the styles are inline and the charts are SVG
+drawn by matplotlib (the optional extra ``clippings[report]``), their text turned into
+paths, so the file looks the same on any machine and opens with no network. Each chart has
+its figures in a table below it. Titles in Arabic are shown right to left. Output is
+deterministic for the same collection, history and clock.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import datetime, timedelta
+from html import escape
+from typing import Any
+
+from clippings.overview import CHECKS, Overview, RunPoint
+from clippings.stamps import utc_stamp
+
+# Site colours, in site order; then the series of the run charts.
+PALETTE = ("#1f6fb4", "#c8412c", "#2c9a5a", "#8a5cc2", "#b8860b", "#4a8f9c")
+SERIES = {"written": "#1f6fb4", "skipped": "#9aa5b1", "dropped": "#e08a1e", "errors": "#c8412c"}
+CHECK_COLOURS = {"body": "#1f6fb4", "date": "#2c9a5a", "author": "#8a5cc2"}
+ALARM = "#c8412c"
+
+
+class MissingPlotting(ImportError):
+    """matplotlib is not installed: ``pip install 'clippings[report]'``."""
+
+
+def _matplotlib() -> Any:
+    try:
+        import matplotlib
+        from matplotlib.figure import Figure  # noqa: F401  (the object-oriented API: no pyplot state)
+    except ImportError:
+        raise MissingPlotting("the HTML report draws its charts with matplotlib: pip install 'clippings[report]'") from None
+    return matplotlib
+
+
+# --- charts -------------------------------------------------------------------------------------
+def _svg(figure: Any, label: str) -> str:
+    """The figure as inline SVG markup: no XML prolog, no DOCTYPE, no metadata, scaled to the
+    page's width."""
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    svg = buffer.getvalue()
+    svg = svg[svg.index("<svg") :]
+    svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg, flags=re.S)
+    svg = re.sub(
+        r'<svg([^>]*?) width="([\d.]+)pt" height="([\d.]+)pt"',
+        lambda m: f'<svg{m.group(1)} role="img" aria-label="{escape(label)}" preserveAspectRatio="xMinYMin meet"'
+        f' style="width:100%;max-width:{float(m.group(2)) * 4 / 3:.0f}px;height:auto"',
+        svg,
+        count=1,
+    )
+    return svg.strip()
+
+
+def _figure(rows: int, height: float = 2.3) -> tuple[Any, list[Any]]:
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(9.5, max(1, rows) * height + 0.6), layout="constrained")
+    axes = figure.subplots(max(1, rows), 1, squeeze=False)[:, 0].tolist()
+    return figure, axes
+
+
+def _time_axis(axis: Any, moments: list[datetime]) -> None:
+    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+
+    locator = AutoDateLocator(minticks=3, maxticks=8)
+    axis.xaxis.set_major_locator(locator)
+    axis.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+    low, high = min(moments), max(moments)
+    if high - low < timedelta(hours=2):
+        low, high = low - timedelta(hours=1), high + timedelta(hours=1)
+    pad = (high - low) * 0.04
+    axis.set_xlim(low - pad, high + pad)
+
+
+def _style(axis: Any) -> None:
+    axis.grid(axis="y", color="#e3e6ea", linewidth=0.8)
+    axis.set_axisbelow(True)
+    for side in ("top", "right"):
+        axis.spines[side].set_visible(False)
+
+
+def chart_per_day(o: Overview) -> str:
+    figure, (axis,) = _figure(1, 2.8)
+    days = o.window_days()
+    bottom = [0] * len(days)
+    for n, site in enumerate(o.sites):
+        counts = [o.per_day.get(site, {}).get(day, 0) for day in days]
+        axis.bar(days, counts, bottom=bottom, width=0.85, color=PALETTE[n % len(PALETTE)], label=f"{site} ({sum(counts)})")
+        bottom = [b + c for b, c in zip(bottom, counts)]
+    _time_axis(axis, [datetime.combine(d, datetime.min.time()) for d in days])
+    axis.set_ylim(0, max(max(bottom, default=0), 1) * 1.15)
+    axis.set_ylabel("articles")
+    axis.set_title(f"Articles per day of publication, {o.first_day} to {o.today}", loc="left", fontsize=11)
+    if o.sites:
+        axis.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=9)
+    _style(axis)
+    return _svg(figure, "articles per day per site")
+
+
+def _mark_failures(axis: Any, points: list[RunPoint]) -> bool:
+    marked = False
+    for point in points:
+        if point.status != "ok":
+            axis.axvline(point.finished, color=ALARM, linestyle="--", linewidth=1, alpha=0.8)
+            marked = True
+    return marked
+
+
+def chart_runs(o: Overview) -> str:
+    sites = [s for s in o.sites if o.runs.get(s)]
+    figure, axes = _figure(len(sites))
+    for axis, site in zip(axes, sites):
+        points = o.runs[site]
+        moments = [p.finished for p in points]
+        for name, colour in SERIES.items():
+            axis.plot(moments, [getattr(p, name) for p in points], marker="o", markersize=3.5, linewidth=1.4,
+                      color=colour, label=name)
+        if _mark_failures(axis, points):
+            axis.plot([], [], color=ALARM, linestyle="--", linewidth=1, label="failed or alarm")
+        _time_axis(axis, moments)
+        axis.set_ylim(bottom=0)
+        axis.set_title(f"{site}: {len(points)} runs", loc="left", fontsize=10)
+        axis.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=8)
+        _style(axis)
+    return _svg(figure, "each run over time: written, skipped, dropped, errors")
+
+
+def chart_coverage(o: Overview) -> str:
+    sites = [s for s in o.sites if o.runs.get(s)]
+    figure, axes = _figure(len(sites))
+    for axis, site in zip(axes, sites):
+        points = o.runs[site]
+        moments = [p.finished for p in points]
+        for check in CHECKS:
+            values = [p.coverage[check] * 100 if p.coverage[check] is not None else float("nan") for p in points]
+            axis.plot(moments, values, marker="o", markersize=3.5, linewidth=1.4, color=CHECK_COLOURS[check],
+                      label={"author": "with an author"}.get(check, f"with a {check}"))
+        alarmed = [p for p in points if p.alarms]
+        if alarmed:
+            axis.plot([p.finished for p in alarmed], [2] * len(alarmed), linestyle="none", marker="X",
+                      markersize=9, color=ALARM, label="alarm")
+            for point in alarmed:
+                axis.axvline(point.finished, color=ALARM, linestyle="--", linewidth=1, alpha=0.8)
+        _time_axis(axis, moments)
+        axis.set_ylim(0, 105)
+        axis.set_ylabel("% of articles")
+        axis.set_title(f"{site}: field coverage per run", loc="left", fontsize=10)
+        axis.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=8)
+        _style(axis)
+    return _svg(figure, "field coverage per run, alarms marked")
+
+
+def chart_body_sources(o: Overview) -> str:
+    sites = [s for s in o.sites if o.runs.get(s)]
+    figure, axes = _figure(len(sites), 2.0)
+    for axis, site in zip(axes, sites):
+        points = o.runs[site]
+        sources = sorted({s for p in points for s in p.body_sources}, key=lambda s: (s != "ans", s))
+        positions = list(range(1, len(points) + 1))
+        bottom = [0.0] * len(points)
+        for n, source in enumerate(sources):
+            shares = [
+                (p.body_sources.get(source, 0) / total * 100) if (total := sum(p.body_sources.values())) else 0.0
+                for p in points
+            ]
+            axis.bar(positions, shares, bottom=bottom, width=0.8, color=PALETTE[n % len(PALETTE)], label=source)
+            bottom = [b + s for b, s in zip(bottom, shares)]
+        axis.set_xlim(0.3, len(points) + 0.7)
+        axis.set_ylim(0, 105)
+        axis.set_ylabel("% of bodies")
+        axis.set_xlabel("runs, oldest to newest (runs that wrote nothing are empty)", fontsize=8)
+        axis.set_title(f"{site}: where the bodies came from", loc="left", fontsize=10)
+        if sources:
+            axis.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=8)
+        _style(axis)
+    return _svg(figure, "where the bodies came from, per run")
+
+
+# --- the page -----------------------------------------------------------------------------------
+STYLE = """
+:root { color-scheme: light; }
+body { font-family: "DejaVu Sans", "Noto Sans", "Noto Sans Arabic", Arial, sans-serif; margin: 0 auto;
+  max-width: 1040px; padding: 1.2rem 1.5rem 3rem; color: #1d2330; background: #fff; line-height: 1.4; }
+h1 { font-size: 1.6rem; margin: 0 0 .2rem; }
+h2 { font-size: 1.2rem; margin: 2rem 0 .6rem; border-bottom: 1px solid #dde2e8; padding-bottom: .2rem; }
+p.meta { color: #5a6473; margin: 0; font-size: .9rem; }
+table { border-collapse: collapse; width: 100%; font-size: .88rem; margin: .4rem 0; }
+th, td { border-bottom: 1px solid #e6e9ee; padding: .3rem .5rem; text-align: start; vertical-align: top; }
+th { background: #f4f6f8; font-weight: 600; }
+td.n, th.n { text-align: end; font-variant-numeric: tabular-nums; }
+td.status-ok { color: #2c7a4b; } td.status-failed, td.status-alarm { color: #b3261e; font-weight: 600; }
+figure { margin: .6rem 0 1rem; }
+details { margin: .2rem 0 1rem; font-size: .85rem; } summary { cursor: pointer; color: #3b5b8c; }
+.url { font-size: .78rem; color: #5a6473; word-break: break-all; }
+td[dir="rtl"] { font-size: 1rem; }
+.none { color: #5a6473; font-style: italic; }
+"""
+
+
+def _td(value: object, cls: str = "n", **attributes: str) -> str:
+    extra = "".join(f' {k.replace("_", "-")}="{escape(v)}"' for k, v in attributes.items())
+    return f'<td class="{cls}"{extra}>{escape(str(value))}</td>'
+
+
+def _percent(share: float | None) -> str:
+    return "-" if share is None else f"{share * 100:.0f}%"
+
+
+def _summary(o: Overview) -> str:
+    rows = []
+    for site in o.sites:
+        points = o.runs.get(site, [])
+        last = points[-1] if points else None
+        rows.append(
+            f'<tr data-site="{escape(site)}"><th scope="row">{escape(site)}</th>'
+            + _td(o.articles.get(site, 0), data_figure="articles")
+            + _td(o.in_window(site), data_figure="in-window")
+            + _td(o.undated.get(site, 0), data_figure="undated")
+            + _td(len(points), data_figure="runs")
+            + (_td(utc_stamp(last.finished), "when") if last else _td("-", "when"))
+            + (_td(last.status, f"status-{last.status}", data_figure="status") if last else _td("no run", "none"))
+            + _td(last.written if last else "-", data_figure="last-written")
+            + "</tr>"
+        )
+    total = sum(o.articles.values())
+    return (
+        '<table id="figures"><thead><tr><th>site</th><th class="n">articles</th>'
+        f'<th class="n">published in these {o.days} days</th><th class="n">undated</th>'
+        '<th class="n">runs in these days</th><th>last run ended (UTC)</th><th>last run</th>'
+        '<th class="n">written by it</th></tr></thead><tbody>' + "".join(rows) + "</tbody>"
+        f'<tfoot><tr><th scope="row">all</th>{_td(total, data_figure="articles-total")}'
+        f'{_td(sum(o.in_window(s) for s in o.sites), data_figure="in-window-total")}'
+        f'<td colspan="5" class="meta">{o.lines} lines in {o.files} files; {o.skipped_lines} bad lines skipped;'
+        f" {o.runs_total} runs recorded</td></tr></tfoot></table>"
+    )
+
+
+def _per_day_table(o: Overview) -> str:
+    days = [d for d in o.window_days() if any(o.per_day.get(s, {}).get(d) for s in o.sites)]
+    if not days:
+        return '<p class="none">No article was published in these days.</p>'
+    head = "".join(f'<th class="n">{escape(s)}</th>' for s in o.sites)
+    body = "".join(
+        f'<tr data-day="{d}"><th scope="row">{d}</th>'
+        + "".join(_td(o.per_day.get(s, {}).get(d, 0), data_site=s) for s in o.sites)
+        + "</tr>"
+        for d in reversed(days)
+    )
+    return (f'<details><summary>the figures: {len(days)} days with articles</summary><table id="per-day">'
+            f"<thead><tr><th>day</th>{head}</tr></thead><tbody>{body}</tbody></table></details>")
+
+
+def _runs_table(o: Overview) -> str:
+    rows = []
+    for site in o.sites:
+        for p in reversed(o.runs.get(site, [])[-10:]):
+            sources = ", ".join(f"{k} {v}" for k, v in p.body_sources.items()) or "-"
+            alarms = "".join(f"<div>{escape(a)}</div>" for a in p.problems)
+            rows.append(
+                f'<tr data-run="{escape(p.run_id)}"><td>{escape(site)}</td><td class="when">{utc_stamp(p.finished)}</td>'
+                f'<td class="status-{p.status}">{p.status}{alarms}</td>'
+                + "".join(_td(getattr(p, name), data_figure=name) for name in SERIES)
+                + "".join(_td(_percent(p.coverage[c]), data_figure=f"coverage-{c}") for c in CHECKS)
+                + f"<td>{escape(sources)}</td></tr>"
+            )
+    return (
+        '<details><summary>the figures: the last 10 runs of each site</summary><table id="runs">'
+        '<thead><tr><th>site</th><th>ended (UTC)</th><th>status</th><th class="n">written</th><th class="n">skipped</th>'
+        '<th class="n">dropped</th><th class="n">errors</th><th class="n">body</th><th class="n">date</th>'
+        '<th class="n">author</th><th>body from</th></tr></thead><tbody>' + "".join(rows) + "</tbody></table></details>"
+    )
+
+
+def _problems_table(rows: list[tuple[str, str, int, list[str]]], what: str, ident: str) -> str:
+    if not rows:
+        return f'<p class="none">No {what} in these days.</p>'
+    body = "".join(
+        f'<tr data-reason="{escape(site)}/{escape(reason)}"><td>{escape(site)}</td><td>{escape(reason)}</td>'
+        + _td(count, data_figure="count")
+        + "<td>" + "".join(f'<div class="url"><a href="{escape(u)}">{escape(u)}</a></div>' for u in urls) + "</td></tr>"
+        for site, reason, count, urls in rows
+    )
+    return (f'<table id="{ident}"><thead><tr><th>site</th><th>{what}</th><th class="n">count</th><th>examples</th>'
+            f"</tr></thead><tbody>{body}</tbody></table>")
+
+
+def _latest_table(o: Overview) -> str:
+    if not o.latest:
+        return '<p class="none">No article in the collection.</p>'
+    rows = []
+    for r in o.latest:
+        rtl = r.get("language") == "ar"
+        direction = ' dir="rtl" lang="ar"' if rtl else f' dir="auto" lang="{escape(r.get("language") or "")}"'
+        when = r.get("published") or r.get("published_date") or "undated"
+        rows.append(
+            f'<tr data-article="{escape(r["site"])}/{escape(r["article_id"])}"><td class="when">{escape(when)}</td>'
+            f"<td>{escape(r['site'])}</td><td{direction}><a href=\"{escape(r['url'])}\">{escape(r['title'])}</a>"
+            f'<div class="url" dir="ltr">{escape(r["url"])}</div></td></tr>'
+        )
+    return ('<table id="latest"><thead><tr><th>published</th><th>site</th><th>title and URL</th></tr></thead><tbody>'
+            + "".join(rows) + "</tbody></table>")
+
+
+def render(o: Overview) -> str:
+    """The whole HTML document."""
+    matplotlib = _matplotlib()
+    settings = {"svg.fonttype": "path", "svg.hashsalt": "clippings", "font.family": "DejaVu Sans",
+                "font.size": 9, "axes.titleweight": "bold"}
+    with matplotlib.rc_context(settings):
+        per_day = chart_per_day(o)
+        with_runs = any(o.runs.get(s) for s in o.sites)
+        runs = chart_runs(o) if with_runs else ""
+        coverage = chart_coverage(o) if with_runs else ""
+        sources = chart_body_sources(o) if with_runs else ""
+    no_runs = '<p class="none">No run recorded in these days (DIR/.state/runs.jsonl).</p>'
+    parts = [
+        "<!doctype html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>clippings report: {escape(o.directory)}</title><style>{STYLE}</style></head>",
+        f'<body data-first-day="{o.first_day}" data-today="{o.today}" data-generated="{utc_stamp(o.generated)}">',
+        "<header><h1>clippings report</h1>",
+        f'<p class="meta">Collection <code>{escape(o.directory)}</code>; generated {utc_stamp(o.generated)};'
+        f" the {o.days} days {o.first_day} to {o.today} (Morocco's calendar).</p></header>",
+        '<section id="collection"><h2>The collection</h2>', _summary(o), "</section>",
+        '<section id="articles-per-day"><h2>Articles per day</h2>',
+        f'<figure class="chart" id="chart-per-day">{per_day}</figure>', _per_day_table(o), "</section>",
+        '<section id="run-history"><h2>Runs</h2>',
+        f'<figure class="chart" id="chart-runs">{runs}</figure>' if runs else no_runs,
+        _runs_table(o) if runs else "",
+        "</section>",
+        '<section id="coverage"><h2>Field coverage per run</h2>',
+        f'<figure class="chart" id="chart-coverage">{coverage}</figure>' if coverage else no_runs,
+        f'<figure class="chart" id="chart-body-sources">{sources}</figure>' if sources else "",
+        "</section>",
+        '<section id="problems"><h2>Top drop reasons and errors</h2>',
+        _problems_table(o.drops, "drop reason", "drops"),
+        _problems_table(o.errors, "error", "errors"),
+        "</section>",
+        f'<section id="latest-articles"><h2>Latest articles</h2>{_latest_table(o)}</section>',
+        "</body></html>",
+    ]
+    return "\n".join(parts) + "\n"

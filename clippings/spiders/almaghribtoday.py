@@ -1,7 +1,0 @@
-from clippings.sites import almaghribtoday
-from clippings.spiders.base import NewsSpider
-
-
-class AlmaghribtodaySpider(NewsSpider):
-    name = "almaghribtoday"
-    site = almaghribtoday.SITE
