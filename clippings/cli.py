@@ -658,6 +658,7 @@ REEXTRACT_SETTINGS: dict[str, Any] = {
     "CLIPPINGS_HEALTH_ENABLED": True,
     "CLIPPINGS_INCREMENTAL": True,
     "CLIPPINGS_STATE": None,
+    "CLIPPINGS_LOCK_WAIT": 0,
     "CLIPPINGS_LOG_LEVEL": "WARNING",
     "DOWNLOAD_MAXSIZE": 16 * 1024 * 1024,
     "DOWNLOAD_WARNSIZE": 4 * 1024 * 1024,
@@ -760,11 +761,21 @@ def reextract(args: argparse.Namespace) -> int:
             },
             min_pages=int(values["CLIPPINGS_HEALTH_MIN_PAGES"]),
         ),
+        lock_wait=float(values["CLIPPINGS_LOCK_WAIT"]),
     )
+    from clippings import lock
+
     try:
         return run(options)
     except ArchiveError as exc:
         raise UsageError(str(exc)) from None
+    except lock.Busy as exc:  # a crawl writes a site of this collection: try again later
+        print(exc, file=sys.stderr)
+        return lock.BUSY_STATUS
+    except OSError as exc:
+        if exc.filename and ".state" in str(exc.filename):
+            raise UsageError(f"--output {args.output}: cannot create its .state folder ({exc.strerror or exc})") from None
+        raise
 
 
 def pack(args: argparse.Namespace) -> int:

@@ -26,7 +26,7 @@ from clippings.finish import written_counts
 from clippings.health import health_figures, judge, site_stat
 from clippings.items import Article
 from clippings.pipelines import article_written
-from clippings.runs import append_run, run_record
+from clippings.runs import append_run, package_version, run_record
 
 __all__ = ["ExtractionHealth", "Progress", "health_figures", "site_stat"]
 
@@ -291,7 +291,7 @@ class RunHistory:
             finished=finished,
             reason=reason,
             peak_rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-            version=_version(),
+            version=package_version(),
         )
         try:
             path = append_run(self.directory, record)
@@ -300,12 +300,3 @@ class RunHistory:
             logger.error("%s: the run history cannot be written: %s", spider.name, exc)
             return
         logger.info("%s: run %s recorded in %s (exit status %d)", spider.name, record["run_id"], path, record["exit_status"])
-
-
-def _version() -> str | None:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("clippings")
-    except PackageNotFoundError:
-        return None

@@ -18,8 +18,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -106,6 +104,16 @@ def add_example(stats: Any, site: str, key: str, url: str) -> None:
         stats.set_value(name, [*kept, url])
 
 
+def package_version() -> str | None:
+    """The installed clippings' version, for the history line (None when not installed)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("clippings")
+    except PackageNotFoundError:
+        return None
+
+
 def run_record(
     stats: dict[str, Any],
     site: str,
@@ -160,34 +168,26 @@ def run_record(
 
 
 # --- the file ---------------------------------------------------------------------------------
-@contextmanager
-def collection_lock(directory: str | os.PathLike[str], site: str) -> Iterator[None]:
-    """Held while the run history is appended to. The seam for the collection lock
-    (``DIR/.state/<site>.lock``, one writer per collection): where it exists, the crawl
-    already holds it and this is where a writer outside a crawl takes it. Until then there
-    is nothing to take, and the single ``O_APPEND`` write below keeps lines whole."""
-    yield
-
-
 def append_run(directory: str | os.PathLike[str], record: dict[str, Any]) -> Path:
     """Append one run's line to ``DIR/.state/runs.jsonl`` whole: one ``write`` of the
     encoded line on a descriptor opened with O_APPEND (concurrent crawls of other sites
-    append their own lines beside it; a reader skips a line cut by a power loss)."""
+    append their own lines beside it; a reader skips a line cut by a power loss). The
+    writer holds the site's lock (``clippings.lock``) meanwhile: a crawl lets go of it after
+    this, ``clippings reextract`` too."""
     path = runs_path(directory)
     line = (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
-    with collection_lock(directory, record.get("site", "")):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)  # read: its last byte
-        try:
-            size = os.fstat(fd).st_size
-            if size and os.pread(fd, 1, size - 1) != b"\n":
-                line = b"\n" + line  # after a cut line, start a line of our own
-            written = os.write(fd, line)
-            if written != len(line):
-                raise OSError(28, "short write (disk full?)")
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)  # read: its last byte
+    try:
+        size = os.fstat(fd).st_size
+        if size and os.pread(fd, 1, size - 1) != b"\n":
+            line = b"\n" + line  # after a cut line, start a line of our own
+        written = os.write(fd, line)
+        if written != len(line):
+            raise OSError(28, "short write (disk full?)")
+        os.fsync(fd)
+    finally:
+        os.close(fd)
     return path
 
 

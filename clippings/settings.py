@@ -122,12 +122,13 @@ ADDONS = {
 }
 
 EXTENSIONS = {
-    # Settings and arguments checked, the collection's lock taken and let go (clippings.admission).
-    "clippings.admission.Admit": 0,
     "clippings.extensions.ExtractionHealth": 500,
     "clippings.extensions.Progress": 500,
     # After ExtractionHealth: a run's line holds its health figures and alarms.
     "clippings.extensions.RunHistory": 900,
+    # Settings and arguments checked, the collection's lock taken, and let go last, once the
+    # run history is appended (clippings.admission).
+    "clippings.admission.Admit": 1000,
 }
 
 ITEM_PIPELINES = {

@@ -208,3 +208,41 @@ def test_two_crawls_of_one_site_started_together_one_writes_every_article_once(t
         ids = Counter((r["site"], r["article_id"]) for r in records)
         assert max(ids.values()) == 1, [k for k, v in ids.items() if v > 1][:5]
         assert Counter(r["site"] for r in records) == expected
+
+
+def test_the_run_history_is_appended_while_the_lock_is_held(tmp_path):
+    """The crawl lets go of its lock only after its line of ``.state/runs.jsonl``: a probe
+    wraps the history's append and tries the lock from a descriptor of its own."""
+    probe = tmp_path / "probe" / "lockprobe.py"
+    probe.parent.mkdir()
+    probe.write_text(
+        "import json, os\n"
+        "import clippings.extensions as extensions\n"
+        "from clippings.lock import WriterLock\n"
+        "class Probe:\n"
+        "    @classmethod\n"
+        "    def from_crawler(cls, crawler):\n"
+        "        append = extensions.append_run\n"
+        "        def append_run(directory, record):\n"
+        "            free = WriterLock(directory, record['site']).try_acquire()\n"
+        "            with open(os.environ['PROBE_OUT'], 'a') as out:\n"
+        "                out.write(json.dumps({'site': record['site'], 'free': free}) + '\\n')\n"
+        "            return append(directory, record)\n"
+        "        extensions.append_run = append_run\n"
+        "        return cls()\n"
+    )
+    import json
+
+    from clippings.settings import EXTENSIONS
+
+    extensions = json.dumps({**EXTENSIONS, "lockprobe.Probe": 0})  # -s replaces the whole dict
+    out, seen = tmp_path / "out", tmp_path / "seen.jsonl"
+    env = {**os.environ, "PYTHONPATH": f"{probe.parent}{os.pathsep}{ROOT}", "PROBE_OUT": str(seen)}
+    done = subprocess.run(
+        [sys.executable, "-m", "scrapy.cmdline", "crawl", "le360", "-s", f"CLIPPINGS_REPLAY={FIXTURES}",
+         "-s", f"CLIPPINGS_OUTPUT_DIR={out}", "-s", f"EXTENSIONS={extensions}"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120, env=env,
+    )
+    assert "'finish_reason': 'finished'" in done.stderr, done.stderr[-3000:]
+    assert seen.read_text().splitlines() == ['{"site": "le360", "free": false}']
+    assert WriterLock(out, "le360").try_acquire()  # and let go of once the crawl ended

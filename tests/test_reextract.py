@@ -313,7 +313,29 @@ def test_without_incremental_state_every_run_writes_everything_and_keeps_no_stat
             "reextract", str(fixtures_warc), "--output", str(out), "-s", "CLIPPINGS_INCREMENTAL=False", env=no_dask
         )
         assert done.returncode == 0, done.stderr[-3000:]
-    assert not (out / ".state").exists()
+    # The locks and the run history live in .state, as a crawl's do; no state database.
+    assert not list((out / ".state").glob("state.sqlite*"))
     records = _records(out)
     assert len(records) == 2 * len(replayed)
     assert records[::2] == replayed
+
+
+def test_it_waits_for_no_crawl_writing_the_collection_and_records_its_runs(tmp_path, fixtures_warc, no_dask):
+    from clippings.lock import BUSY_STATUS, WriterLock
+    from clippings.runs import read_runs
+
+    out = tmp_path / "out"
+    with WriterLock(out, "almaghribtoday"):  # a crawl of one site is writing
+        refused = run_clippings("reextract", str(fixtures_warc), "--output", str(out), env=no_dask)
+    assert refused.returncode == BUSY_STATUS, refused.stderr[-3000:]
+    assert f"{out}/ is being written by another crawl of almaghribtoday (pid {os.getpid()}" in refused.stderr
+    assert not list(out.glob("*/*.jsonl")) and not read_runs(out)  # nothing read, nothing written
+    done = run_clippings("reextract", str(fixtures_warc), "--output", str(out), env=no_dask)
+    assert done.returncode == 0, done.stderr[-3000:]
+    runs = read_runs(out)
+    rows = summary_rows(done.stdout)
+    assert sorted(run["site"] for run in runs) == sorted(rows)
+    assert len({run["run_id"] for run in runs}) == 1
+    for run in runs:
+        assert run["written"] == rows[run["site"]]["written"] > 0
+        assert run["exit_status"] == 0 and run["finish_reason"] == "finished"

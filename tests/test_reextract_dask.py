@@ -245,8 +245,7 @@ def test_a_page_that_kills_its_worker_twice_is_named_counted_and_skipped(tmp_pat
     named = [line for line in done.stdout.splitlines() if "killed a worker twice" in line]
     assert len(named) == 1
     assert str(warc) in named[0] and url in named[0] and " at byte " in named[0]
-    le360 = next(line.split() for line in done.stdout.splitlines() if line.startswith("le360"))
-    assert le360[4] == "1", done.stdout  # errors
+    assert summary_rows(done.stdout)["le360"]["errors"] == 1, done.stdout
     records = read_output(out)
     assert _once(records)
     assert sorted(records, key=_key) == [r for r in crawled if r is not victim]

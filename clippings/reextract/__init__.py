@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import json
 import logging
+import resource
 import sys
 import time
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TextIO
 
@@ -26,8 +28,10 @@ from clippings.reextract.archive import SHARD_BYTES, SHARD_RECORDS, ArchiveError
 from clippings.reextract.collection import Collection, Health
 from clippings.reextract.engine import Crashed, Failed, OnDask, OneProcess
 from clippings.reextract.task import Reading, ShardResult, owned
+from clippings.lock import WriterLock, acquire_all
 from clippings.report import summary
-from clippings.sites import site_for_url
+from clippings.runs import append_run, package_version, run_record
+from clippings.sites import SITES, site_for_url
 
 logger = logging.getLogger("clippings.reextract")
 
@@ -47,6 +51,7 @@ class Options:
     health: Health = field(default_factory=Health)
     shard_records: int = SHARD_RECORDS
     shard_bytes: int = SHARD_BYTES
+    lock_wait: float = 0.0  # CLIPPINGS_LOCK_WAIT: seconds to wait for a crawl writing the collection
 
 
 class _Figures:
@@ -103,6 +108,29 @@ def run(options: Options, out: TextIO = sys.stdout) -> int:
     """Read the archives into the collection; print the summary; the exit status (1 when the
     output failed, a health alarm fired, or a shard or file could not be read)."""
     files = warc_files(options.sources)
+    locks = _take_locks(options)
+    try:
+        return _run(options, files, out)
+    finally:
+        for lock in locks:
+            lock.release()
+
+
+def _take_locks(options: Options) -> list[WriterLock]:
+    """Every site's writer lock of the collection, as a crawl takes its own: held from
+    before the state is read until the run history is appended. Busy when a crawl (or
+    another reextract) writes a site of it."""
+    locks = [WriterLock(options.output, name) for name in SITES]
+    busy = acquire_all(locks, options.lock_wait)
+    if busy:
+        for lock in locks:
+            lock.release()
+        raise busy[0]
+    return locks
+
+
+def _run(options: Options, files: list[Path], out: TextIO) -> int:
+    started = datetime.now(UTC)
     figures = _Figures()
     if options.dask is None:
         engine = OneProcess(options.reading)
@@ -156,6 +184,7 @@ def run(options: Options, out: TextIO = sys.stdout) -> int:
     runs = collection.site_stats()
     for _, stats in runs:
         stats["finish_reason"] = reason
+    _record_runs(options.output, runs, started)
     text, status = summary(runs, options.output)
     lines = text.split("\n")
     tail = [lines.pop()]  # "output: DIR"
@@ -172,6 +201,22 @@ def run(options: Options, out: TextIO = sys.stdout) -> int:
     if trouble or interrupted:
         status = 1
     return status
+
+
+def _record_runs(output: Path, runs: list[tuple[str, dict]], started: datetime) -> None:
+    """One line of the run history per site read, as a crawl appends its own."""
+    finished = datetime.now(UTC)
+    run_id = uuid.uuid4().hex
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    for site, stats in runs:
+        record = run_record(
+            stats, site, run_id=run_id, job=None, started=started, finished=finished,
+            reason=stats.get("finish_reason"), peak_rss_mb=peak, version=package_version(),
+        )
+        try:
+            append_run(output, record)
+        except OSError as exc:
+            logger.error("%s: the run history cannot be written: %s", site, exc)
 
 
 def _crashed(crashed: Crashed, collection: Collection, trouble: list[str]) -> None:

@@ -10,9 +10,7 @@ is a crawl's (``clippings.report.summary``).
 
 from __future__ import annotations
 
-import contextlib
 import logging
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -36,20 +34,10 @@ class Health:
     min_pages: int = 10
 
 
-@contextlib.contextmanager
-def collection_lock(output: Path, site: str) -> Iterator[None]:
-    """Held while this run writes ``site`` into the collection at ``output``.
-
-    The seam for the collection lock (``DIR/.state/<site>.lock``, an exclusive ``fcntl.flock``
-    that a crawl takes before it reads the state and holds until its files are closed),
-    which is being added beside the crawl's writer; until it exists nothing is held here.
-    """
-    yield
-
-
 class Collection:
     """The collection at ``output`` (and its state, unless ``state`` is None), opened for one
-    run: reconciled with the files first, as a crawl opens it."""
+    run: reconciled with the files first, as a crawl opens it. The caller holds the sites'
+    writer locks (``clippings.lock``) from before it is opened until it is closed."""
 
     def __init__(
         self,
@@ -66,9 +54,6 @@ class Collection:
         self.failed: str | None = None
         self.foreign = self.other = 0
         self.unplaced: list[str] = []  # counts of records unreadable before their URL was read
-        self._locks = contextlib.ExitStack()
-        for name in SITES:
-            self._locks.enter_context(collection_lock(output, name))
         self.writer = JsonLinesWriter(output)
         self.store = StateStore(state) if state is not None else None
         if self.store is not None:
@@ -161,7 +146,7 @@ class Collection:
 
     # --- the end ------------------------------------------------------------------------
     def close(self) -> None:
-        """Files synced and closed, health judged, the state's counts kept, the locks let go."""
+        """Files synced and closed, health judged, the state's counts kept."""
         try:
             try:
                 self.writer.close()
@@ -180,7 +165,6 @@ class Collection:
         finally:
             if self.store is not None:
                 self.store.close()
-            self._locks.close()
 
     def _judge(self, site: str, stats: dict[str, Any]) -> None:
         health = judge(stats, site, self.health.limits, self.health.min_pages)
