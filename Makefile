@@ -5,21 +5,25 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 OUTPUT ?= output
 
-.PHONY: run test bench clean
+.PHONY: run test lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test,report,dask]'
+	$(PY) -m pip install --quiet -e '.[test,report,dask,lint]'
 	touch $(STAMP)
 
 ## Crawl every site offline from fixtures/ into output/ and print a summary.
 run: $(STAMP)
 	$(VENV)/bin/clippings crawl all --replay fixtures --output $(OUTPUT)
 
-## The whole test suite.
-test: $(STAMP)
+## The whole test suite, after the lint.
+test: lint
 	$(PY) -m pytest -q
+
+## The import contract (no Scrapy below the crawl side; pyproject.toml) and ruff.
+lint: $(STAMP)
+	$(VENV)/bin/lint-imports
 
 ## Benchmarks (figures, not pass/fail).
 bench: $(STAMP)

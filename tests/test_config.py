@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,7 +13,14 @@ from scrapy.settings import Settings
 
 import clippings.settings as project
 from clippings.cli import main
-from clippings.config import DECLARED, LOG_LEVELS, Setting, SettingError, check_settings, check_value
+from clippings.config import (
+    DECLARED,
+    LOG_LEVELS,
+    Setting,
+    SettingError,
+    check_settings,
+    check_value,
+)
 from tests.crawl import run_clippings
 from tests.fixturelib import FIXTURES, ROOT
 
@@ -215,7 +221,8 @@ def test_the_real_command_prints_one_line_and_exits_2(args, tmp_path):
 
 
 def test_loglevel_is_read_in_any_case_and_s_log_level_is_obeyed(monkeypatch):
-    from clippings.cli import _parser, _settings
+    from clippings.cli import build_parser as _parser
+    from clippings.cli.crawl import scrapy_settings as _settings
 
     monkeypatch.setenv("SCRAPY_SETTINGS_MODULE", "clippings.settings")
     settings = _settings(_parser().parse_args(["crawl", "le360", "--loglevel", "info"]))

@@ -170,7 +170,7 @@ def test_headers_reach_extraction_as_the_spider_passes_them():
 
 def test_the_reextract_defaults_are_the_projects_settings():
     import clippings.settings
-    from clippings.cli import REEXTRACT_SETTINGS
+    from clippings.cli.reextract import REEXTRACT_SETTINGS
 
     assert REEXTRACT_SETTINGS == {name: getattr(clippings.settings, name) for name in REEXTRACT_SETTINGS}
 

@@ -1,0 +1,204 @@
+"""``clippings crawl``: one Scrapy crawl per site, in one process, and the summary.
+
+Every option is a Scrapy setting or spider argument (README.md lists the equivalents), so
+``scrapy crawl`` and Scrapyd runs behave the same as this command."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from clippings.cli.options import UsageError, check_folders, checked, labels, named, set_options
+from clippings.sites import SITES
+
+
+def scrapy_settings(args: argparse.Namespace):  # -> scrapy.settings.Settings
+    from clippings.config import check_settings, check_value
+
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "clippings.settings")
+    from scrapy.utils.project import get_project_settings
+
+    settings = get_project_settings()
+    for name, value in set_options(args):
+        settings.set(name, value, priority="cmdline")
+    for option, name in (
+        ("replay", "CLIPPINGS_REPLAY"),
+        ("output", "CLIPPINGS_OUTPUT_DIR"),
+        ("state", "CLIPPINGS_STATE"),
+        ("record", "CLIPPINGS_RECORD"),
+        ("workers", "CLIPPINGS_WORKERS"),
+    ):
+        if getattr(args, option, None):
+            settings.set(name, getattr(args, option), priority="cmdline")
+    checked(lambda: check_settings(settings))
+    given = dict(set_options(args))
+    level = args.loglevel or given.get("LOG_LEVEL") or settings.get("CLIPPINGS_LOG_LEVEL", "WARNING")
+    level = checked(lambda: check_value("LOG_LEVEL", level))  # "info" -> "INFO"
+    settings.set("LOG_LEVEL", level, priority="cmdline")
+    return settings
+
+
+def _spider_urls(args: argparse.Namespace) -> dict[str, list[str]]:
+    if "all" in args.sites:
+        args.sites = [*(s for s in args.sites if s != "all"), *sorted(SITES)]
+    unknown = [s for s in args.sites if s not in SITES]
+    if unknown:
+        raise UsageError(f"unknown site {unknown[0]!r} (known: {', '.join(sorted(SITES))})")
+    urls: dict[str, list[str]] = {name: [] for name in dict.fromkeys(args.sites)}
+    for url in args.url:
+        # The site that owns the URL (sites sharing a host own it by path); a URL that several
+        # of the named sites own (their host's robots.txt) goes to the first of them.
+        site = next((name for name in urls if SITES[name].owns(url)), None)
+        if site is None:
+            raise UsageError(f"--url {url}: not a URL of {' or '.join(urls)}")
+        urls[site].append(url)
+    if args.url:
+        # Only the sites some URL was given for are crawled.
+        urls = {name: given for name, given in urls.items() if given}
+    return urls
+
+
+def crawl(args: argparse.Namespace) -> int:
+    per_site = _spider_urls(args)
+    spider_args = _spider_args(args)
+    set_options(args)
+    if args.replay and not Path(args.replay).exists():  # the quick check; the rest below
+        raise UsageError(f"--replay {args.replay}: no such file or folder")
+    # What takes a while before the first page overlaps: the workers start in the background
+    # (their fork server imports the extraction code and langdetect's profiles, about a
+    # second), a thread indexes the replay source, and this process loads Scrapy. --workers
+    # has the last word over the settings, so with it the workers start before Scrapy loads.
+    pool = None
+    try:
+        if args.workers is not None:
+            pool = _start_pool(_worker_count(args.workers, "--workers"))
+        settings = scrapy_settings(args)
+        if args.workers is None:
+            pool = _start_pool(_worker_count(settings.get("CLIPPINGS_WORKERS", 1), "CLIPPINGS_WORKERS"))
+        if settings.get("JOBDIR") and len(per_site) > 1:
+            raise UsageError("JOBDIR holds one crawl: crawl one site per JOBDIR")
+        check_folders(settings, labels(args))
+        from clippings import lock
+
+        try:
+            busy = _take_locks(per_site, settings, labels(args))
+            for refused in busy:  # at once: the other sites' crawls may take a while
+                print(refused, file=sys.stderr)
+                del per_site[refused.site]
+            if not per_site:
+                return lock.BUSY_STATUS
+            status = _run_crawls(per_site, spider_args, settings, _open_replay(args.replay))
+            return status or (lock.BUSY_STATUS if busy else 0)
+        finally:
+            lock.release_reserved()
+    finally:
+        if pool is not None:
+            from clippings import workers
+
+            workers.release(pool)
+
+
+def _take_locks(per_site: dict[str, list[str]], settings: Any, labels: dict[str, str]) -> list[Any]:
+    """The writer's lock of each site's part of the collection (``clippings.lock``), all
+    waited for at once, up to ``CLIPPINGS_LOCK_WAIT`` seconds, before Scrapy starts; each
+    crawl claims its own. Returns the ``Busy`` of the sites another crawl holds."""
+    from clippings import lock
+
+    output = settings.get("CLIPPINGS_OUTPUT_DIR")
+    held = [lock.WriterLock(output, site) for site in per_site]
+    try:
+        busy = lock.acquire_all(held, settings.getfloat("CLIPPINGS_LOCK_WAIT"))
+    except OSError as exc:
+        label = {"CLIPPINGS_OUTPUT_DIR": "--output", **labels}["CLIPPINGS_OUTPUT_DIR"]
+        raise UsageError(
+            f"{named(label, Path(output))}: cannot create {Path(output) / '.state'}"
+            f" ({exc.strerror or exc})"
+        ) from None
+    for taken in held:
+        if taken.held:
+            lock.reserve(taken)
+    return busy
+
+
+def _worker_count(value: object, name: str) -> int:
+    from clippings.arguments import parse_workers
+
+    try:
+        return parse_workers(value, name)
+    except ValueError as exc:
+        raise UsageError(str(exc).replace("=", " ", 1)) from None
+
+
+def _start_pool(count: int):  # -> clippings.workers.ExtractionPool | None
+    if count < 2:
+        return None
+    from clippings import workers
+
+    return workers.acquire(count).start()
+
+
+def _open_replay(source: str | None) -> Callable[[], None]:
+    """Open the replay source (a WARC is indexed: it is read whole) in a thread; the function
+    returned waits for it, and raises UsageError if it cannot be read. zlib lets go of the
+    GIL while it inflates, so the indexing runs beside Scrapy's imports."""
+    if not source:
+        return lambda: None
+    from concurrent.futures import ThreadPoolExecutor
+
+    from clippings.replay import ReplaySourceError, open_store
+
+    executor = ThreadPoolExecutor(1, thread_name_prefix="replay-index")
+    opening = executor.submit(open_store, source)
+    executor.shutdown(wait=False)
+
+    def opened() -> None:
+        try:
+            opening.result()
+        except ReplaySourceError as exc:
+            raise UsageError(f"--replay {exc}") from None
+
+    return opened
+
+
+def _run_crawls(
+    per_site: dict[str, list[str]], spider_args: dict[str, str], settings: Any, replay_opened: Callable[[], None]
+) -> int:
+    from scrapy.crawler import CrawlerProcess
+
+    from clippings.report import crawl_report
+
+    process = CrawlerProcess(settings)  # imports the spiders, the extraction code...
+    replay_opened()
+    crawlers = []
+    for name, urls in per_site.items():
+        crawler = process.create_crawler(name)
+        crawlers.append(crawler)
+        process.crawl(crawler, urls=urls or None, **spider_args)
+    # Scrapy filters by level in its log handler only, and each crawl above reset the root
+    # logger to let everything through: every request's and item's DEBUG record would still
+    # be built, then thrown away.
+    logging.getLogger().setLevel(settings.get("LOG_LEVEL"))
+    process.start()
+    text, status = crawl_report(crawlers, Path(settings.get("CLIPPINGS_OUTPUT_DIR")))
+    print(text)
+    return status
+
+
+def _spider_args(args: argparse.Namespace) -> dict[str, str]:
+    """--since/--until/--max-articles, checked here, passed on as strings (as Scrapyd does)."""
+    from clippings.arguments import parse_count, parse_day
+
+    given = {"since": args.since, "until": args.until, "max_articles": args.max_articles}
+    try:
+        since, until = parse_day(args.since, "--since"), parse_day(args.until, "--until")
+        parse_count(args.max_articles, "--max-articles")
+    except ValueError as exc:
+        raise UsageError(str(exc).replace("=", " ", 1)) from None
+    if since and until and since > until:
+        raise UsageError(f"--since {since} is after --until {until}")
+    return {name: value for name, value in given.items() if value not in (None, "")}

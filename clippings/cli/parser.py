@@ -1,0 +1,161 @@
+"""The command line: ``clippings --help`` and each subcommand's options."""
+
+from __future__ import annotations
+
+import argparse
+
+from clippings.cli.options import Parser, version
+from clippings.cli.reextract import REEXTRACT_SETTINGS
+from clippings.sites import SITES
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = Parser(
+        prog="clippings", description="Press-monitoring crawler for Moroccan news sites."
+    )
+    parser.add_argument("--version", action="version", version=f"clippings {version()}")
+    commands = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", parser_class=Parser
+    )
+
+    crawl = commands.add_parser("crawl", help="crawl one or more sites into JSON lines")
+    crawl.add_argument(
+        "sites", nargs="+", metavar="SITE", help=f"one of: {', '.join(sorted(SITES))}; or all, every one of them"
+    )
+    crawl.add_argument(
+        "--replay",
+        metavar="SOURCE",
+        help="answer every request from a fixtures folder or a WARC file (-s CLIPPINGS_REPLAY=SOURCE)",
+    )
+    crawl.add_argument(
+        "--url",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="start from this URL instead of the site's entry points; repeatable (-a urls=URL1,URL2)",
+    )
+    crawl.add_argument(
+        "--output",
+        metavar="DIR",
+        default=None,
+        help="where JSON lines go (-s CLIPPINGS_OUTPUT_DIR=DIR; default: output/)",
+    )
+    crawl.add_argument(
+        "--since",
+        metavar="YYYY-MM-DD",
+        help="backfill: only articles published on or after this day; pages through section listings (-a since=...)",
+    )
+    crawl.add_argument(
+        "--until", metavar="YYYY-MM-DD", help="only articles published on or before this day (-a until=...)"
+    )
+    crawl.add_argument(
+        "--max-articles",
+        metavar="N",
+        help="fetch at most N article pages in this run (-a max_articles=N)",
+    )
+    crawl.add_argument(
+        "--state",
+        metavar="PATH",
+        help="incremental state database (-s CLIPPINGS_STATE=PATH; default: DIR/.state/state.sqlite)",
+    )
+    crawl.add_argument(
+        "--record",
+        metavar="FILE.warc.gz",
+        help="save every response fetched into this WARC file, readable by --replay (-s CLIPPINGS_RECORD=FILE)",
+    )
+    crawl.add_argument(
+        "--workers",
+        metavar="N",
+        help="read pages in N worker processes, or auto (one per core); output and state stay"
+        " one (-s CLIPPINGS_WORKERS=N; default 1)",
+    )
+    crawl.add_argument(
+        "-s",
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="any other Scrapy or CLIPPINGS_* setting",
+    )
+    crawl.add_argument("--loglevel", default=None, help="Scrapy log level (default: WARNING)")
+
+    validate = commands.add_parser("validate", help="check JSON-lines files against the schema")
+    validate.add_argument(
+        "files", nargs="+", metavar="PATH", help="a file, or a folder: every *.jsonl under it (.state/ skipped)"
+    )
+
+    export = commands.add_parser(
+        "export", help="the collection as typed tables: a Parquet file, a DuckDB database, or Parquet by site and month"
+    )
+    export.add_argument("directory", metavar="DIR", help="the collection (the crawl's --output)")
+    export.add_argument(
+        "--to",
+        required=True,
+        metavar="TARGET",
+        help="FILE.parquet, FILE.duckdb (tables articles and runs) or FOLDER/ (Parquet, Hive-partitioned by site and month)",
+    )
+    export.add_argument(
+        "--all-versions", action="store_true", help="every line of each article, numbered (version), not only its latest"
+    )
+    export.add_argument("-q", "--quiet", action="store_true", help="print nothing but the lines skipped (for cron)")
+
+    status = commands.add_parser(
+        "status", help="each site's last run: age, status, written, skipped, alarms; exit status 1 when one is not ok"
+    )
+    status.add_argument("directory", metavar="DIR", help="the collection (the crawl's --output)")
+    status.add_argument(
+        "--max-age", default="2h", metavar="AGE", help="a last run older than this is old: 2h (default), 90m, 1d, seconds"
+    )
+    status.add_argument("--json", action="store_true", help="the same as JSON")
+
+    report = commands.add_parser(
+        "report", help="the collection and its runs: one self-contained HTML file with charts, or text"
+    )
+    report.add_argument("directory", metavar="DIR", help="the collection (the crawl's --output)")
+    report.add_argument("--to", metavar="FILE.html", help="write the HTML report here; without it, print the figures as text")
+    report.add_argument("--days", default="90", metavar="N", help="the days shown, up to today (default 90)")
+
+    fixture = commands.add_parser("fixture", help="developers: save or re-run a fixture page")
+    fixture_commands = fixture.add_subparsers(dest="action", required=True, parser_class=Parser)
+    fixture_show = fixture_commands.add_parser("show", help="re-run extraction, print fields that differ")
+    fixture_show.add_argument("folders", nargs="+", metavar="DIR")
+    fixture_save = fixture_commands.add_parser("save", help="copy a saved response into fixtures/")
+    fixture_save.add_argument("url", metavar="URL")
+    fixture_save.add_argument("--from", dest="source", required=True, metavar="SOURCE")
+    fixture_save.add_argument("--fixtures", default="fixtures", metavar="DIR")
+    fixture_save.add_argument("--name", default=None)
+
+    record = commands.add_parser("record", help="fetch single pages into a WARC file that --replay reads")
+    record.add_argument("urls", nargs="+", metavar="URL")
+    record.add_argument("--to", required=True, metavar="FILE.warc.gz")
+    record.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE")
+    record.add_argument("--loglevel", default=None, help="Scrapy log level (default: WARNING)")
+
+    reextract = commands.add_parser(
+        "reextract", help="read the pages saved in WARC files again into the collection (on Dask when installed)"
+    )
+    reextract.add_argument(
+        "sources", nargs="+", metavar="SOURCE", help="a WARC file (.warc, .warc.gz) or a folder of them"
+    )
+    reextract.add_argument("--output", required=True, metavar="DIR", help="the collection to write into")
+    reextract.add_argument(
+        "--dask",
+        metavar="local[:N]|tcp://HOST:PORT",
+        help="where to read: a cluster of N local workers (default when Dask is installed: one per core),"
+        " or the Dask scheduler at this address; without Dask, this process",
+    )
+    reextract.add_argument("--since", metavar="YYYY-MM-DD", help="only articles published on or after this day")
+    reextract.add_argument("--until", metavar="YYYY-MM-DD", help="only articles published on or before this day")
+    reextract.add_argument(
+        "--state", metavar="PATH", help="incremental state database (default: DIR/.state/state.sqlite)"
+    )
+    reextract.add_argument(
+        "-s", "--set", action="append", default=[], metavar="NAME=VALUE",
+        help=f"one of: {', '.join(REEXTRACT_SETTINGS)}",
+    )
+    reextract.add_argument("--loglevel", default=None, help="log level (default: WARNING)")
+
+    pack = commands.add_parser("pack", help="write a fixtures folder (or WARC) into a WARC file")
+    pack.add_argument("source", metavar="SOURCE")
+    pack.add_argument("--to", required=True, metavar="FILE.warc.gz")
+    return parser

@@ -1,0 +1,17 @@
+"""``clippings validate FILE...``: JSON-lines files checked against the output schema."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from clippings.cli.options import UsageError
+
+
+def validate(args: argparse.Namespace) -> int:
+    from clippings.validate import PathError, validate_files
+
+    try:
+        return validate_files(args.files, out=sys.stdout)
+    except PathError as exc:
+        raise UsageError(f"validate: {exc}") from None
