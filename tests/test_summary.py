@@ -120,7 +120,9 @@ def test_an_article_listed_twice_is_skipped_once_and_a_newer_listing_still_reval
     from scrapy.utils.test import get_crawler
 
     from clippings.incremental import Action
-    from clippings.spiders.le360 import Le360Spider
+    from clippings.spiders import spider_class
+
+    Le360Spider = spider_class("le360")
 
     class Known:
         """The collection has the article, written after 2025-09-09 12:00."""
