@@ -111,7 +111,7 @@ def test_a_path_of_the_wrong_kind_is_refused(make, args, expected, tmp_path, mon
 
 
 def test_the_state_is_not_checked_when_incremental_crawling_is_off(tmp_path, monkeypatch, capsys):
-    from clippings import cli
+    from clippings.cli import crawl as cli
 
     (tmp_path / "d").mkdir()
     monkeypatch.setenv("SCRAPY_SETTINGS_MODULE", "clippings.settings")

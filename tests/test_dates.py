@@ -1,7 +1,7 @@
 """clippings.dates: every documented form, Ramadan transitions, and round-trip properties.
 
 The renderers below use their own month and weekday lists (copied from SITES.md), not
-clippings.datetables, so a misspelt table entry fails here instead of agreeing with itself.
+clippings.dates.tables, so a misspelt table entry fails here instead of agreeing with itself.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from clippings import datetables
+from clippings.dates import tables as datetables
 from clippings.dates import CASABLANCA, DateError, fold, localize, parse_date, plausibility
 
 NOW = datetime(2025, 9, 9, 19, 5, tzinfo=UTC)  # 20:05 local, a fixture-style fetch time

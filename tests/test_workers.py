@@ -115,7 +115,7 @@ def test_with_workers_on_the_command_line_the_pool_starts_before_scrapy_loads(tm
 def test_a_usage_error_starts_no_workers(monkeypatch, tmp_path, capsys):
     """A bad command line is refused before the pool starts (it would otherwise wait for
     the workers it had started, to stop them)."""
-    from clippings import cli
+    from clippings.cli import crawl as cli
 
     started = []
     monkeypatch.setattr(cli, "_start_pool", lambda count: started.append(count))

@@ -2,7 +2,7 @@
 
 Everything `clippings.dates` knows about words lives here; the parser only walks these
 tables. Spellings are written as the sites write them (accents, hamza, tā' marbūṭa);
-`dates.fold` folds table keys and input the same way (drops accents, harakat, hamza
+`clippings.dates.fold` folds table keys and input the same way (drops accents, harakat, hamza
 seats, tatweel; lower-cases; converts Eastern digits), so a hamza or accent variant
 need not be listed twice, but listing it is harmless.
 
@@ -285,35 +285,4 @@ NOISE_PHRASES: tuple[str, ...] = (
     "اليوم السابع",
     "aujourd'hui le maroc",
     "le360",
-)
-
-# --- Characters -------------------------------------------------------------------------
-
-# Applied after Unicode decomposition, before matching.
-CHAR_MAP: dict[str, str] = {
-    **{chr(0x0660 + i): str(i) for i in range(10)},  # Eastern Arabic digits
-    **{chr(0x06F0 + i): str(i) for i in range(10)},  # Persian digits
-    "ى": "ي",  # alef maqsura
-    "ی": "ي",  # Persian yeh
-    "ک": "ك",  # Persian kaf
-    "ة": "ه",  # tā' marbūṭa, often typed as hā'
-    "\u2019": "'",
-    "\u2018": "'",
-    "\u02bc": "'",
-    "\u00b4": "'",
-    "\u2212": "-",  # minus sign
-    "\u2010": "-",
-    "\u2011": "-",
-    "\u066b": ",",  # Arabic decimal separator
-    "\u066c": ",",  # Arabic thousands separator
-}
-
-# Removed outright: tatweel, and format characters that pages put around numbers.
-DROPPED_CHARS: str = (
-    "\u0640"  # tatweel (kashida)
-    "\u200b\u200c\u200d\u200e\u200f"  # zero-width space/joiners, LRM, RLM
-    "\u202a\u202b\u202c\u202d\u202e"  # bidi embeddings and overrides
-    "\u2066\u2067\u2068\u2069"  # bidi isolates
-    "\u061c"  # Arabic letter mark
-    "\ufeff"  # byte order mark
 )
