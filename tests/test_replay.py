@@ -16,11 +16,11 @@ from clippings.replay import (
     SavedResponse,
     WarcRecorder,
     WarcStore,
-    _read_side_index,
-    _scan_gzipped_records,
-    _scan_with_warcio,
     side_index_path,
 )
+from clippings.replay.index import read_side_index as _read_side_index
+from clippings.replay.index import scan_gzipped_records as _scan_gzipped_records
+from clippings.replay.index import scan_with_warcio as _scan_with_warcio
 
 WHEN = datetime(2026, 4, 8, 16, 0, tzinfo=UTC)
 PAGES = [
@@ -127,16 +127,16 @@ def test_a_saved_response_keeps_its_url_as_captured(tmp_path):
 
 def _scanned_records(monkeypatch):
     """Counts the records the scan inflates and parses (the side index lists the others)."""
-    import clippings.replay as replay
+    import clippings.replay.index as replay
 
     seen = []
-    parse = replay._record_header
+    parse = replay.record_header
 
     def counting(head, size):
         seen.append(size)
         return parse(head, size)
 
-    monkeypatch.setattr(replay, "_record_header", counting)
+    monkeypatch.setattr(replay, "record_header", counting)
     return seen
 
 

@@ -25,15 +25,8 @@ from pathlib import Path
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
-from clippings.replay import (
-    _TRANSFER_HEADERS,
-    SavedResponse,
-    _plain_record,
-    _read_side_index,
-    _scan_with_warcio,
-    _warc_header,
-    parse_stamp,
-)
+from clippings.replay.index import plain_record, read_side_index, scan_with_warcio, warc_header
+from clippings.replay.responses import TRANSFER_HEADERS, SavedResponse, parse_stamp
 
 # Records of our sites in a listed shard, and bytes of file in a range shard: a shard is
 # some seconds of a worker's time at most, so that a lost worker costs little, and a few
@@ -114,14 +107,14 @@ def plan(
     """The shards of one WARC file, in file order; ``owned`` says whether a target URI is of
     one of our sites. Raises ArchiveError for a file that is not a WARC."""
     size = path.stat().st_size
-    listed = _read_side_index(path)
+    listed = read_side_index(path)
     start = 0
     if listed:
         yield from _listed(path, [(o, n, u) for u, o, n in listed if owned(u)], shard_records)
         start = listed[-1][1] + listed[-1][2]  # what follows (another tool's records) is scanned
     elif not _one_record_a_member(path):
         try:
-            records = _scan_with_warcio(path)
+            records = scan_with_warcio(path)
         except (OSError, ArchiveLoadFailed, ValueError) as exc:
             raise ArchiveError(f"{path}: not a readable WARC file ({' '.join(str(exc).split())})") from None
         yield from _listed(path, [(o, n, u) for u, o, n in records if owned(u)], shard_records)
@@ -156,7 +149,7 @@ def _one_record_a_member(path: Path) -> bool:
                 out += inflater.decompress(pending, _HEAD * 4 - len(out))
             except zlib.error as exc:
                 raise ArchiveError(f"{path}: not a readable WARC file (gzip: {exc})") from None
-            header = _warc_header(out)
+            header = warc_header(out)
             if header is not None:
                 fields, length, rest = header
                 whole = len(out) - len(rest) + length + 4
@@ -234,7 +227,7 @@ class ShardReader:
         """The responses of our sites in ``data``: one inflated record, or (gzip members of
         several records) several, each read by warcio."""
         path = self.shard.path
-        header = _warc_header(data)
+        header = warc_header(data)
         if header is None:
             yield Problem(path, offset, uri, "not a WARC record")
             return
@@ -313,7 +306,7 @@ class ShardReader:
             size += len(out)
             if fields is None:
                 head += out
-                header = _warc_header(head)
+                header = warc_header(head)
                 if header is not None:
                     fields = header[0]
                     if self._wanted(fields):
@@ -383,7 +376,7 @@ def _response(data: bytes, fields: dict[str, str], content: bytes) -> SavedRespo
     parts = status_line.split(None, 2)
     if len(parts) < 2 or not parts[0].startswith(b"HTTP/") or not parts[1].isdigit():
         return "not an HTTP response"
-    plain = _plain_record(data)
+    plain = plain_record(data)
     if plain is not None:
         return plain
     try:  # chunked or compressed payloads (other tools' WARCs): warcio decodes them
@@ -399,7 +392,7 @@ def _from_warcio(record) -> SavedResponse:
     return SavedResponse(
         url=record.rec_headers.get_header("WARC-Target-URI"),
         status=int(http.get_statuscode() or 200),
-        headers=[(k, v) for k, v in http.headers if k.lower() not in _TRANSFER_HEADERS],
+        headers=[(k, v) for k, v in http.headers if k.lower() not in TRANSFER_HEADERS],
         body=body,
         fetched_at=parse_stamp(record.rec_headers.get_header("WARC-Date")),
     )

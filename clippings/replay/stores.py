@@ -1,0 +1,184 @@
+"""The stores a replay answers from: a fixtures folder, or a WARC file indexed once."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+
+from clippings.replay.index import (
+    plain_record,
+    read_side_index,
+    scan_gzipped_records,
+    scan_with_warcio,
+)
+from clippings.replay.recorder import WarcRecorder
+from clippings.replay.responses import (
+    TRANSFER_HEADERS,
+    ReplaySourceError,
+    SavedResponse,
+    parse_stamp,
+    url_key,
+)
+
+logger = logging.getLogger("clippings.replay")
+
+class FixtureStore:
+    """``fixtures/<site>/<name>/meta.json`` (+ body file), as fixtures/README.md describes."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._index: dict[str, Path] = {}
+        for meta_path in sorted(root.glob("**/meta.json")):
+            try:
+                meta = json.loads(meta_path.read_text("utf-8"))
+                url = meta["url"]
+            except (OSError, ValueError, KeyError, TypeError) as exc:
+                raise ReplaySourceError(f"{meta_path}: unreadable fixture meta ({exc})") from None
+            self._index[url_key(url)] = meta_path
+        if not self._index:
+            raise ReplaySourceError(f"{root}: no fixtures (no */meta.json below it)")
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def urls(self) -> Iterator[str]:
+        for meta_path in self._index.values():
+            yield json.loads(meta_path.read_text("utf-8"))["url"]
+
+    def get(self, url: str) -> SavedResponse | None:
+        meta_path = self._index.get(url_key(url))
+        if meta_path is None:
+            return None
+        meta = json.loads(meta_path.read_text("utf-8"))
+        body_name = meta.get("body")
+        body = (meta_path.parent / body_name).read_bytes() if body_name else b""
+        headers = [(str(k), str(v)) for k, v in (meta.get("headers") or {}).items()]
+        return SavedResponse(
+            url=meta["url"],
+            status=int(meta.get("status", 200)),
+            headers=headers,
+            body=body,
+            fetched_at=parse_stamp(meta.get("fetched_at")),
+        )
+
+
+class WarcStore:
+    """Response records of a WARC file (plain or gzipped), indexed by target URI.
+
+    Only offsets are kept in memory; a record is read when it is asked for. When a URL was
+    captured more than once, the last capture wins; a URL asked for in another form (another
+    escaping, query order, a fragment) finds its capture by its canonical form. A record
+    with a plain HTTP payload (what ``WarcRecorder`` writes) is read by slicing its bytes;
+    one whose payload is chunked or compressed (other tools' WARCs) is read through warcio,
+    which decodes it.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        # Each captured URL, as written, to its record: a crawl asks for URLs as they were
+        # captured (Scrapy's form, which the recorder writes), and canonicalising every URL
+        # (w3lib) would cost more than the rest of the index. The canonical keys are
+        # computed the first time a URL is asked for in another form (other tools' WARCs).
+        self._by_uri: dict[str, tuple[int, int]] = {}
+        self._by_key: dict[str, tuple[int, int]] | None = None
+        try:
+            scanned = scan_gzipped_records(path, read_side_index(path))
+            if scanned is None:  # not one gzip member a record: warcio reads it
+                records = scan_with_warcio(path)
+            else:
+                records, cut = scanned
+                if cut is not None:
+                    logger.warning(
+                        "%s: the last record (from byte %d) is cut short, as a killed recording"
+                        " leaves it; replaying the %d whole ones", path, cut, len(records),
+                    )
+            for uri, offset, length in records:
+                self._by_uri[uri] = (offset, length)
+        except (OSError, ArchiveLoadFailed, ValueError) as exc:
+            raise ReplaySourceError(f"{path}: not a readable WARC file ({' '.join(str(exc).split())})") from None
+        if not self._by_uri:
+            raise ReplaySourceError(f"{path}: no response records in this WARC file")
+
+    def __len__(self) -> int:
+        return len(self._by_uri)
+
+    def _locate(self, url: str) -> tuple[int, int] | None:
+        found = self._by_uri.get(url)
+        if found is None:
+            if self._by_key is None:
+                self._by_key = {url_key(uri): place for uri, place in self._by_uri.items()}
+            found = self._by_key.get(url_key(url))
+        return found
+
+    def urls(self) -> Iterator[str]:
+        with self.path.open("rb") as stream:
+            for record in ArchiveIterator(stream):
+                if record.rec_type == "response" and record.http_headers is not None:
+                    yield record.rec_headers.get_header("WARC-Target-URI")
+
+    def get(self, url: str) -> SavedResponse | None:
+        found = self._locate(url)
+        if found is None:
+            return None
+        offset, length = found
+        with open(self.path, "rb") as stream:
+            stream.seek(offset)
+            raw = stream.read(length)
+        return plain_record(raw) or self._read_with_warcio(offset)
+
+    def _read_with_warcio(self, offset: int) -> SavedResponse:
+        with self.path.open("rb") as stream:
+            stream.seek(offset)
+            record = next(iter(ArchiveIterator(stream)))
+            body = record.content_stream().read()
+            http = record.http_headers
+            headers = [(k, v) for k, v in http.headers if k.lower() not in TRANSFER_HEADERS]
+            return SavedResponse(
+                url=record.rec_headers.get_header("WARC-Target-URI"),
+                status=int(http.get_statuscode() or 200),
+                headers=headers,
+                body=body,
+                fetched_at=parse_stamp(record.rec_headers.get_header("WARC-Date")),
+            )
+
+
+def open_store(source: str | Path) -> FixtureStore | WarcStore:
+    """The store behind a ``--replay`` SOURCE: a fixtures folder or a WARC file.
+
+    Indexing a WARC reads it whole, so a WARC's index is built once per process and file
+    version (the command checks the source, then each site's crawl opens it).
+    """
+    path = Path(source)
+    if path.is_dir():
+        return FixtureStore(path)
+    if not path.is_file():
+        raise ReplaySourceError(f"{path}: no such file or folder")
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    store = _opened_warcs.get(key)
+    if store is None:
+        store = WarcStore(path)
+        if len(_opened_warcs) >= 4:
+            _opened_warcs.pop(next(iter(_opened_warcs)))
+        _opened_warcs[key] = store
+    return store
+
+
+_opened_warcs: dict[tuple[str, int, int], WarcStore] = {}
+
+
+def copy_store(store: FixtureStore | WarcStore, target: str | Path) -> int:
+    """Write every response of a store into a WARC file; returns how many."""
+    count = 0
+    with WarcRecorder(target) as recorder:
+        for url in store.urls():
+            saved = store.get(url)
+            if saved is not None:
+                recorder.write(saved)
+                count += 1
+    return count
