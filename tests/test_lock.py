@@ -217,7 +217,7 @@ def test_the_run_history_is_appended_while_the_lock_is_held(tmp_path):
     probe.parent.mkdir()
     probe.write_text(
         "import json, os\n"
-        "import clippings.extensions as extensions\n"
+        "import clippings.extensions.history as extensions\n"
         "from clippings.lock import WriterLock\n"
         "class Probe:\n"
         "    @classmethod\n"

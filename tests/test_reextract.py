@@ -14,8 +14,9 @@ from io import BytesIO
 import pytest
 from warcio.warcwriter import WARCWriter
 
-from clippings.reextract import archive, task
-from clippings.reextract.archive import Problem, ShardReader, plan
+from clippings.reextract import reader, task
+from clippings.reextract.archive import Problem, plan
+from clippings.reextract.reader import ShardReader
 from clippings.replay import SavedResponse, WarcRecorder, side_index_path
 from tests.crawl import ROOT, read_output, run_clippings, summary_rows
 from tests.fixturelib import FIXTURES
@@ -77,8 +78,8 @@ def test_byte_range_shards_find_every_record_once_and_leave_other_hosts_out(tmp_
 def test_other_hosts_records_are_never_parsed(tmp_path, monkeypatch):
     path, ours = _mixed(tmp_path / "news.warc.gz")
     parsed = []
-    real = archive._response
-    monkeypatch.setattr(archive, "_response", lambda data, fields, content: parsed.append(fields) or real(data, fields, content))
+    real = reader._response
+    monkeypatch.setattr(reader, "_response", lambda data, fields, content: parsed.append(fields) or real(data, fields, content))
     found, _, _ = _read(path, shard_bytes=4096)
     assert len(parsed) == len(ours) == len(found)
     assert all("le360" in fields["warc-target-uri"] for fields in parsed)

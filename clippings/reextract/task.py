@@ -25,7 +25,8 @@ from clippings.finish import REMEMBERED_DROPS, dates_step, schema_problem
 from clippings.items import Article, NotArticle
 from clippings.learning import reading_counts, should_verify
 from clippings.normalize import derive
-from clippings.reextract.archive import Problem, Shard, ShardReader
+from clippings.reextract.archive import Problem, Shard
+from clippings.reextract.reader import ShardReader
 from clippings.replay import SavedResponse
 from clippings.sites import site_for_url
 from clippings.workers import RESET_CACHES_EVERY

@@ -1,20 +1,11 @@
-"""Scrapy extensions: extraction-health alarms, crawl progress, run history.
-
-They work from the crawl's stats, so ``clippings crawl``, ``scrapy crawl`` and Scrapyd jobs
-get the same figures in their stats, logs and run history; the ``clippings`` command turns a
-health alarm into a non-zero exit status (see ``clippings.report``).
-"""
+"""Crawl progress: one live line per site on a terminal, else a log line now and then."""
 
 from __future__ import annotations
 
 import logging
 import os
-import resource
 import sys
 import time
-import uuid
-from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any, TextIO
 
 from scrapy import Spider, signals
@@ -22,62 +13,9 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.asyncio import create_looping_call
 
-from clippings.finish import written_counts
-from clippings.health import health_figures, judge, site_stat
-from clippings.items import Article
-from clippings.pipelines import article_written
-from clippings.runs import append_run, package_version, run_record
+from clippings.health import site_stat
 
-__all__ = ["ExtractionHealth", "Progress", "health_figures", "site_stat"]
-
-logger = logging.getLogger(__name__)
-
-
-class ExtractionHealth:
-    """Per site, at the end of a crawl: the share of article pages missing body, date, author.
-
-    A share above ``CLIPPINGS_HEALTH_MAX_NO_BODY`` (``_NO_DATE``, ``_NO_AUTHOR``) is an
-    alarm, once at least ``CLIPPINGS_HEALTH_MIN_PAGES`` pages count: it is logged as an
-    error ("le360: 14 of 20 article pages had no body -- layout may have changed") and
-    kept in the stats under ``clippings/<site>/health/alarms``.
-    """
-
-    def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
-        settings = crawler.settings
-        self.limits = {
-            "no_body": settings.getfloat("CLIPPINGS_HEALTH_MAX_NO_BODY"),
-            "no_date": settings.getfloat("CLIPPINGS_HEALTH_MAX_NO_DATE"),
-            "no_author": settings.getfloat("CLIPPINGS_HEALTH_MAX_NO_AUTHOR"),
-        }
-        self.min_pages = settings.getint("CLIPPINGS_HEALTH_MIN_PAGES")
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> ExtractionHealth:
-        if not crawler.settings.getbool("CLIPPINGS_HEALTH_ENABLED", True):
-            raise NotConfigured
-        extension = cls(crawler)
-        crawler.signals.connect(extension.article_written, signal=article_written)
-        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
-        return extension
-
-    def article_written(self, item: Article, record: dict[str, Any]) -> None:
-        stats = self.crawler.stats
-        for key in written_counts(record):
-            stats.inc_value(f"clippings/{item.site}/{key}")
-
-    def spider_closed(self, spider: Spider, reason: str) -> None:
-        stats = self.crawler.stats
-        site = spider.name
-        health = judge(stats.get_stats(), site, self.limits, self.min_pages)
-        for check, share in health.shares.items():
-            stats.set_value(f"clippings/{site}/health/{check}", share)
-        stats.set_value(f"clippings/{site}/health/alarms", health.alarms)
-        logger.info("%s", health.info)
-        for alarm in health.alarms:
-            logger.error("%s", alarm)
-        if health.warning:
-            logger.warning("%s", health.warning)
+logger = logging.getLogger("clippings.extensions")
 
 
 class _LiveBlock:
@@ -253,50 +191,3 @@ class Progress:
             self.task.stop()
         if self.live and _live is not None:
             _live.done(spider.name, f"{self.line(spider.name)}, {reason}")
-
-
-class RunHistory:
-    """One line a crawl in ``<CLIPPINGS_OUTPUT_DIR>/.state/runs.jsonl``, however it ends
-    (``clippings.runs``): written when the spider closes, after the health figures (this
-    extension comes after ExtractionHealth in EXTENSIONS). ``CLIPPINGS_RUN_HISTORY = False``
-    turns it off. A history that cannot be written is logged; the crawl's own status stands."""
-
-    def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
-        self.directory = Path(crawler.settings.get("CLIPPINGS_OUTPUT_DIR", "output"))
-        self.run_id = uuid.uuid4().hex
-        self.started: datetime | None = None
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> RunHistory:
-        if not crawler.settings.getbool("CLIPPINGS_RUN_HISTORY", True):
-            raise NotConfigured
-        extension = cls(crawler)
-        crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
-        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
-        return extension
-
-    def spider_opened(self, spider: Spider) -> None:
-        self.started = datetime.now(UTC)
-
-    def spider_closed(self, spider: Spider, reason: str) -> None:
-        finished = datetime.now(UTC)
-        job = getattr(spider, "_job", None)  # Scrapyd's job id (a spider argument)
-        record = run_record(
-            self.crawler.stats.get_stats(),
-            spider.name,
-            run_id=str(job) if job else self.run_id,
-            job=str(job) if job else None,
-            started=self.started or finished,
-            finished=finished,
-            reason=reason,
-            peak_rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-            version=package_version(),
-        )
-        try:
-            path = append_run(self.directory, record)
-        except OSError as exc:
-            self.crawler.stats.set_value("clippings/run_history_error", str(exc))
-            logger.error("%s: the run history cannot be written: %s", spider.name, exc)
-            return
-        logger.info("%s: run %s recorded in %s (exit status %d)", spider.name, record["run_id"], path, record["exit_status"])

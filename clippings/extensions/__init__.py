@@ -1,0 +1,14 @@
+"""Scrapy extensions: extraction-health alarms (``health``), crawl progress (``progress``),
+run history (``history``).
+
+They work from the crawl's stats, so ``clippings crawl``, ``scrapy crawl`` and Scrapyd jobs
+get the same figures in their stats, logs and run history; the ``clippings`` command turns a
+health alarm into a non-zero exit status (see ``clippings.report``).
+"""
+
+from clippings.extensions.health import ExtractionHealth
+from clippings.extensions.history import RunHistory
+from clippings.extensions.progress import Progress, queued
+from clippings.health import health_figures, site_stat
+
+__all__ = ["ExtractionHealth", "Progress", "RunHistory", "health_figures", "queued", "site_stat"]
