@@ -124,6 +124,9 @@ ADDONS = {
 EXTENSIONS = {
     "clippings.extensions.ExtractionHealth": 500,
     "clippings.extensions.Progress": 500,
+    # Scrapy's LogStats, its line each site's progress (CLIPPINGS_PROGRESS_INTERVAL).
+    "scrapy.extensions.logstats.LogStats": None,
+    "clippings.extensions.SiteLogStats": 0,
     # After ExtractionHealth: a run's line holds its health figures and alarms.
     "clippings.extensions.RunHistory": 900,
     # Settings and arguments checked, the collection's lock taken, and let go last, once the

@@ -115,13 +115,13 @@ def test_with_workers_on_the_command_line_the_pool_starts_before_scrapy_loads(tm
 def test_a_usage_error_starts_no_workers(monkeypatch, tmp_path, capsys):
     """A bad command line is refused before the pool starts (it would otherwise wait for
     the workers it had started, to stop them)."""
-    from clippings.cli import crawl as cli
+    from clippings.cli import crawl, main
 
     started = []
-    monkeypatch.setattr(cli, "_start_pool", lambda count: started.append(count))
+    monkeypatch.setattr(crawl, "_start_pool", lambda count: started.append(count))
     common = ["crawl", "le360", "--replay", str(FIXTURES), "--output", str(tmp_path), "--workers", "2"]
     for bad in (["-s", "NOEQUALS"], ["--since", "yesterday"], ["--url", "https://example.com/x"]):
-        assert cli.main([*common, *bad]) == 2
+        assert main([*common, *bad]) == 2
     assert started == []
     assert capsys.readouterr().err.count("clippings: ") == 3
 

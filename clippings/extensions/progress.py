@@ -11,6 +11,7 @@ from typing import Any, TextIO
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
+from scrapy.extensions.logstats import LogStats
 from scrapy.utils.asyncio import create_looping_call
 
 from clippings.health import site_stat
@@ -89,17 +90,17 @@ class _ClearLine(logging.Filter):
         return True
 
 
-_live: _LiveBlock | None = None
+_live_display: _LiveBlock | None = None
 
 
 def _live_block(stream: TextIO) -> _LiveBlock:
-    global _live
-    if _live is None:
-        _live = _LiveBlock(stream)
+    global _live_display
+    if _live_display is None:
+        _live_display = _LiveBlock(stream)
         for handler in logging.getLogger().handlers:
             if getattr(handler, "stream", None) is stream:
-                handler.addFilter(_ClearLine(_live))
-    return _live
+                handler.addFilter(_ClearLine(_live_display))
+    return _live_display
 
 
 def queued(crawler: Crawler) -> int:
@@ -123,71 +124,94 @@ def queued(crawler: Crawler) -> int:
     return waiting + len(getattr(downloader, "active", ()) or ())
 
 
-class Progress:
-    """Pages done and queued, articles, errors and rate while a crawl runs, per site.
+def progress_line(crawler: Crawler, site: str, pages_per_minute: float) -> str:
+    """``le360: 412 pages done, 37 queued, 380 written, 0 errors, 612 pages/min``"""
+    stats = crawler.stats.get_stats()
+    errors = sum(v for k, v in stats.items() if k.startswith(f"clippings/{site}/errors/") and isinstance(v, int))
+    return (
+        f"{site}: {stats.get('response_received_count', 0)} pages done, {queued(crawler)} queued, "
+        f"{site_stat(stats, site, 'written')} written, {errors} errors, {pages_per_minute:.0f} pages/min"
+    )
 
-    On a terminal (stderr is a TTY) one line per site, redrawn every second in place and cut
-    to the terminal's width; otherwise (Scrapyd, cron) a plain log line every
-    ``CLIPPINGS_PROGRESS_INTERVAL`` seconds. ``CLIPPINGS_PROGRESS_LIVE`` forces one or the
-    other; an interval of 0 turns it off.
+
+def _interval(crawler: Crawler) -> float:
+    interval = crawler.settings.getfloat("CLIPPINGS_PROGRESS_INTERVAL")
+    if interval <= 0:
+        raise NotConfigured
+    return interval
+
+
+def _live(crawler: Crawler) -> bool:
+    """A live display (stderr is a terminal, or ``CLIPPINGS_PROGRESS_LIVE``), else log lines."""
+    setting = crawler.settings.get("CLIPPINGS_PROGRESS_LIVE")
+    return sys.stderr.isatty() if setting is None else crawler.settings.getbool("CLIPPINGS_PROGRESS_LIVE")
+
+
+class Progress:
+    """Pages done and queued, articles, errors and rate while a crawl runs, per site, on a
+    terminal (stderr is a TTY, or ``CLIPPINGS_PROGRESS_LIVE``): one line per site, redrawn
+    every second in place and cut to the terminal's width. Elsewhere (Scrapyd, cron) the
+    same line is logged by ``SiteLogStats`` every ``CLIPPINGS_PROGRESS_INTERVAL`` seconds;
+    an interval of 0 turns both off.
     """
 
     LIVE_REFRESH = 1.0
 
-    def __init__(self, crawler: Crawler, interval: float, live: bool) -> None:
+    def __init__(self, crawler: Crawler, interval: float) -> None:
         self.crawler = crawler
         self.interval = interval
-        self.live = live
         self.task: Any = None
         self.started = time.monotonic()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Progress:
-        interval = crawler.settings.getfloat("CLIPPINGS_PROGRESS_INTERVAL")
-        if interval <= 0:
-            raise NotConfigured
-        live_setting = crawler.settings.get("CLIPPINGS_PROGRESS_LIVE")
-        live = (
-            sys.stderr.isatty()
-            if live_setting is None
-            else crawler.settings.getbool("CLIPPINGS_PROGRESS_LIVE")
-        )
-        extension = cls(crawler, interval, live)
+        interval = _interval(crawler)
+        if not _live(crawler):
+            raise NotConfigured  # SiteLogStats logs it
+        extension = cls(crawler, interval)
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         return extension
 
     def line(self, site: str) -> str:
-        """``le360: 412 pages done, 37 queued, 380 written, 0 errors, 612 pages/min``"""
-        stats = self.crawler.stats.get_stats()
-        pages = stats.get("response_received_count", 0)
-        errors = sum(
-            v
-            for k, v in stats.items()
-            if k.startswith(f"clippings/{site}/errors/") and isinstance(v, int)
-        )
-        minutes = max(time.monotonic() - self.started, 1e-6) / 60
-        return (
-            f"{site}: {pages} pages done, {queued(self.crawler)} queued, "
-            f"{site_stat(stats, site, 'written')} written, {errors} errors, "
-            f"{pages / minutes:.0f} pages/min"
-        )
+        pages = self.crawler.stats.get_value("response_received_count", 0)
+        return progress_line(self.crawler, site, pages / (max(time.monotonic() - self.started, 1e-6) / 60))
 
     def spider_opened(self, spider: Spider) -> None:
         self.started = time.monotonic()
         self.task = create_looping_call(self.tick, spider.name)
-        self.task.start(
-            min(self.LIVE_REFRESH, self.interval) if self.live else self.interval, now=False
-        )
+        self.task.start(min(self.LIVE_REFRESH, self.interval), now=False)
 
     def tick(self, site: str) -> None:
-        if self.live:
-            _live_block(sys.stderr).update(site, self.line(site))
-        else:
-            logger.info("progress: %s", self.line(site))
+        _live_block(sys.stderr).update(site, self.line(site))
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         if self.task is not None and self.task.running:
             self.task.stop()
-        if self.live and _live is not None:
-            _live.done(spider.name, f"{self.line(spider.name)}, {reason}")
+        if _live_display is not None:
+            _live_display.done(spider.name, f"{self.line(spider.name)}, {reason}")
+
+
+class SiteLogStats(LogStats):
+    """Scrapy's ``LogStats`` (in its place in ``EXTENSIONS``), its line the site's progress:
+    ``progress: le360: 412 pages done, 37 queued, 380 written, 0 errors, 612 pages/min``
+    every ``CLIPPINGS_PROGRESS_INTERVAL`` seconds, the rate that of the last interval. Off
+    under a live display, which shows the same line."""
+
+    def __init__(self, crawler: Crawler, interval: float) -> None:
+        super().__init__(crawler.stats, interval)
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> SiteLogStats:
+        interval = _interval(crawler)
+        if _live(crawler):
+            raise NotConfigured
+        extension = cls(crawler, interval)
+        crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        return extension
+
+    def log(self, spider: Spider) -> None:
+        self.calculate_stats()
+        logger.info("progress: %s", progress_line(self.crawler, spider.name, self.prate))
