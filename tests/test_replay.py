@@ -155,6 +155,25 @@ def test_a_recording_keeps_a_side_index_that_spares_the_scan(tmp_path, monkeypat
     assert _read_side_index(arabic) == [(PAGES[1].url, 0, arabic.stat().st_size)]
 
 
+def test_the_side_index_is_what_warcio_index_writes(tmp_path):
+    """Byte for byte the output of warcio's own indexer over the same file (its CLI, as an
+    operator runs it), so any tool that reads ``warcio index`` lines reads it."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from clippings.replay.index import SIDE_INDEX_FIELDS
+
+    path = _recorded(tmp_path / "a.warc.gz")
+    warcio = Path(sys.executable).with_name("warcio")
+    done = subprocess.run(
+        [str(warcio), "index", "-f", ",".join(SIDE_INDEX_FIELDS), str(path)],
+        capture_output=True, text=True, timeout=60, check=True,
+    )
+    assert done.stdout.count("\n") == len(PAGES)
+    assert side_index_path(path).read_text(encoding="utf-8") == done.stdout
+
+
 def test_a_second_recording_extends_the_side_index(tmp_path):
     path = _recorded(tmp_path / "a.warc.gz")
     more = SavedResponse("https://fr.le360.ma/sport/autre_XYZ/", 200, [("Content-Type", "text/html")], b"<p>x</p>", WHEN)

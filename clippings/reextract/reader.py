@@ -169,7 +169,14 @@ class ShardReader:
             data = tail or stream.read(CHUNK)
             if not data:
                 uri = fields.get("warc-target-uri") if fields else None
-                return None, [Problem(path, offset, uri, "cut short (the file ends inside it)")]
+                # Corrupt deflate data can run on without an error to the end of the file:
+                # a record opening after this member's start says it was broken, not cut.
+                size_of_file = stream.seek(0, 2)
+                later = _next_member(stream, offset + 1, size_of_file)
+                if later is None:
+                    return None, [Problem(path, offset, uri, "cut short (the file ends inside it)")]
+                problem = Problem(path, offset, uri, "does not decode (gzip: its data runs into the next record)")
+                return (later if later < self.shard.end else None), [problem]
         if fields is None:
             return following, [Problem(path, offset, None, "not a WARC record")]
         if kept is None:

@@ -88,12 +88,31 @@ def scan_gzipped_records(
 # request). The WARC stays the truth: a side index is used only as far as its entries
 # follow one another from the file's start, fit inside the file and name the records found
 # at their offsets (the first and the last are checked); what follows is scanned as usual.
-SIDE_INDEX_SUFFIX = ".clippings-index"
-SIDE_INDEX_HEADER = '{"clippings-warc-index": 1, "fields": ["target-uri", "offset", "length"]}'
+SIDE_INDEX_SUFFIX = ".index.jsonl"
+# The side index is what ``warcio index -f warc-type,warc-target-uri,offset,length FILE``
+# prints: a JSON object a record, its values strings, in this order.
+SIDE_INDEX_FIELDS = ("warc-type", "warc-target-uri", "offset", "length")
 
 
 def side_index_path(path: Path) -> Path:
     return path.with_name(path.name + SIDE_INDEX_SUFFIX)
+
+
+def side_index_line(uri: str, offset: int, length: int) -> str:
+    """One record's line, byte for byte as ``warcio index`` writes it."""
+    values = ("response", uri, str(offset), str(length))
+    return json.dumps(dict(zip(SIDE_INDEX_FIELDS, values, strict=True))) + "\n"
+
+
+def _entry(line: bytes) -> tuple[str, int, int] | None:
+    try:
+        fields = json.loads(line)
+        uri, offset, length = fields["warc-target-uri"], int(fields["offset"]), int(fields["length"])
+    except (ValueError, TypeError, KeyError):
+        return None
+    if fields.get("warc-type") != "response" or not isinstance(uri, str):
+        return None
+    return uri, offset, length
 
 
 def read_side_index(path: Path, text: bytes | None = None) -> list[tuple[str, int, int]] | None:
@@ -105,17 +124,13 @@ def read_side_index(path: Path, text: bytes | None = None) -> list[tuple[str, in
         size = path.stat().st_size
     except OSError:
         return None
-    if not lines or lines[0].decode("utf-8", "replace") != SIDE_INDEX_HEADER:
-        return None
     found: list[tuple[str, int, int]] = []
     end = 0
-    for line in lines[1:]:
-        try:
-            uri, offset, length = json.loads(line)
-        except (ValueError, TypeError):
+    for line in lines:
+        entry = _entry(line)
+        if entry is None:
             break  # the end, or a line cut short by a killed recording: what precedes holds
-        if not (isinstance(uri, str) and isinstance(offset, int) and isinstance(length, int)):
-            break
+        uri, offset, length = entry
         if offset != end or length <= 0:
             break
         if offset + length > size:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from datetime import UTC, datetime
 from pathlib import Path
 
-from clippings.replay.index import SIDE_INDEX_HEADER, read_side_index, side_index_path
+from clippings.replay.index import read_side_index, side_index_line, side_index_path
 from clippings.replay.responses import TRANSFER_HEADERS, SavedResponse
 from clippings.stamps import utc_stamp
 
@@ -34,9 +33,7 @@ class WarcRecorder:
         size = self._stream.tell()
         try:
             if size == 0:
-                handle = side.open("w", encoding="utf-8")
-                handle.write(SIDE_INDEX_HEADER + "\n")
-                return handle
+                return side.open("w", encoding="utf-8")
             try:
                 text = side.read_bytes()
             except FileNotFoundError:  # an older recording: replays scan it
@@ -73,8 +70,7 @@ class WarcRecorder:
         )
         self._writer.write_record(record)
         if self._side is not None:
-            entry = [response.url, start, self._stream.tell() - start]
-            self._side.write(json.dumps(entry, ensure_ascii=False) + "\n")
+            self._side.write(side_index_line(response.url, start, self._stream.tell() - start))
 
     def flush(self) -> None:
         """Push written records to the file (a killed crawl leaves whole records behind)."""
