@@ -23,7 +23,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.utils.asyncio import create_looping_call
 
 from clippings.finish import written_counts
-from clippings.health import health_figures, judge, site_stat
+from clippings.health import health_figures, health_limits, judge, site_stat
 from clippings.items import Article
 from clippings.pipelines import article_written
 from clippings.runs import append_run, package_version, run_record
@@ -44,13 +44,7 @@ class ExtractionHealth:
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        settings = crawler.settings
-        self.limits = {
-            "no_body": settings.getfloat("CLIPPINGS_HEALTH_MAX_NO_BODY"),
-            "no_date": settings.getfloat("CLIPPINGS_HEALTH_MAX_NO_DATE"),
-            "no_author": settings.getfloat("CLIPPINGS_HEALTH_MAX_NO_AUTHOR"),
-        }
-        self.min_pages = settings.getint("CLIPPINGS_HEALTH_MIN_PAGES")
+        self.limits, self.min_pages = health_limits(crawler.settings)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractionHealth:
