@@ -3,7 +3,7 @@
 ``CLIPPINGS_MONITORING = True`` has the add-on (``clippings.addon``) turn Spidermon's extension
 on with ``HealthMonitorSuite`` run when the spider closes, unless
 ``SPIDERMON_SPIDER_CLOSE_MONITORS`` names suites of its own (this one, or a subclass, among
-them). One monitor a figure judges the crawl's site with ``clippings.runs.health_checks``: the
+them). One monitor a figure judges the crawl's site with ``clippings.health.checks``: the
 figures and thresholds ``ExtractionHealth`` alarms on, so a monitor fails exactly when the
 alarm fires, with a message naming the site, the figure, its value and the threshold. A
 figure counted on fewer pages than ``CLIPPINGS_HEALTH_MIN_PAGES`` is skipped, not passed.
@@ -23,7 +23,7 @@ from spidermon import MonitorSuite, monitors
 from spidermon.contrib.scrapy.monitors import BaseScrapyMonitor
 
 from clippings.config import check_value
-from clippings.runs import HEALTH_LIMITS, HealthCheck, health_checks
+from clippings.health import LIMIT_SETTINGS, Check, checks, health_limits
 
 # Spidermon's runner writes its report through ``Spider.log``, which Scrapy deprecates: the
 # warning would be the one line a crawl prints at the command's WARNING level.
@@ -44,10 +44,10 @@ class HealthMonitor(BaseScrapyMonitor):
 
     figure: ClassVar[str]
 
-    def _check(self) -> HealthCheck:
-        site = self.data.spider.name
-        checks = health_checks(self.data.stats, site, self.data.crawler.settings)
-        return next(check for check in checks if check.figure == self.figure)
+    def _check(self) -> Check:
+        limits, min_pages = health_limits(self.data.crawler.settings)
+        judged = checks(self.data.stats, self.data.spider.name, limits, min_pages)
+        return next(check for check in judged if check.check == self.figure)
 
     @monitors.name("share within its threshold")
     def test_share_within_threshold(self) -> None:
@@ -61,7 +61,7 @@ class HealthMonitor(BaseScrapyMonitor):
         if check.alarm:
             self.fail(
                 f"{site}: {self.figure} {check.share:.3f} ({check.count} of {check.total} "
-                f"{_COUNTED[self.figure]}) is above {HEALTH_LIMITS[self.figure]}={check.limit:g}"
+                f"{_COUNTED[self.figure]}) is above {LIMIT_SETTINGS[self.figure]}={check.limit:g}"
                 " — layout may have changed"
             )
 
