@@ -16,13 +16,21 @@ a value given on the command line is seen here too:
   of ``DOWNLOADER_MIDDLEWARES_BASE`` rather than loaded only to say it is not configured: its
   module imports tldextract and its suffix list, 50 ms of every start. (Naming it ``None``
   in ``DOWNLOADER_MIDDLEWARES`` would not do: Scrapy imports every key named there.)
+- ``CLIPPINGS_MONITORING`` turns Spidermon's extension on with the health monitors
+  (``clippings.monitoring``) run when the spider closes, unless
+  ``SPIDERMON_SPIDER_CLOSE_MONITORS`` names suites already. Without Spidermon installed nothing
+  is added: the setting's check refuses the crawl with the line that says what to install.
 """
 
 from __future__ import annotations
 
+from importlib.util import find_spec
+
 from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 
 COOKIES_MIDDLEWARE = "scrapy.downloadermiddlewares.cookies.CookiesMiddleware"
+SPIDERMON_EXTENSION = "spidermon.contrib.scrapy.extensions.Spidermon"
+HEALTH_SUITE = "clippings.monitoring.HealthMonitorSuite"
 
 
 def user_agent(template: str, contact: str | None) -> str:
@@ -62,3 +70,23 @@ class Clippings:
                     base,
                     priority=max(settings.getpriority("DOWNLOADER_MIDDLEWARES_BASE") or 0, SETTINGS_PRIORITIES["addon"]),
                 )
+        if _monitoring(settings):
+            settings.set("SPIDERMON_ENABLED", True, priority="addon")
+            extensions = settings.getdict("EXTENSIONS")
+            if SPIDERMON_EXTENSION not in extensions:
+                settings.set(
+                    "EXTENSIONS",
+                    {**extensions, SPIDERMON_EXTENSION: 500},
+                    priority=max(settings.getpriority("EXTENSIONS") or 0, SETTINGS_PRIORITIES["addon"]),
+                )
+            if not settings.getlist("SPIDERMON_SPIDER_CLOSE_MONITORS"):
+                settings.set("SPIDERMON_SPIDER_CLOSE_MONITORS", [HEALTH_SUITE], priority="addon")
+
+
+def _monitoring(settings: BaseSettings) -> bool:
+    """CLIPPINGS_MONITORING on and Spidermon there to do it (a bad value is the check's to refuse)."""
+    try:
+        on = settings.getbool("CLIPPINGS_MONITORING")
+    except ValueError:
+        return False
+    return on and find_spec("spidermon") is not None

@@ -13,8 +13,10 @@ from __future__ import annotations
 import difflib
 import json
 import math
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from importlib.util import find_spec
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -48,6 +50,8 @@ class Setting:
             raise SettingError(f"{self.name}: not set; expected {self.expected}")
         try:
             return self.parse(value)
+        except SettingError:
+            raise
         except (TypeError, ValueError):
             raise SettingError(f"{self.name}={_shown(value)}: expected {self.expected}") from None
 
@@ -174,6 +178,29 @@ def _workers(value: Any) -> int:
     return parse_workers(value)
 
 
+def _monitoring(value: Any) -> bool:
+    on = _bool(value)
+    if on and find_spec("spidermon") is None:
+        raise SettingError(
+            f"CLIPPINGS_MONITORING={_shown(value)}: Spidermon is not installed;"
+            " pip install 'clippings[monitoring]'"
+        )
+    return on
+
+
+_DOTTED = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$")
+
+
+def _objects(value: Any) -> list[str]:
+    """Import paths, as a list or as ``-s`` gives them: comma-separated, or a JSON list."""
+    if isinstance(value, str):
+        text = value.strip()
+        value = json.loads(text) if text.startswith("[") else [p.strip() for p in text.split(",") if p.strip()]
+    if not isinstance(value, list | tuple) or not all(isinstance(p, str) and _DOTTED.match(p) for p in value):
+        raise ValueError(value)
+    return list(value)
+
+
 # --- the declaration ------------------------------------------------------------------------
 DECLARED: dict[str, Setting] = {
     setting.name: setting
@@ -187,6 +214,13 @@ DECLARED: dict[str, Setting] = {
         number("CLIPPINGS_HEALTH_MIN_PAGES", 0, whole=True),
         boolean("CLIPPINGS_HEALTH_ENABLED"),
         boolean("CLIPPINGS_RUN_HISTORY"),
+        Setting("CLIPPINGS_MONITORING", "True or False", _monitoring, kind="bool"),
+        Setting(
+            "CLIPPINGS_MONITORING_ACTIONS",
+            "import paths of Spidermon actions, comma-separated",
+            _objects,
+            kind="objects",
+        ),
         number("CLIPPINGS_PROGRESS_INTERVAL", 0),
         boolean("CLIPPINGS_PROGRESS_LIVE", optional=True),
         number("CLIPPINGS_LOCK_WAIT", 0),

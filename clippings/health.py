@@ -41,6 +41,54 @@ _WHAT = {
 }
 
 
+# Each check's threshold: the largest share that raises no alarm.
+LIMIT_SETTINGS = {
+    "no_body": "CLIPPINGS_HEALTH_MAX_NO_BODY",
+    "no_date": "CLIPPINGS_HEALTH_MAX_NO_DATE",
+    "no_author": "CLIPPINGS_HEALTH_MAX_NO_AUTHOR",
+}
+
+
+def health_limits(settings: Any) -> tuple[dict[str, float], int]:
+    """The thresholds and ``CLIPPINGS_HEALTH_MIN_PAGES`` from ``settings`` (anything with
+    ``getfloat`` and ``getint``: a Scrapy ``Settings``)."""
+    limits = {check: settings.getfloat(name) for check, name in LIMIT_SETTINGS.items()}
+    return limits, settings.getint("CLIPPINGS_HEALTH_MIN_PAGES")
+
+
+@dataclass(frozen=True)
+class Check:
+    """One check of one site's run against its threshold. Too few pages (or articles) to
+    judge, below ``min_pages``, is never an alarm."""
+
+    check: str  # no_body, no_date, no_author
+    count: int
+    total: int
+    limit: float
+    min_pages: int
+
+    @property
+    def share(self) -> float:
+        return self.count / self.total if self.total else 0.0
+
+    @property
+    def judged(self) -> bool:
+        return self.total >= self.min_pages
+
+    @property
+    def alarm(self) -> bool:
+        return self.judged and self.share > self.limit
+
+
+def checks(stats: dict[str, Any], site: str, limits: dict[str, float], min_pages: int) -> list[Check]:
+    """Each of ``health_figures`` against its limit: what ``judge`` alarms on and the Spidermon
+    monitors (``clippings.monitoring``) fail on."""
+    return [
+        Check(check, count, total, limits[check], min_pages)
+        for check, (count, total) in health_figures(stats, site).items()
+    ]
+
+
 @dataclass
 class Health:
     """One site's verdict: the shares (0 to 1), the alarms, the INFO line and, when most pages
@@ -57,11 +105,10 @@ def judge(stats: dict[str, Any], site: str, limits: dict[str, float], min_pages:
     for each check (``CLIPPINGS_HEALTH_MAX_NO_BODY`` ...), none judged under ``min_pages``."""
     figures = health_figures(stats, site)
     health = Health()
-    for check, (count, total) in figures.items():
-        share = count / total if total else 0.0
-        health.shares[check] = round(share, 3)
-        if total >= min_pages and share > limits[check]:
-            health.alarms.append(f"{site}: {count} of {total} {_WHAT[check]} — layout may have changed")
+    for check in checks(stats, site, limits, min_pages):
+        health.shares[check.check] = round(check.share, 3)
+        if check.alarm:
+            health.alarms.append(f"{site}: {check.count} of {check.total} {_WHAT[check.check]} — layout may have changed")
     dropped = {
         key.rsplit("/", 1)[1]: value
         for key, value in stats.items()

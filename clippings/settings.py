@@ -28,6 +28,10 @@ CLIPPINGS_HEALTH_ENABLED = True
 # Run history (clippings.extensions.RunHistory): one JSON line a crawl, however it ends, in
 # <CLIPPINGS_OUTPUT_DIR>/.state/runs.jsonl (read by clippings status and clippings report).
 CLIPPINGS_RUN_HISTORY = True
+# Spidermon monitors of the health figures (clippings.monitoring, `pip install
+# 'clippings[monitoring]'`); the Spidermon actions run when one fails (docs/monitoring.md).
+CLIPPINGS_MONITORING = False
+CLIPPINGS_MONITORING_ACTIONS = []
 # Progress (clippings.extensions.Progress): a live line on a terminal, else a log line
 # every this many seconds (0: off). CLIPPINGS_PROGRESS_LIVE = True/False forces the mode.
 CLIPPINGS_PROGRESS_INTERVAL = 60.0

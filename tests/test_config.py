@@ -49,6 +49,7 @@ def _bad_values(setting: Setting) -> list[str]:
         "url": ["not a url", "ftp://example.org/", "https://example.org/a b", "https://example.org/\r\nX: y"],
         "origins": ["not json", "[1, 2]", '{"https://fr.le360.ma": "127.0.0.1:8000"}'],
         "workers": ["0", "-1", "lots", ""],
+        "objects": ["Slack please", "a..b", "[1]", "not.json]["],
     }[setting.kind]
 
 
@@ -66,6 +67,7 @@ def _good_values(setting: Setting) -> list[Any]:
         "url": ["https://example.org/contact"],
         "origins": ['{"https://fr.le360.ma": "http://127.0.0.1:8000"}', {}],
         "workers": ["1", "4", "auto", 2],
+        "objects": ["a.B, c.d.E", '["a.B"]', ["a.B"], ""],
     }[setting.kind]
     if setting.optional:
         good += [None, ""]

@@ -11,7 +11,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from clippings.finish import written_counts
-from clippings.health import judge
+from clippings.health import health_limits, judge
 from clippings.items import Article
 from clippings.pipelines import article_written
 
@@ -29,13 +29,7 @@ class ExtractionHealth:
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        settings = crawler.settings
-        self.limits = {
-            "no_body": settings.getfloat("CLIPPINGS_HEALTH_MAX_NO_BODY"),
-            "no_date": settings.getfloat("CLIPPINGS_HEALTH_MAX_NO_DATE"),
-            "no_author": settings.getfloat("CLIPPINGS_HEALTH_MAX_NO_AUTHOR"),
-        }
-        self.min_pages = settings.getint("CLIPPINGS_HEALTH_MIN_PAGES")
+        self.limits, self.min_pages = health_limits(crawler.settings)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractionHealth:

@@ -1,15 +1,21 @@
-"""The site registry: every package below ``clippings.sites`` declaring a ``SITE`` is a site.
+"""The site registry: every package below ``clippings.sites`` declaring a ``SITE`` is a site,
+and so is every site a distribution declares as an entry point of the ``clippings.sites``
+group (a site kept outside this package: ``name = "package"`` or ``"package:SITE"``).
 
 Adding a site is adding its package (``clippings/sites/<name>/__init__.py`` with ``SITE``, and
-its page object); the spiders, the schema's check and the tests take the list from here.
+its page object), here or in a distribution of its own; the spiders, the CLI's site list, the
+schema's check and the tests take the list from here, in every process (a crawl, its workers).
 """
 
 from __future__ import annotations
 
 import importlib
 import pkgutil
+from importlib.metadata import entry_points
 
 from clippings.sites.base import Site
+
+ENTRY_POINTS = "clippings.sites"
 
 
 def _discover() -> dict[str, Site]:
@@ -22,6 +28,17 @@ def _discover() -> dict[str, Site]:
             if site.name != module.name:
                 raise ValueError(f"clippings.sites.{module.name} declares the site {site.name!r}: name them alike")
             found[site.name] = site
+    for entry in sorted(entry_points(group=ENTRY_POINTS), key=lambda e: e.name):
+        where = f"the {ENTRY_POINTS} entry point {entry.name} = {entry.value!r}"
+        loaded = entry.load()
+        site = loaded if isinstance(loaded, Site) else getattr(loaded, "SITE", None)
+        if not isinstance(site, Site):
+            raise TypeError(f"{where} names no Site")
+        if site.name != entry.name:
+            raise ValueError(f"{where} declares the site {site.name!r}: name them alike")
+        if found.get(site.name, site) is not site:
+            raise ValueError(f"{where}: a site named {site.name!r} is registered already")
+        found[site.name] = site
     return found
 
 
