@@ -8,10 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-
-def site_stat(stats: dict[str, Any], site: str, key: str) -> int:
-    value = stats.get(f"clippings/{site}/{key}", 0)
-    return value if isinstance(value, int) else 0
+from clippings.stats import site_prefix, site_stat
 
 
 def health_figures(stats: dict[str, Any], site: str) -> dict[str, tuple[int, int]]:
@@ -112,7 +109,7 @@ def judge(stats: dict[str, Any], site: str, limits: dict[str, float], min_pages:
     dropped = {
         key.rsplit("/", 1)[1]: value
         for key, value in stats.items()
-        if key.startswith(f"clippings/{site}/dropped/") and isinstance(value, int)
+        if key.startswith(site_prefix(site, "dropped")) and isinstance(value, int)
     }
     health.info = "%s health: %d written; dropped: %s; no body %d/%d, no date %d/%d, no author %d/%d" % (
         site,

@@ -27,7 +27,16 @@ from scrapy.http import Response
 from scrapy.utils.defer import deferred_from_coro
 
 from clippings.pipelines import article_written
-from clippings.state import Action, StateError, StateStore, decide, is_unchanged, state_path, utc_iso
+from clippings.state import (
+    Action,
+    StateError,
+    StateStore,
+    conditional_headers,
+    decide,
+    is_unchanged,
+    state_path,
+)
+from clippings.stats import count, stat_key
 
 logger = logging.getLogger(__name__)
 
@@ -91,8 +100,8 @@ class Incremental:
             self.write_failed(exc)
             return
         stats = self.crawler.stats
-        stats.set_value(f"clippings/{self.site}/state/recovered_lines", recovered)
-        stats.set_value(f"clippings/{self.site}/state/known_articles", self.store.count(self.site))
+        stats.set_value(stat_key(self.site, "state/recovered_lines"), recovered)
+        stats.set_value(stat_key(self.site, "state/known_articles"), self.store.count(self.site))
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Incremental | None:
@@ -119,8 +128,7 @@ class Incremental:
             deferred_from_coro(engine.close_spider_async(reason="state_error"))
 
     def count(self, key: str) -> None:
-        self.crawler.stats.inc_value(f"clippings/{key}")
-        self.crawler.stats.inc_value(f"clippings/{self.site}/{key}")
+        count(self.crawler.stats, key, self.site)
 
     # --- articles -----------------------------------------------------------------------
     def plan(self, article_id: str, listed: datetime | None, given: bool) -> tuple[Action, dict[str, str]]:
@@ -206,12 +214,7 @@ class Incremental:
     def source_headers(self, url: str) -> dict[str, str]:
         self.open()
         known = self.store.source(url) or {}
-        headers = {}
-        if known.get("etag"):
-            headers["If-None-Match"] = known["etag"]
-        if known.get("last_modified"):
-            headers["If-Modified-Since"] = known["last_modified"]
-        return headers
+        return conditional_headers(known.get("etag"), known.get("last_modified"))
 
     def source_unchanged(self, url: str, listed: str | None) -> bool:
         """A sitemap whose index lastmod is the one of the last complete run."""
@@ -239,8 +242,8 @@ class Incremental:
         try:
             if reason == "finished" and self.complete and self.sources and self.failed is None:
                 self.store.save_sources(self.sources)
-                stats.set_value(f"clippings/{self.site}/state/sources_saved", len(self.sources))
-            stats.set_value(f"clippings/{self.site}/state/known_articles", self.store.count(self.site))
+                stats.set_value(stat_key(self.site, "state/sources_saved"), len(self.sources))
+            stats.set_value(stat_key(self.site, "state/known_articles"), self.store.count(self.site))
         except StateError as exc:
             self.write_failed(exc)
         except sqlite3.Error as exc:
@@ -249,4 +252,4 @@ class Incremental:
             self.store.close()
 
 
-__all__ = ["Action", "Incremental", "incremental", "state_path", "utc_iso"]
+__all__ = ["Action", "Incremental", "incremental", "state_path"]

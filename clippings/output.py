@@ -12,7 +12,7 @@ import json
 import logging
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 logger = logging.getLogger(__name__)
 
@@ -38,23 +38,26 @@ def repair_tail(path: Path) -> int:
         handle.seek(size - 1)
         if handle.read(1) == b"\n":
             return 0
-        # Walk back to the last newline.
-        position = size
-        keep = 0
-        while position > 0:
-            step = min(65536, position)
-            position -= step
-            handle.seek(position)
-            chunk = handle.read(step)
-            index = chunk.rfind(b"\n")
-            if index != -1:
-                keep = position + index + 1
-                break
+        keep = line_end_before(handle, size)
         handle.truncate(keep)
         handle.flush()
         os.fsync(handle.fileno())
     logger.warning("%s: removed a partial last line (%d bytes) left by an earlier run", path, size - keep)
     return size - keep
+
+
+def line_end_before(handle: BinaryIO, limit: int) -> int:
+    """Offset just after the last newline at or before ``limit`` in an open file (0 when
+    there is none), read backwards a block at a time."""
+    position = limit
+    while position > 0:
+        step = min(65536, position)
+        position -= step
+        handle.seek(position)
+        index = handle.read(step).rfind(b"\n")
+        if index != -1:
+            return position + index + 1
+    return 0
 
 
 class JsonLinesWriter:
@@ -63,7 +66,6 @@ class JsonLinesWriter:
     def __init__(self, directory: str | Path) -> None:
         self.directory = Path(directory)
         self._fds: dict[Path, int] = {}
-        self.lines_written = 0
         self.last_line_end = 0
 
     def path_for(self, site: str, day: str) -> Path:
@@ -106,7 +108,6 @@ class JsonLinesWriter:
             except OSError:
                 pass
             raise OutputError(exc.errno, f"cannot write to {path}: {exc.strerror or exc}") from None
-        self.lines_written += 1
         # Where the line just written ends (the incremental state records it).
         self.last_line_end = before + written
         return path

@@ -18,7 +18,7 @@ from clippings.finish import Duplicates, dates_step, output_day, schema_problem
 from clippings.items import Article
 from clippings.normalize import derive
 from clippings.output import JsonLinesWriter, OutputError
-from clippings.runs import add_example
+from clippings.stats import count
 
 logger = logging.getLogger(__name__)
 
@@ -33,11 +33,7 @@ class _Pipeline:
         return cls(crawler)
 
     def count(self, key: str, site: str | None = None, url: str | None = None) -> None:
-        self.stats.inc_value(f"clippings/{key}")
-        if site:
-            self.stats.inc_value(f"clippings/{site}/{key}")
-            if url is not None:
-                add_example(self.stats, site, key, url)
+        count(self.stats, key, site, example=url)
 
 
 class DatesPipeline(_Pipeline):

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from clippings.health import health_figures
+from clippings.stats import site_prefix, stat_key
 
 WIDTH = 80
 
@@ -38,7 +39,7 @@ HEADER = f"{'site':<{SITE_COLUMN}}{'pages':>7}{'written':>9}{'updated':>9}{'skip
 
 
 def _site_counts(stats: dict[str, Any], site: str) -> dict[str, int]:
-    prefix = f"clippings/{site}/"
+    prefix = site_prefix(site)
     return {k[len(prefix) :]: v for k, v in stats.items() if k.startswith(prefix) and isinstance(v, int)}
 
 
@@ -100,7 +101,7 @@ def summary(runs: Iterable[tuple[str, dict[str, Any]]], output: Path) -> tuple[s
     for site, stats in runs:
         row, details = site_summary(stats, site)
         lines += [row, *details]
-        for alarm in stats.get(f"clippings/{site}/health/alarms") or []:
+        for alarm in stats.get(stat_key(site, "health/alarms")) or []:
             alarms = True
             notes += _wrapped(alarm)
         if stats.get("clippings/output_error"):

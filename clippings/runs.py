@@ -22,13 +22,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from clippings.health import health_figures, site_stat
+from clippings.health import health_figures
 from clippings.stamps import utc_stamp
+from clippings.stats import site_prefix, site_stat, stat_key
 
 logger = logging.getLogger(__name__)
 
 RUNS_FILE = Path(".state") / "runs.jsonl"
-EXAMPLES = 3  # example URLs kept for each drop reason and error kind
 
 _HEALTH = "STRUCT(count BIGINT, total BIGINT, share DOUBLE)"
 # The line's fields, in order, with their DuckDB types (the export's ``runs`` table).
@@ -64,7 +64,7 @@ def runs_path(directory: str | os.PathLike[str]) -> Path:
 
 # --- from the stats ---------------------------------------------------------------------------
 def _by_reason(stats: dict[str, Any], site: str, group: str) -> dict[str, int]:
-    prefix = f"clippings/{site}/{group}/"
+    prefix = site_prefix(site, group)
     return {
         key[len(prefix) :]: value
         for key, value in sorted(stats.items())
@@ -73,7 +73,7 @@ def _by_reason(stats: dict[str, Any], site: str, group: str) -> dict[str, int]:
 
 
 def _sources(stats: dict[str, Any], site: str) -> dict[str, dict[str, int]]:
-    prefix = f"clippings/{site}/source/"
+    prefix = site_prefix(site, "source")
     counted: dict[str, dict[str, int]] = {}
     for key, value in sorted(stats.items()):
         if key.startswith(prefix) and isinstance(value, int):
@@ -93,15 +93,6 @@ def failures(stats: dict[str, Any]) -> list[str]:
     if reason not in ("finished", None):
         found.append(f"crawl ended early ({reason})")
     return found
-
-
-def add_example(stats: Any, site: str, key: str, url: str) -> None:
-    """Keep ``url`` as an example of ``key`` (``dropped/<reason>``, ``errors/<kind>``) in a
-    crawl's stats (a Scrapy StatsCollector), up to EXAMPLES of each."""
-    name = f"clippings/{site}/examples/{key}"
-    kept = stats.get_value(name) or []
-    if len(kept) < EXAMPLES and url not in kept:
-        stats.set_value(name, [*kept, url])
 
 
 def package_version() -> str | None:
@@ -129,11 +120,11 @@ def run_record(
     """The history line of one site's crawl, from its stats once it closed (the health
     extension has set its figures and alarms)."""
     stats = {**stats, "finish_reason": reason if reason is not None else stats.get("finish_reason")}
-    alarms = list(stats.get(f"clippings/{site}/health/alarms") or [])
+    alarms = list(stats.get(stat_key(site, "health/alarms")) or [])
     problems = failures(stats) + alarms
     seconds = max((finished - started).total_seconds(), 0.0)
     pages = stats.get("response_received_count", 0) or 0
-    examples_prefix = f"clippings/{site}/examples/"
+    examples_prefix = site_prefix(site, "examples")
     return {
         "run_id": run_id,
         "job": job,

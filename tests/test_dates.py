@@ -15,8 +15,8 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from clippings.dates import tables as datetables
 from clippings.dates import CASABLANCA, DateError, fold, localize, parse_date, plausibility
+from clippings.dates import tables as datetables
 
 NOW = datetime(2025, 9, 9, 19, 5, tzinfo=UTC)  # 20:05 local, a fixture-style fetch time
 

@@ -9,6 +9,7 @@ health alarm into a non-zero exit status (see ``clippings.report``).
 from clippings.extensions.health import ExtractionHealth
 from clippings.extensions.history import RunHistory
 from clippings.extensions.progress import Progress, SiteLogStats, queued
-from clippings.health import health_figures, site_stat
+from clippings.health import health_figures
+from clippings.stats import site_stat
 
 __all__ = ["ExtractionHealth", "Progress", "RunHistory", "SiteLogStats", "health_figures", "queued", "site_stat"]

@@ -14,6 +14,7 @@ from clippings.finish import written_counts
 from clippings.health import health_limits, judge
 from clippings.items import Article
 from clippings.pipelines import article_written
+from clippings.stats import stat_key
 
 logger = logging.getLogger("clippings.extensions")
 
@@ -43,15 +44,15 @@ class ExtractionHealth:
     def article_written(self, item: Article, record: dict[str, Any]) -> None:
         stats = self.crawler.stats
         for key in written_counts(record):
-            stats.inc_value(f"clippings/{item.site}/{key}")
+            stats.inc_value(stat_key(item.site, key))
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         stats = self.crawler.stats
         site = spider.name
         health = judge(stats.get_stats(), site, self.limits, self.min_pages)
         for check, share in health.shares.items():
-            stats.set_value(f"clippings/{site}/health/{check}", share)
-        stats.set_value(f"clippings/{site}/health/alarms", health.alarms)
+            stats.set_value(stat_key(site, f"health/{check}"), share)
+        stats.set_value(stat_key(site, "health/alarms"), health.alarms)
         logger.info("%s", health.info)
         for alarm in health.alarms:
             logger.error("%s", alarm)

@@ -14,7 +14,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.extensions.logstats import LogStats
 from scrapy.utils.asyncio import create_looping_call
 
-from clippings.health import site_stat
+from clippings.stats import site_prefix, site_stat
 
 logger = logging.getLogger("clippings.extensions")
 
@@ -127,7 +127,7 @@ def queued(crawler: Crawler) -> int:
 def progress_line(crawler: Crawler, site: str, pages_per_minute: float) -> str:
     """``le360: 412 pages done, 37 queued, 380 written, 0 errors, 612 pages/min``"""
     stats = crawler.stats.get_stats()
-    errors = sum(v for k, v in stats.items() if k.startswith(f"clippings/{site}/errors/") and isinstance(v, int))
+    errors = sum(v for k, v in stats.items() if k.startswith(site_prefix(site, "errors")) and isinstance(v, int))
     return (
         f"{site}: {stats.get('response_received_count', 0)} pages done, {queued(crawler)} queued, "
         f"{site_stat(stats, site, 'written')} written, {errors} errors, {pages_per_minute:.0f} pages/min"

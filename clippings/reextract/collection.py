@@ -23,6 +23,7 @@ from clippings.output import JsonLinesWriter, OutputError
 from clippings.reextract.task import Outcome, ShardResult
 from clippings.sites import SITES
 from clippings.state import StateStore, is_unchanged
+from clippings.stats import stat_key
 
 logger = logging.getLogger("clippings.reextract")
 
@@ -66,11 +67,11 @@ class Collection:
     # --- stats --------------------------------------------------------------------------
     def count(self, site: str, key: str, value: int = 1) -> None:
         stats = self.stats.setdefault(site, {})
-        name = f"clippings/{site}/{key}"
+        name = stat_key(site, key)
         stats[name] = stats.get(name, 0) + value
 
     def _set(self, site: str, key: str, value: Any) -> None:
-        self.stats.setdefault(site, {})[f"clippings/{site}/{key}"] = value
+        self.stats.setdefault(site, {})[stat_key(site, key)] = value
 
     def learned(self) -> dict[str, tuple[tuple[str, str], ...]]:
         """The article containers learned so far, by site, to send with the next shard."""

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
-from clippings.sites.base import Site, class_words
 from clippings.sites.almaghribtoday import SITE as ARABIC
+from clippings.sites.base import Site, class_words
 
 HOST = "www.almaghribtoday.net"
 BASE = f"https://{HOST}/en"

@@ -1,209 +1,21 @@
-"""Incremental state: what a collection already holds, so a re-run fetches only what is new.
-
-Imports no Scrapy. The JSON-lines files are the source of truth; this SQLite database is an
-index of them plus what the sources told us (feed and sitemap dates, ETag, Last-Modified).
-
-Exactly-once: an article is recorded only after its line is on disk, together with the byte
-offset where that line ends. ``reconcile`` runs when a crawl opens: complete lines past the
-recorded offset of each file (written, then the process died before recording them) are
-read and recorded, so a kill never loses an article and never makes one written twice; a
-file found shorter than recorded (power loss before the lines reached the disk) forgets the
-articles that were past its end, so they are fetched again.
-"""
+"""``StateStore``: the SQLite database, written only after a line is on disk, and reconciled
+with the JSON-lines files when a crawl opens it."""
 
 from __future__ import annotations
 
-import json
 import logging
 import sqlite3
-from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
-from enum import Enum
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from clippings.contract import as_current, split_date
-from clippings.dates import CASABLANCA
+from clippings.contract import as_current
 from clippings.stamps import utc_stamp
+from clippings.state.files import complete_lines, last_line_end
+from clippings.state.records import Dropped, Seen, StateError
+from clippings.state.schema import SCHEMA
 
-logger = logging.getLogger(__name__)
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS articles (
-    site TEXT NOT NULL,
-    article_id TEXT NOT NULL,
-    url TEXT NOT NULL,
-    content_sha256 TEXT,
-    published TEXT,         -- a full instant, or null (schema 2.0; older rows may hold a day)
-    modified TEXT,
-    listed TEXT,            -- latest feed/sitemap date seen for it (ISO 8601, UTC)
-    etag TEXT,
-    last_modified TEXT,     -- the Last-Modified header, as sent
-    file TEXT,              -- the output file holding its latest line
-    line_end INTEGER,       -- byte offset where that line ends
-    recorded_at TEXT NOT NULL,
-    published_date TEXT,    -- YYYY-MM-DD in Morocco's calendar (added with schema 2.0)
-    PRIMARY KEY (site, article_id)
-);
-CREATE TABLE IF NOT EXISTS dropped (
-    -- article URLs that gave no article (video page, soft 404, HTTP 404/410)
-    site TEXT NOT NULL,
-    article_id TEXT NOT NULL,
-    url TEXT NOT NULL,
-    reason TEXT NOT NULL,
-    listed TEXT,
-    checked_at TEXT NOT NULL,
-    PRIMARY KEY (site, article_id)
-);
-CREATE TABLE IF NOT EXISTS files (
-    path TEXT PRIMARY KEY,  -- resolved path of an output file
-    recorded INTEGER NOT NULL  -- bytes whose lines are recorded in ``articles``
-);
-CREATE TABLE IF NOT EXISTS sources (
-    url TEXT PRIMARY KEY,   -- a feed or sitemap
-    etag TEXT,
-    last_modified TEXT,
-    listed TEXT,            -- the sitemap index's lastmod for it, if any
-    checked_at TEXT NOT NULL
-);
-"""
-
-# A listed date this close to the article's own date says nothing new (feeds round, CMSs
-# stamp the sitemap a little after the page).
-LISTED_SLACK = timedelta(minutes=2)
-
-
-def state_path(settings: Any) -> Path:
-    """Where the state database is: ``CLIPPINGS_STATE``, else ``<output>/.state/state.sqlite``."""
-    given = settings.get("CLIPPINGS_STATE")
-    if given:
-        return Path(given)
-    return Path(settings.get("CLIPPINGS_OUTPUT_DIR", "output")) / ".state" / "state.sqlite"
-
-
-utc_iso = utc_stamp
-
-
-def parse_iso(text: str | None) -> datetime | None:
-    """ISO 8601 (``Z``, offsets, or a bare date read as midnight UTC) -> aware datetime."""
-    if not text:
-        return None
-    try:
-        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-class StateError(Exception):
-    """The state database cannot be opened or written (a full disk): the crawl must not run
-    without it. Its text is one line naming the file and the reason."""
-
-
-@dataclass(frozen=True)
-class Seen:
-    """What the state knows of one article."""
-
-    site: str
-    article_id: str
-    url: str
-    content_sha256: str | None
-    published: str | None
-    modified: str | None
-    listed: str | None
-    etag: str | None
-    last_modified: str | None
-    published_date: str | None = None
-
-    def __post_init__(self) -> None:
-        # Rows recorded from schema 1.0 lines may hold a bare day in published or modified:
-        # read them as 2.0 says (a day of publication, an update with no known instant).
-        published, day = split_date(self.published)
-        object.__setattr__(self, "published", published)
-        object.__setattr__(self, "published_date", self.published_date or day)
-        object.__setattr__(self, "modified", split_date(self.modified)[0])
-
-    def own_time(self) -> datetime | None:
-        """The article's latest date of its own: modified, else published, else the start
-        of its day of publication (Morocco's calendar)."""
-        moment = parse_iso(self.modified) or parse_iso(self.published)
-        if moment is None and self.published_date:
-            day = date.fromisoformat(self.published_date)
-            moment = datetime.combine(day, datetime.min.time(), tzinfo=CASABLANCA)
-        return moment
-
-    def conditional_headers(self) -> dict[str, str]:
-        headers = {}
-        if self.etag:
-            headers["If-None-Match"] = self.etag
-        if self.last_modified:
-            headers["If-Modified-Since"] = self.last_modified
-        return headers
-
-
-@dataclass(frozen=True)
-class Dropped:
-    """An article URL that gave no article last time it was fetched."""
-
-    reason: str
-    listed: str | None
-    checked_at: str
-
-
-class Action(Enum):
-    FETCH = "fetch"  # not in the collection
-    REVALIDATE = "revalidate"  # in it, but the source says it may have changed
-    SKIP = "skip"  # in it, nothing says it changed
-
-
-def decide(
-    seen: Seen | None,
-    listed: datetime | None,
-    given: bool = False,
-    dropped: Dropped | None = None,
-    recheck: timedelta | None = None,
-    now: datetime | None = None,
-) -> Action:
-    """Whether to fetch an article URL found in a feed, sitemap or listing (or given by hand).
-
-    A date from the source newer than both the one seen last time and the article's own
-    date means it may have changed: fetch it again (conditionally when validators are
-    known). An article named explicitly (``--url``) is always revalidated. Otherwise an
-    article already written is not fetched. A URL that gave no article (video, soft 404,
-    404) is not fetched again for ``recheck`` unless its source date moves.
-    """
-    if seen is None:
-        if dropped is None or given:
-            return Action.FETCH
-        before = parse_iso(dropped.listed)
-        if listed is not None and (before is None or listed > before):
-            return Action.FETCH
-        checked = parse_iso(dropped.checked_at)
-        if recheck is not None and checked is not None and (now or datetime.now(UTC)) - checked > recheck:
-            return Action.FETCH
-        return Action.SKIP
-    if given:
-        return Action.REVALIDATE
-    if listed is None:
-        return Action.SKIP
-    before = parse_iso(seen.listed)
-    if before is not None:
-        return Action.REVALIDATE if listed > before else Action.SKIP
-    own = seen.own_time()
-    if own is None or listed > own + LISTED_SLACK:
-        return Action.REVALIDATE
-    return Action.SKIP
-
-
-def is_unchanged(seen: Seen | None, record: dict[str, Any]) -> bool:
-    """A refetched article with the same text and the same ``modified`` is not written again
-    (lines of either schema version: a bare day is no ``modified`` instant)."""
-    return (
-        seen is not None
-        and seen.content_sha256 == record.get("content_sha256")
-        and seen.modified == split_date(record.get("modified"))[0]
-    )
+logger = logging.getLogger("clippings.state")
 
 
 class StateStore:
@@ -265,7 +77,7 @@ class StateStore:
                 " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (site, article_id) DO UPDATE SET"
                 " url = excluded.url, reason = excluded.reason,"
                 " listed = coalesce(excluded.listed, listed), checked_at = excluded.checked_at",
-                (site, article_id, url, reason, utc_iso(listed) if listed else None, utc_iso(datetime.now(UTC))),
+                (site, article_id, url, reason, utc_stamp(listed) if listed else None, utc_stamp(datetime.now(UTC))),
             )
 
     def count(self, site: str | None = None) -> int:
@@ -313,10 +125,10 @@ class StateStore:
                 " etag = coalesce(?, etag), last_modified = coalesce(?, last_modified),"
                 " recorded_at = ? WHERE site = ? AND article_id = ?",
                 (
-                    *([utc_iso(listed) if listed else None] * 3),
+                    *([utc_stamp(listed) if listed else None] * 3),
                     etag,
                     last_modified,
-                    utc_iso(datetime.now(UTC)),
+                    utc_stamp(datetime.now(UTC)),
                     site,
                     article_id,
                 ),
@@ -353,12 +165,12 @@ class StateStore:
                 record.get("content_sha256"),
                 record.get("published"),
                 record.get("modified"),
-                utc_iso(listed) if listed else None,
+                utc_stamp(listed) if listed else None,
                 etag,
                 last_modified,
                 file,
                 line_end,
-                utc_iso(datetime.now(UTC)),
+                utc_stamp(datetime.now(UTC)),
                 record.get("published_date"),
             ),
         )
@@ -383,8 +195,8 @@ class StateStore:
                 if size < recorded:
                     # Lines recorded past the end never reached the disk: fetch them again.
                     self._forget_past(key, site, size)
-                    recorded = _last_line_end(path, size)
-                for record, end in _complete_lines(path, recorded):
+                    recorded = last_line_end(path, size)
+                for record, end in complete_lines(path, recorded):
                     recorded = end
                     if record and record.get("site") == site and record.get("article_id"):
                         self._upsert(record, key, end, None, None, None)
@@ -418,7 +230,7 @@ class StateStore:
         return dict(row) if row else None
 
     def save_sources(self, sources: dict[str, dict[str, str | None]]) -> None:
-        now = utc_iso(datetime.now(UTC))
+        now = utc_stamp(datetime.now(UTC))
         with self._transaction():
             for url, seen in sources.items():
                 self.db.execute(
@@ -467,34 +279,3 @@ class _Transaction:
         if failure is not None:
             raise self.store.write_error(failure) from None
         return False
-
-
-def _last_line_end(path: Path, limit: int) -> int:
-    """Offset just after the last newline at or before ``limit`` (0 when none)."""
-    with path.open("rb") as handle:
-        position = limit
-        while position > 0:
-            step = min(65536, position)
-            position -= step
-            handle.seek(position)
-            index = handle.read(step).rfind(b"\n")
-            if index != -1:
-                return position + index + 1
-    return 0
-
-
-def _complete_lines(path: Path, start: int) -> Iterator[tuple[dict[str, Any] | None, int]]:
-    """(record, offset after the line) for each whole line from ``start``; a partial tail is left."""
-    with path.open("rb") as handle:
-        handle.seek(start)
-        position = start
-        for raw in handle:
-            if not raw.endswith(b"\n"):
-                break
-            position += len(raw)
-            try:
-                record = json.loads(raw)
-            except ValueError:
-                logger.warning("state: %s: unreadable line ending at byte %d, skipped", path, position)
-                record = None
-            yield (record if isinstance(record, dict) else None), position

@@ -1,0 +1,101 @@
+"""Where a crawl reads its article pages: in its own process, or in worker processes.
+
+The spider holds one ``Extractor``, chosen once per crawl from ``CLIPPINGS_WORKERS`` by
+``extractor_for``, and awaits ``read``; both give the same ``Article`` for the same page
+(``tests/test_workers.py``). Imports no Scrapy.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Protocol
+
+from clippings.items import Article
+from clippings.sites.base import Site
+
+logger = logging.getLogger(__name__)
+
+Learned = tuple[tuple[str, str], ...]
+
+
+class Extractor(Protocol):
+    """Reads one page into an ``Article``; raises ``NotArticle`` for a page that is none."""
+
+    async def read(
+        self, site: Site, url: str, body: bytes, headers: Mapping[str, str], fetched_at: datetime | None,
+        learned: Learned, verify: bool,
+    ) -> Article: ...
+
+    def close(self) -> dict[str, int]:
+        """Done with it; what to keep in the crawl's stats (``workers/replaced``...)."""
+        ...
+
+
+class InProcess:
+    """``read_article`` in the crawl's own process."""
+
+    async def read(
+        self, site: Site, url: str, body: bytes, headers: Mapping[str, str], fetched_at: datetime | None,
+        learned: Learned, verify: bool,
+    ) -> Article:
+        from clippings.extract import read_article  # not imported by a crawl with workers
+
+        return read_article(site, url, body, headers, fetched_at, learned, verify)
+
+    def close(self) -> dict[str, int]:
+        return {}
+
+
+class InWorkers:
+    """The process's worker pool (``clippings.workers``), shared by its crawls. It needs
+    the asyncio event loop (Scrapy's asyncio reactor); without one, pages are read in the
+    crawl's process, with a warning."""
+
+    def __init__(self, workers: int) -> None:
+        from clippings import workers as pool
+
+        self.pool = pool.acquire(workers)
+        self.fallback: InProcess | None = None
+
+    async def read(
+        self, site: Site, url: str, body: bytes, headers: Mapping[str, str], fetched_at: datetime | None,
+        learned: Learned, verify: bool,
+    ) -> Article:
+        if self.fallback is None and not _in_asyncio_loop():
+            logger.warning(
+                "CLIPPINGS_WORKERS needs Scrapy's asyncio reactor (TWISTED_REACTOR): pages are read in the crawl's own process"
+            )
+            self.fallback = InProcess()
+            self._release()
+        if self.fallback is not None:
+            return await self.fallback.read(site, url, body, headers, fetched_at, learned, verify)
+        return await self.pool.read(site, url, body, headers, fetched_at, learned, verify)
+
+    def _release(self) -> dict[str, int]:
+        from clippings import workers as pool
+
+        if self.pool is None:
+            return {}
+        figures = {"workers/replaced": self.pool.replaced} if self.pool.replaced else {}
+        pool.release(self.pool)
+        self.pool = None
+        return figures
+
+    def close(self) -> dict[str, int]:
+        return self._release()
+
+
+def extractor_for(workers: int) -> Extractor:
+    """``InWorkers`` for two workers or more, else ``InProcess``."""
+    return InWorkers(workers) if workers > 1 else InProcess()
+
+
+def _in_asyncio_loop() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True

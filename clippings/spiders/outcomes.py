@@ -1,0 +1,79 @@
+"""The spider's answers to what went wrong: HTTP errors (an article's fallback rendering
+after a 404), download failures, and what the incremental state must remember of them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Request, Response
+from twisted.python.failure import Failure
+
+from clippings.discovery import link_time
+from clippings.spiders.sources import first_url
+
+if TYPE_CHECKING:
+    from clippings.spiders.base import NewsSpider
+
+
+class Outcomes:
+    """``NewsSpider``'s part that maps failures to counts, fallbacks and the state."""
+
+    def on_error(self: NewsSpider, failure: Failure) -> Iterator[Request]:
+        request = failure.request
+        response = getattr(failure.value, "response", None)
+        if response is not None and response.status in (404, 410):
+            fallback = self.fallback_request(request)
+            if fallback is not None:
+                self.count("pages/article_fallback")
+                self.logger.info("%s: HTTP %d, trying %s", request.url, response.status, fallback.url)
+                yield fallback
+                return
+        if response is not None:
+            reason = f"http_{response.status}"
+            self.count(f"dropped/{reason}", url=request.url)
+            # A 404 or 410 is the site's answer, counted and remembered (an article taken
+            # down, a fallback that does not exist): INFO. A 5xx or 429 after the retries is
+            # trouble on the site's side: WARNING.
+            gone = response.status in (404, 410)
+            log = self.logger.info if gone else self.logger.warning
+            log("%s: HTTP %d, nothing written", request.url, response.status)
+            if response.status >= 500 or response.status == 429:
+                self.mark_incomplete(f"HTTP {response.status} for {request.url}")
+            elif response.status in (404, 410):
+                self.remember_dropped(response, reason)
+        else:
+            self.count("errors/download", url=request.url)
+            # Some failures carry no message (a cut transfer: ResponseFailed([_DataLoss])).
+            detail = failure.getErrorMessage() or repr(failure.value)
+            self.logger.error("%s: download failed: %s", request.url, detail)
+            if not isinstance(failure.value, IgnoreRequest):
+                self.mark_incomplete(f"download failed for {request.url}")
+
+    def fallback_request(self: NewsSpider, request: Request) -> Request | None:
+        """The article's next rendering (``Site.article_fallbacks``) after a 404, if any."""
+        if not request.meta.get("article_id"):
+            return None
+        article_url = request.meta.get("fallback_of", request.url)
+        tried = request.meta.get("fallbacks_tried", 0)
+        if tried >= len(self.site.article_fallbacks) or "?" in article_url:
+            return None
+        url = self.site.article_fallbacks[tried].format(url=article_url)
+        if not self.site.owns(url):
+            return None
+        follow = self.request(url, **{**request.meta, "fallback_of": article_url, "fallbacks_tried": tried + 1})
+        for name in ("redirect_urls", "redirect_times", "redirect_ttl", "retry_times", "download_slot"):
+            follow.meta.pop(name, None)
+        return follow
+
+    def remember_dropped(self: NewsSpider, response: Response, reason: str) -> None:
+        article_id = response.meta.get("article_id")
+        if self.incremental is not None and article_id:
+            listed = link_time(response.meta.get("listed_date"))
+            url = response.meta.get("fallback_of") or first_url(response)
+            self.incremental.dropped(article_id, url, reason, listed)
+
+    def mark_incomplete(self: NewsSpider, why: str) -> None:
+        if self.incremental is not None:
+            self.incremental.incomplete(why)
