@@ -24,6 +24,8 @@ test: lint
 ## The import contract (no Scrapy below the crawl side; pyproject.toml) and ruff.
 lint: $(STAMP)
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/ruff check clippings tests bench
+	$(VENV)/bin/ruff format --check clippings tests bench
 
 ## Benchmarks (figures, not pass/fail).
 bench: $(STAMP)

@@ -27,8 +27,7 @@ from clippings.dates import CASABLANCA, DateError, parse_date
 NOW = datetime(2026, 3, 6, 19, 5, tzinfo=UTC)
 START, END = datetime(2015, 1, 1, tzinfo=UTC), datetime(2030, 12, 31, 23, 59, tzinfo=UTC)
 TRANSITIONS = [
-    datetime(y, m, d, 2, tzinfo=UTC)
-    for y, m, d in ((2025, 2, 23), (2025, 4, 6), (2026, 2, 15), (2026, 3, 22))
+    datetime(y, m, d, 2, tzinfo=UTC) for y, m, d in ((2025, 2, 23), (2025, 4, 6), (2026, 2, 15), (2026, 3, 22))
 ]
 
 FR_MONTHS = [
@@ -291,9 +290,7 @@ def matches(result: str | None, expected: str) -> bool:
     return result[:10] == expected if len(expected) == 10 else result == expected
 
 
-def measure(
-    parse: Callable[[str, str], str | None], cases: list[Case], rounds: int
-) -> tuple[float, list[str | None]]:
+def measure(parse: Callable[[str, str], str | None], cases: list[Case], rounds: int) -> tuple[float, list[str | None]]:
     """Best parses/second over `rounds`, and the results."""
     best = float("inf")
     for _ in range(rounds):
@@ -303,9 +300,7 @@ def measure(
     return len(cases) / best, results
 
 
-def misses(
-    cases: list[Case], results: list[str | None]
-) -> dict[str, list[tuple[str, str, str | None]]]:
+def misses(cases: list[Case], results: list[str | None]) -> dict[str, list[tuple[str, str, str | None]]]:
     """Form -> [(text, expected, got)] for every wrong answer."""
     wrong: dict[str, list[tuple[str, str, str | None]]] = {}
     for (form, _, text, expected), result in zip(cases, results, strict=True):

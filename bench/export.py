@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import io
-import json
 import random
 import shutil
 import sys
@@ -24,15 +23,47 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from clippings.contract import morocco_date  # noqa: E402
-from clippings.export import export  # noqa: E402
-from clippings.output import encode_line  # noqa: E402
-from clippings.validate import validate_files  # noqa: E402
+from clippings.contract import morocco_date
+from clippings.export import export
+from clippings.output import encode_line
+from clippings.validate import validate_files
 
 OUT = Path(__file__).resolve().parent / "out" / "export"
 START = datetime(2025, 9, 1, 6, 0, tzinfo=UTC)
-FR = "le Maroc a annoncé mercredi un programme national pour le rail et les ports selon le ministère".split()
-AR = "أعلن المغرب يوم الأربعاء عن برنامج وطني لتطوير السكك الحديدية والموانئ حسب الوزارة".split()
+FR = [
+    "le",
+    "Maroc",
+    "a",
+    "annoncé",
+    "mercredi",
+    "un",
+    "programme",
+    "national",
+    "pour",
+    "le",
+    "rail",
+    "et",
+    "les",
+    "ports",
+    "selon",
+    "le",
+    "ministère",
+]
+AR = [
+    "أعلن",
+    "المغرب",
+    "يوم",
+    "الأربعاء",
+    "عن",
+    "برنامج",
+    "وطني",
+    "لتطوير",
+    "السكك",
+    "الحديدية",
+    "والموانئ",
+    "حسب",
+    "الوزارة",
+]
 
 
 def collection(directory: Path, articles: int, seed: int = 17) -> tuple[int, int]:
@@ -45,29 +76,48 @@ def collection(directory: Path, articles: int, seed: int = 17) -> tuple[int, int
         site = "le360" if n % 3 else "almaghribtoday"
         words = AR if site == "almaghribtoday" else FR
         published = START + timedelta(minutes=13 * n)
-        body = "\n\n".join(" ".join(rng.choice(words) for _ in range(rng.randint(30, 120))) for _ in range(rng.randint(4, 6)))
+        body = "\n\n".join(
+            " ".join(rng.choice(words) for _ in range(rng.randint(30, 120))) for _ in range(rng.randint(4, 6))
+        )
         instant = published.strftime("%Y-%m-%dT%H:%M:%S+00:00")
         date_only, undated = n % 50 == 0, n % 211 == 0
         record = {
-            "url": f"https://fr.le360.ma/politique/article-{n}_{n}/" if site == "le360" else f"https://www.almaghribtoday.net/1195/{n}-x",
-            "site": site, "article_id": str(n) if site == "almaghribtoday" else f"A{n:025d}",
-            "title": " ".join(words[:8]) + f" {n}", "lead": None, "authors": ["Karim Alaoui"] if n % 4 else [],
-            "section": "Politique", "tags": ["Maroc", "Rail"][: n % 3], "language": "ar" if site == "almaghribtoday" else "fr",
+            "url": f"https://fr.le360.ma/politique/article-{n}_{n}/"
+            if site == "le360"
+            else f"https://www.almaghribtoday.net/1195/{n}-x",
+            "site": site,
+            "article_id": str(n) if site == "almaghribtoday" else f"A{n:025d}",
+            "title": " ".join(words[:8]) + f" {n}",
+            "lead": None,
+            "authors": ["Karim Alaoui"] if n % 4 else [],
+            "section": "Politique",
+            "tags": ["Maroc", "Rail"][: n % 3],
+            "language": "ar" if site == "almaghribtoday" else "fr",
             "published": None if date_only or undated else instant,
             "published_date": None if undated else morocco_date(instant),
-            "modified": None, "body": body, "word_count": len(body.split()),
+            "modified": None,
+            "body": body,
+            "word_count": len(body.split()),
             "image": {"url": f"https://fr.le360.ma/i/{n}.jpg", "caption": None} if n % 2 else None,
             "fetched_at": (published + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "content_sha256": hashlib.sha256(body.encode()).hexdigest(), "schema_version": "2.0",
-            "published_raw": instant, "modified_raw": None,
+            "content_sha256": hashlib.sha256(body.encode()).hexdigest(),
+            "schema_version": "2.0",
+            "published_raw": instant,
+            "modified_raw": None,
         }
         versions = [record]
         if n % 10 == 0:  # updated a day later
             changed = body + "\n\nMise à jour."
-            versions.append({**record, "body": changed, "word_count": len(changed.split()),
-                             "content_sha256": hashlib.sha256(changed.encode()).hexdigest(),
-                             "modified": (published + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%S+00:00"),
-                             "fetched_at": (published + timedelta(days=1, hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")})
+            versions.append(
+                {
+                    **record,
+                    "body": changed,
+                    "word_count": len(changed.split()),
+                    "content_sha256": hashlib.sha256(changed.encode()).hexdigest(),
+                    "modified": (published + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%S+00:00"),
+                    "fetched_at": (published + timedelta(days=1, hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                }
+            )
         for version in versions:
             path = directory / site / f"{version['fetched_at'][:10]}.jsonl"
             if path not in handles:
@@ -100,8 +150,10 @@ def main() -> int:
     started = time.perf_counter()
     lines, size = collection(source, args.articles)
     files = len(list(source.glob("*/*.jsonl")))
-    print(f"collection: {args.articles:,} articles, {lines:,} lines, {size / 1e6:.1f} MB in {files} files"
-          f" (written in {time.perf_counter() - started:.1f} s)")
+    print(
+        f"collection: {args.articles:,} articles, {lines:,} lines, {size / 1e6:.1f} MB in {files} files"
+        f" (written in {time.perf_counter() - started:.1f} s)"
+    )
     shutil.rmtree(targets, ignore_errors=True)
     targets.mkdir(parents=True)
     quiet = io.StringIO()
@@ -111,9 +163,16 @@ def main() -> int:
         ("--to articles.parquet", lambda: export(source, str(targets / "articles.parquet"), errors=quiet)),
         ("--to clippings.duckdb", lambda: export(source, str(targets / "clippings.duckdb"), errors=quiet)),
         ("--to lake/ (site, month)", lambda: export(source, f"{targets / 'lake'}/", errors=quiet)),
-        ("--to all.parquet --all-versions", lambda: export(source, str(targets / "all.parquet"), all_versions=True, errors=quiet)),
-        ("duckdb read_json_auto -> parquet (no checks, no dedup)", lambda: duckdb.connect().execute(
-            f"COPY (SELECT * FROM read_json_auto('{source}/[a-z]*/*.jsonl')) TO '{targets / 'raw.parquet'}' (FORMAT parquet)")),
+        (
+            "--to all.parquet --all-versions",
+            lambda: export(source, str(targets / "all.parquet"), all_versions=True, errors=quiet),
+        ),
+        (
+            "duckdb read_json_auto -> parquet (no checks, no dedup)",
+            lambda: duckdb.connect().execute(
+                f"COPY (SELECT * FROM read_json_auto('{source}/[a-z]*/*.jsonl')) TO '{targets / 'raw.parquet'}' (FORMAT parquet)"
+            ),
+        ),
         ("clippings validate (the checks alone)", lambda: validate_files([source], io.StringIO())),
     ]
     print(f"best of {args.rounds} rounds:")
@@ -121,8 +180,10 @@ def main() -> int:
         seconds = best(args.rounds, work)
         print(f"  {name:<58} {seconds:6.2f} s  {args.articles / seconds:8,.0f} articles/s")
     rows = duckdb.connect().execute(f"SELECT count(*) FROM '{targets / 'articles.parquet'}'").fetchone()[0]
-    print(f"articles.parquet: {rows:,} rows, {(targets / 'articles.parquet').stat().st_size / 1e6:.1f} MB;"
-          f" clippings.duckdb {(targets / 'clippings.duckdb').stat().st_size / 1e6:.1f} MB")
+    print(
+        f"articles.parquet: {rows:,} rows, {(targets / 'articles.parquet').stat().st_size / 1e6:.1f} MB;"
+        f" clippings.duckdb {(targets / 'clippings.duckdb').stat().st_size / 1e6:.1f} MB"
+    )
     return 0
 
 

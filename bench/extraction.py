@@ -17,12 +17,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import trafilatura  # noqa: E402
+import trafilatura
 
-from clippings.extract import extract_article  # noqa: E402
-from clippings.extract.html import decode_html, header_value  # noqa: E402
-from clippings.sites import get_site  # noqa: E402
-from tests.fixturelib import article_fixtures, leaked, token_f1  # noqa: E402
+from clippings.extract import extract_article
+from clippings.extract.html import decode_html, header_value
+from clippings.sites import get_site
+from tests.fixturelib import article_fixtures, leaked, token_f1
 
 REPEAT = 5
 
@@ -93,9 +93,10 @@ def main() -> None:
         f" ours {sum(r[5] > 0 for r in rows)}"
     )
     print("(ours includes metadata, dates, language and derived fields; plain is the body only)")
-    print("body source (ours): " + ", ".join(
-        f"{source} {count} ({count / len(rows):.0%})" for source, count in sources.most_common()
-    ))
+    print(
+        "body source (ours): "
+        + ", ".join(f"{source} {count} ({count / len(rows):.0%})" for source, count in sources.most_common())
+    )
     print(f"short bodies (ours): {len(short)}" + (f" ({', '.join(short)})" if short else ""))
 
 

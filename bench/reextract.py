@@ -27,6 +27,7 @@ the bound.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -41,16 +42,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.throughput import _LineCounter, bare_trafilatura, build_pages, machine_ceiling, write_warc  # noqa: E402
+from bench.throughput import _LineCounter, bare_trafilatura, build_pages, machine_ceiling, write_warc
 
 
 def _children(pid: int) -> list[int]:
     found = []
     for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
+        with contextlib.suppress(OSError):
             found += [int(c) for c in (task / "children").read_text().split()]
-        except OSError:
-            pass
     return found
 
 
@@ -87,7 +86,17 @@ def run(kind: str, warc: Path, pages: int, workers: int, no_dask: Path) -> dict:
     out = Path(tempfile.mkdtemp(prefix="clippings-bench-"))
     env = dict(os.environ)
     if kind == "crawl":
-        command = ["crawl", "le360", "almaghribtoday", "--replay", str(warc), "--output", str(out), "--workers", str(workers)]
+        command = [
+            "crawl",
+            "le360",
+            "almaghribtoday",
+            "--replay",
+            str(warc),
+            "--output",
+            str(out),
+            "--workers",
+            str(workers),
+        ]
     else:
         command = ["reextract", str(warc), "--output", str(out), "--loglevel", "INFO"]
         if kind == "dask":
@@ -96,8 +105,12 @@ def run(kind: str, warc: Path, pages: int, workers: int, no_dask: Path) -> dict:
             env["PYTHONPATH"] = str(no_dask)
     start = time.perf_counter()
     process = subprocess.Popen(
-        [sys.executable, "-m", "clippings.cli", *command], cwd=ROOT, env=env,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [sys.executable, "-m", "clippings.cli", *command],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     peak = {"client": 0}
     worker_peaks: dict[int, int] = {}
@@ -124,7 +137,7 @@ def run(kind: str, warc: Path, pages: int, workers: int, no_dask: Path) -> dict:
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    stdout, stderr = process.communicate()
+    _stdout, stderr = process.communicate()
     elapsed = time.perf_counter() - start
     stop.set()
     sampler.join()
@@ -137,9 +150,14 @@ def run(kind: str, warc: Path, pages: int, workers: int, no_dask: Path) -> dict:
         if "reextract figures: " in line:
             figures = json.loads(line.split("reextract figures: ", 1)[1])
     return {
-        "rate": written / elapsed, "written": written, "elapsed": elapsed, "status": process.returncode,
-        "client_mb": peak["client"] / 1024, "worker_mb": sorted(round(v / 1024) for v in worker_peaks.values()),
-        "marks_mb": {k: round(v / 1024) for k, v in sorted(marks.items())}, "figures": figures,
+        "rate": written / elapsed,
+        "written": written,
+        "elapsed": elapsed,
+        "status": process.returncode,
+        "client_mb": peak["client"] / 1024,
+        "worker_mb": sorted(round(v / 1024) for v in worker_peaks.values()),
+        "marks_mb": {k: round(v / 1024) for k, v in sorted(marks.items())},
+        "figures": figures,
         "client_cpu_s": cpu[0],
     }
 
@@ -159,8 +177,10 @@ def main() -> None:
         no_dask.mkdir()
         for name in ("dask", "distributed"):
             (no_dask / f"{name}.py").write_text("raise ImportError('hidden by the benchmark')\n")
-        print(f"{len(pages)} pages in {warc.stat().st_size / 1e6:.1f} MB of WARC; {args.rounds} rounds;"
-              f" {args.workers} workers; {os.cpu_count()} cores")
+        print(
+            f"{len(pages)} pages in {warc.stat().st_size / 1e6:.1f} MB of WARC; {args.rounds} rounds;"
+            f" {args.workers} workers; {os.cpu_count()} cores"
+        )
         rounds: list[dict] = []
         for number in range(1, args.rounds + 1):
             measured: dict = {}
@@ -182,7 +202,8 @@ def main() -> None:
             print(
                 f"round {number}: (a) {a:6.1f}  (b) {b:6.1f}  (c) {c:6.1f}  (d) {d:6.1f} pages/s;"
                 f"  b/a {b / a:.2f}  c/b {c / b:.2f}  c/d {c / d:.2f};"
-                f"  two-process ceiling around (c) {measured['ceiling']:.2f}", flush=True,
+                f"  two-process ceiling around (c) {measured['ceiling']:.2f}",
+                flush=True,
             )
         _report(rounds, args)
 
@@ -201,15 +222,19 @@ def _report(rounds: list[dict], args: argparse.Namespace) -> None:
         values = [r["ratios"][name] for r in rounds]
         print(f"    {name} = {statistics.median(values):.2f} (rounds: {', '.join(f'{v:.2f}' for v in values)})")
     ceilings = [r["ceiling"] for r in rounds]
-    print(f"    two-process ceiling around (c): median {statistics.median(ceilings):.2f}"
-          f" (rounds: {', '.join(f'{v:.2f}' for v in ceilings)}); c/b as a share of it: median"
-          f" {statistics.median(r['ratios']['c/b'] / r['ceiling'] for r in rounds):.0%}")
+    print(
+        f"    two-process ceiling around (c): median {statistics.median(ceilings):.2f}"
+        f" (rounds: {', '.join(f'{v:.2f}' for v in ceilings)}); c/b as a share of it: median"
+        f" {statistics.median(r['ratios']['c/b'] / r['ceiling'] for r in rounds):.0%}"
+    )
     print("memory (peak RSS, the round with the highest):")
     b = max((r["b"] for r in rounds), key=lambda x: x["client_mb"])
     c = max((r["c"] for r in rounds), key=lambda x: x["client_mb"])
     print(f"    (b) its one process {b['client_mb']:.0f} MB; at 25/50/75/100 % written: {b['marks_mb']}")
-    print(f"    (c) the client {c['client_mb']:.0f} MB (at 25/50/75/100 % written: {c['marks_mb']}), each worker"
-          f" {c['worker_mb']} MB (a worker replaced during the run counts apart)")
+    print(
+        f"    (c) the client {c['client_mb']:.0f} MB (at 25/50/75/100 % written: {c['marks_mb']}), each worker"
+        f" {c['worker_mb']} MB (a worker replaced during the run counts apart)"
+    )
     figures = [r["c"]["figures"] for r in rounds if r["c"]["figures"]]
     if not figures:
         return
@@ -219,16 +244,22 @@ def _report(rounds: list[dict], args: argparse.Namespace) -> None:
     client_ms = statistics.median(f["client_cpu_ms_per_record"] for f in figures)
     start = statistics.median(f["engine_start_s"] for f in figures)
     close = statistics.median(f["engine_close_s"] for f in figures)
-    print(f"(c) workers idle {idle:.1%} of the time from the first shard's start to the last's end (median;"
-          f" rounds: {', '.join(format(f['idle_share'], '.1%') for f in figures)})")
-    print(f"    a task's time a record {task_ms:.2f} ms (on a worker); the client's: {take_ms:.3f} ms to count,"
-          f" write and record each, {client_ms:.2f} ms of its process's CPU in all from the first shard to the"
-          f" last (Dask's messages, and the local cluster's scheduler and nannies, which live in it);"
-          f" the local cluster took {start:.1f} s to start and {close:.1f} s to stop")
+    print(
+        f"(c) workers idle {idle:.1%} of the time from the first shard's start to the last's end (median;"
+        f" rounds: {', '.join(format(f['idle_share'], '.1%') for f in figures)})"
+    )
+    print(
+        f"    a task's time a record {task_ms:.2f} ms (on a worker); the client's: {take_ms:.3f} ms to count,"
+        f" write and record each, {client_ms:.2f} ms of its process's CPU in all from the first shard to the"
+        f" last (Dask's messages, and the local cluster's scheduler and nannies, which live in it);"
+        f" the local cluster took {start:.1f} s to start and {close:.1f} s to stop"
+    )
     per_record = max(take_ms, client_ms)
     bound = 1000 / per_record
-    print(f"    per added worker: rate = workers x 1000 / {task_ms:.2f} ms x (1 - {idle:.3f}), at most the client's"
-          f" 1000 / {per_record:.2f} ms (the larger of its two times a record) = {bound:.0f} pages/s:")
+    print(
+        f"    per added worker: rate = workers x 1000 / {task_ms:.2f} ms x (1 - {idle:.3f}), at most the client's"
+        f" 1000 / {per_record:.2f} ms (the larger of its two times a record) = {bound:.0f} pages/s:"
+    )
     for count in (1, 2, 4, 8, 16, 32, 64, 128, 256):
         worker_rate = count * 1000 / task_ms * (1 - idle)
         rate = min(worker_rate, bound)

@@ -39,6 +39,7 @@ A benchmark, not a test: it prints figures and never fails. Run:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import multiprocessing
 import os
@@ -60,11 +61,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import trafilatura  # noqa: E402
+import trafilatura
 
-from clippings.replay import SavedResponse, WarcRecorder  # noqa: E402
-from clippings.sites import get_site  # noqa: E402
-from tests.fixturelib import article_fixtures  # noqa: E402
+from clippings.replay import SavedResponse, WarcRecorder
+from clippings.sites import get_site
+from tests.fixturelib import article_fixtures
 
 
 def sites_of(pages: list[tuple[str, SavedResponse]]) -> list[str]:
@@ -179,7 +180,9 @@ def write_warc(pages: list[tuple[str, SavedResponse]], path: Path) -> None:
             )
             feed = f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>{site}</title>{items}</channel></rss>'
             recorder.write(
-                SavedResponse(feed_url, 200, [("Content-Type", "application/rss+xml; charset=utf-8")], feed.encode(), when)
+                SavedResponse(
+                    feed_url, 200, [("Content-Type", "application/rss+xml; charset=utf-8")], feed.encode(), when
+                )
             )
         for _, response in pages:
             recorder.write(response)
@@ -196,10 +199,8 @@ def _read_pages(pages: list[tuple[str, SavedResponse]], started: float, results)
     from clippings.extract import NotArticle, read_article
 
     for site, response in pages:
-        try:
+        with contextlib.suppress(NotArticle):
             read_article(get_site(site), response.url, response.body, dict(response.headers), response.fetched_at)
-        except NotArticle:
-            pass
     results.put(time.perf_counter() - started)
 
 
@@ -235,10 +236,8 @@ def _tree_pids(pid: int) -> list[int]:
         current = todo.pop()
         pids.append(current)
         for task in Path(f"/proc/{current}/task").glob("*"):
-            try:
+            with contextlib.suppress(OSError):
                 todo += [int(c) for c in (task / "children").read_text().split()]
-            except OSError:
-                pass
     return pids
 
 
@@ -323,7 +322,11 @@ def check_tree(tree: Path) -> str:
     that checkout's own package."""
     found = subprocess.run(
         [sys.executable, "-c", "import clippings.extract, clippings.cli; print(clippings.extract.__file__)"],
-        cwd=tree, env=_tree_env(tree), capture_output=True, text=True, check=False,
+        cwd=tree,
+        env=_tree_env(tree),
+        capture_output=True,
+        text=True,
+        check=False,
     ).stdout.strip()
     if not found or not Path(found).resolve().is_relative_to(tree.resolve()):
         sys.exit(f"--before {tree}: clippings is imported from {found or 'nowhere'}, not from that checkout")
@@ -346,14 +349,31 @@ def crawl_stats(stderr: str, sites: list[str]) -> dict[str, int]:
 
 def crawl(warc: Path, sites: list[str], pages: int, workers: int, tree: Path | None = None) -> dict[str, object]:
     out = Path(tempfile.mkdtemp(prefix="clippings-bench-"))
-    command = [sys.executable, "-m", "clippings.cli", "crawl", *sites,
-               "--replay", str(warc), "--output", str(out), "--loglevel", "INFO"]
+    command = [
+        sys.executable,
+        "-m",
+        "clippings.cli",
+        "crawl",
+        *sites,
+        "--replay",
+        str(warc),
+        "--output",
+        str(out),
+        "--loglevel",
+        "INFO",
+    ]
     if workers > 1:
         command += ["--workers", str(workers)]
     cpu_before = _children_cpu()
     start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=tree or ROOT, env=_tree_env(tree) if tree else None,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        command,
+        cwd=tree or ROOT,
+        env=_tree_env(tree) if tree else None,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     peak = peak_pss = 0
     marks: dict[int, int] = {}
     stop = threading.Event()
@@ -376,7 +396,7 @@ def crawl(warc: Path, sites: list[str], pages: int, workers: int, tree: Path | N
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    stdout, stderr = process.communicate()
+    _stdout, stderr = process.communicate()
     elapsed = time.perf_counter() - start
     stop.set()
     sampler.join()
@@ -405,10 +425,14 @@ def crawl(warc: Path, sites: list[str], pages: int, workers: int, tree: Path | N
 
 
 def _report(label: str, run: dict[str, object]) -> None:
-    print(f"{label} {run['pages_per_s']:7.1f} pages/s ({run['written']} written in {run['elapsed']:.1f} s,"
-          f" exit {run['status']})")
-    print(f"      peak RSS {run['peak_mb']:.0f} MB summed over its processes, PSS {run['peak_pss_mb']:.0f} MB"
-          f" (shared pages counted once); RSS at % of the pages written: {run['marks_mb']}")
+    print(
+        f"{label} {run['pages_per_s']:7.1f} pages/s ({run['written']} written in {run['elapsed']:.1f} s,"
+        f" exit {run['status']})"
+    )
+    print(
+        f"      peak RSS {run['peak_mb']:.0f} MB summed over its processes, PSS {run['peak_pss_mb']:.0f} MB"
+        f" (shared pages counted once); RSS at % of the pages written: {run['marks_mb']}"
+    )
 
 
 def body_sources(stats: dict[str, int], sites: list[str]) -> dict[str, Counter[str]]:
@@ -421,7 +445,7 @@ def body_sources(stats: dict[str, int], sites: list[str]) -> dict[str, Counter[s
         prefix = f"clippings/{site}/source/body/"
         for key, value in stats.items():
             if key.startswith(prefix):
-                source = key[len(prefix):]
+                source = key[len(prefix) :]
                 counts["rule" if source.startswith("rule:") else source] += value
         articles = stats.get(f"clippings/{site}/pages/article", 0)
         if not counts and articles:
@@ -475,19 +499,28 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=2000)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     parser.add_argument(
-        "--unknown-templates", action="store_true",
+        "--unknown-templates",
+        action="store_true",
         help="pages of templates the site modules do not know: class tokens and ids renamed",
     )
     parser.add_argument(
-        "--sites", nargs="+", default=None, metavar="SITE",
+        "--sites",
+        nargs="+",
+        default=None,
+        metavar="SITE",
         help="pages of these sites only (default: every site with article fixtures)",
     )
     parser.add_argument(
-        "--before", type=Path, default=None, metavar="TREE",
+        "--before",
+        type=Path,
+        default=None,
+        metavar="TREE",
         help="also run (b) with the code of the checkout TREE (e.g. a worktree of an older commit) as (b0)",
     )
     parser.add_argument(
-        "--rounds", type=int, default=5,
+        "--rounds",
+        type=int,
+        default=5,
         help="measure a, b, c this many times, interleaved, and keep each one's best: the machine"
         " is shared, and a neighbour's load would otherwise land on one measurement only",
     )
@@ -503,11 +536,14 @@ def main() -> None:
         warc = Path(tmp) / "bench.warc.gz"
         write_warc(pages, warc)
         kind = "; templates unknown to the site modules" if args.unknown_templates else ""
-        print(f"{len(pages)} pages of {', '.join(sites)} in {warc.stat().st_size / 1e6:.1f} MB of WARC;"
-              f" {args.rounds} rounds{kind}")
+        print(
+            f"{len(pages)} pages of {', '.join(sites)} in {warc.stat().st_size / 1e6:.1f} MB of WARC;"
+            f" {args.rounds} rounds{kind}"
+        )
         best: dict[str, float] = {}
         ratios: dict[str, list[float]] = {"b/a": [], "b0/a": [], "c/b": [], "ceiling": [], "cpu c/b": []}
         runs: dict[str, dict[str, object]] = {}
+
         def written_all(step: str, run: dict[str, object]) -> None:
             if run["written"] != len(pages):
                 print(f"  ({step}) wrote {run['written']} of the {len(pages)} pages (exit {run['status']})", flush=True)
@@ -570,25 +606,37 @@ def main() -> None:
         print(f"(a) bare trafilatura.extract:  {best['a']:7.1f} pages/s")
         if args.before is not None:
             _report(f"(b0) ... by {args.before}:", runs["b0"])
-            print(f"    b0/a = {best['b0'] / best['a']:.2f} (median of the rounds' own ratios:"
-                  f" {statistics.median(ratios['b0/a']):.2f})")
+            print(
+                f"    b0/a = {best['b0'] / best['a']:.2f} (median of the rounds' own ratios:"
+                f" {statistics.median(ratios['b0/a']):.2f})"
+            )
         _report("(b) clippings crawl --replay:  ", runs["b"])
-        print(f"    b/a = {best['b'] / best['a']:.2f} (median of the rounds' own ratios: {statistics.median(ratios['b/a']):.2f})")
+        print(
+            f"    b/a = {best['b'] / best['a']:.2f} (median of the rounds' own ratios: {statistics.median(ratios['b/a']):.2f})"
+        )
         if args.before is not None:
             print(f"    b/b0 = {best['b'] / best['b0']:.2f}")
         if args.workers > 1:
             _report(f"(c) ... --workers {args.workers}:         ", runs["c"])
-            print(f"    c/b = {best['c'] / best['b']:.2f} (median of the rounds' own ratios: {statistics.median(ratios['c/b']):.2f})")
+            print(
+                f"    c/b = {best['c'] / best['b']:.2f} (median of the rounds' own ratios: {statistics.median(ratios['c/b']):.2f})"
+            )
             share = [r / m for r, m in zip(ratios["c/b"], ratios["ceiling"], strict=True)]
-            print(f"    the machine's two-process ceiling around (c): {max(ratios['ceiling']):.2f} at best,"
-                  f" median {statistics.median(ratios['ceiling']):.2f} (the same extraction work in two"
-                  f" processes at once against one; 2.00 on two free, equal cores)")
-            print(f"    c/b as a share of that round's ceiling: median {statistics.median(share):.0%}"
-                  f" (rounds: {', '.join(f'{x:.0%}' for x in share)})")
+            print(
+                f"    the machine's two-process ceiling around (c): {max(ratios['ceiling']):.2f} at best,"
+                f" median {statistics.median(ratios['ceiling']):.2f} (the same extraction work in two"
+                f" processes at once against one; 2.00 on two free, equal cores)"
+            )
+            print(
+                f"    c/b as a share of that round's ceiling: median {statistics.median(share):.0%}"
+                f" (rounds: {', '.join(f'{x:.0%}' for x in share)})"
+            )
             if ratios["cpu c/b"]:
-                print(f"    CPU time of (c) against (b), each crawl's whole process tree: median"
-                      f" {statistics.median(ratios['cpu c/b']):.2f} (rounds: "
-                      f"{', '.join(f'{x:.2f}' for x in ratios['cpu c/b'])}); what the workers cost in all")
+                print(
+                    f"    CPU time of (c) against (b), each crawl's whole process tree: median"
+                    f" {statistics.median(ratios['cpu c/b']):.2f} (rounds: "
+                    f"{', '.join(f'{x:.2f}' for x in ratios['cpu c/b'])}); what the workers cost in all"
+                )
         print("(memory: the round with the highest peak)")
         if args.before is not None:
             _report_sources("(b0)", runs["b0"]["stats"], sites)

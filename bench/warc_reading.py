@@ -19,9 +19,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.throughput import build_pages, write_warc  # noqa: E402
-from clippings.replay.index import plain_record, read_side_index, scan_gzipped_records, scan_with_warcio  # noqa: E402
-from clippings.replay.stores import WarcStore  # noqa: E402
+from bench.throughput import build_pages, write_warc
+from clippings.replay.index import plain_record, read_side_index, scan_gzipped_records, scan_with_warcio
+from clippings.replay.stores import WarcStore
 
 
 def _timed(job) -> float:

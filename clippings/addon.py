@@ -59,7 +59,10 @@ class Clippings:
                 {**settings.getdict("DOWNLOAD_HANDLERS"), "http": handler, "https": handler},
                 priority="addon",
             )
-        if settings.get("CLIPPINGS_REPLAY") and (settings.getpriority("RETRY_ENABLED") or 0) < SETTINGS_PRIORITIES["cmdline"]:
+        if (
+            settings.get("CLIPPINGS_REPLAY")
+            and (settings.getpriority("RETRY_ENABLED") or 0) < SETTINGS_PRIORITIES["cmdline"]
+        ):
             settings.set("RETRY_ENABLED", False, priority=settings.getpriority("RETRY_ENABLED") or "addon")
         if not settings.getbool("COOKIES_ENABLED"):
             base = settings.getdict("DOWNLOADER_MIDDLEWARES_BASE")
@@ -68,7 +71,9 @@ class Clippings:
                 settings.set(
                     "DOWNLOADER_MIDDLEWARES_BASE",
                     base,
-                    priority=max(settings.getpriority("DOWNLOADER_MIDDLEWARES_BASE") or 0, SETTINGS_PRIORITIES["addon"]),
+                    priority=max(
+                        settings.getpriority("DOWNLOADER_MIDDLEWARES_BASE") or 0, SETTINGS_PRIORITIES["addon"]
+                    ),
                 )
         if _monitoring(settings):
             settings.set("SPIDERMON_ENABLED", True, priority="addon")

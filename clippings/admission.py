@@ -117,6 +117,7 @@ def default_of(name: str) -> Any:
 def writes(settings: Any) -> bool:
     """Whether the crawl writes a collection: JSON lines, or the incremental state."""
     pipelines = settings.getwithbase("ITEM_PIPELINES")
+
     def name(key: Any) -> str:
         return key if isinstance(key, str) else f"{getattr(key, '__module__', '')}.{getattr(key, '__name__', '')}"
 

@@ -182,8 +182,7 @@ def _monitoring(value: Any) -> bool:
     on = _bool(value)
     if on and find_spec("spidermon") is None:
         raise SettingError(
-            f"CLIPPINGS_MONITORING={_shown(value)}: Spidermon is not installed;"
-            " pip install 'clippings[monitoring]'"
+            f"CLIPPINGS_MONITORING={_shown(value)}: Spidermon is not installed; pip install 'clippings[monitoring]'"
         )
     return on
 

@@ -100,8 +100,6 @@ def save(url: str, source: str, fixtures: Path, name: str | None, out: TextIO) -
     (folder / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", "utf-8")
     got = extract_fixture(folder)
     if isinstance(got, dict):
-        (folder / "expected.json").write_text(
-            json.dumps(got, ensure_ascii=False, indent=2) + "\n", "utf-8"
-        )
+        (folder / "expected.json").write_text(json.dumps(got, ensure_ascii=False, indent=2) + "\n", "utf-8")
     print(f"{folder}: saved; review expected.json and add must_not_contain strings", file=out)
     return folder

@@ -43,9 +43,7 @@ def sniff(body: bytes) -> str:
     """'rss', 'atom', 'sitemapindex', 'urlset' or 'html', from the first tags of the body."""
     head = body[:2048].lstrip().lower()
     # A doctype may carry an internal subset ([...] with entity declarations).
-    head = re.sub(
-        rb"<\?xml[^>]*\?>|<!--.*?-->|<!doctype[^>\[]*(?:\[.*?\]\s*)?>", b"", head, flags=re.S
-    ).lstrip()
+    head = re.sub(rb"<\?xml[^>]*\?>|<!--.*?-->|<!doctype[^>\[]*(?:\[.*?\]\s*)?>", b"", head, flags=re.S).lstrip()
     for marker, kind in (
         (b"<rss", "rss"),
         (b"<rdf:rdf", "rss"),
@@ -135,7 +133,10 @@ def parse_xml_links(body: bytes, base_url: str) -> list[Link]:
             raise FeedError(f"malformed XML: {errors[0].message.strip()} (line {errors[0].line})")
         logger.warning(
             "%s: malformed XML (%s, line %d); read %d links anyway",
-            base_url, errors[0].message.strip(), errors[0].line, len(links),
+            base_url,
+            errors[0].message.strip(),
+            errors[0].line,
+            len(links),
         )
     return links
 
@@ -205,9 +206,7 @@ def _html_root(body: bytes) -> lxml.html.HtmlElement | None:
         return None
 
 
-def listing_entries(
-    body: bytes, base_url: str, is_article: Callable[[str], bool]
-) -> list[tuple[str, str | None]]:
+def listing_entries(body: bytes, base_url: str, is_article: Callable[[str], bool]) -> list[tuple[str, str | None]]:
     """(article URL, date text or None) for each article a listing page shows, in page order.
 
     The date is the ``<time>`` (its ``datetime``, else its text), else the text of an element
@@ -228,9 +227,7 @@ def listing_entries(
             block = block.getparent()
             if block is None or block.tag in ("body", "html"):
                 break
-            others = {
-                _join(base_url, h).split("#", 1)[0] for h in block.xpath(".//a/@href")
-            } - {url}
+            others = {_join(base_url, h).split("#", 1)[0] for h in block.xpath(".//a/@href")} - {url}
             if any(is_article(o) for o in others if o):
                 break
             times = block.xpath(".//time")
@@ -247,8 +244,7 @@ def listing_entries(
 
 
 _DATED_XPATH = (
-    ".//*[contains(@class,'date') or contains(@class,'time') or contains(@class,'byline')"
-    " or contains(@class,'meta')]"
+    ".//*[contains(@class,'date') or contains(@class,'time') or contains(@class,'byline') or contains(@class,'meta')]"
 )
 
 

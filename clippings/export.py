@@ -67,7 +67,7 @@ class Result:
 
 
 def target_kind(target: str) -> str:
-    """"parquet", "duckdb" or "folder", from how ``--to`` is written."""
+    """ "parquet", "duckdb" or "folder", from how ``--to`` is written."""
     path = Path(target)
     if target.endswith(("/", os.sep)) or path.is_dir():
         return "folder"
@@ -130,7 +130,9 @@ def _is_export_folder(folder: Path) -> bool:
     return True
 
 
-def _normalise(files: list[Path], out: Path, result: Result, errors: TextIO, progress: Callable[[str], None] | None) -> None:
+def _normalise(
+    files: list[Path], out: Path, result: Result, errors: TextIO, progress: Callable[[str], None] | None
+) -> None:
     """The good lines, read as 2.0, into one JSON-lines file DuckDB types by ``COLUMNS``."""
     shown = 0.0
     done_files: set[Path] = set()
@@ -187,7 +189,9 @@ def _write(lines_path: Path, source: Path, final: Path, kind: str, all_versions:
             f" columns = {_struct(columns)})",
             [str(lines_path)],
         )
-        result.articles = con.execute("SELECT count(*) FROM (SELECT DISTINCT site, article_id FROM lines)").fetchone()[0]
+        result.articles = con.execute("SELECT count(*) FROM (SELECT DISTINCT site, article_id FROM lines)").fetchone()[
+            0
+        ]
         query = _select(all_versions)
         result.rows = result.lines if all_versions else result.articles
         temporary = final.parent / f".{final.name}.tmp-{os.getpid()}"

@@ -25,8 +25,14 @@ class Extractor(Protocol):
     """Reads one page into an ``Article``; raises ``NotArticle`` for a page that is none."""
 
     async def read(
-        self, site: Site, url: str, body: bytes, headers: Mapping[str, str], fetched_at: datetime | None,
-        learned: Learned, verify: bool,
+        self,
+        site: Site,
+        url: str,
+        body: bytes,
+        headers: Mapping[str, str],
+        fetched_at: datetime | None,
+        learned: Learned,
+        verify: bool,
     ) -> Article: ...
 
     def close(self) -> dict[str, int]:
@@ -38,8 +44,14 @@ class InProcess:
     """``read_article`` in the crawl's own process."""
 
     async def read(
-        self, site: Site, url: str, body: bytes, headers: Mapping[str, str], fetched_at: datetime | None,
-        learned: Learned, verify: bool,
+        self,
+        site: Site,
+        url: str,
+        body: bytes,
+        headers: Mapping[str, str],
+        fetched_at: datetime | None,
+        learned: Learned,
+        verify: bool,
     ) -> Article:
         from clippings.extract import read_article  # not imported by a crawl with workers
 
@@ -61,8 +73,14 @@ class InWorkers:
         self.fallback: InProcess | None = None
 
     async def read(
-        self, site: Site, url: str, body: bytes, headers: Mapping[str, str], fetched_at: datetime | None,
-        learned: Learned, verify: bool,
+        self,
+        site: Site,
+        url: str,
+        body: bytes,
+        headers: Mapping[str, str],
+        fetched_at: datetime | None,
+        learned: Learned,
+        verify: bool,
     ) -> Article:
         if self.fallback is None and not _in_asyncio_loop():
             logger.warning(

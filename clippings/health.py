@@ -105,20 +105,17 @@ def judge(stats: dict[str, Any], site: str, limits: dict[str, float], min_pages:
     for check in checks(stats, site, limits, min_pages):
         health.shares[check.check] = round(check.share, 3)
         if check.alarm:
-            health.alarms.append(f"{site}: {check.count} of {check.total} {_WHAT[check.check]} — layout may have changed")
+            health.alarms.append(
+                f"{site}: {check.count} of {check.total} {_WHAT[check.check]} — layout may have changed"
+            )
     dropped = {
         key.rsplit("/", 1)[1]: value
         for key, value in stats.items()
         if key.startswith(site_prefix(site, "dropped")) and isinstance(value, int)
     }
-    health.info = "%s health: %d written; dropped: %s; no body %d/%d, no date %d/%d, no author %d/%d" % (
-        site,
-        site_stat(stats, site, "written"),
-        ", ".join(f"{k} {v}" for k, v in sorted(dropped.items())) or "none",
-        *figures["no_body"],
-        *figures["no_date"],
-        *figures["no_author"],
-    )
+    reasons = ", ".join(f"{k} {v}" for k, v in sorted(dropped.items())) or "none"
+    shown = ", ".join(f"no {check[3:]} {count}/{total}" for check, (count, total) in figures.items())
+    health.info = f"{site} health: {site_stat(stats, site, 'written')} written; dropped: {reasons}; {shown}"
     unknown = site_stat(stats, site, "pages/unknown_template")
     pages = site_stat(stats, site, "pages/article")
     if pages >= min_pages and unknown > pages / 2:

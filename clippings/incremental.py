@@ -181,14 +181,14 @@ class Incremental:
         fetched = self.pending.pop(key, None) or _Fetched(None)
         if self.failed is None:
             try:
-                self.store.touch(
-                    *key, listed=fetched.listed, etag=fetched.etag, last_modified=fetched.last_modified
-                )
+                self.store.touch(*key, listed=fetched.listed, etag=fetched.etag, last_modified=fetched.last_modified)
             except StateError as exc:
                 self.write_failed(exc)
         return True
 
-    def article_written(self, item: Any, record: dict[str, Any], path: Path | None = None, end: int | None = None) -> None:
+    def article_written(
+        self, item: Any, record: dict[str, Any], path: Path | None = None, end: int | None = None
+    ) -> None:
         if path is None or end is None or record.get("site") != self.site:
             return
         key = (record["site"], str(record["article_id"]))

@@ -61,9 +61,7 @@ class Article:
         return {name: getattr(self, name) for name in OUTPUT_FIELDS}
 
 
-OUTPUT_FIELDS: tuple[str, ...] = tuple(
-    f.name for f in fields(Article) if not f.metadata.get("internal")
-)
+OUTPUT_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Article) if not f.metadata.get("internal"))
 
 
 class NotArticle(Exception):

@@ -51,9 +51,7 @@ class Busy(Exception):
         holder = f"pid {pid}" if pid else "pid unknown"
         if since is not None:
             holder += f", since {_clock(since)}"
-        super().__init__(
-            f"{shown_folder(output)} is being written by another crawl of {site} ({holder}); not starting"
-        )
+        super().__init__(f"{shown_folder(output)} is being written by another crawl of {site} ({holder}); not starting")
 
 
 def _clock(since: float, now: float | None = None) -> str:

@@ -10,7 +10,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from datetime import datetime
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -120,7 +120,7 @@ def load_schema(version: str = SCHEMA_VERSION) -> dict[str, Any]:
     return json.loads(text)
 
 
-@lru_cache(maxsize=None)
+@cache
 def validator(version: str = SCHEMA_VERSION) -> Any:  # a jsonschema Draft202012Validator
     """The schema's reference validator; imported on first use (a crawl writing valid lines
     never needs it)."""
@@ -129,7 +129,7 @@ def validator(version: str = SCHEMA_VERSION) -> Any:  # a jsonschema Draft202012
     return Draft202012Validator(load_schema(version))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _fast_check(version: str = SCHEMA_VERSION) -> Callable[[dict[str, Any]], Any]:
     """The same schema compiled to Python code: ~40x faster than ``validator()`` on the
     valid lines a crawl writes; a line it refuses is explained by ``validator()``."""

@@ -8,6 +8,7 @@ fsynced when the writer closes.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -103,10 +104,8 @@ class JsonLinesWriter:
             if written != len(line):
                 raise OSError(28, "short write (disk full?)")
         except OSError as exc:
-            try:
+            with contextlib.suppress(OSError):
                 os.ftruncate(fd, before)
-            except OSError:
-                pass
             raise OutputError(exc.errno, f"cannot write to {path}: {exc.strerror or exc}") from None
         # Where the line just written ends (the incremental state records it).
         self.last_line_end = before + written

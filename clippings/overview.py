@@ -237,7 +237,7 @@ def as_text(overview: Overview) -> str:
             f"{'body':>6}{'date':>6}{'author':>7}  body from"
         )
         for p in points[-10:]:
-            cover = "".join(f"{_percent(p.coverage[c]):>{w}}" for c, w in zip(CHECKS, (6, 6, 7)))
+            cover = "".join(f"{_percent(p.coverage[c]):>{w}}" for c, w in zip(CHECKS, (6, 6, 7), strict=False))
             sources = ", ".join(f"{k} {v}" for k, v in p.body_sources.items()) or "-"
             out.append(
                 f"    {utc_stamp(p.finished):<21}{p.status:<8}{p.written:>8}{p.skipped:>8}{p.dropped:>8}{p.errors:>7}"

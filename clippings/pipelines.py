@@ -95,7 +95,9 @@ class DateRangePipeline(_Pipeline):
         in_range = getattr(spider, "in_range", None)
         if in_range is not None and item.published_date and not in_range(item.published_date):
             self.count("skipped/out_of_range", item.site)
-            raise DropItem(f"{item.url}: published {item.published or item.published_date}, outside the requested dates")
+            raise DropItem(
+                f"{item.url}: published {item.published or item.published_date}, outside the requested dates"
+            )
         return item
 
 

@@ -70,7 +70,10 @@ class BackoffRetryMiddleware(RetryMiddleware):
             self.crawler.stats.inc_value("clippings/retry/retry_after_too_long")
             logger.warning(
                 "%s: HTTP %d with Retry-After %.0fs (more than CLIPPINGS_RETRY_AFTER_MAX %.0fs), given up",
-                request.url, response.status, asked, self.retry_after_max,
+                request.url,
+                response.status,
+                asked,
+                self.retry_after_max,
             )
             return response
         retry = self._retry(request, response_status_message(response.status))

@@ -137,7 +137,9 @@ class RecordSpider(scrapy.Spider):
 
     name = "record"
 
-    def __init__(self, *args: Any, urls: list[str] | None = None, hosts: list[str] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, urls: list[str] | None = None, hosts: list[str] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.start_urls_given = list(urls or [])
         self.allowed_domains = sorted(hosts or [])

@@ -61,9 +61,22 @@ def _finished(run: dict[str, Any]) -> datetime | None:
 def site_status(site: str, run: dict[str, Any] | None, now: datetime, max_age: timedelta) -> dict[str, Any]:
     """The status of one site from its last run (None: no run recorded)."""
     if run is None:
-        return {"site": site, "status": "none", "failed": False, "alarm": False, "old": True, "run_id": None,
-                "finished": None, "age_seconds": None, "exit_status": None, "finish_reason": None,
-                "written": 0, "skipped": 0, "alarms": [], "problems": ["no run recorded"]}
+        return {
+            "site": site,
+            "status": "none",
+            "failed": False,
+            "alarm": False,
+            "old": True,
+            "run_id": None,
+            "finished": None,
+            "age_seconds": None,
+            "exit_status": None,
+            "finish_reason": None,
+            "written": 0,
+            "skipped": 0,
+            "alarms": [],
+            "problems": ["no run recorded"],
+        }
     finished = _finished(run)
     age = now - finished if finished else None
     alarms = [str(a) for a in run.get("alarms") or []]

@@ -6,6 +6,7 @@ every network request, evaluates JavaScript and takes full-page screenshots."""
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import select
@@ -64,12 +65,20 @@ class Page:
     def errors(self) -> list[str]:
         """Console errors and warnings, uncaught exceptions, error log entries, failed loads."""
         found = [
-            f"console.{c['type']}: " + " ".join(str(a.get("value", a.get("description", ""))) for a in c.get("args", []))
+            f"console.{c['type']}: "
+            + " ".join(str(a.get("value", a.get("description", ""))) for a in c.get("args", []))
             for c in self.console
             if c.get("type") in ("error", "warning", "assert")
         ]
-        found += [f"exception: {e['exceptionDetails'].get('text')} {e['exceptionDetails'].get('exception', {}).get('description', '')}" for e in self.exceptions]
-        found += [f"log {e['entry']['level']}: {e['entry'].get('text')} {e['entry'].get('url', '')}" for e in self.log if e["entry"]["level"] in ("error", "warning")]
+        found += [
+            f"exception: {e['exceptionDetails'].get('text')} {e['exceptionDetails'].get('exception', {}).get('description', '')}"
+            for e in self.exceptions
+        ]
+        found += [
+            f"log {e['entry']['level']}: {e['entry'].get('text')} {e['entry'].get('url', '')}"
+            for e in self.log
+            if e["entry"]["level"] in ("error", "warning")
+        ]
         found += [f"failed load: {f.get('errorText')}" for f in self.failed]
         return found
 
@@ -90,7 +99,7 @@ class Browser:
             os.dup2(to_browser_read, 3)
             os.dup2(from_browser_write, 4)
 
-        self.stderr = tempfile.TemporaryFile()
+        self.stderr = tempfile.TemporaryFile()  # noqa: SIM115 (kept open for the browser's life, closed in close())
         self.process = subprocess.Popen(
             [self.binary, *FLAGS, f"--user-data-dir={self.profile}", f"--window-size={width},{height}", "about:blank"],
             stdin=subprocess.DEVNULL,
@@ -138,7 +147,9 @@ class Browser:
         raw, _, self._buffer = self._buffer.partition(b"\0")
         return json.loads(raw)
 
-    def call(self, method: str, params: dict[str, Any] | None = None, timeout: float = 60, browser: bool = False) -> dict[str, Any]:
+    def call(
+        self, method: str, params: dict[str, Any] | None = None, timeout: float = 60, browser: bool = False
+    ) -> dict[str, Any]:
         ident = self._send(method, params, None if browser else self.session)
         while True:
             message = self._read(timeout)
@@ -162,11 +173,15 @@ class Browser:
     def open(self, url: str) -> Page:
         """A new tab on ``url``, loaded; what it reported while loading."""
         target = self.call("Target.createTarget", {"url": "about:blank"}, browser=True)["targetId"]
-        self.session = self.call("Target.attachToTarget", {"targetId": target, "flatten": True}, browser=True)["sessionId"]
+        self.session = self.call("Target.attachToTarget", {"targetId": target, "flatten": True}, browser=True)[
+            "sessionId"
+        ]
         for domain in ("Page", "Runtime", "Log", "Network"):
             self.call(f"{domain}.enable")
-        self.call("Emulation.setDeviceMetricsOverride",
-                  {"width": self.width, "height": self.height, "deviceScaleFactor": 1, "mobile": False})
+        self.call(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": self.width, "height": self.height, "deviceScaleFactor": 1, "mobile": False},
+        )
         self._events.clear()
         self.call("Page.navigate", {"url": url})
         self.wait_for("Page.loadEventFired")
@@ -187,7 +202,9 @@ class Browser:
         return page
 
     def evaluate(self, expression: str, await_promise: bool = False) -> Any:
-        result = self.call("Runtime.evaluate", {"expression": expression, "returnByValue": True, "awaitPromise": await_promise})
+        result = self.call(
+            "Runtime.evaluate", {"expression": expression, "returnByValue": True, "awaitPromise": await_promise}
+        )
         if "exceptionDetails" in result:
             raise BrowserError(f"{expression[:60]}: {result['exceptionDetails']}")
         return result["result"].get("value")
@@ -196,8 +213,10 @@ class Browser:
         params: dict[str, Any] = {"format": "png"}
         if full_page:
             size = self.call("Page.getLayoutMetrics")["cssContentSize"]
-            params |= {"captureBeyondViewport": True,
-                       "clip": {"x": 0, "y": 0, "width": self.width, "height": size["height"], "scale": 1}}
+            params |= {
+                "captureBeyondViewport": True,
+                "clip": {"x": 0, "y": 0, "width": self.width, "height": size["height"], "scale": 1},
+            }
         data = self.call("Page.captureScreenshot", params)["data"]
         path.write_bytes(base64.b64decode(data))
         return path
@@ -213,10 +232,8 @@ class Browser:
                     self.process.wait(10)
         finally:
             for fd in (self._to_browser, self._from_browser):
-                try:
+                with contextlib.suppress(OSError):
                     os.close(fd)
-                except OSError:
-                    pass
             self.stderr.close()
             shutil.rmtree(self.profile, ignore_errors=True)
 

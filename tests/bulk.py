@@ -70,14 +70,22 @@ def write_warc(pages: list[tuple[str, SavedResponse]], path: Path, entry_points:
         if entry_points:
             for site in FEEDS:
                 rules = get_site(site)
-                recorder.write(SavedResponse(rules.robots_url, 200, [("Content-Type", "text/plain")], b"User-agent: *\nAllow: /\n", when))
+                recorder.write(
+                    SavedResponse(
+                        rules.robots_url, 200, [("Content-Type", "text/plain")], b"User-agent: *\nAllow: /\n", when
+                    )
+                )
                 for url in rules.feed_urls:
                     if url != FEEDS[site]:
                         empty = f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>{site}</title></channel></rss>'
-                        recorder.write(SavedResponse(url, 200, [("Content-Type", "application/rss+xml")], empty.encode(), when))
+                        recorder.write(
+                            SavedResponse(url, 200, [("Content-Type", "application/rss+xml")], empty.encode(), when)
+                        )
                 for url in rules.listing_urls:  # backfills page through them
                     empty = "<!DOCTYPE html><html><head><title>rubrique</title></head><body></body></html>"
-                    recorder.write(SavedResponse(url, 200, [("Content-Type", "text/html; charset=utf-8")], empty.encode(), when))
+                    recorder.write(
+                        SavedResponse(url, 200, [("Content-Type", "text/html; charset=utf-8")], empty.encode(), when)
+                    )
                 for url in rules.sitemap_urls:
                     empty = '<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>'
                     recorder.write(SavedResponse(url, 200, [("Content-Type", "application/xml")], empty.encode(), when))
@@ -90,7 +98,9 @@ def write_warc(pages: list[tuple[str, SavedResponse]], path: Path, entry_points:
             )
             feed = f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>{site}</title>{items}</channel></rss>'
             recorder.write(
-                SavedResponse(feed_url, 200, [("Content-Type", "application/rss+xml; charset=utf-8")], feed.encode(), when)
+                SavedResponse(
+                    feed_url, 200, [("Content-Type", "application/rss+xml; charset=utf-8")], feed.encode(), when
+                )
             )
         for _, response in pages:
             recorder.write(response)

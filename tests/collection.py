@@ -103,23 +103,57 @@ def demo(directory: Path, now: datetime, days: int = 60) -> dict[str, Any]:
         for k in range(n % 3 + 1):
             at = moment - timedelta(minutes=17 * k)
             local = at.astimezone(timezone(timedelta(hours=1))).replace(microsecond=0)
-            records.append(article("le360", f"LE{n:03d}{k}", published=local.isoformat(),
-                                   fetched_at=(at + timedelta(minutes=30)).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                                   title=f"Le Maroc, jour {n}, article {k}"))
+            records.append(
+                article(
+                    "le360",
+                    f"LE{n:03d}{k}",
+                    published=local.isoformat(),
+                    fetched_at=(at + timedelta(minutes=30)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    title=f"Le Maroc, jour {n}, article {k}",
+                )
+            )
         if n % 2 == 0:
             local = moment.astimezone(timezone(timedelta(hours=1))).replace(microsecond=0)
-            records.append(article("almaghribtoday", f"{7000 + n}", published=local.isoformat(),
-                                   fetched_at=(moment + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                                   title=ARABIC_TITLES[n % 3] + f" {n}"))
+            records.append(
+                article(
+                    "almaghribtoday",
+                    f"{7000 + n}",
+                    published=local.isoformat(),
+                    fetched_at=(moment + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    title=ARABIC_TITLES[n % 3] + f" {n}",
+                )
+            )
     day = (now - timedelta(days=5)).date().isoformat()
-    records.append(article("almaghribtoday", "6999", published=None, day=day,
-                           fetched_at=(now - timedelta(days=4)).strftime("%Y-%m-%dT%H:%M:%SZ"), title="خبر بتاريخ فقط"))
-    records.append(article("almaghribtoday", "6998", published=None, day=None,
-                           fetched_at=(now - timedelta(days=3)).strftime("%Y-%m-%dT%H:%M:%SZ"), title="خبر بلا تاريخ"))
+    records.append(
+        article(
+            "almaghribtoday",
+            "6999",
+            published=None,
+            day=day,
+            fetched_at=(now - timedelta(days=4)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            title="خبر بتاريخ فقط",
+        )
+    )
+    records.append(
+        article(
+            "almaghribtoday",
+            "6998",
+            published=None,
+            day=None,
+            fetched_at=(now - timedelta(days=3)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            title="خبر بلا تاريخ",
+        )
+    )
     first = records[0]
-    records.append({**first, "body": "Texte mis à jour.", "word_count": 3,
-                    "content_sha256": hashlib.sha256("Texte mis à jour.".encode()).hexdigest(),
-                    "fetched_at": (now - timedelta(minutes=10)).strftime("%Y-%m-%dT%H:%M:%SZ")})
+    records.append(
+        {
+            **first,
+            "body": "Texte mis à jour.",
+            "word_count": 3,
+            "content_sha256": hashlib.sha256("Texte mis à jour.".encode()).hexdigest(),
+            "fetched_at": (now - timedelta(minutes=10)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        }
+    )
     write(directory, sorted(records, key=lambda r: r["fetched_at"]))
     from clippings.runs import append_run
 
@@ -134,20 +168,34 @@ def demo(directory: Path, now: datetime, days: int = 60) -> dict[str, Any]:
             alarms = [f"{site}: 12 of {pages} article pages had no body — layout may have changed"] if alarm else []
             problems = (["crawl ended early (shutdown)"] if failed else []) + alarms
             run = {
-                "run_id": f"{site}-{n}", "job": None, "site": site,
+                "run_id": f"{site}-{n}",
+                "job": None,
+                "site": site,
                 "started": (finished - timedelta(minutes=3)).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                "finished": finished.strftime("%Y-%m-%dT%H:%M:%SZ"), "seconds": 180.0,
-                "exit_status": 1 if problems else 0, "finish_reason": "shutdown" if failed else "finished",
-                "problems": problems, "pages": pages, "written": base + n % 4, "updated": n % 2,
-                "skipped": {"seen": 30 + n, "unchanged": n % 3}, "dropped": {"video": n % 2, "empty_body": 12 if alarm else 0},
+                "finished": finished.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "seconds": 180.0,
+                "exit_status": 1 if problems else 0,
+                "finish_reason": "shutdown" if failed else "finished",
+                "problems": problems,
+                "pages": pages,
+                "written": base + n % 4,
+                "updated": n % 2,
+                "skipped": {"seen": 30 + n, "unchanged": n % 3},
+                "dropped": {"video": n % 2, "empty_body": 12 if alarm else 0},
                 "errors": {"download": 1} if n % 8 == 0 else {},
                 "examples": {"dropped/video": [f"https://fr.le360.ma/videos/v-{n}_V{n}/"]} if n % 2 else {},
-                "health": {"no_body": {"count": round(share * pages), "total": pages, "share": share},
-                           "no_date": {"count": 0, "total": base, "share": 0.0},
-                           "no_author": {"count": 1, "total": base, "share": round(1 / base, 4)}},
+                "health": {
+                    "no_body": {"count": round(share * pages), "total": pages, "share": share},
+                    "no_date": {"count": 0, "total": base, "share": 0.0},
+                    "no_author": {"count": 1, "total": base, "share": round(1 / base, 4)},
+                },
                 "alarms": alarms,
-                "sources": {"body": {"ans": base - 2, "page": 2} if site == "le360" else {"rule:almaghribtoday.body[1]": base}},
-                "pages_per_minute": 7.0, "peak_rss_mb": 140.0, "version": "0.1.0",
+                "sources": {
+                    "body": {"ans": base - 2, "page": 2} if site == "le360" else {"rule:almaghribtoday.body[1]": base}
+                },
+                "pages_per_minute": 7.0,
+                "peak_rss_mb": 140.0,
+                "version": "0.1.0",
             }
             append_run(directory, run)
             runs.append(run)

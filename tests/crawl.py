@@ -12,7 +12,9 @@ from typing import Any
 from tests.fixturelib import ROOT
 
 
-def run_clippings(*args: str, timeout: float = 300, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run_clippings(
+    *args: str, timeout: float = 300, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "clippings.cli", *args],
         cwd=ROOT,

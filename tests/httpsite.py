@@ -120,12 +120,18 @@ class LocalSite:
         """``-s`` options sending both sites (and ``also`` origins) here, quick enough for tests."""
         origins = json.dumps({origin: self.origin for origin in (*SITE_ORIGINS, *also)})
         return [
-            "-s", f"CLIPPINGS_ORIGINS={origins}",
-            "-s", "DOWNLOAD_DELAY=0.01",
-            "-s", "AUTOTHROTTLE_START_DELAY=0.01",
-            "-s", "AUTOTHROTTLE_MAX_DELAY=0.5",
-            "-s", "CLIPPINGS_RETRY_BACKOFF=0.1",
-            "-s", "DOWNLOAD_TIMEOUT=5",
+            "-s",
+            f"CLIPPINGS_ORIGINS={origins}",
+            "-s",
+            "DOWNLOAD_DELAY=0.01",
+            "-s",
+            "AUTOTHROTTLE_START_DELAY=0.01",
+            "-s",
+            "AUTOTHROTTLE_MAX_DELAY=0.5",
+            "-s",
+            "CLIPPINGS_RETRY_BACKOFF=0.1",
+            "-s",
+            "DOWNLOAD_TIMEOUT=5",
         ]
 
     def __enter__(self) -> LocalSite:
@@ -169,7 +175,7 @@ class LocalSite:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 host = (self.headers.get("Host") or "").split(":")[0].lower()
                 headers = {k.lower(): v for k, v in self.headers.items()}
                 answer = site._answer(host, self.path, headers)
@@ -192,7 +198,7 @@ class LocalSite:
                 except (BrokenPipeError, ConnectionResetError):
                     pass
 
-            def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: object) -> None:
                 pass
 
         return Handler

@@ -149,15 +149,11 @@ class PageServer:
         class _Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
-                url = (
-                    self.path if "://" in self.path else f"http://{self.headers['Host']}{self.path}"
-                )
+            def do_GET(self) -> None:
+                url = self.path if "://" in self.path else f"http://{self.headers['Host']}{self.path}"
                 requested.append(url)
                 parts = urlsplit(url)
-                key = f"{parts.scheme}://{parts.netloc}{parts.path}" + (
-                    f"?{parts.query}" if parts.query else ""
-                )
+                key = f"{parts.scheme}://{parts.netloc}{parts.path}" + (f"?{parts.query}" if parts.query else "")
                 routes.get(key, send(404, b"not found"))(self)
 
             def log_message(self, *args: object) -> None:

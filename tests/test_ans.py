@@ -32,19 +32,40 @@ def story(**fields):
         "promo_items": {"basic": {"type": "image", "url": "https://img.example/a.jpg", "caption": "Le <b>port</b>"}},
         "canonical_url": "/economie/le-port-de-tanger-med-bat-un-record_ABCDEFGHIJKLMNOPQRSTUVWXYZ/",
         "content_elements": [
-            {"type": "text", "content": "Le port de <a href='/x'>Tanger Med</a> a traité 10,2 millions de conteneurs en 2025, un record depuis son ouverture."},
+            {
+                "type": "text",
+                "content": "Le port de <a href='/x'>Tanger Med</a> a traité 10,2 millions de conteneurs en 2025, un record depuis son ouverture.",
+            },
             {"type": "interstitial_link", "url": "/autre/", "content": "Lire aussi : un autre article"},
             {"type": "header", "level": 2, "content": "Des lignes nouvelles"},
-            {"type": "element_group", "content_elements": [
-                {"type": "text", "content": "Selon l&#8217;Autorité portuaire, la hausse tient aux nouvelles lignes vers l’Afrique de l’Ouest &amp; l’Europe."},
-            ]},
-            {"type": "list", "list_type": "unordered", "items": [
-                {"type": "text", "content": "Dakar"},
-                {"type": "list", "items": [{"type": "text", "content": "Abidjan"}]},
-            ]},
+            {
+                "type": "element_group",
+                "content_elements": [
+                    {
+                        "type": "text",
+                        "content": "Selon l&#8217;Autorité portuaire, la hausse tient aux nouvelles lignes vers l’Afrique de l’Ouest &amp; l’Europe.",
+                    },
+                ],
+            },
+            {
+                "type": "list",
+                "list_type": "unordered",
+                "items": [
+                    {"type": "text", "content": "Dakar"},
+                    {"type": "list", "items": [{"type": "text", "content": "Abidjan"}]},
+                ],
+            },
             {"type": "quote", "subtype": "pullquote", "content_elements": [{"type": "text", "content": "Un record"}]},
-            {"type": "quote", "content_elements": [{"type": "text", "content": "« Nous visons plus »"}], "citation": {"content": "Le directeur"}},
-            {"type": "table", "header": [{"content": "Année"}, {"content": "EVP"}], "rows": [[{"content": "2025"}, {"content": "10,2 M"}]]},
+            {
+                "type": "quote",
+                "content_elements": [{"type": "text", "content": "« Nous visons plus »"}],
+                "citation": {"content": "Le directeur"},
+            },
+            {
+                "type": "table",
+                "header": [{"content": "Année"}, {"content": "EVP"}],
+                "rows": [[{"content": "2025"}, {"content": "10,2 M"}]],
+            },
             {"type": "image", "caption": "Une grue"},
             {"type": "raw_html", "content": "<div>pub</div>"},
             {"type": "oembed_response", "raw_oembed": {"html": "<blockquote>tweet</blockquote>"}},

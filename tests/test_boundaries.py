@@ -12,12 +12,29 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent / "clippings"
 SCRAPY_FREE = sorted(
-    [*ROOT.joinpath("extract").rglob("*.py"), *ROOT.joinpath("sites").rglob("*.py"), ROOT / "learning.py",
-     *(ROOT / name for name in ("finish.py", "health.py", "report.py", "normalize.py", "output.py", "policy.py",
-                                "extractors.py", "stats.py")),
-     *ROOT.joinpath("state").glob("*.py"), *ROOT.joinpath("workers").glob("*.py"), *ROOT.joinpath("dates").glob("*.py"),
-     *ROOT.joinpath("replay").glob("*.py"),
-     *(p for p in ROOT.joinpath("reextract").glob("*.py") if p.name != "plugin.py")]
+    [
+        *ROOT.joinpath("extract").rglob("*.py"),
+        *ROOT.joinpath("sites").rglob("*.py"),
+        ROOT / "learning.py",
+        *(
+            ROOT / name
+            for name in (
+                "finish.py",
+                "health.py",
+                "report.py",
+                "normalize.py",
+                "output.py",
+                "policy.py",
+                "extractors.py",
+                "stats.py",
+            )
+        ),
+        *ROOT.joinpath("state").glob("*.py"),
+        *ROOT.joinpath("workers").glob("*.py"),
+        *ROOT.joinpath("dates").glob("*.py"),
+        *ROOT.joinpath("replay").glob("*.py"),
+        *(p for p in ROOT.joinpath("reextract").glob("*.py") if p.name != "plugin.py"),
+    ]
 )
 
 

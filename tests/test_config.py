@@ -86,8 +86,10 @@ def test_every_declared_setting(setting: Setting) -> None:
         message = str(refused.value)
         assert "\n" not in message
         if value == "" and not setting.optional:
-            assert message in (f"{setting.name}: not set; expected {setting.expected}",
-                               f"{setting.name}={value!r}: expected {setting.expected}")
+            assert message in (
+                f"{setting.name}: not set; expected {setting.expected}",
+                f"{setting.name}={value!r}: expected {setting.expected}",
+            )
         else:
             assert message == f"{setting.name}={value!r}: expected {setting.expected}"
 
@@ -101,7 +103,11 @@ def test_every_declared_setting(setting: Setting) -> None:
         ("CLIPPINGS_PROGRESS_LIVE", None, None),
         ("CLIPPINGS_WORKERS", "3", 3),
         ("LOG_LEVEL", "debug", "DEBUG"),
-        ("CLIPPINGS_ORIGINS", '{"https://fr.le360.ma": "http://127.0.0.1:8000"}', {"https://fr.le360.ma": "http://127.0.0.1:8000"}),
+        (
+            "CLIPPINGS_ORIGINS",
+            '{"https://fr.le360.ma": "http://127.0.0.1:8000"}',
+            {"https://fr.le360.ma": "http://127.0.0.1:8000"},
+        ),
         ("DOWNLOAD_TIMEOUT", "0.5", 0.5),
     ],
 )
@@ -110,7 +116,9 @@ def test_values_are_read_as_the_code_reads_them(name, value, read):
 
 
 def test_ranges_are_enforced_at_their_ends():
-    assert check_value("CLIPPINGS_HEALTH_MAX_NO_BODY", "0") == 0 and check_value("CLIPPINGS_HEALTH_MAX_NO_BODY", "1") == 1
+    assert (
+        check_value("CLIPPINGS_HEALTH_MAX_NO_BODY", "0") == 0 and check_value("CLIPPINGS_HEALTH_MAX_NO_BODY", "1") == 1
+    )
     with pytest.raises(SettingError):
         check_value("CLIPPINGS_HEALTH_MAX_NO_BODY", "1.01")
     with pytest.raises(SettingError, match="expected a number above 0"):
@@ -120,7 +128,10 @@ def test_ranges_are_enforced_at_their_ends():
 
 
 def test_an_unknown_clippings_setting_is_refused_with_a_hint():
-    with pytest.raises(SettingError, match=r"^CLIPPINGS_HEALTH_MAX_NOBODY: no such setting \(did you mean CLIPPINGS_HEALTH_MAX_NO_BODY\?\)$"):
+    with pytest.raises(
+        SettingError,
+        match=r"^CLIPPINGS_HEALTH_MAX_NOBODY: no such setting \(did you mean CLIPPINGS_HEALTH_MAX_NO_BODY\?\)$",
+    ):
         check_value("CLIPPINGS_HEALTH_MAX_NOBODY", "0.3")
     assert check_value("SOME_SCRAPY_SETTING", "anything") == "anything"  # Scrapy's own are open-ended
 
@@ -128,8 +139,10 @@ def test_an_unknown_clippings_setting_is_refused_with_a_hint():
 def test_the_project_settings_pass_their_own_check():
     checked = check_settings(Settings({n: getattr(project, n) for n in dir(project) if n.isupper()}))
     assert set(checked) == set(DECLARED)
-    with pytest.raises(SettingError, match="^DOWNLOAD_DELAY='x': "):
-        check_settings(Settings({**{n: getattr(project, n) for n in dir(project) if n.isupper()}, "DOWNLOAD_DELAY": "x"}))
+    with pytest.raises(SettingError, match=r"^DOWNLOAD_DELAY='x': "):
+        check_settings(
+            Settings({**{n: getattr(project, n) for n in dir(project) if n.isupper()}, "DOWNLOAD_DELAY": "x"})
+        )
 
 
 def test_every_clippings_setting_is_declared_and_has_a_default():
@@ -171,7 +184,10 @@ REFUSED = [
     (["-s", "CONCURRENT_REQUESTS=0"], "CONCURRENT_REQUESTS '0': expected a whole number, 1 or more"),
     (["-s", "DOWNLOAD_TIMEOUT=0"], "DOWNLOAD_TIMEOUT '0': expected a number above 0"),
     (["-s", "LOG_LEVEL=LOUD"], "LOG_LEVEL 'LOUD': expected one of CRITICAL, ERROR, WARNING, INFO, DEBUG"),
-    (["-s", "CLIPPINGS_HEALTH_MAX_NOBODY=0.3"], "CLIPPINGS_HEALTH_MAX_NOBODY: no such setting (did you mean CLIPPINGS_HEALTH_MAX_NO_BODY?)"),
+    (
+        ["-s", "CLIPPINGS_HEALTH_MAX_NOBODY=0.3"],
+        "CLIPPINGS_HEALTH_MAX_NOBODY: no such setting (did you mean CLIPPINGS_HEALTH_MAX_NO_BODY?)",
+    ),
 ]
 
 
@@ -202,7 +218,10 @@ def test_a_bad_setting_from_the_project_is_refused_too(tmp_path, monkeypatch, ca
     monkeypatch.setattr(project, "CLIPPINGS_LISTING_MAX_PAGES", "fifty")
     monkeypatch.setattr(scrapy.crawler, "CrawlerProcess", lambda *a, **k: pytest.fail("started"))
     assert main(["crawl", "le360", "--output", str(tmp_path / "o")]) == 2
-    assert capsys.readouterr().err == "clippings: CLIPPINGS_LISTING_MAX_PAGES 'fifty': expected a whole number, 1 or more\n"
+    assert (
+        capsys.readouterr().err
+        == "clippings: CLIPPINGS_LISTING_MAX_PAGES 'fifty': expected a whole number, 1 or more\n"
+    )
 
 
 def test_a_jobdir_that_is_a_file_is_refused(tmp_path, monkeypatch, capsys):
@@ -217,7 +236,9 @@ def test_a_jobdir_that_is_a_file_is_refused(tmp_path, monkeypatch, capsys):
 
 @pytest.mark.parametrize("args", [["-s", "CLIPPINGS_HEALTH_MAX_NO_BODY=abc"], ["--loglevel", "LOUD"]])
 def test_the_real_command_prints_one_line_and_exits_2(args, tmp_path):
-    done = run_clippings("crawl", "le360", "--replay", str(FIXTURES), "--output", str(tmp_path / "o"), *args, timeout=60)
+    done = run_clippings(
+        "crawl", "le360", "--replay", str(FIXTURES), "--output", str(tmp_path / "o"), *args, timeout=60
+    )
     assert done.returncode == 2
     assert len(done.stderr.splitlines()) == 1 and done.stderr.startswith("clippings: ")
     assert "Traceback" not in done.stderr and done.stdout == ""
@@ -283,7 +304,10 @@ SCRAPY_REFUSED = [
     (["-a", "since=2025-13-01"], "since='2025-13-01': expected a date as YYYY-MM-DD"),
     (["-a", "since=2025-09-10", "-a", "until=2025-09-01"], "since=2025-09-10 is after until=2025-09-01"),
     (["-a", "max_articles=0"], "max_articles='0': expected a whole number above 0"),
-    (["-a", "urls=https://www.almaghribtoday.net/rss"], "urls='https://www.almaghribtoday.net/rss': not a URL of le360"),
+    (
+        ["-a", "urls=https://www.almaghribtoday.net/rss"],
+        "urls='https://www.almaghribtoday.net/rss': not a URL of le360",
+    ),
 ]
 
 
@@ -294,9 +318,22 @@ def test_under_scrapy_crawl_a_bad_setting_or_argument_closes_the_spider_at_once(
 
     out = tmp_path / "out"
     done = subprocess.run(
-        [sys.executable, "-m", "scrapy.cmdline", "crawl", "le360", "-s", f"CLIPPINGS_REPLAY={FIXTURES}",
-         "-s", f"CLIPPINGS_OUTPUT_DIR={out}", *args],
-        cwd=ROOT, capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "scrapy.cmdline",
+            "crawl",
+            "le360",
+            "-s",
+            f"CLIPPINGS_REPLAY={FIXTURES}",
+            "-s",
+            f"CLIPPINGS_OUTPUT_DIR={out}",
+            *args,
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode == 0  # Scrapy's own exit status; the finish reason tells
     errors = [entry for entry in done.stderr.splitlines() if " ERROR: " in entry]
@@ -308,4 +345,6 @@ def test_under_scrapy_crawl_a_bad_setting_or_argument_closes_the_spider_at_once(
     assert "'finish_reason': 'bad_setting'" in done.stderr
     assert "'response_received_count'" not in done.stderr  # nothing fetched
     # nothing read or written but the run's own line in the history (issue 17: every crawl, however it ends)
-    assert not out.exists() or sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == [".state/runs.jsonl"]
+    assert not out.exists() or sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == [
+        ".state/runs.jsonl"
+    ]

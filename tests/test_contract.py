@@ -91,7 +91,10 @@ def test_no_date_at_all_leaves_both_null():
     [
         ({"published": "2025-09-09"}, "published"),  # a bare day is 1.0's form
         ({"modified": "2025-09-10"}, "modified"),
-        ({"published_date": "2025-09-10"}, "published_date: '2025-09-10' is not the day of published in Morocco (2025-09-09)"),
+        (
+            {"published_date": "2025-09-10"},
+            "published_date: '2025-09-10' is not the day of published in Morocco (2025-09-09)",
+        ),
         ({"published_date": None}, "published_date: None is not the day of published"),
         ({"published_date": "09/09/2025"}, "published_date"),
         ({"schema_version": "3.0"}, "schema_version"),
@@ -165,7 +168,9 @@ def test_a_state_made_before_2_0_gets_its_new_column(tmp_path: Path):
         " content_sha256 TEXT, published TEXT, modified TEXT, listed TEXT, etag TEXT, last_modified TEXT,"
         " file TEXT, line_end INTEGER, recorded_at TEXT NOT NULL, PRIMARY KEY (site, article_id))"
     )
-    db.execute("INSERT INTO articles VALUES ('le360', 'A', 'u', 's', '2018-07-24', NULL, NULL, NULL, NULL, 'f', 1, 'x')")
+    db.execute(
+        "INSERT INTO articles VALUES ('le360', 'A', 'u', 's', '2018-07-24', NULL, NULL, NULL, NULL, 'f', 1, 'x')"
+    )
     db.commit()
     db.close()
     store = StateStore(path)

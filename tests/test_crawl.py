@@ -80,7 +80,7 @@ def test_summary_is_printed(fixture_crawl):
 
 def test_warc_replay_gives_the_same_items(fixture_crawl, warc_crawl):
     def key(records):
-        return sorted((json.dumps(r, sort_keys=True, ensure_ascii=False) for r in records))
+        return sorted(json.dumps(r, sort_keys=True, ensure_ascii=False) for r in records)
 
     assert key(read_output(warc_crawl[0])) == key(read_output(fixture_crawl[0]))
 
@@ -88,9 +88,7 @@ def test_warc_replay_gives_the_same_items(fixture_crawl, warc_crawl):
 def test_unknown_site_is_one_clear_line():
     done = run_clippings("crawl", "nosuchsite")
     assert done.returncode == 2
-    assert done.stderr.strip().splitlines() == [
-        f"clippings: unknown site 'nosuchsite' (known: {', '.join(ALL)})"
-    ]
+    assert done.stderr.strip().splitlines() == [f"clippings: unknown site 'nosuchsite' (known: {', '.join(ALL)})"]
 
 
 def test_unreadable_replay_source_is_one_clear_line(tmp_path):

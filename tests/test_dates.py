@@ -422,14 +422,8 @@ def test_plausibility(iso: str, expected: str | None) -> None:
 
 
 def test_plausibility_tolerance() -> None:
-    assert (
-        plausibility("2025-09-09T21:06:00+01:00", now=NOW, future_tolerance=timedelta(hours=1))
-        == "future"
-    )
-    assert (
-        plausibility("2025-09-09T21:05:00+01:00", now=NOW, future_tolerance=timedelta(hours=1))
-        is None
-    )
+    assert plausibility("2025-09-09T21:06:00+01:00", now=NOW, future_tolerance=timedelta(hours=1)) == "future"
+    assert plausibility("2025-09-09T21:05:00+01:00", now=NOW, future_tolerance=timedelta(hours=1)) is None
 
 
 # --- The tables -------------------------------------------------------------------------
@@ -501,9 +495,7 @@ CHANGES = _offset_changes(START, END)
 
 # Any minute in range, with a share drawn within two hours of an offset change.
 INSTANTS = st.one_of(
-    st.integers(0, int((END - START) / timedelta(minutes=1))).map(
-        lambda minutes: START + timedelta(minutes=minutes)
-    ),
+    st.integers(0, int((END - START) / timedelta(minutes=1))).map(lambda minutes: START + timedelta(minutes=minutes)),
     st.builds(
         lambda change, minutes: change + timedelta(minutes=minutes),
         st.sampled_from(CHANGES),
@@ -649,9 +641,7 @@ def pinned(**others: object):  # type: ignore[no-untyped-def]
 @pinned(weekday=True, short_month=True, numeric=False)
 @pinned(weekday=False, short_month=False, numeric=True)
 @given(instant=INSTANTS, weekday=st.booleans(), short_month=st.booleans(), numeric=st.booleans())
-def test_french_round_trip(
-    instant: datetime, weekday: bool, short_month: bool, numeric: bool
-) -> None:
+def test_french_round_trip(instant: datetime, weekday: bool, short_month: bool, numeric: bool) -> None:
     wall = instant.astimezone(CASABLANCA)
     day_name = f"{FR_WEEKDAYS[wall.weekday()]} " if weekday else ""
     if numeric:
@@ -710,7 +700,7 @@ EN_MERIDIEMS = [("AM", "PM"), ("a.m.", "p.m."), ("am", "pm")]
 
 
 def twelve_hour(wall: datetime, style: int) -> str:
-    """"6:36 PM", "12:05 a.m.": the hour on a 12-hour clock (0 and 12 are both 12)."""
+    """ "6:36 PM", "12:05 a.m.": the hour on a 12-hour clock (0 and 12 are both 12)."""
     am, pm = EN_MERIDIEMS[style]
     return f"{wall.hour % 12 or 12}:{wall:%M} {pm if wall.hour >= 12 else am}"
 
@@ -746,7 +736,7 @@ def test_english_round_trip(
     count=st.integers(2, 59),
 )
 def test_english_relative_round_trip(instant: datetime, unit: str, count: int) -> None:
-    """"N units ago" is the fetch time less N units, in Morocco's time (days: its calendar)."""
+    """ "N units ago" is the fetch time less N units, in Morocco's time (days: its calendar)."""
     then = instant - timedelta(**{unit: count})
     got = parse_date(f"{count} {unit} ago", now=instant)
     if unit in ("days", "weeks"):

@@ -90,9 +90,7 @@ def test_robots_sitemaps_are_resolved_against_the_robots_url():
     ]
     assert robots_sitemaps(ROBOTS, base) == expected
     assert list(sitemap_urls_from_robots(ROBOTS, base_url=base)) == expected  # as Scrapy reads it
-    assert robots_sitemaps(b"Sitemap: http://[::1/x.xml\nSitemap: /ok.xml\n", base) == [
-        "https://fr.le360.ma/ok.xml"
-    ]
+    assert robots_sitemaps(b"Sitemap: http://[::1/x.xml\nSitemap: /ok.xml\n", base) == ["https://fr.le360.ma/ok.xml"]
 
 
 def test_the_spider_follows_a_relative_sitemap_of_robots_txt():

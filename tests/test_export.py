@@ -47,7 +47,11 @@ ARTICLE_TYPES = {
     "modified_raw": "VARCHAR",
 }
 V1_LINE = {
-    **{k: v for k, v in article("almaghribtoday", "5001", published=None, day="2017-05-10").items() if k != "published_date"},
+    **{
+        k: v
+        for k, v in article("almaghribtoday", "5001", published=None, day="2017-05-10").items()
+        if k != "published_date"
+    },
     "published": "2017-05-10",  # schema 1.0: a bare day in published
     "modified": "2017-05-11",
     "modified_raw": "11/05/2017",
@@ -62,35 +66,83 @@ def collection(tmp_path: Path) -> Path:
     lines fetched at the same second: the later line wins), an Arabic one with an image, a
     1.0 line; and 3 bad lines."""
     out = tmp_path / "out"
-    lines = [article("le360", f"L{i}", published=f"2025-09-{10 + i:02d}T18:36:00+01:00", fetched_at=f"2025-09-{10 + i:02d}T19:05:00Z") for i in range(8)]
+    lines = [
+        article(
+            "le360",
+            f"L{i}",
+            published=f"2025-09-{10 + i:02d}T18:36:00+01:00",
+            fetched_at=f"2025-09-{10 + i:02d}T19:05:00Z",
+        )
+        for i in range(8)
+    ]
     lines += [
         article("almaghribtoday", "7001", published=None, day="2018-07-24", fetched_at="2018-07-25T09:28:00Z"),
-        article("almaghribtoday", "7002", published="2026-03-01T23:30:00+00:00", fetched_at="2026-03-02T08:00:00Z",
-                title="تحويلات المغاربة", image={"url": "https://www.almaghribtoday.net/i.jpg", "caption": None}),
+        article(
+            "almaghribtoday",
+            "7002",
+            published="2026-03-01T23:30:00+00:00",
+            fetched_at="2026-03-02T08:00:00Z",
+            title="تحويلات المغاربة",
+            image={"url": "https://www.almaghribtoday.net/i.jpg", "caption": None},
+        ),
         article("almaghribtoday", "7003", published=None, day=None, fetched_at="2026-03-02T08:00:00Z"),
         # L0 changed twice, the last two lines in one second.
-        article("le360", "L0", published="2025-09-10T18:36:00+01:00", modified="2025-09-20T09:00:00+01:00",
-                body="Deuxième version.", fetched_at="2025-09-20T10:00:00Z"),
-        article("le360", "L0", published="2025-09-10T18:36:00+01:00", modified="2025-09-20T09:00:00+01:00",
-                body="Troisième version.", fetched_at="2025-09-20T10:00:00Z"),
+        article(
+            "le360",
+            "L0",
+            published="2025-09-10T18:36:00+01:00",
+            modified="2025-09-20T09:00:00+01:00",
+            body="Deuxième version.",
+            fetched_at="2025-09-20T10:00:00Z",
+        ),
+        article(
+            "le360",
+            "L0",
+            published="2025-09-10T18:36:00+01:00",
+            modified="2025-09-20T09:00:00+01:00",
+            body="Troisième version.",
+            fetched_at="2025-09-20T10:00:00Z",
+        ),
     ]
     write(out, lines)
     write_raw(out / "almaghribtoday" / "2017-05-11.jsonl", [V1_LINE])
     bad = out / "le360" / "2025-09-21.jsonl"
-    write_raw(bad, [article("le360", "L9", published="2025-09-21T08:00:00+01:00", fetched_at="2025-09-21T09:00:00Z"),
-                    b"{not json\n", {**lines[0], "word_count": "four"}, b'{"cut": '])
-    append_run(out, {"site": "le360", "run_id": "r1", "started": "2025-09-20T09:59:00Z", "finished": "2025-09-20T10:01:00Z",
-                     "exit_status": 0, "written": 3, "dropped": {"video": 1}, "alarms": []})
+    write_raw(
+        bad,
+        [
+            article("le360", "L9", published="2025-09-21T08:00:00+01:00", fetched_at="2025-09-21T09:00:00Z"),
+            b"{not json\n",
+            {**lines[0], "word_count": "four"},
+            b'{"cut": ',
+        ],
+    )
+    append_run(
+        out,
+        {
+            "site": "le360",
+            "run_id": "r1",
+            "started": "2025-09-20T09:59:00Z",
+            "finished": "2025-09-20T10:01:00Z",
+            "exit_status": 0,
+            "written": 3,
+            "dropped": {"video": 1},
+            "alarms": [],
+        },
+    )
     return out
 
 
 def digest(directory: Path) -> dict[str, str]:
-    return {str(p.relative_to(directory)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(directory.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(directory)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(directory.rglob("*"))
+        if p.is_file()
+    }
 
 
 def types_of(con: duckdb.DuckDBPyConnection, query: str) -> dict[str, str]:
     relation = con.sql(query)
-    return dict(zip(relation.columns, map(str, relation.types)))
+    return dict(zip(relation.columns, map(str, relation.types), strict=False))
 
 
 def test_parquet_has_the_typed_columns_and_one_row_per_article(collection, tmp_path):
@@ -110,9 +162,13 @@ def test_parquet_has_the_typed_columns_and_one_row_per_article(collection, tmp_p
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")
     assert types_of(con, f"SELECT * FROM '{target}'") == ARTICLE_TYPES
-    rows = {(r[0], r[1]): r for r in con.execute(
-        f"SELECT site, article_id, published, published_date, modified, body, title, image, authors, word_count,"
-        f" schema_version, modified_raw FROM '{target}'").fetchall()}
+    rows = {
+        (r[0], r[1]): r
+        for r in con.execute(
+            f"SELECT site, article_id, published, published_date, modified, body, title, image, authors, word_count,"
+            f" schema_version, modified_raw FROM '{target}'"
+        ).fetchall()
+    }
     assert len(rows) == 13 and con.execute(f"SELECT count(*) FROM '{target}'").fetchone()[0] == 13
     # The latest line of L0: by fetched_at, then file order.
     assert rows[("le360", "L0")][5] == "Troisième version."
@@ -230,7 +286,10 @@ def test_a_terminal_sees_a_progress_line(collection, tmp_path):
     target = tmp_path / "t.parquet"
     process = subprocess.Popen(
         [sys.executable, "-m", "clippings.cli", "export", str(collection), "--to", str(target)],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=follower, text=True,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=follower,
+        text=True,
     )
     os.close(follower)
     seen = b""

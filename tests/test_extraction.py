@@ -110,7 +110,17 @@ def test_extraction_survives_a_redesign(fixture):
     )
     got = article.to_record()
     want = fixture.expected
-    for name in ("url", "article_id", "title", "lead", "authors", "language", "published", "published_date", "modified"):
+    for name in (
+        "url",
+        "article_id",
+        "title",
+        "lead",
+        "authors",
+        "language",
+        "published",
+        "published_date",
+        "modified",
+    ):
         assert got[name] == want[name], name
     assert token_f1(got["body"], want["body"]) >= 0.93
 

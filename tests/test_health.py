@@ -68,9 +68,7 @@ def _crawl(tmp_path, pages: dict[str, bytes], *settings: str):
 
 def test_a_layout_change_fails_the_crawl(tmp_path):
     # 8 pages whose article text is no longer where it was, 4 still fine.
-    pages = {
-        f"vide-{i}": article_html(title=f"Sans texte {i}", body=False).encode() for i in range(8)
-    }
+    pages = {f"vide-{i}": article_html(title=f"Sans texte {i}", body=False).encode() for i in range(8)}
     pages |= {f"bon-{i}": article_html(title=f"Bon {i}", author=None).encode() for i in range(4)}
     done = _crawl(tmp_path, pages)
     assert done.returncode == 1, done.stdout + done.stderr[-2000:]
@@ -89,12 +87,8 @@ def test_a_layout_change_fails_the_crawl(tmp_path):
 
 
 def test_thresholds_and_minimum_are_settings(tmp_path):
-    pages = {
-        f"anonyme-{i}": article_html(title=f"Anonyme {i}", author=None).encode() for i in range(2)
-    }
-    pages |= {
-        f"date-{i}": article_html(title=f"Daté {i}", published=None).encode() for i in range(2)
-    }
+    pages = {f"anonyme-{i}": article_html(title=f"Anonyme {i}", author=None).encode() for i in range(2)}
+    pages |= {f"date-{i}": article_html(title=f"Daté {i}", published=None).encode() for i in range(2)}
     done = _crawl(
         tmp_path,
         pages,
@@ -116,10 +110,7 @@ def test_a_healthy_crawl_passes_and_keeps_the_figures_in_the_stats(tmp_path):
     done = _crawl(tmp_path, pages, "--loglevel", "INFO")
     assert done.returncode == 0, done.stdout + done.stderr[-2000:]
     assert "layout may have changed" not in done.stdout + done.stderr
-    assert (
-        "le360 health: 10 written; dropped: empty_body 1; "
-        "no body 1/11, no date 0/10, no author 0/10" in done.stderr
-    )
+    assert "le360 health: 10 written; dropped: empty_body 1; no body 1/11, no date 0/10, no author 0/10" in done.stderr
     assert "'clippings/le360/health/no_body': 0.091" in done.stderr  # the stats dump
     assert "'clippings/le360/health/alarms': []" in done.stderr
 
@@ -151,5 +142,9 @@ def test_a_layout_change_that_halves_bodies_fails_the_crawl(tmp_path):
 
 
 def test_short_bodies_count_as_none_in_the_figures():
-    stats = {"clippings/le360/pages/article": 10, "clippings/le360/body/short": 4, "clippings/le360/dropped/empty_body": 1}
+    stats = {
+        "clippings/le360/pages/article": 10,
+        "clippings/le360/body/short": 4,
+        "clippings/le360/dropped/empty_body": 1,
+    }
     assert health_figures(stats, "le360")["no_body"] == (5, 10)

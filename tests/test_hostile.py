@@ -209,9 +209,7 @@ def test_offsite_links_are_never_followed(replay_crawl):
     for url in OFFSITE:
         assert any("off-site link" in line for line in _log_lines(done, url))
         assert not any("replay:" in line or "Crawled" in line for line in _log_lines(done, url))
-    assert not [
-        r for r in read_output(out) if "evil" in r["url"] or r["title"] == "Piège hors site"
-    ]
+    assert not [r for r in read_output(out) if "evil" in r["url"] or r["title"] == "Piège hors site"]
 
 
 def test_malformed_feeds_are_named_and_what_can_be_read_is_read(replay_crawl):
@@ -236,9 +234,7 @@ def test_xml_entities_are_never_expanded(replay_crawl):
 def test_redirect_loops_are_named(replay_crawl):
     out, done = replay_crawl
     a, b, c = le360_url("loop-a"), le360_url("loop-b"), le360_url("loop-c")
-    assert any(f"redirect loop: {a} -> {b} -> {a}" in line for line in done.stderr.splitlines()), (
-        done.stderr[-2000:]
-    )
+    assert any(f"redirect loop: {a} -> {b} -> {a}" in line for line in done.stderr.splitlines()), done.stderr[-2000:]
     assert any(f"redirect loop: {c} -> {c}" in line for line in done.stderr.splitlines())
     assert not {a, b, c} & {r["url"] for r in read_output(out)}
 
@@ -278,11 +274,7 @@ def test_on_the_wire_loops_cut_transfers_and_size_limits(tmp_path):
     written = {r["url"] for r in read_output(out)}
     assert written == {good, big}, written
     assert any(f"redirect loop: {loop_a} -> {loop_b} -> {loop_a}" in line for line in log)
-    assert any(cut in line and "download failed" in line for line in log), [
-        x for x in log if cut in x
-    ]
+    assert any(cut in line and "download failed" in line for line in log), [x for x in log if cut in x]
     assert any(big in line and "download warn size" in line for line in log)
     assert evil not in server.requested, "followed a redirect off the site"
-    assert any(away in line and "redirect off the site" in line for line in log), [
-        x for x in log if away in x
-    ]
+    assert any(away in line and "redirect off the site" in line for line in log), [x for x in log if away in x]

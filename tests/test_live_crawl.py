@@ -53,9 +53,7 @@ OLD_SLUG = f"{HOST}/politique/entretien-telephonique-bourita-lavrov_6VUZYMXQWNCS
 MISSING = f"{HOST}/politique/un-article-retire_AAAAAAAAAAAAAAAAAAAAAAAAAA/"
 FORBIDDEN = f"{HOST}/recherche/resultats_BBBBBBBBBBBBBBBBBBBBBBBBBB/"  # robots.txt: Disallow: /recherche/
 OFFSITE = "https://example.com/politique/ailleurs_CCCCCCCCCCCCCCCCCCCCCCCCCC/"
-VIDEO = next(
-    json.loads(p.read_text("utf-8"))["url"] for p in FIXTURES.glob("le360/*video*/meta.json")
-)
+VIDEO = next(json.loads(p.read_text("utf-8"))["url"] for p in FIXTURES.glob("le360/*video*/meta.json"))
 
 
 def publish(site: LocalSite, articles, extra: list[str] = ()) -> None:
@@ -72,8 +70,15 @@ def publish(site: LocalSite, articles, extra: list[str] = ()) -> None:
 def crawl(site: LocalSite, out: Path, *extra: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
     # example.com is sent to the local server too: were it ever requested, the log would show it.
     return run_clippings(
-        "crawl", "le360", "--output", str(out), *site.settings(also=("https://example.com",)),
-        "-s", f"CLIPPINGS_CONTACT_URL={CONTACT}", *extra, timeout=timeout,
+        "crawl",
+        "le360",
+        "--output",
+        str(out),
+        *site.settings(also=("https://example.com",)),
+        "-s",
+        f"CLIPPINGS_CONTACT_URL={CONTACT}",
+        *extra,
+        timeout=timeout,
     )
 
 
@@ -106,9 +111,17 @@ def three_runs(tmp_path_factory):
             done = crawl(site, out, "-s", "DOWNLOAD_TIMEOUT=1", *record)
             assert done.returncode == 0, done.stdout + done.stderr[-3000:]
             after = read_output(out)
-            runs.append({"log": site.log(), "hits": article_hits(site), "written": after[len(before):], "done": done})
-    return {"out": out, "runs": runs, "warc": warc, "first": first, "new": new,
-            "flaky": flaky, "limited": limited, "slow": slow}
+            runs.append({"log": site.log(), "hits": article_hits(site), "written": after[len(before) :], "done": done})
+    return {
+        "out": out,
+        "runs": runs,
+        "warc": warc,
+        "first": first,
+        "new": new,
+        "flaky": flaky,
+        "limited": limited,
+        "slow": slow,
+    }
 
 
 def test_first_run_writes_every_listed_article_once(three_runs):
@@ -136,8 +149,11 @@ def test_first_run_is_polite(three_runs):
     limited = [hit.at for hit in log if hit.url == three_runs["limited"].url]
     assert len(limited) == 2 and limited[1] - limited[0] >= 1.0
     # Every other article page, the 404 and the video page: fetched once.
-    others = {u: n for u, n in run["hits"].items() if u not in {
-        three_runs["flaky"].url, three_runs["slow"].url, three_runs["limited"].url}}
+    others = {
+        u: n
+        for u, n in run["hits"].items()
+        if u not in {three_runs["flaky"].url, three_runs["slow"].url, three_runs["limited"].url}
+    }
     assert set(others.values()) == {1}
 
 
@@ -183,9 +199,7 @@ def test_a_recorded_live_crawl_replays_to_the_same_items(three_runs, tmp_path):
 def test_record_command_saves_single_pages(tmp_path):
     warc = tmp_path / "pages.warc.gz"
     with LocalSite(FIXTURES) as site:
-        done = run_clippings(
-            "record", OLD_SLUG, ARTICLES[0].url, "--to", str(warc), *site.settings()
-        )
+        done = run_clippings("record", OLD_SLUG, ARTICLES[0].url, "--to", str(warc), *site.settings())
         assert done.returncode == 0, done.stderr[-3000:]
         assert "responses" in done.stdout
     store = WarcStore(warc)
@@ -213,8 +227,11 @@ def test_backfill_pages_listings_until_since_and_keeps_to_the_dates(tmp_path):
         for n, page in enumerate(pages, 1):
             url = section if n == 1 else f"{section}?page={n}"
             following = f"{section}?page={n + 1}" if n < len(pages) else None
-            site.add(url, listing([(f.url, published(f).astimezone(CASA)) for f in page], following),
-                     headers={"Content-Type": "text/html; charset=utf-8"})
+            site.add(
+                url,
+                listing([(f.url, published(f).astimezone(CASA)) for f in page], following),
+                headers={"Content-Type": "text/html; charset=utf-8"},
+            )
         done = crawl(site, tmp_path, "--since", since.isoformat(), "--until", until.isoformat())
         assert done.returncode == 0, done.stderr[-3000:]
         requested = {hit.url for hit in site.log()}
@@ -239,7 +256,10 @@ def test_max_articles_caps_article_fetches(tmp_path):
 def start_crawl(site: LocalSite, out: Path, *extra: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "clippings.cli", "crawl", "le360", "--output", str(out), *site.settings(), *extra],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 

@@ -80,9 +80,15 @@ def test_waiting_for_the_lock_up_to_the_limit(tmp_path):
 
 def test_a_killed_holder_leaves_no_stale_lock(tmp_path):
     holder = subprocess.Popen(
-        [sys.executable, "-c", f"from clippings.lock import WriterLock\nWriterLock({str(tmp_path)!r}, 'le360').acquire()\n"
-         "print('held', flush=True)\nimport time\ntime.sleep(60)"],
-        cwd=ROOT, stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            f"from clippings.lock import WriterLock\nWriterLock({str(tmp_path)!r}, 'le360').acquire()\n"
+            "print('held', flush=True)\nimport time\ntime.sleep(60)",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     assert holder.stdout.readline() == "held\n"
     assert not WriterLock(tmp_path, "le360").try_acquire()
@@ -98,9 +104,16 @@ def held_le360(tmp_path):
     """The le360 lock of ``tmp_path/out``, held by another process."""
     out = tmp_path / "out"
     holder = subprocess.Popen(
-        [sys.executable, "-c", f"from clippings.lock import WriterLock\nWriterLock({str(out)!r}, 'le360').acquire()\n"
-         "print('held', flush=True)\nimport sys\nsys.stdin.readline()"],
-        cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            f"from clippings.lock import WriterLock\nWriterLock({str(out)!r}, 'le360').acquire()\n"
+            "print('held', flush=True)\nimport sys\nsys.stdin.readline()",
+        ],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     assert holder.stdout.readline() == "held\n"
     yield out, holder
@@ -120,8 +133,10 @@ def test_the_command_refused_by_the_lock_prints_one_line_exits_75_and_writes_not
 
 
 def test_the_command_runs_the_free_sites_and_still_exits_75(held_le360):
-    out, holder = held_le360
-    done = run_clippings("crawl", "le360", "almaghribtoday", "--replay", str(FIXTURES), "--output", str(out), timeout=120)
+    out, _holder = held_le360
+    done = run_clippings(
+        "crawl", "le360", "almaghribtoday", "--replay", str(FIXTURES), "--output", str(out), timeout=120
+    )
     assert done.returncode == 75, done.stderr[-3000:]
     assert LINE.match(done.stderr.splitlines()[0])
     assert {r["site"] for r in read_output(out)} == {"almaghribtoday"}
@@ -132,14 +147,28 @@ def test_the_command_waits_for_the_lock(held_le360):
     out, holder = held_le360
     started = time.monotonic()
     process = subprocess.Popen(
-        [sys.executable, "-m", "clippings.cli", "crawl", "le360", "--replay", str(FIXTURES), "--output", str(out),
-         "-s", "CLIPPINGS_LOCK_WAIT=60"],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-m",
+            "clippings.cli",
+            "crawl",
+            "le360",
+            "--replay",
+            str(FIXTURES),
+            "--output",
+            str(out),
+            "-s",
+            "CLIPPINGS_LOCK_WAIT=60",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     time.sleep(2)
     assert process.poll() is None  # waiting
     holder.communicate("\n", timeout=30)  # the other crawl ends
-    stdout, stderr = process.communicate(timeout=120)
+    _stdout, stderr = process.communicate(timeout=120)
     assert process.returncode == 0, stderr[-3000:]
     assert time.monotonic() - started >= 2
     assert len(read_output(out)) > 0
@@ -147,9 +176,22 @@ def test_the_command_waits_for_the_lock(held_le360):
 
 def _scrapy_crawl(out, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "scrapy.cmdline", "crawl", "le360", "-s", f"CLIPPINGS_REPLAY={FIXTURES}",
-         "-s", f"CLIPPINGS_OUTPUT_DIR={out}", *args],
-        cwd=ROOT, capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "scrapy.cmdline",
+            "crawl",
+            "le360",
+            "-s",
+            f"CLIPPINGS_REPLAY={FIXTURES}",
+            "-s",
+            f"CLIPPINGS_OUTPUT_DIR={out}",
+            *args,
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -176,7 +218,10 @@ def test_scrapy_crawl_lets_go_of_the_lock_when_it_is_done(tmp_path):
 def _start(*args: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "clippings.cli", "crawl", *args],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 
@@ -239,9 +284,24 @@ def test_the_run_history_is_appended_while_the_lock_is_held(tmp_path):
     out, seen = tmp_path / "out", tmp_path / "seen.jsonl"
     env = {**os.environ, "PYTHONPATH": f"{probe.parent}{os.pathsep}{ROOT}", "PROBE_OUT": str(seen)}
     done = subprocess.run(
-        [sys.executable, "-m", "scrapy.cmdline", "crawl", "le360", "-s", f"CLIPPINGS_REPLAY={FIXTURES}",
-         "-s", f"CLIPPINGS_OUTPUT_DIR={out}", "-s", f"EXTENSIONS={extensions}"],
-        cwd=ROOT, capture_output=True, text=True, timeout=120, env=env,
+        [
+            sys.executable,
+            "-m",
+            "scrapy.cmdline",
+            "crawl",
+            "le360",
+            "-s",
+            f"CLIPPINGS_REPLAY={FIXTURES}",
+            "-s",
+            f"CLIPPINGS_OUTPUT_DIR={out}",
+            "-s",
+            f"EXTENSIONS={extensions}",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
     )
     assert "'finish_reason': 'finished'" in done.stderr, done.stderr[-3000:]
     assert seen.read_text().splitlines() == ['{"site": "le360", "free": false}']

@@ -34,12 +34,9 @@ class WriteFailures(Action):
 
     def run_action(self) -> None:
         failed = [
-            {"monitor": result.item.name, "error": str(result.error)}
-            for result in self.result.monitors_failed_results
+            {"monitor": result.item.name, "error": str(result.error)} for result in self.result.monitors_failed_results
         ]
-        Path(os.environ["CLIPPINGS_TEST_MONITOR_FILE"]).write_text(
-            json.dumps(failed), encoding="utf-8"
-        )
+        Path(os.environ["CLIPPINGS_TEST_MONITOR_FILE"]).write_text(json.dumps(failed), encoding="utf-8")
 
 
 def _crawl(tmp_path: Path, pages: dict[str, bytes], *settings: str):
@@ -74,9 +71,7 @@ def _crawl(tmp_path: Path, pages: dict[str, bytes], *settings: str):
 
 def _report(stderr: str) -> list[str]:
     """Spidermon's report of the monitors, as logged."""
-    return [
-        line.split("[Spidermon] ", 1)[1] for line in stderr.splitlines() if "[Spidermon] " in line
-    ]
+    return [line.split("[Spidermon] ", 1)[1] for line in stderr.splitlines() if "[Spidermon] " in line]
 
 
 LAYOUT_CHANGES = {
@@ -112,13 +107,9 @@ def test_a_layout_change_fails_the_no_body_monitor(change, tmp_path):
     footer = next(i for i, line in enumerate(report) if line.startswith("3 monitors in "))
     assert report[footer + 1].startswith(f"FAILED (failures={len(failing)}"), report
     failed = json.loads((tmp_path / "failed.json").read_text(encoding="utf-8"))
-    assert [entry["monitor"] for entry in failed] == [
-        f"{m}/share within its threshold" for m in failing
-    ]
+    assert [entry["monitor"] for entry in failed] == [f"{m}/share within its threshold" for m in failing]
     assert message in failed[0]["error"]
-    assert done.stderr.count("Traceback") == len(
-        failing
-    )  # the failed monitors', in Spidermon's report
+    assert done.stderr.count("Traceback") == len(failing)  # the failed monitors', in Spidermon's report
     assert "Warning" not in done.stderr
 
 
@@ -136,9 +127,7 @@ def test_a_healthy_crawl_passes_every_monitor(tmp_path):
 
 
 def test_a_figure_on_too_few_pages_is_skipped_not_passed(tmp_path):
-    pages = {
-        f"anonyme-{i}": article_html(title=f"Anonyme {i}", author=None).encode() for i in range(3)
-    }
+    pages = {f"anonyme-{i}": article_html(title=f"Anonyme {i}", author=None).encode() for i in range(3)}
     done = _crawl(tmp_path, pages)
     assert done.returncode == 0, done.stdout + done.stderr[-3000:]
     assert (
@@ -158,16 +147,12 @@ def _resolved(**given) -> Settings:
 
 def test_the_setting_turns_spidermon_on_with_the_health_suite():
     off = _resolved()
-    assert SPIDERMON_EXTENSION not in off.getdict("EXTENSIONS") and not off.getbool(
-        "SPIDERMON_ENABLED"
-    )
+    assert SPIDERMON_EXTENSION not in off.getdict("EXTENSIONS") and not off.getbool("SPIDERMON_ENABLED")
     on = _resolved(CLIPPINGS_MONITORING="True")
     assert on.getbool("SPIDERMON_ENABLED")
     assert on.getdict("EXTENSIONS")[SPIDERMON_EXTENSION] == 500
     assert on.getlist("SPIDERMON_SPIDER_CLOSE_MONITORS") == [HEALTH_SUITE]
-    own = _resolved(
-        CLIPPINGS_MONITORING=True, SPIDERMON_SPIDER_CLOSE_MONITORS=["myproject.monitors.Suite"]
-    )
+    own = _resolved(CLIPPINGS_MONITORING=True, SPIDERMON_SPIDER_CLOSE_MONITORS=["myproject.monitors.Suite"])
     assert own.getlist("SPIDERMON_SPIDER_CLOSE_MONITORS") == ["myproject.monitors.Suite"]
 
 

@@ -32,9 +32,7 @@ def _replay(tmp_path) -> tuple[str, list[str]]:
     for day in ("09", "10"):
         for i in range(3):
             body = article_html(title=f"Article {day}-{i}").encode()
-            urls.append(
-                store.add(le360_url(f"jour-{day}-{i}"), body, fetched_at=f"2025-09-{day}T19:05:00Z")
-            )
+            urls.append(store.add(le360_url(f"jour-{day}-{i}"), body, fetched_at=f"2025-09-{day}T19:05:00Z"))
     return str(tmp_path / "replay"), urls
 
 
@@ -79,9 +77,7 @@ def test_a_full_disk_stops_the_crawl_and_keeps_earlier_lines(tmp_path):
     replay, urls = _replay(tmp_path)
     out = tmp_path / "out"
     # Lines from an earlier run, which must stay as they are.
-    first = run_clippings(
-        "crawl", "le360", "--replay", replay, "--output", str(out), "--url", urls[0], *FAST
-    )
+    first = run_clippings("crawl", "le360", "--replay", replay, "--output", str(out), "--url", urls[0], *FAST)
     assert first.returncode == 0, first.stderr[-2000:]
     earlier = (out / "le360" / "2025-09-09.jsonl").read_bytes()
 
@@ -98,10 +94,7 @@ def test_a_full_disk_stops_the_crawl_and_keeps_earlier_lines(tmp_path):
 
     assert done.returncode == 1, done.stdout + done.stderr[-2000:]
     reason = f"cannot write to {out / 'le360' / '2025-09-10.jsonl'}: No space left on device"
-    assert any(
-        line.startswith("le360: output failed: ") and reason in line
-        for line in done.stdout.splitlines()
-    )
+    assert any(line.startswith("le360: output failed: ") and reason in line for line in done.stdout.splitlines())
     assert any(reason in line and "stopping the crawl" in line for line in done.stderr.splitlines())
     assert "le360: crawl ended early (output_error)" in done.stdout
     kept = out / "le360" / "2025-09-09.jsonl"
@@ -132,10 +125,7 @@ def test_an_output_folder_that_cannot_exist_is_refused_before_crawling(tmp_path)
     )
     assert done.returncode == 2
     output = tmp_path / "a-file" / "out"
-    assert (
-        done.stderr.strip()
-        == f"clippings: --output {output}: {tmp_path / 'a-file'} is a file, not a folder"
-    )
+    assert done.stderr.strip() == f"clippings: --output {output}: {tmp_path / 'a-file'} is a file, not a folder"
 
 
 def test_scrapy_crawl_stops_at_the_first_article_it_cannot_write(tmp_path):
@@ -167,10 +157,7 @@ def test_scrapy_crawl_stops_at_the_first_article_it_cannot_write(tmp_path):
     )
     errors = [line for line in done.stderr.splitlines() if "[clippings.pipelines] ERROR" in line]
     assert len(errors) == 1, done.stderr[-3000:]
-    assert (
-        f"cannot write to {output / 'le360'}" in errors[0]
-        and "Not a directory; stopping the crawl" in errors[0]
-    )
+    assert f"cannot write to {output / 'le360'}" in errors[0] and "Not a directory; stopping the crawl" in errors[0]
     assert "'finish_reason': 'output_error'" in done.stderr
     assert "'clippings/le360/written'" not in done.stderr
 
@@ -197,7 +184,18 @@ sys.exit(main(sys.argv[1:]))
 def test_a_full_disk_under_the_state_is_one_line_and_the_next_run_loses_nothing(tmp_path):
     out = tmp_path / "out"
     done = subprocess.run(
-        [sys.executable, "-c", FULL_STATE, "crawl", "le360", "--replay", str(ROOT / "fixtures"), "--output", str(out), *FAST],
+        [
+            sys.executable,
+            "-c",
+            FULL_STATE,
+            "crawl",
+            "le360",
+            "--replay",
+            str(ROOT / "fixtures"),
+            "--output",
+            str(out),
+            *FAST,
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -206,7 +204,9 @@ def test_a_full_disk_under_the_state_is_one_line_and_the_next_run_loses_nothing(
     assert done.returncode == 1, done.stdout + done.stderr[-3000:]
     state = out / ".state" / "state.sqlite"
     reason = f"cannot write the incremental state {state}: database or disk is full"
-    assert done.stderr.splitlines() == [line for line in done.stderr.splitlines() if reason in line], done.stderr[-3000:]
+    assert done.stderr.splitlines() == [line for line in done.stderr.splitlines() if reason in line], done.stderr[
+        -3000:
+    ]
     assert len(done.stderr.splitlines()) == 1 and done.stderr.rstrip().endswith(f"{reason}; stopping the crawl")
     assert f"le360: state failed: {reason}" in done.stdout
     assert "le360: crawl ended early (state_error)" in done.stdout

@@ -49,7 +49,9 @@ def test_an_article_known_is_skipped_once_and_a_newer_listing_revalidates_it():
 def test_the_run_limits_decide_before_the_state():
     policy = CrawlPolicy(SITE, since=date(2025, 9, 1), until=date(2025, 9, 30), max_articles=1)
     assert policy.article(OTHER, None, "2025-08-31T22:00:00Z").count == "skipped/out_of_range"
-    assert policy.article(OTHER, None, "2025-09-30T23:30:00Z").count == "skipped/out_of_range"  # 1 October in Morocco (+01:00)
+    assert (
+        policy.article(OTHER, None, "2025-09-30T23:30:00Z").count == "skipped/out_of_range"
+    )  # 1 October in Morocco (+01:00)
     fetched = policy.article(OTHER, None, "2025-09-15T10:00:00Z")
     assert fetched.action is Action.FETCH and fetched.count is None and fetched.fetch
     assert policy.article(ARTICLE, None, "2025-09-15T10:00:00Z").count == "skipped/max_articles"
@@ -58,7 +60,9 @@ def test_the_run_limits_decide_before_the_state():
 
 def test_sources_are_conditional_when_the_state_knows_them():
     policy = CrawlPolicy(SITE)
-    assert policy.source("https://fr.le360.ma/unchanged.xml", State(), "2025-09-09").count == "skipped/sitemap_unchanged"
+    assert (
+        policy.source("https://fr.le360.ma/unchanged.xml", State(), "2025-09-09").count == "skipped/sitemap_unchanged"
+    )
     known = policy.source("https://fr.le360.ma/known.xml", State())
     assert known.action is Action.REVALIDATE and "If-Modified-Since" in known.headers
     assert known.meta == {"source": True, "listed_date": None}

@@ -50,26 +50,23 @@ def _env(server) -> dict[str, str]:
 
 
 def test_periodic_log_lines_when_not_on_a_terminal(tmp_path, server):
-    done = run_clippings(
-        *_args(server, tmp_path), "--loglevel", "INFO", timeout=120, env=_env(server)
-    )
+    done = run_clippings(*_args(server, tmp_path), "--loglevel", "INFO", timeout=120, env=_env(server))
     assert done.returncode == 0, done.stderr[-2000:]
-    lines = [
-        line
-        for line in done.stderr.splitlines()
-        if "[clippings.extensions] INFO: progress: " in line
-    ]
+    lines = [line for line in done.stderr.splitlines() if "[clippings.extensions] INFO: progress: " in line]
     assert len(lines) >= 2, done.stderr[-2000:]
     counts = [tuple(map(int, LINE.search(line).group(1, 3))) for line in lines]
     assert counts == sorted(counts)  # pages and articles only grow
     assert "\x1b[K" not in done.stderr  # no terminal codes in a log
     # The lines are Scrapy's LogStats', in its place: no second periodic line of Scrapy's own.
-    assert "'clippings.extensions.SiteLogStats'" in done.stderr and "'scrapy.extensions.logstats.LogStats'" not in done.stderr
+    assert (
+        "'clippings.extensions.SiteLogStats'" in done.stderr
+        and "'scrapy.extensions.logstats.LogStats'" not in done.stderr
+    )
     assert "Crawled " not in done.stderr
     # The summary table at the end.
-    assert re.search(r"^le360\s+\d+\s+6\s+0\s+0\s+0\s+0\n  no body 0/6, no date 0/6, no author 0/6$", done.stdout, re.M), (
-        done.stdout
-    )
+    assert re.search(
+        r"^le360\s+\d+\s+6\s+0\s+0\s+0\s+0\n  no body 0/6, no date 0/6, no author 0/6$", done.stdout, re.M
+    ), done.stdout
 
 
 def test_quiet_by_default_when_not_on_a_terminal(tmp_path, server):

@@ -24,8 +24,16 @@ def test_a_4000_page_backfill_replay_at_the_default_level_logs_under_10_kB(bulk_
     """The feeds date every page in range, most articles' own dates are not: thousands of
     items dropped (out of range), each once logged at WARNING with the whole article."""
     done = run_clippings(
-        "crawl", "le360", "almaghribtoday", "--replay", str(bulk_warc), "--output", str(tmp_path),
-        "--since", "2026-01-01", timeout=600,
+        "crawl",
+        "le360",
+        "almaghribtoday",
+        "--replay",
+        str(bulk_warc),
+        "--output",
+        str(tmp_path),
+        "--since",
+        "2026-01-01",
+        timeout=600,
     )
     assert done.returncode == 0, done.stderr[-3000:]
     assert len(done.stderr.encode()) < 10_000, done.stderr[:3000]
@@ -40,8 +48,16 @@ def test_a_dropped_item_is_one_info_line_with_its_url_and_reason(tmp_path):
     assert first.returncode == 0, first.stderr[-3000:]
     # Named with --url, the article is fetched again, and found unchanged.
     again = run_clippings(
-        "crawl", "le360", "--replay", str(FIXTURES), "--output", str(tmp_path), "--url", article.url,
-        "--loglevel", "INFO",
+        "crawl",
+        "le360",
+        "--replay",
+        str(FIXTURES),
+        "--output",
+        str(tmp_path),
+        "--url",
+        article.url,
+        "--loglevel",
+        "INFO",
     )
     assert again.returncode == 0, again.stderr[-3000:]
     lines = [line for line in again.stderr.splitlines() if "not written: " in line]

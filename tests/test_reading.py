@@ -24,12 +24,29 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 def mixed_collection(directory: Path, date_only_first: bool) -> None:
     """Date-only lines first, or only in the last file (DuckDB samples the first rows)."""
     timed = [
-        article("le360", f"T{i}", published=f"2025-09-{9 + i:02d}T18:36:00+01:00", fetched_at=f"2025-09-{9 + i:02d}T19:05:00Z")
+        article(
+            "le360",
+            f"T{i}",
+            published=f"2025-09-{9 + i:02d}T18:36:00+01:00",
+            fetched_at=f"2025-09-{9 + i:02d}T19:05:00Z",
+        )
         for i in range(5)
     ]
     bare = [
-        article("almaghribtoday", "7001", published=None, day="2018-07-24", fetched_at="2018-07-25T09:28:00Z" if date_only_first else "2025-10-01T09:00:00Z"),
-        article("almaghribtoday", "7002", published="2026-03-01T23:30:00+00:00", modified="2026-03-02T07:00:00+00:00", fetched_at="2026-03-02T08:00:00Z"),
+        article(
+            "almaghribtoday",
+            "7001",
+            published=None,
+            day="2018-07-24",
+            fetched_at="2018-07-25T09:28:00Z" if date_only_first else "2025-10-01T09:00:00Z",
+        ),
+        article(
+            "almaghribtoday",
+            "7002",
+            published="2026-03-01T23:30:00+00:00",
+            modified="2026-03-02T07:00:00+00:00",
+            fetched_at="2026-03-02T08:00:00Z",
+        ),
     ]
     write(directory, bare + timed if date_only_first else timed + bare)
     # The run history is JSON lines too, under .state/: the README's globs leave it out.
@@ -41,7 +58,7 @@ def test_read_json_auto_types_the_dates(tmp_path, date_only_first):
     mixed_collection(tmp_path / "output", date_only_first)
     con = duckdb.connect()
     relation = con.sql(f"SELECT * FROM read_json_auto('{tmp_path}/output/[a-z]*/*.jsonl')")
-    types = dict(zip(relation.columns, map(str, relation.types)))
+    types = dict(zip(relation.columns, map(str, relation.types), strict=False))
     assert types["published"] == "TIMESTAMP WITH TIME ZONE"
     assert types["modified"] == "TIMESTAMP WITH TIME ZONE"
     assert types["fetched_at"] == "TIMESTAMP WITH TIME ZONE"
@@ -75,7 +92,7 @@ def test_the_readme_duckdb_snippet(tmp_path):
         rows = relation.fetchall()
     finally:
         os.chdir(ROOT)
-    types = dict(zip(relation.columns, map(str, relation.types)))
+    types = dict(zip(relation.columns, map(str, relation.types), strict=False))
     assert types == {
         "site": "VARCHAR",
         "title": "VARCHAR",
@@ -93,7 +110,9 @@ def test_the_readme_pandas_snippet(tmp_path):
         "\nrow = df[df.article_id == '7001'].iloc[0]"
         "\nprint(row.published is pd.NaT, row.published_date)"
     )
-    done = subprocess.run([sys.executable, "-W", "error", "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-W", "error", "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == [
         "datetime64[us, UTC] datetime64[us, UTC] datetime64[us, UTC]",

@@ -27,7 +27,9 @@ HTML = [("Content-Type", "text/html; charset=utf-8")]
 
 
 def _ours(n: int) -> SavedResponse:
-    return SavedResponse(f"https://fr.le360.ma/politique/page-{n}_ABC{n}/", 200, HTML, f"<html>{n}</html>".encode() * 50, WHEN)
+    return SavedResponse(
+        f"https://fr.le360.ma/politique/page-{n}_ABC{n}/", 200, HTML, f"<html>{n}</html>".encode() * 50, WHEN
+    )
 
 
 def _foreign(n: int) -> SavedResponse:
@@ -47,10 +49,14 @@ def _mixed(path, count=30, gzipped=True):
             page = _ours(n) if n % 3 == 0 else _foreign(n)
             pages.append(page)
             request = b"GET / HTTP/1.1\r\n\r\n"
-            writer.write_record(writer.create_warc_record(page.url, "request", payload=BytesIO(request), length=len(request)))
+            writer.write_record(
+                writer.create_warc_record(page.url, "request", payload=BytesIO(request), length=len(request))
+            )
             recorder.write(page)
             note = b"note: x\r\n"
-            writer.write_record(writer.create_warc_record(page.url, "metadata", payload=BytesIO(note), length=len(note)))
+            writer.write_record(
+                writer.create_warc_record(page.url, "metadata", payload=BytesIO(note), length=len(note))
+            )
     return path, [p for p in pages if "le360" in p.url]
 
 
@@ -80,7 +86,9 @@ def test_other_hosts_records_are_never_parsed(tmp_path, monkeypatch):
     path, ours = _mixed(tmp_path / "news.warc.gz")
     parsed = []
     real = reader._response
-    monkeypatch.setattr(reader, "_response", lambda data, fields, content: parsed.append(fields) or real(data, fields, content))
+    monkeypatch.setattr(
+        reader, "_response", lambda data, fields, content: parsed.append(fields) or real(data, fields, content)
+    )
     found, _, _ = _read(path, shard_bytes=4096)
     assert len(parsed) == len(ours) == len(found)
     assert all("le360" in fields["warc-target-uri"] for fields in parsed)
@@ -155,8 +163,18 @@ def test_a_task_finishes_records_as_the_crawl_does(tmp_path):
     """A redirect is not read, a 404 is dropped and remembered, a non-article URL skipped."""
     path = tmp_path / "t.warc.gz"
     with WarcRecorder(path) as recorder:
-        recorder.write(SavedResponse("https://fr.le360.ma/politique/old_AAAAAAAAAAAAAAAAAAAAAAAAA1/", 301, [("Location", "/politique/new_AAAAAAAAAAAAAAAAAAAAAAAAA1/")], b"", WHEN))
-        recorder.write(SavedResponse("https://fr.le360.ma/politique/gone_AAAAAAAAAAAAAAAAAAAAAAAAA2/", 404, HTML, b"", WHEN))
+        recorder.write(
+            SavedResponse(
+                "https://fr.le360.ma/politique/old_AAAAAAAAAAAAAAAAAAAAAAAAA1/",
+                301,
+                [("Location", "/politique/new_AAAAAAAAAAAAAAAAAAAAAAAAA1/")],
+                b"",
+                WHEN,
+            )
+        )
+        recorder.write(
+            SavedResponse("https://fr.le360.ma/politique/gone_AAAAAAAAAAAAAAAAAAAAAAAAA2/", 404, HTML, b"", WHEN)
+        )
         recorder.write(SavedResponse("https://fr.le360.ma/arc/outboundfeeds/rss/", 200, HTML, b"<rss/>", WHEN))
     (shard,) = plan(path, task.owned)
     outcomes = task.read(shard, {}, task.Reading()).outcomes
@@ -177,7 +195,7 @@ def test_the_reextract_defaults_are_the_projects_settings():
     import clippings.settings
     from clippings.cli.reextract import REEXTRACT_SETTINGS
 
-    assert REEXTRACT_SETTINGS == {name: getattr(clippings.settings, name) for name in REEXTRACT_SETTINGS}
+    assert {name: getattr(clippings.settings, name) for name in REEXTRACT_SETTINGS} == REEXTRACT_SETTINGS
 
 
 def test_the_client_and_the_tasks_load_no_scrapy():
@@ -255,7 +273,9 @@ def test_since_and_until_keep_the_articles_published_in_range(tmp_path, fixtures
     days = sorted(r["published_date"] for r in replayed if r["published_date"])
     since, until = days[len(days) // 3], days[2 * len(days) // 3]
     out = tmp_path / "out"
-    done = run_clippings("reextract", str(fixtures_warc), "--output", str(out), "--since", since, "--until", until, env=no_dask)
+    done = run_clippings(
+        "reextract", str(fixtures_warc), "--output", str(out), "--since", since, "--until", until, env=no_dask
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     want = [r for r in replayed if not r["published_date"] or since <= r["published_date"] <= until]
     assert _records(out) == want and len(want) < len(replayed)
@@ -311,7 +331,9 @@ def test_a_folder_of_warcs_is_read_whole(tmp_path, fixtures_warc, replayed, no_d
     assert _records(out) == replayed
 
 
-def test_without_incremental_state_every_run_writes_everything_and_keeps_no_state(tmp_path, fixtures_warc, replayed, no_dask):
+def test_without_incremental_state_every_run_writes_everything_and_keeps_no_state(
+    tmp_path, fixtures_warc, replayed, no_dask
+):
     out = tmp_path / "out"
     for _ in range(2):
         done = run_clippings(

@@ -69,20 +69,36 @@ def _cluster(tmp_path, workers: int = 2):
     started = []
     try:
         with logs[0].open("w") as log:
-            started.append(subprocess.Popen(
-                [str(DASK), "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
-                stdout=log, stderr=subprocess.STDOUT, cwd=tmp_path,
-            ))
+            started.append(
+                subprocess.Popen(
+                    [str(DASK), "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    cwd=tmp_path,
+                )
+            )
         for n in range(1, workers + 1):
             with logs[n].open("w") as log:
-                started.append(subprocess.Popen(
-                    [str(DASK), "worker", address, "--nworkers", "1", "--nthreads", "1", "--host", "127.0.0.1",
-                     "--no-dashboard"],
-                    stdout=log, stderr=subprocess.STDOUT, cwd=tmp_path,
-                ))
-        _wait_for(
-            lambda: all("Registered to" in log.read_text() for log in logs[1:]), 120, "the workers to register"
-        )
+                started.append(
+                    subprocess.Popen(
+                        [
+                            str(DASK),
+                            "worker",
+                            address,
+                            "--nworkers",
+                            "1",
+                            "--nthreads",
+                            "1",
+                            "--host",
+                            "127.0.0.1",
+                            "--no-dashboard",
+                        ],
+                        stdout=log,
+                        stderr=subprocess.STDOUT,
+                        cwd=tmp_path,
+                    )
+                )
+        _wait_for(lambda: all("Registered to" in log.read_text() for log in logs[1:]), 120, "the workers to register")
         yield address
     finally:
         for process in reversed(started):
@@ -159,7 +175,11 @@ def _lines(out: Path) -> int:
 def _start(warc: Path, out: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "clippings.cli", "reextract", str(warc), "--output", str(out), *args],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, **(env or {})},
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **(env or {})},
     )
 
 
@@ -178,7 +198,7 @@ def test_a_worker_killed_mid_run_loses_nothing_and_writes_nothing_twice(tmp_path
         assert run.poll() is None, "finished before a worker could be killed"
         victim = _workers(run.pid)[0]
         os.kill(victim, signal.SIGKILL)
-        stdout, stderr = run.communicate(timeout=300)
+        _stdout, stderr = run.communicate(timeout=300)
     finally:
         if run.poll() is None:
             run.kill()

@@ -46,7 +46,7 @@ def test_a_site_that_is_not_registered_is_refused():
 def test_every_site_has_fixtures_and_a_page_object():
     for name, site in SITES.items():
         assert any(f.site == name for f in article_fixtures()), name
-        module, _, cls = site.page.partition(":")
+        module, _, _cls = site.page.partition(":")
         assert module.startswith(("clippings.extract.", f"clippings.sites.{name}.")), site.page
 
 

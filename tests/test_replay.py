@@ -24,12 +24,23 @@ from clippings.replay.index import scan_with_warcio as _scan_with_warcio
 
 WHEN = datetime(2026, 4, 8, 16, 0, tzinfo=UTC)
 PAGES = [
-    SavedResponse("https://fr.le360.ma/politique/un-article_ABC/", 200,
-                  [("Content-Type", "text/html; charset=utf-8")], b"<html>le360</html>", WHEN),
-    SavedResponse("https://www.almaghribtoday.net/1195/1910335-السلطات-المحلية", 200,
-                  [("Content-Type", "text/html; charset=utf-8")], "<html>مقال</html>".encode(), WHEN),
-    SavedResponse("https://fr.le360.ma/rss", 200,
-                  [("Content-Type", "application/rss+xml")], b"<rss/>" * 20000, WHEN),  # > one read
+    SavedResponse(
+        "https://fr.le360.ma/politique/un-article_ABC/",
+        200,
+        [("Content-Type", "text/html; charset=utf-8")],
+        b"<html>le360</html>",
+        WHEN,
+    ),
+    SavedResponse(
+        "https://www.almaghribtoday.net/1195/1910335-السلطات-المحلية",
+        200,
+        [("Content-Type", "text/html; charset=utf-8")],
+        "<html>مقال</html>".encode(),
+        WHEN,
+    ),
+    SavedResponse(
+        "https://fr.le360.ma/rss", 200, [("Content-Type", "application/rss+xml")], b"<rss/>" * 20000, WHEN
+    ),  # > one read
 ]
 
 
@@ -47,12 +58,16 @@ def _with_other_records(path, *, gzipped=True):
         writer.write_record(writer.create_warcinfo_record(path.name, {"software": "test"}))
         for page in PAGES:
             request = b"GET / HTTP/1.1\r\n\r\n"
-            writer.write_record(writer.create_warc_record(page.url, "request", payload=BytesIO(request), length=len(request)))
+            writer.write_record(
+                writer.create_warc_record(page.url, "request", payload=BytesIO(request), length=len(request))
+            )
             recorder = WarcRecorder.__new__(WarcRecorder)
             recorder._writer, recorder._stream, recorder._side = writer, stream, None
             recorder.write(page)
             note = b"note: x\r\n"
-            writer.write_record(writer.create_warc_record(page.url, "metadata", payload=BytesIO(note), length=len(note)))
+            writer.write_record(
+                writer.create_warc_record(page.url, "metadata", payload=BytesIO(note), length=len(note))
+            )
     return path
 
 
@@ -108,7 +123,7 @@ def test_a_record_cut_short_is_left_out_with_a_warning(tmp_path, caplog):
 def test_not_a_warc_is_an_error_naming_the_file(tmp_path):
     path = tmp_path / "f.warc.gz"
     path.write_bytes(gzip.compress(b"hello, not a WARC\r\n\r\n"))
-    with pytest.raises(ReplaySourceError, match="f.warc.gz"):
+    with pytest.raises(ReplaySourceError, match=r"f\.warc\.gz"):
         WarcStore(path)
 
 
@@ -168,7 +183,10 @@ def test_the_side_index_is_what_warcio_index_writes(tmp_path):
     warcio = Path(sys.executable).with_name("warcio")
     done = subprocess.run(
         [str(warcio), "index", "-f", ",".join(SIDE_INDEX_FIELDS), str(path)],
-        capture_output=True, text=True, timeout=60, check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
     )
     assert done.stdout.count("\n") == len(PAGES)
     assert side_index_path(path).read_text(encoding="utf-8") == done.stdout
@@ -176,7 +194,9 @@ def test_the_side_index_is_what_warcio_index_writes(tmp_path):
 
 def test_a_second_recording_extends_the_side_index(tmp_path):
     path = _recorded(tmp_path / "a.warc.gz")
-    more = SavedResponse("https://fr.le360.ma/sport/autre_XYZ/", 200, [("Content-Type", "text/html")], b"<p>x</p>", WHEN)
+    more = SavedResponse(
+        "https://fr.le360.ma/sport/autre_XYZ/", 200, [("Content-Type", "text/html")], b"<p>x</p>", WHEN
+    )
     with WarcRecorder(path) as recorder:
         recorder.write(more)
     assert _read_side_index(path) == _scan_with_warcio(path)
@@ -185,7 +205,9 @@ def test_a_second_recording_extends_the_side_index(tmp_path):
 
 def test_records_appended_by_another_tool_are_scanned(tmp_path, monkeypatch):
     path = _recorded(tmp_path / "a.warc.gz")
-    extra = SavedResponse("https://fr.le360.ma/monde/ailleurs_QQQ/", 200, [("Content-Type", "text/html")], b"<p>y</p>", WHEN)
+    extra = SavedResponse(
+        "https://fr.le360.ma/monde/ailleurs_QQQ/", 200, [("Content-Type", "text/html")], b"<p>y</p>", WHEN
+    )
     with path.open("ab") as stream:
         writer = WARCWriter(stream, gzip=True)
         writer.write_record(writer.create_warcinfo_record(path.name, {"software": "other"}))
@@ -237,7 +259,9 @@ def test_an_older_recording_gets_no_side_index_when_appended_to(tmp_path):
 
 
 def test_a_url_asked_for_in_another_form_finds_its_capture(tmp_path):
-    page = SavedResponse("https://fr.le360.ma/recherche?q=maroc&page=2", 200, [("Content-Type", "text/html")], b"<p>r</p>", WHEN)
+    page = SavedResponse(
+        "https://fr.le360.ma/recherche?q=maroc&page=2", 200, [("Content-Type", "text/html")], b"<p>r</p>", WHEN
+    )
     path = tmp_path / "a.warc.gz"
     with WarcRecorder(path) as recorder:
         for saved in [*PAGES, page]:
@@ -245,6 +269,8 @@ def test_a_url_asked_for_in_another_form_finds_its_capture(tmp_path):
     store = WarcStore(path)
     assert store.get("https://fr.le360.ma/recherche?page=2&q=maroc#haut").body == b"<p>r</p>"
     arabic = PAGES[1].url
-    escaped = arabic.split("1910335-")[0] + "1910335-" + "".join(f"%{b:02X}" for b in arabic.split("1910335-")[1].encode())
+    escaped = (
+        arabic.split("1910335-")[0] + "1910335-" + "".join(f"%{b:02X}" for b in arabic.split("1910335-")[1].encode())
+    )
     assert store.get(escaped).body == PAGES[1].body
     assert store.get("https://fr.le360.ma/recherche?q=autre") is None

@@ -46,7 +46,9 @@ def browser():
     binary = chromium()
     if binary is None:
         if IN_CI:
-            pytest.fail("CI=true: Chromium must run the report test, and is not installed (.ci/run installs Debian's chromium)")
+            pytest.fail(
+                "CI=true: Chromium must run the report test, and is not installed (.ci/run installs Debian's chromium)"
+            )
         pytest.skip("Chromium is not installed: apt-get install chromium (.ci/run does it for CI)")
     try:
         browser = Browser(binary)
@@ -62,7 +64,7 @@ def test_the_file_needs_nothing_from_outside(report):
     html = report.read_text(encoding="utf-8")
     assert html.startswith("<!doctype html>")
     assert not re.search(r"<script|<link|<iframe|<img|<object|<embed|@import|@font-face|url\((?!#)", html, re.I)
-    assert not re.search(r'\ssrc=', html)
+    assert not re.search(r"\ssrc=", html)
     # Every address left is a link to an article (or drop example), or an SVG namespace.
     for address in re.findall(r'(?:href|xlink:href)="([^"#][^"]*)"', html):
         assert address.startswith(("https://fr.le360.ma/", "https://www.almaghribtoday.net/")), address
@@ -91,7 +93,14 @@ def test_the_report_in_chromium(report, collection, browser, tmp_path):
     image = Image.open(shot).convert("RGB")
     assert image.width == 1280 and image.height > 2000
     first = charts[0]
-    area = image.crop((int(first["left"]), int(first["top"]), int(first["left"] + first["width"]), int(first["top"] + first["height"])))
+    area = image.crop(
+        (
+            int(first["left"]),
+            int(first["top"]),
+            int(first["left"] + first["width"]),
+            int(first["top"] + first["height"]),
+        )
+    )
     colours = area.getcolors(1 << 20)
     blue = sum(n for n, rgb in colours if rgb == (0x1F, 0x6F, 0xB4))
     red = sum(n for n, rgb in colours if rgb == (0xC8, 0x41, 0x2C))
@@ -99,17 +108,30 @@ def test_the_report_in_chromium(report, collection, browser, tmp_path):
     print(f"screenshot: {shot} ({image.width}x{image.height})")
 
     # The numbers shown are the collection's, as DuckDB counts them from the JSON lines.
-    first_day, today = (date.fromisoformat(browser.evaluate(f"document.body.dataset.{k}")) for k in ("firstDay", "today"))
+    first_day, today = (
+        date.fromisoformat(browser.evaluate(f"document.body.dataset.{k}")) for k in ("firstDay", "today")
+    )
     lines = f"read_json_auto('{directory}/[a-z]*/*.jsonl')"
     con = duckdb.connect()
     articles = dict(con.execute(f"SELECT site, count(DISTINCT article_id) FROM {lines} GROUP BY site").fetchall())
-    in_window = dict(con.execute(
-        f"SELECT site, count(DISTINCT article_id) FROM {lines} WHERE published_date BETWEEN ? AND ? GROUP BY site",
-        [first_day, today]).fetchall())
-    undated = dict(con.execute(f"SELECT site, count(DISTINCT article_id) FROM {lines} WHERE published_date IS NULL GROUP BY site").fetchall())
-    per_day = {(str(d), s): n for s, d, n in con.execute(
-        f"SELECT site, published_date, count(DISTINCT article_id) FROM {lines} WHERE published_date BETWEEN ? AND ? GROUP BY ALL",
-        [first_day, today]).fetchall()}
+    in_window = dict(
+        con.execute(
+            f"SELECT site, count(DISTINCT article_id) FROM {lines} WHERE published_date BETWEEN ? AND ? GROUP BY site",
+            [first_day, today],
+        ).fetchall()
+    )
+    undated = dict(
+        con.execute(
+            f"SELECT site, count(DISTINCT article_id) FROM {lines} WHERE published_date IS NULL GROUP BY site"
+        ).fetchall()
+    )
+    per_day = {
+        (str(d), s): n
+        for s, d, n in con.execute(
+            f"SELECT site, published_date, count(DISTINCT article_id) FROM {lines} WHERE published_date BETWEEN ? AND ? GROUP BY ALL",
+            [first_day, today],
+        ).fetchall()
+    }
     shown = browser.evaluate("""(() => {
         const cell = (row, name) => Number(row.querySelector(`[data-figure="${name}"]`).textContent);
         const sites = {};
@@ -196,12 +218,18 @@ def test_an_empty_collection_still_gives_a_page(tmp_path, browser):
 def test_without_matplotlib_the_html_report_says_what_to_install(collection, tmp_path):
     directory, _ = collection
     code = "import sys; sys.modules['matplotlib'] = None; from clippings.cli import main; sys.exit(main(sys.argv[1:]))"
-    done = subprocess.run([sys.executable, "-c", code, "report", str(directory), "--to", str(tmp_path / "r.html")],
-                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", code, "report", str(directory), "--to", str(tmp_path / "r.html")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 2
     assert "pip install 'clippings[report]'" in done.stderr
-    done = subprocess.run([sys.executable, "-c", code, "report", str(directory)], cwd=ROOT, capture_output=True,
-                          text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", code, "report", str(directory)], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0 and done.stdout.startswith("clippings report: ")
 
 

@@ -54,9 +54,11 @@ def test_a_leaderboard_is_never_the_lead():
         '<div class="ad-leaderboard"><a href="/politique/">Politique</a> <a href="/economie/">Économie</a>'
         ' <a href="/societe/">Société</a> <a href="/sport/">Sport</a></div>'
     )
-    main = '<p class="c-standfirst">Le chantier commence en mars.</p><div class="article-text">' + "".join(
-        f"<p>{t}</p>" for t in TEXTS
-    ) + "</div>"
+    main = (
+        '<p class="c-standfirst">Le chantier commence en mars.</p><div class="article-text">'
+        + "".join(f"<p>{t}</p>" for t in TEXTS)
+        + "</div>"
+    )
     article = read(le360_page(main, before=leaderboard))
     assert article.lead == "Le chantier commence en mars."
     assert article.provenance["lead"] == "rule:le360.lead[1]"
@@ -89,7 +91,11 @@ def test_adjacent_inline_texts_are_kept_apart():
 
 
 def test_declared_strings_are_entity_decoded():
-    ld = {"@type": "NewsArticle", "headline": "Le &quot;tram&quot; de Rabat &amp; Salé", "author": {"name": "Sa&#239;d Ben"}}
+    ld = {
+        "@type": "NewsArticle",
+        "headline": "Le &quot;tram&quot; de Rabat &amp; Salé",
+        "author": {"name": "Sa&#239;d Ben"},
+    }
     head = f'<script type="application/ld+json">{json.dumps(ld)}</script>' + (
         '<meta property="og:description" content="Le chantier &amp;amp; ses douze stations">'
     )
@@ -131,7 +137,9 @@ def test_tatweel_is_kept_as_the_page_writes_it():
 def test_a_box_set_inside_the_article_does_not_end_it():
     """A newsletter box between two paragraphs: its heading is a stop marker, but article
     text goes on after it, so only the box is left out."""
-    long = [t + " Le projet mobilise aussi les communes voisines, qui financent une part des travaux." * 2 for t in TEXTS]
+    long = [
+        t + " Le projet mobilise aussi les communes voisines, qui financent une part des travaux." * 2 for t in TEXTS
+    ]
     main = (
         '<div class="article-text">'
         f"<p>{long[0]}</p><h3>Newsletter</h3><p>Inscrivez-vous</p>"

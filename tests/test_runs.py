@@ -3,8 +3,10 @@ a Scrapy extension (so ``scrapy crawl`` writes it too), appended whole."""
 
 from __future__ import annotations
 
+import functools
 import json
 import multiprocessing
+import operator
 import subprocess
 import sys
 from pathlib import Path
@@ -38,7 +40,9 @@ def test_every_crawl_of_the_fixtures_appends_one_line_a_site(tmp_path):
         done = run_clippings("crawl", "all", "--replay", "fixtures", "--output", str(out))
         assert done.returncode == 0, done.stderr[-2000:]
     runs = read_runs(out)
-    assert sorted(r["site"] for r in runs[: len(SITES)]) == sorted(r["site"] for r in runs[len(SITES) :]) == sorted(SITES)
+    assert (
+        sorted(r["site"] for r in runs[: len(SITES)]) == sorted(r["site"] for r in runs[len(SITES) :]) == sorted(SITES)
+    )
     assert all(list(r) == list(RUN_COLUMNS) for r in runs)
     first = {r["site"]: r for r in runs[: len(SITES)]}
     written = {r["site"]: r["written"] for r in runs[: len(SITES)]}
@@ -72,8 +76,10 @@ def test_an_alarm_and_a_change_are_in_the_line(tmp_path):
     assert run["dropped"] == {"empty_body": 8} and len(run["examples"]["dropped/empty_body"]) == 3
     # The same URLs again, one page changed: one article updated, the rest unchanged.
     replay = ReplayFolder(tmp_path / "replay")
-    replay.add(le360_url("bon-0"), article_html(title="Bon 0", paragraphs=7).encode(), fetched_at="2025-09-10T08:00:00Z")
-    done = _crawl(tmp_path, {}, *sum((["--url", le360_url(s)] for s in pages), []))
+    replay.add(
+        le360_url("bon-0"), article_html(title="Bon 0", paragraphs=7).encode(), fetched_at="2025-09-10T08:00:00Z"
+    )
+    done = _crawl(tmp_path, {}, *functools.reduce(operator.iadd, (["--url", le360_url(s)] for s in pages), []))
     run = read_runs(tmp_path / "out")[-1]
     assert (run["written"], run["updated"], run["skipped"].get("unchanged")) == (1, 1, 3), run
 
@@ -90,14 +96,39 @@ def test_a_crawl_that_ends_early_is_recorded_with_its_reason(tmp_path):
 def test_scrapy_crawl_writes_it_too_and_the_setting_turns_it_off(tmp_path):
     replay, urls = _replay(tmp_path, {"a": article_html(title="A").encode()})
     out = tmp_path / "out"
-    command = [sys.executable, "-m", "scrapy.cmdline", "crawl", "le360", "-s", f"CLIPPINGS_REPLAY={replay}",
-               "-s", f"CLIPPINGS_OUTPUT_DIR={out}", "-a", f"urls={urls[0]}", "-s", "LOG_LEVEL=WARNING", *FAST]
+    command = [
+        sys.executable,
+        "-m",
+        "scrapy.cmdline",
+        "crawl",
+        "le360",
+        "-s",
+        f"CLIPPINGS_REPLAY={replay}",
+        "-s",
+        f"CLIPPINGS_OUTPUT_DIR={out}",
+        "-a",
+        f"urls={urls[0]}",
+        "-s",
+        "LOG_LEVEL=WARNING",
+        *FAST,
+    ]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=180)
     assert done.returncode == 0, done.stderr[-2000:]
     (run,) = read_runs(out)
     assert (run["site"], run["written"], run["exit_status"], run["job"]) == ("le360", 1, 0, None)
-    done = run_clippings("crawl", "le360", "--replay", str(replay), "--output", str(out), "--url", urls[0],
-                         "-s", "CLIPPINGS_RUN_HISTORY=False", *FAST)
+    done = run_clippings(
+        "crawl",
+        "le360",
+        "--replay",
+        str(replay),
+        "--output",
+        str(out),
+        "--url",
+        urls[0],
+        "-s",
+        "CLIPPINGS_RUN_HISTORY=False",
+        *FAST,
+    )
     assert done.returncode == 0 and len(read_runs(out)) == 1
 
 

@@ -38,17 +38,14 @@ def _get(base: str, path: str, **query: str) -> dict:
         return json.load(response)
 
 
-def _post(
-    base: str, path: str, fields: list[tuple[str, str]], files: dict[str, Path] | None = None
-) -> dict:
+def _post(base: str, path: str, fields: list[tuple[str, str]], files: dict[str, Path] | None = None) -> dict:
     if files:
         boundary = uuid.uuid4().hex
         start = f"--{boundary}\r\nContent-Disposition: form-data; name="
         parts = [f'{start}"{name}"\r\n\r\n{value}\r\n'.encode() for name, value in fields]
         for name, file in files.items():
             parts.append(
-                f'{start}"{name}"; filename="{file.name}"\r\n'
-                f"Content-Type: application/octet-stream\r\n\r\n".encode()
+                f'{start}"{name}"; filename="{file.name}"\r\nContent-Type: application/octet-stream\r\n\r\n'.encode()
                 + file.read_bytes()
                 + b"\r\n"
             )
@@ -57,9 +54,7 @@ def _post(
     else:
         data = urllib.parse.urlencode(fields).encode()
         content_type = "application/x-www-form-urlencoded"
-    request = urllib.request.Request(
-        f"{base}/{path}", data=data, headers={"Content-Type": content_type}
-    )
+    request = urllib.request.Request(f"{base}/{path}", data=data, headers={"Content-Type": content_type})
     with urllib.request.urlopen(request, timeout=30) as response:
         answer = json.load(response)
     assert answer.get("status") == "ok", answer
@@ -69,9 +64,7 @@ def _post(
 @pytest.fixture(scope="module")
 def egg(tmp_path_factory) -> Path:
     project = tmp_path_factory.mktemp("project")
-    shutil.copytree(
-        ROOT / "clippings", project / "clippings", ignore=shutil.ignore_patterns("__pycache__")
-    )
+    shutil.copytree(ROOT / "clippings", project / "clippings", ignore=shutil.ignore_patterns("__pycache__"))
     for name in ("pyproject.toml", "setup.py", "scrapy.cfg", "README.md"):
         shutil.copy2(ROOT / name, project / name)
     egg = project / "clippings.egg"
@@ -98,9 +91,7 @@ def scrapyd(tmp_path_factory):
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("SCRAPY_")}
     with (home / "scrapyd.err").open("wb") as errors:
-        process = subprocess.Popen(
-            [BIN / "scrapyd"], cwd=home, env=env, stdout=subprocess.DEVNULL, stderr=errors
-        )
+        process = subprocess.Popen([BIN / "scrapyd"], cwd=home, env=env, stdout=subprocess.DEVNULL, stderr=errors)
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(150):
@@ -125,7 +116,11 @@ def test_the_egg_carries_the_package_data_and_the_settings_entry_point(egg):
     with zipfile.ZipFile(egg) as archive:
         names = set(archive.namelist())
         assert "clippings/schema/article.schema.json" in names
-        assert "clippings/settings.py" in names and "clippings/spiders/__init__.py" in names and "clippings/sites/le360/__init__.py" in names
+        assert (
+            "clippings/settings.py" in names
+            and "clippings/spiders/__init__.py" in names
+            and "clippings/sites/le360/__init__.py" in names
+        )
         assert not any(name.startswith(("tests/", "fixtures/", "bench/")) for name in names)
         entry_points = archive.read("EGG-INFO/entry_points.txt").decode()
     assert "[scrapy]\nsettings = clippings.settings" in entry_points
@@ -141,14 +136,10 @@ def test_a_replay_crawl_scheduled_through_scrapyd(egg, scrapyd, tmp_path, worker
     articles = [le360_url(f"scrapyd-{i}") for i in range(3)]
     for i, url in enumerate(articles):
         store.add(url, article_html(title=f"Planifié par Scrapyd {i}").encode())
-    feed = store.add(
-        f"{LE360}/feeds/scrapyd.xml", rss(articles), headers={"Content-Type": "application/rss+xml"}
-    )
+    feed = store.add(f"{LE360}/feeds/scrapyd.xml", rss(articles), headers={"Content-Type": "application/rss+xml"})
 
     started = time.monotonic()
-    added = _post(
-        base, "addversion.json", [("project", "clippings"), ("version", "1")], files={"egg": egg}
-    )
+    added = _post(base, "addversion.json", [("project", "clippings"), ("version", "1")], files={"egg": egg})
     assert "le360" in _get(base, "listspiders.json", project="clippings")["spiders"], added
     job = _post(
         base,

@@ -92,7 +92,9 @@ def test_written_articles_are_remembered_with_their_source_date_and_validators(t
 def test_sources_round_trip(tmp_path):
     store = StateStore(tmp_path / "s.sqlite")
     assert store.source("https://fr.le360.ma/sitemap_index.xml") is None
-    store.save_sources({"https://fr.le360.ma/sitemap_index.xml": {"etag": '"x"', "last_modified": None, "listed": None}})
+    store.save_sources(
+        {"https://fr.le360.ma/sitemap_index.xml": {"etag": '"x"', "last_modified": None, "listed": None}}
+    )
     assert store.source("https://fr.le360.ma/sitemap_index.xml")["etag"] == '"x"'
 
 

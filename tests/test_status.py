@@ -3,7 +3,9 @@ alarm or is older than --max-age; --json says the same."""
 
 from __future__ import annotations
 
+import functools
 import json
+import operator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -21,9 +23,19 @@ FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False"]
 
 def run(site: str, minutes_ago: float, now: datetime = NOW, **fields) -> dict:
     finished = now - timedelta(minutes=minutes_ago)
-    return {"run_id": f"{site}-{minutes_ago}", "site": site, "started": (finished - timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "finished": finished.strftime("%Y-%m-%dT%H:%M:%SZ"), "exit_status": 0, "finish_reason": "finished",
-            "problems": [], "written": 20, "skipped": {"seen": 3, "unchanged": 1}, "alarms": [], **fields}
+    return {
+        "run_id": f"{site}-{minutes_ago}",
+        "site": site,
+        "started": (finished - timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "finished": finished.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "exit_status": 0,
+        "finish_reason": "finished",
+        "problems": [],
+        "written": 20,
+        "skipped": {"seen": 3, "unchanged": 1},
+        "alarms": [],
+        **fields,
+    }
 
 
 def test_the_real_command_on_a_healthy_crawl_and_on_one_with_an_alarm(tmp_path):
@@ -42,7 +54,7 @@ def test_the_real_command_on_a_healthy_crawl_and_on_one_with_an_alarm(tmp_path):
     urls += [store.add(le360_url(f"bon-{i}"), article_html(title=f"Bon {i}").encode()) for i in range(4)]
     broken = tmp_path / "broken"
     args = ["crawl", "le360", "--replay", str(tmp_path / "replay"), "--output", str(broken), *FAST]
-    done = run_clippings(*args, *sum((["--url", u] for u in urls), []))
+    done = run_clippings(*args, *functools.reduce(operator.iadd, (["--url", u] for u in urls), []))
     assert done.returncode == 1
     done = run_clippings("status", str(broken), "--json")
     assert done.returncode == 1
@@ -58,12 +70,18 @@ def test_the_real_command_on_a_healthy_crawl_and_on_one_with_an_alarm(tmp_path):
     "runs, expected",
     [
         ([run("le360", 30)], "ok"),
-        ([run("le360", 30, exit_status=1, finish_reason="shutdown", problems=["crawl ended early (shutdown)"])], "failed"),
+        (
+            [run("le360", 30, exit_status=1, finish_reason="shutdown", problems=["crawl ended early (shutdown)"])],
+            "failed",
+        ),
         ([run("le360", 30, exit_status=1, problems=["le360: alarm"], alarms=["le360: alarm"])], "alarm"),
         ([run("le360", 121)], "old"),
         # The last run decides: an alarm, then a healthy run.
         ([run("le360", 90, exit_status=1, problems=["a"], alarms=["a"]), run("le360", 10)], "ok"),
-        ([run("le360", 10), run("le360", 90, exit_status=1, problems=["a"], alarms=["a"])], "ok"),  # appended late, older
+        (
+            [run("le360", 10), run("le360", 90, exit_status=1, problems=["a"], alarms=["a"])],
+            "ok",
+        ),  # appended late, older
     ],
 )
 def test_the_status_of_the_last_run(tmp_path, runs, expected):
@@ -87,7 +105,10 @@ def test_a_site_with_articles_and_no_run_is_not_ok_and_an_empty_history_neither(
 
 def test_text_lines_and_max_age(tmp_path):
     now = datetime.now(UTC)
-    append_run(tmp_path, run("le360", 150.5, now, exit_status=1, finish_reason="output_error", problems=["output failed: disk full"]))
+    append_run(
+        tmp_path,
+        run("le360", 150.5, now, exit_status=1, finish_reason="output_error", problems=["output failed: disk full"]),
+    )
     append_run(tmp_path, run("almaghribtoday", 20, now))
     done = run_clippings("status", str(tmp_path), "--max-age", "3h")
     assert done.returncode == 1

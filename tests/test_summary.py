@@ -77,7 +77,10 @@ def test_failures_and_alarms_follow_the_table():
     text, status = crawl_report([_Crawler("almaghribtoday", stats)], ROOT / "output")
     assert status == 1
     lines = text.splitlines()
-    assert "almaghribtoday: state failed: cannot write the incremental state /x/state.sqlite: database or disk is full" in lines
+    assert (
+        "almaghribtoday: state failed: cannot write the incremental state /x/state.sqlite: database or disk is full"
+        in lines
+    )
     assert "almaghribtoday: crawl ended early (state_error)" in lines
     assert "almaghribtoday: 1234 of 2205 articles written had no author — layout may have" in lines  # cut at 80
     assert "  changed" in lines

@@ -44,8 +44,19 @@ class Pane:
 
 def _command(site: LocalSite, out) -> str:
     args = [
-        sys.executable, "-m", "clippings.cli", "crawl", "le360", "almaghribtoday", "--output", str(out),
-        *site.settings(), "-s", "DOWNLOAD_DELAY=0.1", "-s", "AUTOTHROTTLE_ENABLED=False",
+        sys.executable,
+        "-m",
+        "clippings.cli",
+        "crawl",
+        "le360",
+        "almaghribtoday",
+        "--output",
+        str(out),
+        *site.settings(),
+        "-s",
+        "DOWNLOAD_DELAY=0.1",
+        "-s",
+        "AUTOTHROTTLE_ENABLED=False",
     ]
     return f"cd {shlex.quote(str(ROOT))} && {shlex.join(args)}; echo EXIT:$?; sleep 60"
 
@@ -91,8 +102,11 @@ def test_one_line_per_site_cut_to_the_width_and_a_summary_within_80_columns(tmp_
     assert joined == raw, "nothing wrapped at 80 columns"
     summary = joined[: joined.index("EXIT:0")]
     assert summary[0].split() == ["site", "pages", "written", "updated", "skipped", "dropped", "errors"]
-    assert re.match(r"^le360 +\d+ +\d+ +0 +0 +\d+ +0$", next(l for l in summary if l.startswith("le360 ")))
-    assert re.match(r"^almaghribtoday +\d+ +\d+ +0 +0 +\d+ +0$", next(l for l in summary if l.startswith("almaghribtoday ")))
+    assert re.match(r"^le360 +\d+ +\d+ +0 +0 +\d+ +0$", next(line for line in summary if line.startswith("le360 ")))
+    assert re.match(
+        r"^almaghribtoday +\d+ +\d+ +0 +0 +\d+ +0$",
+        next(line for line in summary if line.startswith("almaghribtoday ")),
+    )
     assert all(len(line) <= 80 for line in summary)
 
 

@@ -200,9 +200,7 @@ def plugin(tmp_path_factory) -> dict[str, Path]:
     info.mkdir()
     metadata = "Metadata-Version: 2.1\nName: clippings-gazette\nVersion: 0.1\n"
     (info / "METADATA").write_text(metadata, "utf-8")
-    (info / "entry_points.txt").write_text(
-        "[clippings.sites]\ngazette = clippings_gazette\n", "utf-8"
-    )
+    (info / "entry_points.txt").write_text("[clippings.sites]\ngazette = clippings_gazette\n", "utf-8")
 
     fixtures = root / "fixtures" / "gazette"
     links = [_url(a) for a in ARTICLES] + [f"{HOST}/video/port-at-night-10490.html"]
@@ -254,10 +252,7 @@ def test_the_crawl_writes_every_article_of_the_throwaway_site(plugin):
     assert valid.returncode == 0, valid.stdout + valid.stderr
     # Without the plug-in, the same lines name a site nobody registered.
     refused = run_clippings("validate", str(out))
-    assert (
-        refused.returncode != 0
-        and "'gazette' is not a registered site" in refused.stdout + refused.stderr
-    )
+    assert refused.returncode != 0 and "'gazette' is not a registered site" in refused.stdout + refused.stderr
 
 
 def test_the_commands_know_the_throwaway_site(plugin):
@@ -274,9 +269,7 @@ def test_the_commands_know_the_throwaway_site(plugin):
     assert "gazette" in listed.stdout.split(), listed.stdout + listed.stderr
     for folder in sorted((plugin["fixtures"] / "gazette").glob("*/expected.json")):
         shown = run_clippings("fixture", "show", str(folder.parent), env=_env(plugin))
-        assert shown.returncode == 0 and "0 field(s) differ" in shown.stdout, (
-            shown.stdout + shown.stderr
-        )
+        assert shown.returncode == 0 and "0 field(s) differ" in shown.stdout, shown.stdout + shown.stderr
 
 
 # --- the registry's checks of an entry point -------------------------------------------------

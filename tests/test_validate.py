@@ -68,9 +68,7 @@ def test_bad_lines_are_reported_by_line_number(files):
     out = io.StringIO()
     assert validate_files([str(files["bad"])], out) == 1
     text = out.getvalue()
-    numbers = sorted(
-        {int(n) for n in re.findall(rf"^{re.escape(str(files['bad']))}:(\d+): ", text, re.M)}
-    )
+    numbers = sorted({int(n) for n in re.findall(rf"^{re.escape(str(files['bad']))}:(\d+): ", text, re.M)})
     assert numbers == [2, 3, 4, 5, 6, 8], text
     assert re.search(r":2: .*'title' is a required property", text)
     assert ":3: not JSON" in text
@@ -114,7 +112,7 @@ def test_folders_are_read_for_their_jsonl_files(files, tmp_path):
     assert validate_files([str(collection)], out) == 1
     text = out.getvalue().splitlines()
     assert text[-1] == "4 good lines, 1 bad, in 3 files"
-    assert all(l.startswith(f"{collection / 'README.jsonl'}:1: ") for l in text[:-1])
+    assert all(line.startswith(f"{collection / 'README.jsonl'}:1: ") for line in text[:-1])
     # A file given beside its folder is read once.
     out = io.StringIO()
     validate_files([str(collection / "le360"), str(collection / "le360" / "2025-09-09.jsonl")], out)
@@ -124,7 +122,10 @@ def test_folders_are_read_for_their_jsonl_files(files, tmp_path):
 def test_a_folder_without_jsonl_files_says_so(tmp_path):
     out = io.StringIO()
     assert validate_files([str(tmp_path)], out) == 0
-    assert out.getvalue().splitlines() == [f"{tmp_path}: no .jsonl files in this folder", "0 good lines, 0 bad, in 0 files"]
+    assert out.getvalue().splitlines() == [
+        f"{tmp_path}: no .jsonl files in this folder",
+        "0 good lines, 0 bad, in 0 files",
+    ]
 
 
 def test_an_unreadable_file_fails(files, tmp_path, monkeypatch):

@@ -35,7 +35,14 @@ def crawls(tmp_path_factory):
     for workers in ("1", "2"):
         out = tmp_path_factory.mktemp(f"out-{workers}")
         done = run_clippings(
-            "crawl", *ALL, "--replay", str(FIXTURES), "--output", str(out), "--workers", workers,
+            "crawl",
+            *ALL,
+            "--replay",
+            str(FIXTURES),
+            "--output",
+            str(out),
+            "--workers",
+            workers,
         )
         assert done.returncode == 0, done.stderr[-3000:]
         outs[workers] = (out, done)
@@ -50,15 +57,13 @@ def test_workers_write_exactly_what_one_process_writes(crawls):
 
 
 def test_workers_keep_one_state_and_a_rerun_writes_nothing(crawls):
-    out, done = crawls["2"]
+    out, _done = crawls["2"]
     db = sqlite3.connect(out / ".state" / "state.sqlite")
     known = {(site, article_id) for site, article_id in db.execute("SELECT site, article_id FROM articles")}
     db.close()
     assert known == {(r["site"], r["article_id"]) for r in read_output(out)}
     before = _lines(out)
-    again = run_clippings(
-        "crawl", *ALL, "--replay", str(FIXTURES), "--output", str(out), "--workers", "2"
-    )
+    again = run_clippings("crawl", *ALL, "--replay", str(FIXTURES), "--output", str(out), "--workers", "2")
     assert again.returncode == 0, again.stderr[-3000:]
     assert _lines(out) == before
     assert "dropped" in again.stdout  # the summary is printed as without workers
@@ -80,7 +85,9 @@ def test_bad_worker_count_is_one_clear_line(value, tmp_path):
 
 
 def test_bad_worker_setting_is_one_clear_line(tmp_path):
-    done = run_clippings("crawl", "le360", "--replay", str(FIXTURES), "--output", str(tmp_path), "-s", "CLIPPINGS_WORKERS=lots")
+    done = run_clippings(
+        "crawl", "le360", "--replay", str(FIXTURES), "--output", str(tmp_path), "-s", "CLIPPINGS_WORKERS=lots"
+    )
     assert done.returncode == 2
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "CLIPPINGS_WORKERS 'lots'" in lines[0], done.stderr
@@ -101,12 +108,22 @@ def test_with_workers_on_the_command_line_the_pool_starts_before_scrapy_loads(tm
     )
     command = ["crawl", "le360", "--replay", str(FIXTURES), "--output", str(tmp_path)]
     early = subprocess.run(
-        [sys.executable, "-c", probe, *command, "--workers", "2"], capture_output=True, text=True, timeout=300, cwd=ROOT, check=False
+        [sys.executable, "-c", probe, *command, "--workers", "2"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+        check=False,
     )
     assert early.returncode == 0, early.stderr[-3000:]
     assert "scrapy loaded when the pool started: False False" in early.stdout
     late = subprocess.run(
-        [sys.executable, "-c", probe, *command, "-s", "CLIPPINGS_WORKERS=2"], capture_output=True, text=True, timeout=300, cwd=ROOT, check=False
+        [sys.executable, "-c", probe, *command, "-s", "CLIPPINGS_WORKERS=2"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+        check=False,
     )
     assert late.returncode == 0, late.stderr[-3000:]
     assert "scrapy loaded when the pool started: False True" in late.stdout  # settings read, no crawler yet
@@ -220,7 +237,7 @@ def test_a_page_that_kills_every_worker_is_an_error_not_a_hang(monkeypatch):
 def test_an_error_in_a_worker_reaches_the_crawl_named():
     pool = ExtractionPool(1)
     try:
-        with pytest.raises(Exception) as raised:  # noqa: PT011
+        with pytest.raises(Exception) as raised:
             asyncio.run(pool.read(get_site("le360"), "https://fr.le360.ma/x_ABC/", b"<html>", {}, "not a datetime"))
         assert not isinstance(raised.value, WorkerCrashed)
         assert asyncio.run(pool.read(get_site(ARTICLES[0].site), *_page(ARTICLES[0]))).title  # the worker lives on
@@ -275,9 +292,7 @@ def test_a_busy_worker_is_sent_only_what_its_socket_takes_without_blocking():
         os.set_blocking(worker.conn.fileno(), False)
         os.kill(worker.process.pid, signal.SIGSTOP)
         try:
-            reads = [
-                asyncio.ensure_future(pool.read(site, url, big, headers, fetched_at)) for _ in range(20)
-            ]
+            reads = [asyncio.ensure_future(pool.read(site, url, big, headers, fetched_at)) for _ in range(20)]
             await asyncio.sleep(0.2)
             queued = len(worker.tasks)
         finally:
@@ -346,9 +361,7 @@ print("served", flush=True)
 
 
 def test_a_worker_ignores_ctrl_c_and_ends_quietly_when_its_crawl_is_gone():
-    done = subprocess.run(
-        [sys.executable, "-c", GONE_CRAWL], cwd=ROOT, capture_output=True, text=True, timeout=60
-    )
+    done = subprocess.run([sys.executable, "-c", GONE_CRAWL], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.stderr == "", done.stderr[-3000:]
     assert done.returncode == 0 and done.stdout == "served\n"
 
@@ -373,9 +386,24 @@ def test_a_crawl_killed_with_workers_leaves_no_word_from_them(tmp_path):
     out = tmp_path / "out"
     for _ in range(2):
         process = subprocess.Popen(
-            [sys.executable, "-m", "clippings.cli", "crawl", "le360", "almaghribtoday", "--replay", str(warc),
-             "--output", str(out), "--workers", "2"],
-            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            [
+                sys.executable,
+                "-m",
+                "clippings.cli",
+                "crawl",
+                "le360",
+                "almaghribtoday",
+                "--replay",
+                str(warc),
+                "--output",
+                str(out),
+                "--workers",
+                "2",
+            ],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         try:
             deadline = time.monotonic() + 120

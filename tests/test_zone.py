@@ -67,8 +67,7 @@ def test_no_module_builds_the_zone_another_way():
     allowed = {f"dates/zone.py:{line}: imports from zoneinfo" for line in _import_lines(PACKAGE / "dates" / "zone.py")}
     offending = [f for f in found if f not in allowed]
     assert not offending, (
-        "Africa/Casablanca must come from clippings.dates.CASABLANCA (the tzdata package):\n"
-        + "\n".join(offending)
+        "Africa/Casablanca must come from clippings.dates.CASABLANCA (the tzdata package):\n" + "\n".join(offending)
     )
 
 

@@ -116,8 +116,7 @@ def _take_locks(per_site: dict[str, list[str]], settings: Any, labels: dict[str,
     except OSError as exc:
         label = {"CLIPPINGS_OUTPUT_DIR": "--output", **labels}["CLIPPINGS_OUTPUT_DIR"]
         raise UsageError(
-            f"{named(label, Path(output))}: cannot create {Path(output) / '.state'}"
-            f" ({exc.strerror or exc})"
+            f"{named(label, Path(output))}: cannot create {Path(output) / '.state'} ({exc.strerror or exc})"
         ) from None
     for taken in held:
         if taken.held:

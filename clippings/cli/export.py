@@ -61,5 +61,7 @@ def export(args: argparse.Namespace) -> int:
             else f"{result.articles:,} articles"
         )
         files = f"{result.files:,} {'file' if result.files == 1 else 'files'}"
-        print(f"{args.to}: {what} (from {result.lines:,} lines in {files}; {result.skipped:,} skipped) in {result.seconds:.1f} s")
+        print(
+            f"{args.to}: {what} (from {result.lines:,} lines in {files}; {result.skipped:,} skipped) in {result.seconds:.1f} s"
+        )
     return 1 if result.skipped else 0

@@ -8,6 +8,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +50,7 @@ def set_options(args: argparse.Namespace) -> list[tuple[str, str]]:
         name, sep, value = item.partition("=")
         if not sep or not name:
             raise UsageError(f"-s takes NAME=VALUE, got {item!r}")
-        checked(lambda: check_value(name, value))
+        checked(partial(check_value, name, value))
         options.append((name, value))
     if args.loglevel is not None:
         try:

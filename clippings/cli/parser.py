@@ -10,13 +10,9 @@ from clippings.sites import SITES
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = Parser(
-        prog="clippings", description="Press-monitoring crawler for Moroccan news sites."
-    )
+    parser = Parser(prog="clippings", description="Press-monitoring crawler for Moroccan news sites.")
     parser.add_argument("--version", action="version", version=f"clippings {version()}")
-    commands = parser.add_subparsers(
-        dest="command", required=True, metavar="COMMAND", parser_class=Parser
-    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=Parser)
 
     crawl = commands.add_parser("crawl", help="crawl one or more sites into JSON lines")
     crawl.add_argument(
@@ -95,7 +91,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="FILE.parquet, FILE.duckdb (tables articles and runs) or FOLDER/ (Parquet, Hive-partitioned by site and month)",
     )
     export.add_argument(
-        "--all-versions", action="store_true", help="every line of each article, numbered (version), not only its latest"
+        "--all-versions",
+        action="store_true",
+        help="every line of each article, numbered (version), not only its latest",
     )
     export.add_argument("-q", "--quiet", action="store_true", help="print nothing but the lines skipped (for cron)")
 
@@ -104,7 +102,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     status.add_argument("directory", metavar="DIR", help="the collection (the crawl's --output)")
     status.add_argument(
-        "--max-age", default="2h", metavar="AGE", help="a last run older than this is old: 2h (default), 90m, 1d, seconds"
+        "--max-age",
+        default="2h",
+        metavar="AGE",
+        help="a last run older than this is old: 2h (default), 90m, 1d, seconds",
     )
     status.add_argument("--json", action="store_true", help="the same as JSON")
 
@@ -112,7 +113,9 @@ def build_parser() -> argparse.ArgumentParser:
         "report", help="the collection and its runs: one self-contained HTML file with charts, or text"
     )
     report.add_argument("directory", metavar="DIR", help="the collection (the crawl's --output)")
-    report.add_argument("--to", metavar="FILE.html", help="write the HTML report here; without it, print the figures as text")
+    report.add_argument(
+        "--to", metavar="FILE.html", help="write the HTML report here; without it, print the figures as text"
+    )
     report.add_argument("--days", default="90", metavar="N", help="the days shown, up to today (default 90)")
 
     fixture = commands.add_parser("fixture", help="developers: save or re-run a fixture page")
@@ -150,7 +153,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--state", metavar="PATH", help="incremental state database (default: DIR/.state/state.sqlite)"
     )
     reextract.add_argument(
-        "-s", "--set", action="append", default=[], metavar="NAME=VALUE",
+        "-s",
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
         help=f"one of: {', '.join(REEXTRACT_SETTINGS)}",
     )
     reextract.add_argument("--loglevel", default=None, help="log level (default: WARNING)")

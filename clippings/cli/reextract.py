@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +52,7 @@ def _reextract_settings(args: argparse.Namespace) -> _Values:
             except ValueError:
                 raise UsageError(f"{name} {value!r}: expected a whole number of bytes from 0") from None
         else:
-            values[name] = checked(lambda: check_value(name, value))
+            values[name] = checked(partial(check_value, name, value))
     values["CLIPPINGS_OUTPUT_DIR"] = args.output
     if args.state:
         values["CLIPPINGS_STATE"] = args.state
@@ -137,5 +138,7 @@ def reextract(args: argparse.Namespace) -> int:
         return lock.BUSY_STATUS
     except OSError as exc:
         if exc.filename and ".state" in str(exc.filename):
-            raise UsageError(f"--output {args.output}: cannot create its .state folder ({exc.strerror or exc})") from None
+            raise UsageError(
+                f"--output {args.output}: cannot create its .state folder ({exc.strerror or exc})"
+            ) from None
         raise

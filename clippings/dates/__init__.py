@@ -22,5 +22,13 @@ from clippings.dates.parse import MAX_LENGTH, OLDEST, DateError, parse_date, pla
 from clippings.dates.zone import CASABLANCA, localize, morocco_day
 
 __all__ = [
-    "CASABLANCA", "MAX_LENGTH", "OLDEST", "DateError", "fold", "localize", "morocco_day", "parse_date", "plausibility",
+    "CASABLANCA",
+    "MAX_LENGTH",
+    "OLDEST",
+    "DateError",
+    "fold",
+    "localize",
+    "morocco_day",
+    "parse_date",
+    "plausibility",
 ]

@@ -38,14 +38,10 @@ DROPPED_CHARS: str = (
 def _combining_marks() -> str:
     """Combining marks of the Latin and Arabic blocks: accents, harakat, hamza seats."""
     blocks = (range(0x0300, 0x0370), range(0x0610, 0x0700), range(0x08D3, 0x0900))
-    return "".join(
-        ch for block in blocks for ch in map(chr, block) if unicodedata.category(ch) == "Mn"
-    )
+    return "".join(ch for block in blocks for ch in map(chr, block) if unicodedata.category(ch) == "Mn")
 
 
-_FOLD_TABLE = str.maketrans(
-    {**CHAR_MAP, **dict.fromkeys(DROPPED_CHARS + _combining_marks())}
-)
+_FOLD_TABLE = str.maketrans({**CHAR_MAP, **dict.fromkeys(DROPPED_CHARS + _combining_marks())})
 _ISO_T = re.compile(r"(?<=\d)t(?=\d)")
 _SPACES = re.compile(r"\s+")
 

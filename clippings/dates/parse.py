@@ -67,9 +67,7 @@ def parse_date(raw: str, *, now: datetime | None = None) -> str:
     return _relative(text, raw, now)
 
 
-def plausibility(
-    iso: str, *, now: datetime, future_tolerance: timedelta = timedelta(days=1)
-) -> str | None:
+def plausibility(iso: str, *, now: datetime, future_tolerance: timedelta = timedelta(days=1)) -> str | None:
     """Flag a parsed date that cannot be a publication date: "future", "too_old" or None.
 
     A date without time counts from local midnight; a naive ISO text is local time.

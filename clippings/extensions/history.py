@@ -61,4 +61,6 @@ class RunHistory:
             self.crawler.stats.set_value("clippings/run_history_error", str(exc))
             logger.error("%s: the run history cannot be written: %s", spider.name, exc)
             return
-        logger.info("%s: run %s recorded in %s (exit status %d)", spider.name, record["run_id"], path, record["exit_status"])
+        logger.info(
+            "%s: run %s recorded in %s (exit status %d)", spider.name, record["run_id"], path, record["exit_status"]
+        )

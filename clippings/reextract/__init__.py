@@ -96,7 +96,8 @@ class _Figures:
             # threads included (a local cluster's scheduler and nannies live in them).
             "client_cpu_ms_per_record": (
                 round(1000 * (self.cpu[-1] - self.cpu[0]) / (self.records - self.first_records), 3)
-                if len(self.cpu) > 1 and self.records > self.first_records else None
+                if len(self.cpu) > 1 and self.records > self.first_records
+                else None
             ),
             "engine_start_s": round(self.engine_up, 3),
             "engine_close_s": round(self.closed, 3),
@@ -210,8 +211,15 @@ def _record_runs(output: Path, runs: list[tuple[str, dict]], started: datetime) 
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     for site, stats in runs:
         record = run_record(
-            stats, site, run_id=run_id, job=None, started=started, finished=finished,
-            reason=stats.get("finish_reason"), peak_rss_mb=peak, version=package_version(),
+            stats,
+            site,
+            run_id=run_id,
+            job=None,
+            started=started,
+            finished=finished,
+            reason=stats.get("finish_reason"),
+            peak_rss_mb=peak,
+            version=package_version(),
         )
         try:
             append_run(output, record)

@@ -157,7 +157,7 @@ def _one_record_a_member(path: Path) -> bool:
                 raise ArchiveError(f"{path}: not a readable WARC file (gzip: {exc})") from None
             header = warc_header(out)
             if header is not None:
-                fields, length, rest = header
+                _fields, length, rest = header
                 whole = len(out) - len(rest) + length + 4
                 # One record a member: the member ends right after the record's content.
                 return member_size(inflater, pending, stream, out) == whole

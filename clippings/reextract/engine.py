@@ -86,23 +86,25 @@ class OnDask:
             # shard a worker was reading when it died counts that death: a worker is sent one
             # task at a time (no shard waits in a worker's own queue). Workers fork from a
             # server that imported the extraction code, so they start at once.
-            dask.config.set({
-                "distributed.scheduler.allowed-failures": 1,
-                "distributed.scheduler.worker-saturation": 1.0,
-                "distributed.worker.multiprocessing-method": "forkserver",
-                # What a worker does beside its task, under the GIL: sampling the task's stack
-                # every 10 ms for the dashboard's profile, waking every 20 ms to time its own
-                # event loop, reading its process's figures every 0.5 s. Without them a page
-                # takes about as long in a worker as in one process (bench/RESULTS.md).
-                "distributed.worker.profile.enabled": False,
-                "distributed.admin.tick.interval": "1s",
-                "distributed.admin.system-monitor.interval": "5s",
-                # Each stream between scheduler and worker keeps its last messages for
-                # debugging, 1,000 by default: every task sent, its shard with it, held long
-                # after it is done (the scheduler lives in the client): the client's memory
-                # would grow with the archive until then.
-                "distributed.admin.low-level-log-length": 10,
-            })
+            dask.config.set(
+                {
+                    "distributed.scheduler.allowed-failures": 1,
+                    "distributed.scheduler.worker-saturation": 1.0,
+                    "distributed.worker.multiprocessing-method": "forkserver",
+                    # What a worker does beside its task, under the GIL: sampling the task's stack
+                    # every 10 ms for the dashboard's profile, waking every 20 ms to time its own
+                    # event loop, reading its process's figures every 0.5 s. Without them a page
+                    # takes about as long in a worker as in one process (bench/RESULTS.md).
+                    "distributed.worker.profile.enabled": False,
+                    "distributed.admin.tick.interval": "1s",
+                    "distributed.admin.system-monitor.interval": "5s",
+                    # Each stream between scheduler and worker keeps its last messages for
+                    # debugging, 1,000 by default: every task sent, its shard with it, held long
+                    # after it is done (the scheduler lives in the client): the client's memory
+                    # would grow with the archive until then.
+                    "distributed.admin.low-level-log-length": 10,
+                }
+            )
             _preload_in_forkserver()
         from distributed import Client, LocalCluster
 
@@ -111,8 +113,12 @@ class OnDask:
         if address is None:
             count = workers or os.cpu_count() or 1
             self.cluster = LocalCluster(
-                n_workers=count, threads_per_worker=1, processes=True, host="127.0.0.1",
-                dashboard_address=None, silence_logs=logging.WARNING,
+                n_workers=count,
+                threads_per_worker=1,
+                processes=True,
+                host="127.0.0.1",
+                dashboard_address=None,
+                silence_logs=logging.WARNING,
             )
             self.client = Client(self.cluster)
             self.description = f"on Dask, a local cluster of {count} workers"
@@ -169,7 +175,9 @@ class OnDask:
 
     def _crashed(self, kind: str, shard: Shard, submit: Callable[..., None]) -> Iterator[Crashed]:
         if kind == "read" and shard.listed and len(shard.records) > 1:
-            logger.warning("%s: a worker died twice reading it; reading its %d records one at a time", shard, len(shard.records))
+            logger.warning(
+                "%s: a worker died twice reading it; reading its %d records one at a time", shard, len(shard.records)
+            )
             for record in shard.records:
                 submit(Shard(shard.path, record[0], record[0] + record[1], (record,), listed=True))
         elif kind == "read" and not shard.listed:
@@ -197,8 +205,10 @@ def _preload_in_forkserver() -> None:
     context = get_mp_context()
     server = getattr(multiprocessing.forkserver, "_forkserver", None)
     modules = list(getattr(server, "_preload_modules", None) or ["distributed"])
-    context.set_forkserver_preload([
-        *(m for m in modules if m != "__main__"),
-        "clippings.reextract.task",
-        "clippings.extract.preload",
-    ])
+    context.set_forkserver_preload(
+        [
+            *(m for m in modules if m != "__main__"),
+            "clippings.reextract.task",
+            "clippings.extract.preload",
+        ]
+    )

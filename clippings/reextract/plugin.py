@@ -17,7 +17,7 @@ class ReadingWorker(WorkerPlugin):
         self.client_pid = client_pid
 
     def setup(self, worker: object) -> None:
-        import clippings.extract.preload  # noqa: F401  (langdetect's profiles)
+        import clippings.extract.preload
         import clippings.reextract.task  # noqa: F401
 
         if self.client_pid is not None:

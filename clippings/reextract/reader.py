@@ -144,7 +144,9 @@ class ShardReader:
                 out = inflater.decompress(data, INFLATE_LIMIT)
             except zlib.error as exc:
                 uri = fields.get("warc-target-uri") if fields else None
-                return _next_member(stream, offset + 1, self.shard.end), [Problem(path, offset, uri, f"does not decode (gzip: {exc})")]
+                return _next_member(stream, offset + 1, self.shard.end), [
+                    Problem(path, offset, uri, f"does not decode (gzip: {exc})")
+                ]
             size += len(out)
             if fields is None:
                 head += out
@@ -155,7 +157,9 @@ class ShardReader:
                         kept = [head]
                     head = b""
                 elif len(head) > HEAD_LIMIT:
-                    return _next_member(stream, offset + 1, self.shard.end), [Problem(path, offset, None, "not a WARC record")]
+                    return _next_member(stream, offset + 1, self.shard.end), [
+                        Problem(path, offset, None, "not a WARC record")
+                    ]
             elif kept is not None:
                 if self.max_size and size > self.max_size + HEAD_LIMIT:
                     kept = None  # too big to keep: only its size is reported

@@ -109,7 +109,12 @@ def read(shard: Shard, learned: Mapping[str, tuple[tuple[str, str], ...]], readi
             offset, saved = found
             outcomes.append(read_record(saved, shard.path, offset, learned, reading))
     return ShardResult(
-        shard, outcomes, reader.foreign, reader.other, f"{os.uname().nodename}:{os.getpid()}", started,
+        shard,
+        outcomes,
+        reader.foreign,
+        reader.other,
+        f"{os.uname().nodename}:{os.getpid()}",
+        started,
         time.perf_counter() - clock,
     )
 
@@ -189,7 +194,9 @@ def read_record(
             out.remember = f"http_{status}"
         return out
     if reading.warn_size and size > reading.warn_size:
-        out.logs.append((WARNING, f"{url}: response of {size} bytes is larger than DOWNLOAD_WARNSIZE ({reading.warn_size})"))
+        out.logs.append(
+            (WARNING, f"{url}: response of {size} bytes is larger than DOWNLOAD_WARNSIZE ({reading.warn_size})")
+        )
     headers = response_headers(saved.headers)
     refresh = _meta_refresh(saved.body, url, headers)
     if refresh:

@@ -12,6 +12,15 @@ from clippings.replay.responses import ReplaySourceError, SavedResponse, parse_s
 from clippings.replay.stores import FixtureStore, WarcStore, copy_store, open_store
 
 __all__ = [
-    "SIDE_INDEX_SUFFIX", "FixtureStore", "ReplaySourceError", "SavedResponse", "WarcRecorder", "WarcStore",
-    "copy_store", "open_store", "parse_stamp", "side_index_path", "url_key",
+    "SIDE_INDEX_SUFFIX",
+    "FixtureStore",
+    "ReplaySourceError",
+    "SavedResponse",
+    "WarcRecorder",
+    "WarcStore",
+    "copy_store",
+    "open_store",
+    "parse_stamp",
+    "side_index_path",
+    "url_key",
 ]

@@ -15,6 +15,7 @@ from clippings.replay.responses import TRANSFER_HEADERS, SavedResponse, parse_st
 
 logger = logging.getLogger("clippings.replay")
 
+
 def scan_with_warcio(path: Path) -> list[tuple[str, int, int]]:
     """(target URI, offset, length) of each HTTP response record, as warcio finds them."""
     found = []
@@ -177,7 +178,9 @@ def record_header(head: bytes, size: int) -> tuple[str, bool] | None:
     fields, length, rest = header
     if len(head) - len(rest) + length + 4 != size:  # header, content, closing CRLF CRLF
         return None
-    is_response = fields.get("warc-type") == "response" and fields.get("content-type", "").startswith("application/http")
+    is_response = fields.get("warc-type") == "response" and fields.get("content-type", "").startswith(
+        "application/http"
+    )
     return fields["warc-target-uri"], is_response
 
 

@@ -27,6 +27,7 @@ from clippings.replay.responses import (
 
 logger = logging.getLogger("clippings.replay")
 
+
 class FixtureStore:
     """``fixtures/<site>/<name>/meta.json`` (+ body file), as fixtures/README.md describes."""
 
@@ -95,7 +96,10 @@ class WarcStore:
                 if cut is not None:
                     logger.warning(
                         "%s: the last record (from byte %d) is cut short, as a killed recording"
-                        " leaves it; replaying the %d whole ones", path, cut, len(records),
+                        " leaves it; replaying the %d whole ones",
+                        path,
+                        cut,
+                        len(records),
                     )
             for uri, offset, length in records:
                 self._by_uri[uri] = (offset, length)

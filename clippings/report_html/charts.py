@@ -32,7 +32,9 @@ def matplotlib_module() -> Any:
         import matplotlib
         from matplotlib.figure import Figure  # noqa: F401  (the object-oriented API: no pyplot state)
     except ImportError:
-        raise MissingPlotting("the HTML report draws its charts with matplotlib: pip install 'clippings[report]'") from None
+        raise MissingPlotting(
+            "the HTML report draws its charts with matplotlib: pip install 'clippings[report]'"
+        ) from None
     return matplotlib
 
 
@@ -47,8 +49,10 @@ def _svg(figure: Any, label: str) -> str:
     svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg, flags=re.S)
     svg = re.sub(
         r'<svg([^>]*?) width="([\d.]+)pt" height="([\d.]+)pt"',
-        lambda m: f'<svg{m.group(1)} role="img" aria-label="{escape(label)}" preserveAspectRatio="xMinYMin meet"'
-        f' style="width:100%;max-width:{float(m.group(2)) * 4 / 3:.0f}px;height:auto"',
+        lambda m: (
+            f'<svg{m.group(1)} role="img" aria-label="{escape(label)}" preserveAspectRatio="xMinYMin meet"'
+            f' style="width:100%;max-width:{float(m.group(2)) * 4 / 3:.0f}px;height:auto"'
+        ),
         svg,
         count=1,
     )
@@ -89,8 +93,10 @@ def chart_per_day(o: Overview) -> str:
     bottom = [0] * len(days)
     for n, site in enumerate(o.sites):
         counts = [o.per_day.get(site, {}).get(day, 0) for day in days]
-        axis.bar(days, counts, bottom=bottom, width=0.85, color=PALETTE[n % len(PALETTE)], label=f"{site} ({sum(counts)})")
-        bottom = [b + c for b, c in zip(bottom, counts)]
+        axis.bar(
+            days, counts, bottom=bottom, width=0.85, color=PALETTE[n % len(PALETTE)], label=f"{site} ({sum(counts)})"
+        )
+        bottom = [b + c for b, c in zip(bottom, counts, strict=False)]
     _time_axis(axis, [datetime.combine(d, datetime.min.time()) for d in days])
     axis.set_ylim(0, max(max(bottom, default=0), 1) * 1.15)
     axis.set_ylabel("articles")
@@ -113,12 +119,19 @@ def _mark_failures(axis: Any, points: list[RunPoint]) -> bool:
 def chart_runs(o: Overview) -> str:
     sites = [s for s in o.sites if o.runs.get(s)]
     figure, axes = _figure(len(sites))
-    for axis, site in zip(axes, sites):
+    for axis, site in zip(axes, sites, strict=False):
         points = o.runs[site]
         moments = [p.finished for p in points]
         for name, colour in SERIES.items():
-            axis.plot(moments, [getattr(p, name) for p in points], marker="o", markersize=3.5, linewidth=1.4,
-                      color=colour, label=name)
+            axis.plot(
+                moments,
+                [getattr(p, name) for p in points],
+                marker="o",
+                markersize=3.5,
+                linewidth=1.4,
+                color=colour,
+                label=name,
+            )
         if _mark_failures(axis, points):
             axis.plot([], [], color=ALARM, linestyle="--", linewidth=1, label="failed or alarm")
         _time_axis(axis, moments)
@@ -132,17 +145,31 @@ def chart_runs(o: Overview) -> str:
 def chart_coverage(o: Overview) -> str:
     sites = [s for s in o.sites if o.runs.get(s)]
     figure, axes = _figure(len(sites))
-    for axis, site in zip(axes, sites):
+    for axis, site in zip(axes, sites, strict=False):
         points = o.runs[site]
         moments = [p.finished for p in points]
         for check in CHECKS:
             values = [p.coverage[check] * 100 if p.coverage[check] is not None else float("nan") for p in points]
-            axis.plot(moments, values, marker="o", markersize=3.5, linewidth=1.4, color=CHECK_COLOURS[check],
-                      label={"author": "with an author"}.get(check, f"with a {check}"))
+            axis.plot(
+                moments,
+                values,
+                marker="o",
+                markersize=3.5,
+                linewidth=1.4,
+                color=CHECK_COLOURS[check],
+                label={"author": "with an author"}.get(check, f"with a {check}"),
+            )
         alarmed = [p for p in points if p.alarms]
         if alarmed:
-            axis.plot([p.finished for p in alarmed], [2] * len(alarmed), linestyle="none", marker="X",
-                      markersize=9, color=ALARM, label="alarm")
+            axis.plot(
+                [p.finished for p in alarmed],
+                [2] * len(alarmed),
+                linestyle="none",
+                marker="X",
+                markersize=9,
+                color=ALARM,
+                label="alarm",
+            )
             for point in alarmed:
                 axis.axvline(point.finished, color=ALARM, linestyle="--", linewidth=1, alpha=0.8)
         _time_axis(axis, moments)
@@ -157,7 +184,7 @@ def chart_coverage(o: Overview) -> str:
 def chart_body_sources(o: Overview) -> str:
     sites = [s for s in o.sites if o.runs.get(s)]
     figure, axes = _figure(len(sites), 2.0)
-    for axis, site in zip(axes, sites):
+    for axis, site in zip(axes, sites, strict=False):
         points = o.runs[site]
         sources = sorted({s for p in points for s in p.body_sources}, key=lambda s: (s != "ans", s))
         positions = list(range(1, len(points) + 1))
@@ -168,7 +195,7 @@ def chart_body_sources(o: Overview) -> str:
                 for p in points
             ]
             axis.bar(positions, shares, bottom=bottom, width=0.8, color=PALETTE[n % len(PALETTE)], label=source)
-            bottom = [b + s for b, s in zip(bottom, shares)]
+            bottom = [b + s for b, s in zip(bottom, shares, strict=False)]
         axis.set_xlim(0.3, len(points) + 0.7)
         axis.set_ylim(0, 105)
         axis.set_ylabel("% of bodies")

@@ -68,7 +68,7 @@ def _summary(o: Overview) -> str:
         '<th class="n">runs in these days</th><th>last run ended (UTC)</th><th>last run</th>'
         '<th class="n">written by it</th></tr></thead><tbody>' + "".join(rows) + "</tbody>"
         f'<tfoot><tr><th scope="row">all</th>{_td(total, data_figure="articles-total")}'
-        f'{_td(sum(o.in_window(s) for s in o.sites), data_figure="in-window-total")}'
+        f"{_td(sum(o.in_window(s) for s in o.sites), data_figure='in-window-total')}"
         f'<td colspan="5" class="meta">{o.lines} lines in {o.files} files; {o.skipped_lines} bad lines skipped;'
         f" {o.runs_total} runs recorded</td></tr></tfoot></table>"
     )
@@ -85,8 +85,10 @@ def _per_day_table(o: Overview) -> str:
         + "</tr>"
         for d in reversed(days)
     )
-    return (f'<details><summary>the figures: {len(days)} days with articles</summary><table id="per-day">'
-            f"<thead><tr><th>day</th>{head}</tr></thead><tbody>{body}</tbody></table></details>")
+    return (
+        f'<details><summary>the figures: {len(days)} days with articles</summary><table id="per-day">'
+        f"<thead><tr><th>day</th>{head}</tr></thead><tbody>{body}</tbody></table></details>"
+    )
 
 
 def _runs_table(o: Overview) -> str:
@@ -116,11 +118,15 @@ def _problems_table(rows: list[tuple[str, str, int, list[str]]], what: str, iden
     body = "".join(
         f'<tr data-reason="{escape(site)}/{escape(reason)}"><td>{escape(site)}</td><td>{escape(reason)}</td>'
         + _td(count, data_figure="count")
-        + "<td>" + "".join(f'<div class="url"><a href="{escape(u)}">{escape(u)}</a></div>' for u in urls) + "</td></tr>"
+        + "<td>"
+        + "".join(f'<div class="url"><a href="{escape(u)}">{escape(u)}</a></div>' for u in urls)
+        + "</td></tr>"
         for site, reason, count, urls in rows
     )
-    return (f'<table id="{ident}"><thead><tr><th>site</th><th>{what}</th><th class="n">count</th><th>examples</th>'
-            f"</tr></thead><tbody>{body}</tbody></table>")
+    return (
+        f'<table id="{ident}"><thead><tr><th>site</th><th>{what}</th><th class="n">count</th><th>examples</th>'
+        f"</tr></thead><tbody>{body}</tbody></table>"
+    )
 
 
 def _latest_table(o: Overview) -> str:
@@ -133,18 +139,26 @@ def _latest_table(o: Overview) -> str:
         when = r.get("published") or r.get("published_date") or "undated"
         rows.append(
             f'<tr data-article="{escape(r["site"])}/{escape(r["article_id"])}"><td class="when">{escape(when)}</td>'
-            f"<td>{escape(r['site'])}</td><td{direction}><a href=\"{escape(r['url'])}\">{escape(r['title'])}</a>"
+            f'<td>{escape(r["site"])}</td><td{direction}><a href="{escape(r["url"])}">{escape(r["title"])}</a>'
             f'<div class="url" dir="ltr">{escape(r["url"])}</div></td></tr>'
         )
-    return ('<table id="latest"><thead><tr><th>published</th><th>site</th><th>title and URL</th></tr></thead><tbody>'
-            + "".join(rows) + "</tbody></table>")
+    return (
+        '<table id="latest"><thead><tr><th>published</th><th>site</th><th>title and URL</th></tr></thead><tbody>'
+        + "".join(rows)
+        + "</tbody></table>"
+    )
 
 
 def render(o: Overview) -> str:
     """The whole HTML document."""
     matplotlib = matplotlib_module()
-    settings = {"svg.fonttype": "path", "svg.hashsalt": "clippings", "font.family": "DejaVu Sans",
-                "font.size": 9, "axes.titleweight": "bold"}
+    settings = {
+        "svg.fonttype": "path",
+        "svg.hashsalt": "clippings",
+        "font.family": "DejaVu Sans",
+        "font.size": 9,
+        "axes.titleweight": "bold",
+    }
     with matplotlib.rc_context(settings):
         per_day = chart_per_day(o)
         with_runs = any(o.runs.get(s) for s in o.sites)
@@ -161,9 +175,13 @@ def render(o: Overview) -> str:
         "<header><h1>clippings report</h1>",
         f'<p class="meta">Collection <code>{escape(o.directory)}</code>; generated {utc_stamp(o.generated)};'
         f" the {o.days} days {o.first_day} to {o.today} (Morocco's calendar).</p></header>",
-        '<section id="collection"><h2>The collection</h2>', _summary(o), "</section>",
+        '<section id="collection"><h2>The collection</h2>',
+        _summary(o),
+        "</section>",
         '<section id="articles-per-day"><h2>Articles per day</h2>',
-        f'<figure class="chart" id="chart-per-day">{per_day}</figure>', _per_day_table(o), "</section>",
+        f'<figure class="chart" id="chart-per-day">{per_day}</figure>',
+        _per_day_table(o),
+        "</section>",
         '<section id="run-history"><h2>Runs</h2>',
         f'<figure class="chart" id="chart-runs">{runs}</figure>' if runs else no_runs,
         _runs_table(o) if runs else "",

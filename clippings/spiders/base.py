@@ -226,7 +226,9 @@ class NewsSpider(SourcePages, Outcomes, scrapy.Spider):
         learned = self.containers.known(self.site.name)
         verify = bool(learned) and should_verify(response.url)
         try:
-            article = await self.extractor.read(self.site, response.url, response.body, headers, fetched_at, learned, verify)
+            article = await self.extractor.read(
+                self.site, response.url, response.body, headers, fetched_at, learned, verify
+            )
         except NotArticle as exc:
             self.count(f"dropped/{exc.reason}", url=response.url)
             if exc.reason in REMEMBERED_DROPS:

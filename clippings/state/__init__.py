@@ -28,6 +28,15 @@ from clippings.state.records import (
 from clippings.state.store import StateStore
 
 __all__ = [
-    "LISTED_SLACK", "Action", "Dropped", "Seen", "StateError", "StateStore", "conditional_headers", "decide",
-    "is_unchanged", "parse_iso", "state_path",
+    "LISTED_SLACK",
+    "Action",
+    "Dropped",
+    "Seen",
+    "StateError",
+    "StateStore",
+    "conditional_headers",
+    "decide",
+    "is_unchanged",
+    "parse_iso",
+    "state_path",
 ]

@@ -3,6 +3,7 @@ with the JSON-lines files when a crawl opens it."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sqlite3
 from datetime import UTC, datetime
@@ -68,9 +69,7 @@ class StateStore:
         ).fetchone()
         return Dropped(**dict(row)) if row else None
 
-    def record_dropped(
-        self, site: str, article_id: str, url: str, reason: str, listed: datetime | None = None
-    ) -> None:
+    def record_dropped(self, site: str, article_id: str, url: str, reason: str, listed: datetime | None = None) -> None:
         with self._transaction():
             self.db.execute(
                 "INSERT INTO dropped (site, article_id, url, reason, listed, checked_at)"
@@ -211,9 +210,7 @@ class StateStore:
             "DELETE FROM articles WHERE site = ? AND file = ? AND line_end > ?", (site, file, size)
         ).rowcount
         if lost:
-            logger.warning(
-                "state: %s is shorter than recorded; %d articles will be fetched again", file, lost
-            )
+            logger.warning("state: %s is shorter than recorded; %d articles will be fetched again", file, lost)
 
     def _set_recorded(self, file: str, offset: int) -> None:
         self.db.execute(
@@ -224,9 +221,7 @@ class StateStore:
 
     # --- feeds and sitemaps -------------------------------------------------------------
     def source(self, url: str) -> dict[str, str | None] | None:
-        row = self.db.execute(
-            "SELECT etag, last_modified, listed FROM sources WHERE url = ?", (url,)
-        ).fetchone()
+        row = self.db.execute("SELECT etag, last_modified, listed FROM sources WHERE url = ?", (url,)).fetchone()
         return dict(row) if row else None
 
     def save_sources(self, sources: dict[str, dict[str, str | None]]) -> None:
@@ -272,10 +267,9 @@ class _Transaction:
             except sqlite3.Error as error:
                 failure = error
         if self.db.in_transaction:
-            try:
+            # A failed ROLLBACK: the transaction is gone with the connection's state; nothing to keep.
+            with contextlib.suppress(sqlite3.Error):
                 self.db.execute("ROLLBACK")
-            except sqlite3.Error:
-                pass  # the transaction is gone with the connection's state; nothing to keep
         if failure is not None:
             raise self.store.write_error(failure) from None
         return False

@@ -26,10 +26,15 @@ from clippings.workers.worker import (
 )
 
 __all__ = [
-    "QUEUED_PAGES", "RESET_CACHES_EVERY", "ExtractionPool", "WorkerCrashed", "acquire", "release", "serve", "watch_crawl",
+    "QUEUED_PAGES",
+    "RESET_CACHES_EVERY",
+    "ExtractionPool",
+    "WorkerCrashed",
+    "acquire",
+    "release",
+    "serve",
+    "watch_crawl",
 ]
-
-
 
 
 _shared: dict[int, tuple[ExtractionPool, int]] = {}

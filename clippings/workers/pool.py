@@ -44,7 +44,9 @@ class ExtractionPool:
     def _spawn(self) -> Worker:
         if self._context is None:
             self._context = multiprocessing.get_context("forkserver")
-            self._context.set_forkserver_preload(["clippings.workers", "clippings.extract.preload"])  # preload imports clippings.extract
+            self._context.set_forkserver_preload(
+                ["clippings.workers", "clippings.extract.preload"]
+            )  # preload imports clippings.extract
         mine, theirs = self._context.Pipe(duplex=True)
         process = self._context.Process(target=serve, args=(theirs, os.getpid()), name="clippings-worker", daemon=True)
         process.start()
@@ -103,7 +105,8 @@ class ExtractionPool:
         assert self._loop is not None
         self._next_id += 1
         payload = pickle.dumps(
-            (self._next_id, (site.name, url, body, headers, fetched_at, learned, verify)), protocol=pickle.HIGHEST_PROTOCOL
+            (self._next_id, (site.name, url, body, headers, fetched_at, learned, verify)),
+            protocol=pickle.HIGHEST_PROTOCOL,
         )
         task = Task(self._next_id, url, payload, self._loop.create_future())
         self._queue.append(task)

@@ -27,9 +27,7 @@ SITE = Site(
         for section in ("morocco", "othernews", "economy", "sport", "health", "arts", "culture")
     ),
     # /<section-number> or /<section-slug>, optionally ?page=N
-    listing_url=re.compile(
-        r"^https?://(?:www\.)?almaghribtoday\.net/(?:\d+|[a-z][a-z-]*)/?(?:\?page=\d+)?$"
-    ),
+    listing_url=re.compile(r"^https?://(?:www\.)?almaghribtoday\.net/(?:\d+|[a-z][a-z-]*)/?(?:\?page=\d+)?$"),
     non_article_urls=(
         (re.compile(r"^https?://[^/]+/(?:video|videos)"), "video"),
         (re.compile(r"^https?://[^/]+/(?:tag|tags|rss)/"), "listing"),
@@ -45,9 +43,7 @@ SITE = Site(
     ),
     author_prefixes=("كتب:", "كتب :", "بقلم:", "بقلم :", "بقلم", "كتب"),
     page="clippings.sites.almaghribtoday.page:AlmaghribtodayPage",
-    section_xpaths=(
-        "//*[@class][{}]//a[last()]".format(class_words("breadcrumb", "breadcrumbs", "path")),
-    ),
+    section_xpaths=("//*[@class][{}]//a[last()]".format(class_words("breadcrumb", "breadcrumbs", "path")),),
     tag_xpaths=("//*[@class][{}]//a".format(class_words("tags", "news-tags", "keywords")),),
     caption_xpaths=("//*[@class][{}]".format(class_words("caption", "imgdesc", "img-desc")),),
     image_xpaths=("//*[@id='news-img']//img/@src",),
@@ -58,11 +54,29 @@ SITE = Site(
         f"//*[@class][{has_class('NewsDetails')}]",  # the table-laid template (windows-1256 pages)
     ),
     prune_classes=(
-        "related", "most-read", "mostread", "latest", "latest-news", "newsletter", "share",
-        "social", "cookie", "tags", "news-tags", "read-also", "ticker", "breadcrumb",
-        "breadcrumbs", "dateline", "advert", "ad", "adsbygoogle", "widget", "sidebar",
+        "related",
+        "most-read",
+        "mostread",
+        "latest",
+        "latest-news",
+        "newsletter",
+        "share",
+        "social",
+        "cookie",
+        "tags",
+        "news-tags",
+        "read-also",
+        "ticker",
+        "breadcrumb",
+        "breadcrumbs",
+        "dateline",
+        "advert",
+        "ad",
+        "adsbygoogle",
+        "widget",
+        "sidebar",
         "addthis",
-    ),  # fmt: skip
+    ),
     prune_xpaths=("//figure", "//figcaption"),
     stop_markers=(
         "قد يهمك أيضا",

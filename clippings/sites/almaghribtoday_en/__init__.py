@@ -16,9 +16,7 @@ SITE = Site(
     hosts=ARABIC.hosts,
     paths=("/en/",),
     # /en/<section-number>/<article-number>-<slug>
-    article_url=re.compile(
-        r"^https?://(?:www\.)?almaghribtoday\.net/en/\d+/(?P<id>\d+)(?:-[^/?#]*)?/?(?:[?#].*)?$"
-    ),
+    article_url=re.compile(r"^https?://(?:www\.)?almaghribtoday\.net/en/\d+/(?P<id>\d+)(?:-[^/?#]*)?/?(?:[?#].*)?$"),
     robots_url=f"https://{HOST}/robots.txt",  # the host's: it names this edition's sitemap too
     feed_urls=(f"{BASE}/rss", f"{BASE}/health/rss.xml"),
     sitemap_urls=(f"{BASE}/sitemap.xml",),

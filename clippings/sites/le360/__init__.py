@@ -39,8 +39,9 @@ SITE = Site(
         "//*[@class][{}]".format(
             class_words("subheadline", "sub-headline", "standfirst", "chapo", "article-intro", "lead")
         )
-        + "[not(self::figure or self::img or .//img or .//amp-img or .//figure)]"
-        "[not(ancestor::*[@class][{}])]".format(class_words("card", "related")),
+        + "[not(self::figure or self::img or .//img or .//amp-img or .//figure)][not(ancestor::*[@class][{}])]".format(
+            class_words("card", "related")
+        ),
     ),
     page="clippings.sites.le360.page:Le360Page",
     byline_xpaths=(
@@ -54,9 +55,7 @@ SITE = Site(
         "//article//figure//figcaption",
         "//*[@class][{}]".format(class_words("caption", "legende")),
     ),
-    credit_patterns=(
-        re.compile(r"\s*(?:©|Copyright|Crédit|Credit|Photo\s*:)\s*.*$", re.IGNORECASE),
-    ),
+    credit_patterns=(re.compile(r"\s*(?:©|Copyright|Crédit|Credit|Photo\s*:)\s*.*$", re.IGNORECASE),),
     body_xpaths=(
         "//*[@id='article-body']",  # Arc (Fusion) pages, read so when the story is not a standard one
         f"//*[@class][{has_class('article-text')}]",  # Arc pages of the "article-page" template
@@ -64,11 +63,35 @@ SITE = Site(
         "//*[@property='content:encoded']",  # pre-Arc (Drupal) pages
     ),
     prune_classes=(
-        "related", "most-read", "mostread", "les-plus-lus", "newsletter", "share", "partage",
-        "social", "cookie", "didomi", "onetrust", "tags", "tag-list", "hashtags", "read-also",
-        "lire-aussi", "ticker", "byline", "breadcrumb", "breadcrumbs", "kicker", "overline",
-        "advert", "ad", "arcad", "adsbygoogle", "revue", "revues",
-    ),  # fmt: skip
+        "related",
+        "most-read",
+        "mostread",
+        "les-plus-lus",
+        "newsletter",
+        "share",
+        "partage",
+        "social",
+        "cookie",
+        "didomi",
+        "onetrust",
+        "tags",
+        "tag-list",
+        "hashtags",
+        "read-also",
+        "lire-aussi",
+        "ticker",
+        "byline",
+        "breadcrumb",
+        "breadcrumbs",
+        "kicker",
+        "overline",
+        "advert",
+        "ad",
+        "arcad",
+        "adsbygoogle",
+        "revue",
+        "revues",
+    ),
     prune_xpaths=(
         "//*[@id='didomi-host' or @id='onetrust-consent-sdk']",
         "//figure",

@@ -13,9 +13,7 @@ SITE = Site(
     name="le360_ar",
     hosts=frozenset({HOST}),
     # /<section>/<slug, percent-encoded Arabic>_<26-char Arc id>/
-    article_url=re.compile(
-        r"^https?://ar\.le360\.ma/(?:[a-z0-9-]+/)+[^/?#]*?_(?P<id>[A-Z0-9]{26})/?(?:[?#].*)?$"
-    ),
+    article_url=re.compile(r"^https?://ar\.le360\.ma/(?:[a-z0-9-]+/)+[^/?#]*?_(?P<id>[A-Z0-9]{26})/?(?:[?#].*)?$"),
     robots_url=f"https://{HOST}/robots.txt",
     feed_urls=(f"https://{HOST}/arc/outboundfeeds/rss/?outputType=xml",),
     sitemap_urls=(f"https://{HOST}/sitemap_index.xml",),
@@ -39,9 +37,7 @@ SITE = Site(
         ),
     ),
     byline_xpaths=(
-        "//*[@class][{}][starts-with(normalize-space(.),'بقلم')]".format(
-            class_words("author", "attribution")
-        ),
+        "//*[@class][{}][starts-with(normalize-space(.),'بقلم')]".format(class_words("author", "attribution")),
     ),
     author_prefixes=("بقلم:", "بقلم"),
     tag_xpaths=("//*[@class][{}]//a".format(class_words("tags", "hashtags")),),

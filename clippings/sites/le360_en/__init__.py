@@ -13,9 +13,7 @@ SITE = Site(
     name="le360_en",
     hosts=frozenset({HOST}),
     # /<section>/<slug>_<26-char Arc id>/
-    article_url=re.compile(
-        r"^https?://en\.le360\.ma/(?:[a-z0-9-]+/)+[^/?#]*?_(?P<id>[A-Z0-9]{26})/?(?:[?#].*)?$"
-    ),
+    article_url=re.compile(r"^https?://en\.le360\.ma/(?:[a-z0-9-]+/)+[^/?#]*?_(?P<id>[A-Z0-9]{26})/?(?:[?#].*)?$"),
     robots_url=f"https://{HOST}/robots.txt",
     feed_urls=(f"https://{HOST}/arc/outboundfeeds/rss/?outputType=xml",),
     sitemap_urls=(f"https://{HOST}/sitemap_index.xml",),
