@@ -12,7 +12,7 @@ import lxml.html
 from trafilatura import bare_extraction
 from trafilatura.settings import DEFAULT_CONFIG, Extractor
 
-from clippings.extract.html import fold, marker_key, marker_keys
+from clippings.extract.html import fold, marker_key, marker_keys, new_document
 from clippings.extract.xpaths import compiled, with_class_words
 from clippings.sites.base import Site
 
@@ -274,11 +274,12 @@ def read_tree(site: Site, root: lxml.html.HtmlElement, not_body: Iterable[str], 
 
 def container_copy(container: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
     """A small document holding a copy of the container alone, ``<div>`` paragraphs as ``<p>``."""
-    document = lxml.html.document_fromstring("<html><body><article></article></body></html>")
+    document = new_document()
+    article = lxml.etree.SubElement(document.find("body"), "article")
     copied = deepcopy(container)
     copied.tail = None
     if copied.tag in ("html", "body"):
         copied.tag = "div"
-    document.find("body/article").append(copied)
+    article.append(copied)
     div_paragraphs(document)
     return document

@@ -33,6 +33,19 @@ _INVISIBLE = re.compile("[\u200b\u200c\u200d\u200e\u200f\u2066\u2067\u2068\u2069
 _TATWEEL = re.compile("\u0640+")
 
 _PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
+# Every element an ``HtmlElement``, its class chosen in C: lxml.html's own lookup is a Python
+# method run each time Python (ours or trafilatura's) touches an element, to give forms and
+# inputs classes of their own that nothing here uses.
+_PARSER.set_element_class_lookup(
+    lxml.etree.ElementDefaultClassLookup(
+        element=lxml.html.HtmlElement,
+        comment=lxml.html.HtmlComment,
+        pi=lxml.html.HtmlProcessingInstruction,
+        entity=lxml.html.HtmlEntity,
+    )
+)
+# What ``root.iter()`` yields, counted in C: elements, comments, processing instructions.
+_NODE_COUNT = lxml.etree.XPath("count(descendant-or-self::node()[not(self::text())])")
 
 # Elements whose text a reader sees as a block of its own.
 BLOCK_TAGS = frozenset(
@@ -103,8 +116,16 @@ def parse_html(text: str) -> lxml.html.HtmlElement:
     return root
 
 
+def new_document() -> lxml.html.HtmlElement:
+    """An empty page (``<html><body>``), whose elements are of the same classes as a parsed
+    page's."""
+    return lxml.html.document_fromstring("<html><body></body></html>", parser=_PARSER)
+
+
 def _keep_first_elements(root: lxml.html.HtmlElement, limit: int) -> None:
     """Cut the tree after its ``limit``-th element in document order (in place)."""
+    if _NODE_COUNT(root) < limit:
+        return  # nothing to cut: counted without walking the tree in Python
     last = None
     for count, element in enumerate(root.iter(), start=1):
         if count == limit:
@@ -186,20 +207,25 @@ def leaf_elements(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
     body = root.find("body")
     if body is None:
         body = root
-    blocks: list[lxml.html.HtmlElement] = []
-    not_leaf: set[lxml.html.HtmlElement] = set()
-    # Depth-first, never entering scripts, styles and the like.
-    stack = [body]
-    while stack:
-        el = stack.pop()
-        tag = el.tag if isinstance(el.tag, str) else ""
-        if tag in INVISIBLE_TAGS:
+    # Only blocks and invisible elements are walked (lxml skips the rest in C), never the
+    # inside of an invisible one. A block is innermost when no block started before it ended;
+    # innermost blocks never nest, so they end in the order they start.
+    walker = lxml.etree.iterwalk(body, events=("start", "end"), tag=_WALKED)
+    inner: list[bool] = []  # for each block open: whether a block started inside it
+    leaves: list[lxml.html.HtmlElement] = []
+    for event, element in walker:
+        if element is body:
             continue
-        if tag in BLOCK_TAGS and el is not body:
-            blocks.append(el)
-            for anc in el.iterancestors():
-                if anc in not_leaf:
-                    break
-                not_leaf.add(anc)
-        stack.extend(reversed(el))
-    return [el for el in blocks if el not in not_leaf]
+        if element.tag in INVISIBLE_TAGS:
+            if event == "start":
+                walker.skip_subtree()
+        elif event == "start":
+            if inner:
+                inner[-1] = True
+            inner.append(False)
+        elif not inner.pop():
+            leaves.append(element)
+    return leaves
+
+
+_WALKED = tuple(sorted(BLOCK_TAGS | INVISIBLE_TAGS))
