@@ -44,8 +44,6 @@ _PARSER.set_element_class_lookup(
         entity=lxml.html.HtmlEntity,
     )
 )
-# What ``root.iter()`` yields, counted in C: elements, comments, processing instructions.
-_NODE_COUNT = lxml.etree.XPath("count(descendant-or-self::node()[not(self::text())])")
 
 # Elements whose text a reader sees as a block of its own.
 BLOCK_TAGS = frozenset(
@@ -112,7 +110,11 @@ def parse_html(text: str) -> lxml.html.HtmlElement:
         raise NotHTML(f"unparseable HTML: {exc}") from None
     if root is None:
         raise NotHTML("unparseable HTML")
-    _keep_first_elements(root, MAX_ELEMENTS)
+    if 2 * text.count("<") + 4 >= MAX_ELEMENTS:
+        # Every element the parser makes opens at a "<", but the html, head and body it adds
+        # and a paragraph around text it finds loose (one at most a tag): fewer "<" than this
+        # and the page has fewer elements than the cap, with no need to walk the tree.
+        _keep_first_elements(root, MAX_ELEMENTS)
     return root
 
 
@@ -124,8 +126,6 @@ def new_document() -> lxml.html.HtmlElement:
 
 def _keep_first_elements(root: lxml.html.HtmlElement, limit: int) -> None:
     """Cut the tree after its ``limit``-th element in document order (in place)."""
-    if _NODE_COUNT(root) < limit:
-        return  # nothing to cut: counted without walking the tree in Python
     last = None
     for count, element in enumerate(root.iter(), start=1):
         if count == limit:
