@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import configparser
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from copy import deepcopy
 
 import lxml.etree
@@ -247,14 +247,15 @@ def common_ancestor(elements: list[lxml.html.HtmlElement]) -> lxml.html.HtmlElem
 
 
 def article_container(
-    root: lxml.html.HtmlElement, xpaths: Iterable[tuple[str, str]]
+    select: Callable[[str], list], xpaths: Iterable[tuple[str, str]]
 ) -> tuple[lxml.html.HtmlElement | None, str | None]:
     """(element, source): the element holding the article text, by the first of ``xpaths``
-    ((source, xpath) pairs) that finds any element with text. A rule matching several
-    elements (paragraphs of one class, a body split around an ad) gives their innermost
-    common ancestor, so the sub-headings between them stay."""
+    ((source, xpath) pairs, run by ``select``: a page's ``PageSources.select``) that finds
+    any element with text. A rule matching several elements (paragraphs of one class, a body
+    split around an ad) gives their innermost common ancestor, so the sub-headings between
+    them stay."""
     for source, xpath in xpaths:
-        found = [e for e in compiled(xpath)(root) if isinstance(e, lxml.html.HtmlElement)]
+        found = [e for e in select(xpath) if isinstance(e, lxml.html.HtmlElement)]
         if not found or not any(e.text_content().strip() for e in found):
             continue
         return (found[0] if len(found) == 1 else common_ancestor(found)), source

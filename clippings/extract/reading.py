@@ -139,7 +139,7 @@ class BodyReader:
             *(("container:articleBody", x) for x in GENERIC_BODY_XPATHS),
             *(("learned", x) for _, x in learned),
         ]
-        container, source = article_container(root, rules)
+        container, source = article_container(self.page.select, rules)
         if container is not None:
             found = read_tree(site, container_copy(container), not_body)
             if not self._short(found, source, evidence):
