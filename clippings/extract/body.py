@@ -72,11 +72,13 @@ def drop(element: lxml.html.HtmlElement) -> None:
 def prune(root: lxml.html.HtmlElement, site: Site) -> None:
     """Remove every subtree the site declares as furniture (in place), never one holding
     the page's main block of paragraphs (a wrapper whose class happens to match)."""
-    main = main_block(root)
-    keep = set(main.iterancestors()) | {main} if main is not None else set()
     doomed = with_class_words(root, site.prune_classes)
     for xpath in (*site.prune_xpaths, f"//*[@{USED}]"):
         doomed.extend(compiled(xpath)(root))
+    if not doomed:
+        return
+    main = main_block(root)
+    keep = set(main.iterancestors()) | {main} if main is not None else set()
     for element in doomed:
         if element is not root and element not in keep and element.getparent() is not None:
             drop(element)
