@@ -9,6 +9,8 @@ itself; this sample tells French, English or Spanish apart as well).
 
 from __future__ import annotations
 
+import json
+import os
 import re
 from functools import lru_cache
 
@@ -24,12 +26,62 @@ SEED = 0
 
 @lru_cache(maxsize=1)
 def _factory() -> detector_factory.DetectorFactory:
-    """langdetect's profiles, loaded on first use (0.5 s: a crawl whose pages are read in
-    worker processes never loads them in its own)."""
-    detector_factory.init_factory()
-    factory = detector_factory._factory
+    """langdetect's factory over its profiles (``_Profiles``), read on first use (a crawl
+    whose pages are read in worker processes never reads them in its own)."""
+    profiles = _Profiles(detector_factory.PROFILES_DIRECTORY)
+    factory = detector_factory.DetectorFactory()
+    factory.word_lang_prob_map = profiles
+    factory.langlist = profiles.langlist
     factory.set_seed(SEED)
     return factory
+
+
+class _Profiles:
+    """langdetect's ``word_lang_prob_map`` (n-gram -> its frequency in each language, in the
+    order of ``langlist``), each n-gram's row made the first time a text has it. langdetect
+    makes every row of its 55 profiles when it loads them, which costs a crawl's start-up
+    more than reading the profiles; a crawl's texts use a small share of them.
+
+    The same rows as langdetect's ``DetectorFactory.load_profile``: its languages in the
+    directory's order, rows as long as the directory has entries, ``1.0 * count / n_words``
+    for the n-grams of one to three characters, 0.0 elsewhere."""
+
+    def __init__(self, directory: str) -> None:
+        names = os.listdir(directory)
+        self.size = len(names)
+        self.langlist: list[str] = []
+        self._profiles: list[tuple[int, dict[str, int], list[int]]] = []
+        for name in names:
+            path = os.path.join(directory, name)
+            if name.startswith(".") or not os.path.isfile(path):
+                continue
+            with open(path, encoding="utf-8") as handle:
+                data = json.load(handle)
+            self._profiles.append((len(self.langlist), data["freq"], data["n_words"]))
+            self.langlist.append(data["name"])
+        self._words = set().union(*(freq for _, freq, _ in self._profiles))
+        self._rows: dict[str, list[float]] = {}
+
+    def __contains__(self, word: object) -> bool:
+        return word in self._words
+
+    def __getitem__(self, word: str) -> list[float]:
+        row = self._rows.get(word)
+        if row is None:
+            if word not in self._words:
+                raise KeyError(word)
+            row = [0.0] * self.size
+            length = len(word)
+            if 1 <= length <= 3:
+                for index, freq, n_words in self._profiles:
+                    count = freq.get(word)
+                    if count is not None:
+                        row[index] = 1.0 * count / n_words[length - 1]
+            self._rows[word] = row
+        return row
+
+    def __len__(self) -> int:
+        return len(self._words)
 
 
 class _Detector(Detector):
