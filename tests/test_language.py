@@ -63,3 +63,15 @@ def test_english_news_full_of_moroccan_names_is_english():
         " third place in the Botola Pro standings ahead of the Raja derby.",
     ]
     assert [language.detect_language(t) for t in texts] == ["en", "en", "en"]
+
+
+def test_the_profiles_are_langdetects_own():
+    from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
+
+    own = DetectorFactory()
+    own.load_profile(PROFILES_DIRECTORY)
+    ours = language._factory()
+    assert ours.langlist == own.langlist
+    assert len(ours.word_lang_prob_map) == len(own.word_lang_prob_map)
+    assert all(ours.word_lang_prob_map[w] == row for w, row in own.word_lang_prob_map.items())
+    assert "no such n-gram" not in ours.word_lang_prob_map

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import configparser
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from copy import deepcopy
 
 import lxml.etree
@@ -12,7 +12,7 @@ import lxml.html
 from trafilatura import bare_extraction
 from trafilatura.settings import DEFAULT_CONFIG, Extractor
 
-from clippings.extract.html import fold, marker_key, marker_keys
+from clippings.extract.html import fold, marker_key, marker_keys, new_document
 from clippings.extract.xpaths import compiled, with_class_words
 from clippings.sites.base import Site
 
@@ -72,11 +72,13 @@ def drop(element: lxml.html.HtmlElement) -> None:
 def prune(root: lxml.html.HtmlElement, site: Site) -> None:
     """Remove every subtree the site declares as furniture (in place), never one holding
     the page's main block of paragraphs (a wrapper whose class happens to match)."""
-    main = main_block(root)
-    keep = set(main.iterancestors()) | {main} if main is not None else set()
     doomed = with_class_words(root, site.prune_classes)
     for xpath in (*site.prune_xpaths, f"//*[@{USED}]"):
         doomed.extend(compiled(xpath)(root))
+    if not doomed:
+        return
+    main = main_block(root)
+    keep = set(main.iterancestors()) | {main} if main is not None else set()
     for element in doomed:
         if element is not root and element not in keep and element.getparent() is not None:
             drop(element)
@@ -247,14 +249,15 @@ def common_ancestor(elements: list[lxml.html.HtmlElement]) -> lxml.html.HtmlElem
 
 
 def article_container(
-    root: lxml.html.HtmlElement, xpaths: Iterable[tuple[str, str]]
+    select: Callable[[str], list], xpaths: Iterable[tuple[str, str]]
 ) -> tuple[lxml.html.HtmlElement | None, str | None]:
     """(element, source): the element holding the article text, by the first of ``xpaths``
-    ((source, xpath) pairs) that finds any element with text. A rule matching several
-    elements (paragraphs of one class, a body split around an ad) gives their innermost
-    common ancestor, so the sub-headings between them stay."""
+    ((source, xpath) pairs, run by ``select``: a page's ``PageSources.select``) that finds
+    any element with text. A rule matching several elements (paragraphs of one class, a body
+    split around an ad) gives their innermost common ancestor, so the sub-headings between
+    them stay."""
     for source, xpath in xpaths:
-        found = [e for e in compiled(xpath)(root) if isinstance(e, lxml.html.HtmlElement)]
+        found = [e for e in select(xpath) if isinstance(e, lxml.html.HtmlElement)]
         if not found or not any(e.text_content().strip() for e in found):
             continue
         return (found[0] if len(found) == 1 else common_ancestor(found)), source
@@ -274,11 +277,12 @@ def read_tree(site: Site, root: lxml.html.HtmlElement, not_body: Iterable[str], 
 
 def container_copy(container: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
     """A small document holding a copy of the container alone, ``<div>`` paragraphs as ``<p>``."""
-    document = lxml.html.document_fromstring("<html><body><article></article></body></html>")
+    document = new_document()
+    article = lxml.etree.SubElement(document.find("body"), "article")
     copied = deepcopy(container)
     copied.tail = None
     if copied.tag in ("html", "body"):
         copied.tag = "div"
-    document.find("body/article").append(copied)
+    article.append(copied)
     div_paragraphs(document)
     return document

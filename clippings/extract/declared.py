@@ -10,7 +10,6 @@ from clippings.extract import ans
 from clippings.extract.html import text_of
 from clippings.extract.metadata import as_text, first_meta, link_href
 from clippings.extract.sources import PageSources, Pick
-from clippings.extract.xpaths import compiled
 
 _PUBLISHED_METAS = (
     "article:published_time",
@@ -76,7 +75,7 @@ def published(page: PageSources, visible: Pick) -> list[tuple[str, str]]:
         *_times(page, modified=False),
     ]
     for number, xpath in enumerate(site.date_xpaths, start=1):
-        found.extend((f"rule:{site.name}.date[{number}]", text_of(e)) for e in compiled(xpath)(page.root))
+        found.extend((f"rule:{site.name}.date[{number}]", text_of(e)) for e in page.select(xpath))
     found.append(("lines", visible.value))
     return [(source, raw) for source, raw in found if raw]
 

@@ -22,7 +22,6 @@ MAX_ELEMENTS = 20_000
 _TAIL_BYTES = 65_536
 
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
-_SPACES = re.compile(r"\s+")
 # Characters an lxml tree accepts from the parser but refuses when the text is set again
 # (pruning moves tails): C0 controls other than tab and newlines, U+FFFE, U+FFFF, surrogates.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -33,6 +32,17 @@ _INVISIBLE = re.compile("[\u200b\u200c\u200d\u200e\u200f\u2066\u2067\u2068\u2069
 _TATWEEL = re.compile("\u0640+")
 
 _PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
+# Every element an ``HtmlElement``, its class chosen in C: lxml.html's own lookup is a Python
+# method run each time Python (ours or trafilatura's) touches an element, to give forms and
+# inputs classes of their own that nothing here uses.
+_PARSER.set_element_class_lookup(
+    lxml.etree.ElementDefaultClassLookup(
+        element=lxml.html.HtmlElement,
+        comment=lxml.html.HtmlComment,
+        pi=lxml.html.HtmlProcessingInstruction,
+        entity=lxml.html.HtmlEntity,
+    )
+)
 
 # Elements whose text a reader sees as a block of its own.
 BLOCK_TAGS = frozenset(
@@ -99,8 +109,18 @@ def parse_html(text: str) -> lxml.html.HtmlElement:
         raise NotHTML(f"unparseable HTML: {exc}") from None
     if root is None:
         raise NotHTML("unparseable HTML")
-    _keep_first_elements(root, MAX_ELEMENTS)
+    if 2 * text.count("<") + 4 >= MAX_ELEMENTS:
+        # Every element the parser makes opens at a "<", but the html, head and body it adds
+        # and a paragraph around text it finds loose (one at most a tag): fewer "<" than this
+        # and the page has fewer elements than the cap, with no need to walk the tree.
+        _keep_first_elements(root, MAX_ELEMENTS)
     return root
+
+
+def new_document() -> lxml.html.HtmlElement:
+    """An empty page (``<html><body>``), whose elements are of the same classes as a parsed
+    page's."""
+    return lxml.html.document_fromstring("<html><body></body></html>", parser=_PARSER)
 
 
 def _keep_first_elements(root: lxml.html.HtmlElement, limit: int) -> None:
@@ -127,7 +147,9 @@ def fold(text: str | None) -> str:
         return ""
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
-    return _SPACES.sub(" ", _INVISIBLE.sub("", text)).strip()
+    # str.split() splits at what the regex ``\s`` matches (Unicode whitespace), and drops it
+    # at both ends: whitespace folded as ``\s+`` -> " " and a strip would, with no regex.
+    return " ".join(_INVISIBLE.sub("", text).split())
 
 
 def marker_key(text: str | None) -> str:
@@ -186,20 +208,25 @@ def leaf_elements(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
     body = root.find("body")
     if body is None:
         body = root
-    blocks: list[lxml.html.HtmlElement] = []
-    not_leaf: set[lxml.html.HtmlElement] = set()
-    # Depth-first, never entering scripts, styles and the like.
-    stack = [body]
-    while stack:
-        el = stack.pop()
-        tag = el.tag if isinstance(el.tag, str) else ""
-        if tag in INVISIBLE_TAGS:
+    # Only blocks and invisible elements are walked (lxml skips the rest in C), never the
+    # inside of an invisible one. A block is innermost when no block started before it ended;
+    # innermost blocks never nest, so they end in the order they start.
+    walker = lxml.etree.iterwalk(body, events=("start", "end"), tag=_WALKED)
+    inner: list[bool] = []  # for each block open: whether a block started inside it
+    leaves: list[lxml.html.HtmlElement] = []
+    for event, element in walker:
+        if element is body:
             continue
-        if tag in BLOCK_TAGS and el is not body:
-            blocks.append(el)
-            for anc in el.iterancestors():
-                if anc in not_leaf:
-                    break
-                not_leaf.add(anc)
-        stack.extend(reversed(el))
-    return [el for el in blocks if el not in not_leaf]
+        if element.tag in INVISIBLE_TAGS:
+            if event == "start":
+                walker.skip_subtree()
+        elif event == "start":
+            if inner:
+                inner[-1] = True
+            inner.append(False)
+        elif not inner.pop():
+            leaves.append(element)
+    return leaves
+
+
+_WALKED = tuple(sorted(BLOCK_TAGS | INVISIBLE_TAGS))

@@ -9,12 +9,15 @@ itself; this sample tells French, English or Spanish apart as well).
 
 from __future__ import annotations
 
+import json
+import os
 import re
 from functools import lru_cache
 
 from langdetect import detector_factory
 from langdetect.detector import Detector
-from langdetect.lang_detect_exception import LangDetectException
+from langdetect.lang_detect_exception import ErrorCode, LangDetectException
+from langdetect.utils.ngram import NGram
 
 SAMPLE_CHARS = 250
 TRIALS = 2
@@ -23,31 +26,179 @@ SEED = 0
 
 @lru_cache(maxsize=1)
 def _factory() -> detector_factory.DetectorFactory:
-    """langdetect's profiles, loaded on first use (0.5 s: a crawl whose pages are read in
-    worker processes never loads them in its own)."""
-    detector_factory.init_factory()
-    factory = detector_factory._factory
+    """langdetect's factory over its profiles (``_Profiles``), read on first use (a crawl
+    whose pages are read in worker processes never reads them in its own)."""
+    profiles = _Profiles(detector_factory.PROFILES_DIRECTORY)
+    factory = detector_factory.DetectorFactory()
+    factory.word_lang_prob_map = profiles
+    factory.langlist = profiles.langlist
     factory.set_seed(SEED)
     return factory
 
 
+class _Profiles:
+    """langdetect's ``word_lang_prob_map`` (n-gram -> its frequency in each language, in the
+    order of ``langlist``), each n-gram's row made the first time a text has it. langdetect
+    makes every row of its 55 profiles when it loads them, which costs a crawl's start-up
+    more than reading the profiles; a crawl's texts use a small share of them.
+
+    The same rows as langdetect's ``DetectorFactory.load_profile``: its languages in the
+    directory's order, rows as long as the directory has entries, ``1.0 * count / n_words``
+    for the n-grams of one to three characters, 0.0 elsewhere."""
+
+    def __init__(self, directory: str) -> None:
+        names = os.listdir(directory)
+        self.size = len(names)
+        self.langlist: list[str] = []
+        self._profiles: list[tuple[int, dict[str, int], list[int]]] = []
+        for name in names:
+            path = os.path.join(directory, name)
+            if name.startswith(".") or not os.path.isfile(path):
+                continue
+            with open(path, encoding="utf-8") as handle:
+                data = json.load(handle)
+            self._profiles.append((len(self.langlist), data["freq"], data["n_words"]))
+            self.langlist.append(data["name"])
+        self._words = set().union(*(freq for _, freq, _ in self._profiles))
+        self._rows: dict[str, list[float]] = {}
+
+    def __contains__(self, word: object) -> bool:
+        return word in self._words
+
+    def __getitem__(self, word: str) -> list[float]:
+        row = self._rows.get(word)
+        if row is None:
+            if word not in self._words:
+                raise KeyError(word)
+            row = [0.0] * self.size
+            length = len(word)
+            if 1 <= length <= 3:
+                for index, freq, n_words in self._profiles:
+                    count = freq.get(word)
+                    if count is not None:
+                        row[index] = 1.0 * count / n_words[length - 1]
+            self._rows[word] = row
+        return row
+
+    def __len__(self) -> int:
+        return len(self._words)
+
+
 class _Detector(Detector):
-    """langdetect's detector with its two inner loops (run hundreds of times a text, over 55
-    languages) as list comprehensions: the same arithmetic in the same order, so the same
-    answers, in about half the time."""
+    """langdetect's detector with its per-character and per-trial loops done with less
+    Python work: the same characters, n-grams and random draws, the same arithmetic in the
+    same order, so the same answers.
 
-    def _update_lang_prob(self, prob: list[float], word: str | None, alpha: float) -> bool:
-        lang_prob_map = self.word_lang_prob_map.get(word) if word is not None else None
-        if lang_prob_map is None:
-            return False
-        weight = alpha / self.BASE_FREQ
-        prob[:] = [p * (weight + q) for p, q in zip(prob, lang_prob_map)]
-        return True
+    A character's normalised form and class are looked up once (``_CHARS``); a trial's draws
+    are multiplied five at a time (``_trial``).
+    """
 
-    def _normalize_prob(self, prob: list[float]) -> float:
-        total = sum(prob)
-        prob[:] = [p / total for p in prob]
-        return max(0.0, max(prob))
+    def append(self, text: str) -> None:
+        text = self.URL_RE.sub(" ", text)
+        text = self.MAIL_RE.sub(" ", text)
+        text = NGram.normalize_vi(text)
+        # langdetect keeps the first ``max_text_length`` characters, runs of spaces as one.
+        self.text += _SPACE_RUNS.sub(" ", text[: self.max_text_length])
+
+    def cleaning_text(self) -> None:
+        latin = non_latin = 0
+        for ch in self.text:
+            kind = (_CHARS.get(ch) or _char(ch))[2]
+            if kind == _LATIN:
+                latin += 1
+            elif kind == _NON_LATIN:
+                non_latin += 1
+        if latin * 2 < non_latin:
+            self.text = "".join(ch for ch in self.text if ch < "A" or "z" < ch)
+
+    def _extract_ngrams(self) -> list[str]:
+        """langdetect's n-grams of the text, in its order: after each character, the last one,
+        two and three characters of the word so far (a space before it) that its profiles
+        know; none inside a word written in capitals."""
+        known, chars = self.word_lang_prob_map, _CHARS
+        result: list[str] = []
+        grams, capital = " ", False  # langdetect's NGram buffer and its capitalword flag
+        for ch in self.text:
+            ch, upper, _ = chars.get(ch) or _char(ch)
+            last = grams[-1]
+            if last == " ":
+                grams, capital = " ", False
+                if ch == " ":
+                    continue
+            elif len(grams) >= 3:
+                grams = grams[1:]
+            grams += ch
+            if upper:
+                if last.isupper():
+                    capital = True
+            else:
+                capital = False
+            if capital:
+                continue
+            if ch != " " and ch in known:
+                result.append(ch)
+            if len(grams) > 1:
+                if grams[-2:] in known:
+                    result.append(grams[-2:])
+                if len(grams) > 2 and grams in known:
+                    result.append(grams)
+        return result
+
+    def _detect_block(self) -> None:
+        self.cleaning_text()
+        ngrams = self._extract_ngrams()
+        if not ngrams:
+            raise LangDetectException(ErrorCode.CantDetectError, "No features in text.")
+        self.langprob = [0.0] * len(self.langlist)
+        self.random.seed(self.seed)
+        for _ in range(self.n_trial):
+            alpha = self.alpha + self.random.gauss(0.0, 1.0) * self.ALPHA_WIDTH
+            prob = self._trial(ngrams, alpha / self.BASE_FREQ)
+            self.langprob = [lp + p / self.n_trial for lp, p in zip(self.langprob, prob)]
+
+    def _trial(self, ngrams: list[str], weight: float) -> list[float]:
+        """One trial: n-grams drawn at random, each multiplying every language's probability
+        by ``weight`` plus that language's frequency of it; normalised after the first draw
+        and then after every fifth, until one language passes ``CONV_THRESHOLD``. The five
+        draws between two normalisations are multiplied in one pass, left to right: the
+        products langdetect computes one draw at a time."""
+        known, choice = self.word_lang_prob_map, self.random.choice
+        prob = [p * (weight + q) for p, q in zip(self._init_probability(), known[choice(ngrams)])]
+        i = 0
+        while True:
+            total = sum(prob)
+            prob = [p / total for p in prob]
+            if max(prob) > self.CONV_THRESHOLD or i >= self.ITERATION_LIMIT:
+                return prob
+            a, b, c, d, e = (known[choice(ngrams)] for _ in range(5))
+            prob = [
+                p * (weight + v) * (weight + w) * (weight + x) * (weight + y) * (weight + z)
+                for p, v, w, x, y, z in zip(prob, a, b, c, d, e)
+            ]
+            i += 5
+
+
+_SPACE_RUNS = re.compile("  +")
+_LATIN, _NON_LATIN, _OTHER = 0, 1, 2
+# char -> (its form in langdetect's n-grams, whether that form is upper case, its class for
+# langdetect's cleaning: Latin letter, other script, neither)
+_CHARS: dict[str, tuple[str, bool, int]] = {}
+
+
+def _char(ch: str) -> tuple[str, bool, int]:
+    found = _CHARS.get(ch)
+    if found is None:
+        normal = NGram.normalize(ch)
+        if "A" <= ch <= "z":
+            kind = _LATIN
+        elif ch >= "\u0300":
+            # langdetect means to leave Latin Extended Additional out here, but compares the
+            # block's number with its name: every character from U+0300 on counts.
+            kind = _NON_LATIN
+        else:
+            kind = _OTHER
+        found = _CHARS[ch] = (normal, normal.isupper(), kind)
+    return found
 
 
 def load_profiles() -> None:

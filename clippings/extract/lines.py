@@ -12,7 +12,6 @@ import lxml.html
 from clippings import dates
 from clippings.extract.html import fold, marker_key, text_of
 from clippings.extract.sources import NOTHING, PageSources, Pick
-from clippings.extract.xpaths import compiled
 from clippings.sites.base import Site
 
 _DIGIT = re.compile(r"[0-9٠-٩]")
@@ -88,7 +87,7 @@ def section_rule(page: PageSources, title: str) -> Pick:
     """The site's section rules, last match first (a breadcrumb's last crumb)."""
     site = page.site
     for number, xpath in enumerate(site.section_xpaths, start=1):
-        for element in reversed(compiled(xpath)(page.root)):
+        for element in reversed(page.select(xpath)):
             text = text_of(element).strip(" »›>/|")
             if text and text != title and len(text) < 60 and text not in HOME_CRUMBS:
                 return Pick(text, f"rule:{site.name}.section[{number}]", (text,))

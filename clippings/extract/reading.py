@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from copy import deepcopy
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import lxml.html
@@ -107,10 +108,20 @@ class BodyReader:
     def evidence(self) -> dict[str, int]:
         """Words the page's other evidence gives the body, by source: the story's text, JSON-LD
         ``articleBody``, the page's main block of paragraphs."""
-        found = {"main": self.page.main_words, "jsonld": words(article_body(self.page.ld))}
+        found = {"main": self.page.main_words, "jsonld": words(self.declared)}
         if self.story:
-            found["ans"] = words(ans.body(self.story))
+            found["ans"] = words(self.story_text)
         return found
+
+    @cached_property
+    def story_text(self) -> list[str]:
+        """The embedded story's paragraphs (read once: evidence, and the first reading)."""
+        return ans.body(self.story)
+
+    @cached_property
+    def declared(self) -> list[str]:
+        """JSON-LD ``articleBody`` as paragraphs (read once: evidence, and the last reading)."""
+        return article_body(self.page.ld)
 
     def _short(self, paragraphs: list[str], source: str, evidence: dict[str, int]) -> bool:
         """Whether a reading is much shorter than any evidence but its own source's."""
@@ -126,7 +137,7 @@ class BodyReader:
         evidence = self.evidence()
         tried: list[tuple[list[str], str]] = []
         if self.story:
-            found = clean_paragraphs(site, ans.body(self.story), not_body, stops=False)
+            found = clean_paragraphs(site, self.story_text, not_body, stops=False)
             if not self._short(found, "ans", evidence):
                 return BodyPick("\n\n".join(found), "ans")
             tried.append((found, "ans"))
@@ -139,7 +150,7 @@ class BodyReader:
             *(("container:articleBody", x) for x in GENERIC_BODY_XPATHS),
             *(("learned", x) for _, x in learned),
         ]
-        container, source = article_container(root, rules)
+        container, source = article_container(self.page.select, rules)
         if container is not None:
             found = read_tree(site, container_copy(container), not_body)
             if not self._short(found, source, evidence):
@@ -154,9 +165,8 @@ class BodyReader:
         if container is not None:
             tried.append((read_tree(site, container_copy(container), not_body, full=True), f"{source}:full"))
         tried.append((read_tree(site, deepcopy(root), not_body, full=True), "page:full"))
-        declared = article_body(self.page.ld)
-        if declared:
-            tried.append((clean_paragraphs(site, declared, not_body, stops=False), "jsonld"))
+        if self.declared:
+            tried.append((clean_paragraphs(site, self.declared, not_body, stops=False), "jsonld"))
         for found, source in tried:
             if not self._short(found, source, evidence):
                 return BodyPick("\n\n".join(found), source)

@@ -20,7 +20,7 @@ from clippings.extract import ans
 from clippings.extract.body import block_words, main_block
 from clippings.extract.html import fold, leaf_elements, text_of
 from clippings.extract.metadata import jsonld_article, metas
-from clippings.extract.xpaths import compiled
+from clippings.extract.xpaths import Selector
 from clippings.sites.base import Site
 
 
@@ -56,6 +56,11 @@ class PageSources:
         self.site = site
         self.url = url
         self.root = root
+
+    @cached_property
+    def select(self) -> Selector:
+        """The site's rules run over this page (``select(xpath)``), skipped where they cannot match."""
+        return Selector(self.root)
 
     @cached_property
     def ld(self) -> dict[str, Any]:
@@ -105,7 +110,7 @@ class PageSources:
         every match's text with ``texts``), its source ``rule:<site>.<name>[<n>]``."""
         for number, xpath in enumerate(getattr(self.site, f"{name}_xpaths"), start=1):
             source = f"rule:{self.site.name}.{name}[{number}]"
-            found = compiled(xpath)(self.root)
+            found = self.select(xpath)
             if texts:
                 values = [fold(e.text_content()) for e in found if isinstance(e, lxml.html.HtmlElement)]
                 values = [v.lstrip("#").strip() for v in values if v.strip("# ")]

@@ -1,13 +1,15 @@
-"""XPath for site rules, compiled once; class tests by whole words (``class_words``)."""
+"""XPath for site rules, compiled once; class tests by whole words (``class_words``); rules
+not run on a page that lacks what they look for (``Selector``)."""
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import lxml.etree
 import lxml.html
 
-from clippings.sites.base import class_words
+from clippings.sites.base import class_words, has_class
 
 
 @lru_cache(maxsize=256)
@@ -20,3 +22,111 @@ def with_class_words(root: lxml.html.HtmlElement, words: tuple[str, ...]) -> lis
     if not words:
         return []
     return compiled(f"//*[@class][{class_words(*words)}]")(root)
+
+
+class Selector:
+    """The site's rules run over one page. A rule that can only select elements whose
+    attribute holds one of some words (``needs``) is not run on a page where no element's
+    attribute holds any: most rules find nothing on a template the site module does not know,
+    and an XPath over the whole page costs more than reading its classes and ids once.
+
+    The attribute values are read when a rule first needs them: the page's tree must not
+    change in those attributes while it is read (the extractors change copies of it).
+    """
+
+    def __init__(self, root: lxml.html.HtmlElement) -> None:
+        self.root = root
+        self._values: dict[str, str] = {}
+
+    def __call__(self, xpath: str) -> list:
+        need = needs(xpath)
+        if need is not None:
+            attribute, words = need
+            values = self._values.get(attribute)
+            if values is None:
+                values = self._values[attribute] = "\n".join(_values_of(attribute)(self.root))
+            if not any(word in values for word in words):
+                return []
+        return compiled(xpath)(self.root)
+
+
+@lru_cache(maxsize=8)
+def _values_of(attribute: str) -> lxml.etree.XPath:
+    return lxml.etree.XPath(f"//@{attribute}", smart_strings=False)
+
+
+@lru_cache(maxsize=512)
+def needs(xpath: str) -> tuple[str, tuple[str, ...]] | None:
+    """(attribute, words) when everything ``xpath`` selects is found from elements whose
+    ``attribute`` holds one of ``words`` (as a substring), else None.
+
+    Read from the rule's first step, ``//name[...]`` (or ``//*``): one of its predicates is
+    ``[@attribute='value']``, ``[class_words(...)]`` or ``[has_class(...)]`` as
+    ``clippings.sites.base`` writes them, and what follows the step is more steps and
+    predicates only (no union, no operator: nothing selects from elsewhere).
+    """
+    step = _FIRST_STEP.match(xpath)
+    if step is None:
+        return None
+    predicates, rest = _predicates(xpath, step.end())
+    if predicates is None:
+        return None
+    while rest:
+        following = _STEP.match(xpath, rest)
+        if following is None:
+            return None
+        more, rest = _predicates(xpath, following.end())
+        if more is None:
+            return None
+    for predicate in predicates:
+        found = _attribute_test(predicate)
+        if found is not None:
+            return found
+    return None
+
+
+_FIRST_STEP = re.compile(r"//(?:\*|[A-Za-z][\w-]*)(?=\[)")
+_STEP = re.compile(r"/{1,2}(?:@?[\w*.-]+(?:::[\w*-]+)?(?:\(\))?)")
+_EQUALS = re.compile(r"@([A-Za-z][\w-]*)='([^']+)'")
+_CLASS_WORD = re.compile(r"\(contains\(@class, '([^']+)'\) and ")
+_HAS_CLASS = re.compile(r"contains\(concat\(' ', normalize-space\(@class\), ' '\), ' ([^'\s]+) '\)")
+
+
+def _predicates(xpath: str, start: int) -> tuple[list[str] | None, int]:
+    """The predicates (``[...]``, inner text) from ``start`` on, and where they end (0 when
+    that is the end of ``xpath``); None when a bracket or quote is left open."""
+    found: list[str] = []
+    position = start
+    while position < len(xpath) and xpath[position] == "[":
+        depth, quote, index = 0, "", position
+        while index < len(xpath):
+            char = xpath[index]
+            if quote:
+                quote = "" if char == quote else quote
+            elif char in "'\"":
+                quote = char
+            elif char == "[":
+                depth += 1
+            elif char == "]":
+                depth -= 1
+                if depth == 0:
+                    break
+            index += 1
+        if index >= len(xpath):
+            return None, 0
+        found.append(xpath[position + 1 : index])
+        position = index + 1
+    return found, (position if position < len(xpath) else 0)
+
+
+def _attribute_test(predicate: str) -> tuple[str, tuple[str, ...]] | None:
+    equals = _EQUALS.fullmatch(predicate)
+    if equals:
+        return equals.group(1), (equals.group(2),)
+    words = tuple(_CLASS_WORD.findall(predicate))
+    if words and predicate == class_words(*words):
+        return "class", words
+    single = _HAS_CLASS.fullmatch(predicate)
+    if single and predicate == has_class(single.group(1)):
+        return "class", (single.group(1),)
+    return None
