@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import configparser
-import re
 from collections.abc import Callable, Iterable
 from copy import deepcopy
 
@@ -12,7 +11,8 @@ import lxml.html
 from trafilatura import bare_extraction
 from trafilatura.settings import DEFAULT_CONFIG, Extractor
 
-from clippings.extract.html import fold, marker_key, marker_keys, new_document
+from clippings.extract.cleaning import clean_paragraphs
+from clippings.extract.html import fold, new_document
 from clippings.extract.xpaths import compiled, with_class_words
 from clippings.sites.base import Site
 
@@ -84,8 +84,32 @@ def prune(root: lxml.html.HtmlElement, site: Site) -> None:
             drop(element)
 
 
-_BLOCKS = frozenset(["p", "div", "ul", "ol", "table", "section", "article", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "figure"])
-_INLINE = frozenset(["a", "b", "i", "em", "strong", "u", "s", "small", "mark", "sup", "sub", "abbr", "cite", "q", "code", "font", "span", "br", "time"])
+_BLOCKS = frozenset(
+    ["p", "div", "ul", "ol", "table", "section", "article", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "figure"]
+)
+_INLINE = frozenset(
+    [
+        "a",
+        "b",
+        "i",
+        "em",
+        "strong",
+        "u",
+        "s",
+        "small",
+        "mark",
+        "sup",
+        "sub",
+        "abbr",
+        "cite",
+        "q",
+        "code",
+        "font",
+        "span",
+        "br",
+        "time",
+    ]
+)
 
 
 def paragraph_text(element: lxml.html.HtmlElement) -> str | None:
@@ -161,9 +185,7 @@ def paragraphs(body: lxml.etree._Element) -> list[str]:
             if any(cells):
                 out.append(" | ".join(cells))
             continue
-        if tag not in _TEXT_BLOCKS or any(
-            a.tag == "row" and not _has_block_inside(a) for a in element.iterancestors()
-        ):
+        if tag not in _TEXT_BLOCKS or any(a.tag == "row" and not _has_block_inside(a) for a in element.iterancestors()):
             continue
         if _has_block_inside(element):
             text = fold(element.text)
@@ -187,52 +209,6 @@ def unwrap_layout_tables(root: lxml.html.HtmlElement) -> None:
             element.tag = "div"
             for attribute in ("colspan", "rowspan", "cellpadding", "cellspacing", "border"):
                 element.attrib.pop(attribute, None)
-
-
-def clean_paragraphs(site: Site, found: list[str], not_body: Iterable[str], stops: bool = True) -> list[str]:
-    """Cut page furniture that survived trafilatura.
-
-    Stops at the first line that opens a "related" / "most read" block, unless article text
-    goes on after it (a newsletter box or a "read also" box set inside the article: the marker
-    and the short lines of the box are dropped, the text after them kept); drops "Lire aussi"
-    lines, hashtag rows and lines repeating the title, lead, caption, byline or date.
-    """
-    stop_keys = marker_keys(site.stop_markers) if stops else {}
-    known = {marker_key(t) for t in not_body if t}
-    kept: list[str] = []
-    skipping = False
-    for index, line in enumerate(found):
-        key = marker_key(line)
-        if key in stop_keys:
-            if not _text_goes_on(found[index + 1 : index + 1 + _LOOK_AHEAD]):
-                break
-            skipping = True  # the box's own lines (titles, a sign-up line) until text resumes
-            continue
-        if skipping:
-            if not _article_like(line):
-                continue
-            skipping = False
-        if key in known or any(p.search(line) for p in site.drop_line_patterns):
-            continue
-        kept.append(line)
-    return kept
-
-
-# After a stop marker, article text goes on when this many of the next lines are article
-# paragraphs: card titles, blurbs and list items are shorter, and a box repeats its blurbs.
-_LOOK_AHEAD = 4
-_GOES_ON = 2
-_PARAGRAPH_CHARS = 200
-_SENTENCE_END = re.compile(r"[.!?؟…»\"”)]\s*$")
-
-
-def _article_like(line: str) -> bool:
-    return len(line) >= _PARAGRAPH_CHARS and bool(_SENTENCE_END.search(line))
-
-
-def _text_goes_on(following: list[str]) -> bool:
-    paragraphs = {line for line in following if _article_like(line)}
-    return len(paragraphs) >= _GOES_ON
 
 
 # Where article text is, whatever the site: schema.org's articleBody.

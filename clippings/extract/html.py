@@ -46,7 +46,39 @@ _PARSER.set_element_class_lookup(
 
 # Elements whose text a reader sees as a block of its own.
 BLOCK_TAGS = frozenset(
-    ["p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "figcaption", "blockquote", "td", "th", "dd", "dt", "section", "article", "header", "footer", "aside", "main", "nav", "address", "pre", "ul", "ol", "table", "tr", "form", "label", "button"]
+    [
+        "p",
+        "div",
+        "li",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "figcaption",
+        "blockquote",
+        "td",
+        "th",
+        "dd",
+        "dt",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "aside",
+        "main",
+        "nav",
+        "address",
+        "pre",
+        "ul",
+        "ol",
+        "table",
+        "tr",
+        "form",
+        "label",
+        "button",
+    ]
 )
 INVISIBLE_TAGS = frozenset(["script", "style", "noscript", "template", "svg", "iframe", "head"])
 
@@ -166,7 +198,9 @@ def marker_keys(markers: tuple[str, ...]) -> dict[str, str]:
 # Inline elements that style a run of text: the words they touch are one word
 # (``<b>Rab</b>at``). Between any other two elements written side by side (``<span>Hicham
 # Berrada</span><span>Le 09/09/2025</span>``) a reader sees a separate piece of text.
-_FORMATTING = frozenset(["a", "b", "i", "em", "strong", "u", "s", "small", "mark", "sup", "sub", "abbr", "cite", "q", "code", "font"])
+_FORMATTING = frozenset(
+    ["a", "b", "i", "em", "strong", "u", "s", "small", "mark", "sup", "sub", "abbr", "cite", "q", "code", "font"]
+)
 
 
 def text_of(element: lxml.html.HtmlElement) -> str:

@@ -109,7 +109,7 @@ class _Detector(Detector):
             elif kind == _NON_LATIN:
                 non_latin += 1
         if latin * 2 < non_latin:
-            self.text = "".join(ch for ch in self.text if ch < "A" or "z" < ch)
+            self.text = "".join(ch for ch in self.text if ch < "A" or ch > "z")
 
     def _extract_ngrams(self) -> list[str]:
         """langdetect's n-grams of the text, in its order: after each character, the last one,
@@ -154,7 +154,7 @@ class _Detector(Detector):
         for _ in range(self.n_trial):
             alpha = self.alpha + self.random.gauss(0.0, 1.0) * self.ALPHA_WIDTH
             prob = self._trial(ngrams, alpha / self.BASE_FREQ)
-            self.langprob = [lp + p / self.n_trial for lp, p in zip(self.langprob, prob)]
+            self.langprob = [lp + p / self.n_trial for lp, p in zip(self.langprob, prob, strict=False)]
 
     def _trial(self, ngrams: list[str], weight: float) -> list[float]:
         """One trial: n-grams drawn at random, each multiplying every language's probability
@@ -163,7 +163,7 @@ class _Detector(Detector):
         draws between two normalisations are multiplied in one pass, left to right: the
         products langdetect computes one draw at a time."""
         known, choice = self.word_lang_prob_map, self.random.choice
-        prob = [p * (weight + q) for p, q in zip(self._init_probability(), known[choice(ngrams)])]
+        prob = [p * (weight + q) for p, q in zip(self._init_probability(), known[choice(ngrams)], strict=False)]
         i = 0
         while True:
             total = sum(prob)
@@ -173,7 +173,7 @@ class _Detector(Detector):
             a, b, c, d, e = (known[choice(ngrams)] for _ in range(5))
             prob = [
                 p * (weight + v) * (weight + w) * (weight + x) * (weight + y) * (weight + z)
-                for p, v, w, x, y, z in zip(prob, a, b, c, d, e)
+                for p, v, w, x, y, z in zip(prob, a, b, c, d, e, strict=False)
             ]
             i += 5
 
@@ -211,7 +211,9 @@ _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 _ARABIC_SCRIPT = re.compile("[\u0620-\u064a\u066e-\u06d3\u06d5\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufefc]")
 # Letters that Arabic does not use but Persian, Urdu, Pashto, Kurdish... do (ڤ and ڭ, used
 # in Maghreb Arabic for v and g, are not among them).
-_NOT_ARABIC = re.compile("[\u067e\u0686\u0698\u06af\u06a9\u06cc\u0679\u0688\u0691\u06ba\u06be\u06c1\u06d2\u06c6\u06d0\u067c\u0681\u0685\u0689\u0693\u0696\u069a\u06ab\u06bc\u06cd]")
+_NOT_ARABIC = re.compile(
+    "[\u067e\u0686\u0698\u06af\u06a9\u06cc\u0679\u0688\u0691\u06ba\u06be\u06c1\u06d2\u06c6\u06d0\u067c\u0681\u0685\u0689\u0693\u0696\u069a\u06ab\u06bc\u06cd]"
+)
 
 
 def _script_says_arabic(sample: str) -> bool:

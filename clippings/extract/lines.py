@@ -148,7 +148,7 @@ def opens(body: str, lead: str) -> bool:
     """Whether ``lead`` is the body's first paragraph or its opening (an excerpt)."""
     opening = fold(body.split("\n\n", 1)[0])
     stem = fold(lead).rstrip("…." + " ")
-    return bool(stem) and (opening.startswith(stem) or stem.startswith(opening) and len(opening) > 40)
+    return bool(stem) and (opening.startswith(stem) or (stem.startswith(opening) and len(opening) > 40))
 
 
 def shown_description(page: PageSources, declared: Pick, start: int) -> Pick:

@@ -151,7 +151,9 @@ class ArticlePage(ItemPage):
         """The JSON-LD or meta description as the lead, when the page shows it apart from
         the article's paragraphs (see ``lines.shown_description``)."""
         return first(
-            lambda: lines.shown_description(self.page, Pick(as_text(self.page.ld.get("description")), "jsonld"), self._title_index),
+            lambda: lines.shown_description(
+                self.page, Pick(as_text(self.page.ld.get("description")), "jsonld"), self._title_index
+            ),
             lambda: lines.shown_description(
                 self.page, Pick(first_meta(self.page.meta, "og:description", "description"), "meta"), self._title_index
             ),
@@ -169,7 +171,9 @@ class ArticlePage(ItemPage):
     def _authors(self) -> Pick:
         declared = [n for n in as_texts(self.page.ld.get("author")) if not n.startswith("http")]
         meta_author = first_meta(self.page.meta, "author", "article:author", "dc.creator")
-        from_meta = lines.split_authors(self.site, meta_author) if meta_author and not meta_author.startswith("http") else []
+        from_meta = (
+            lines.split_authors(self.site, meta_author) if meta_author and not meta_author.startswith("http") else []
+        )
         agency = ans.agency(self.story)
         named = Pick(ans.authors(self.story), "ans")
         if self.story and not named.value:
@@ -285,4 +289,3 @@ class ArticlePage(ItemPage):
         """Every field, by name."""
         names = ("url", "article_id", "title", "lead", "authors", "section", "tags", "image", "date_candidates", "body")
         return {name: getattr(self, name) for name in names}
-

@@ -23,10 +23,10 @@ from clippings.extract.body import (
     GENERIC_BODY_XPATHS,
     USED,
     article_container,
-    clean_paragraphs,
     container_copy,
     read_tree,
 )
+from clippings.extract.cleaning import clean_paragraphs
 from clippings.extract.html import marker_key, text_of
 from clippings.extract.metadata import article_body
 from clippings.extract.sources import PageSources, Pick
@@ -199,7 +199,8 @@ class BodyReader:
             return None
         wanted = {marker_key(found[0]), marker_key(found[-1])}
         holders = [
-            e for e in self.page.root.iter("p", "div", "li", "h2", "h3", "blockquote", "td")
+            e
+            for e in self.page.root.iter("p", "div", "li", "h2", "h3", "blockquote", "td")
             if e.get(USED) is None and marker_key(text_of(e)) in wanted
         ]
         if not holders:
