@@ -23,9 +23,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from clippings.contract import morocco_date
+from clippings.core.contract import morocco_date
+from clippings.core.output import encode_line
 from clippings.export import export
-from clippings.output import encode_line
 from clippings.validate import validate_files
 
 OUT = Path(__file__).resolve().parent / "out" / "export"

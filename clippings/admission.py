@@ -4,11 +4,11 @@ The ``clippings`` command checks the settings and takes the locks before Scrapy 
 (``clippings.cli``). ``scrapy crawl`` and Scrapyd jobs have no such step, so the crawl does
 both itself, at its first moment, before anything reads a setting's value or the state:
 
-- every declared setting (``clippings.config``) is checked; a bad one is put back to its
+- every declared setting (``clippings.core.config``) is checked; a bad one is put back to its
   default, so that nothing (Scrapy's downloader, an extension) fails on it with a
   traceback, and the crawl is refused: ``bad_setting``;
 - so are the spider arguments (``since``, ``until``, ``max_articles``, ``urls``);
-- then the writer's lock (``clippings.lock``) is taken, waiting up to
+- then the writer's lock (``clippings.core.lock``) is taken, waiting up to
   ``CLIPPINGS_LOCK_WAIT`` seconds: ``locked`` when another crawl holds it.
 
 A refused crawl is closed at once by the spider (``NewsSpider.start``) with that finish
@@ -29,8 +29,8 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.settings import default_settings as scrapy_defaults
 
-from clippings import lock as locks
-from clippings.config import DECLARED, SettingError, check_value
+from clippings.core import lock as locks
+from clippings.core.config import DECLARED, SettingError, check_value
 
 logger = logging.getLogger(__name__)
 
@@ -146,7 +146,7 @@ def _take_lock(found: Admission) -> None:
     except OSError as exc:
         # The collection's folder cannot hold files: nothing could be written. Said as the
         # writer says it, naming the site's folder when that is what cannot exist.
-        from clippings.output import JsonLinesWriter, OutputError
+        from clippings.core.output import JsonLinesWriter, OutputError
 
         try:
             JsonLinesWriter(output).prepare(site)

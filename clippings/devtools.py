@@ -14,11 +14,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
+from clippings.core.items import Article
+from clippings.core.stamps import utc_stamp
 from clippings.extract import NotArticle, extract_article
-from clippings.items import Article
 from clippings.replay import open_store
 from clippings.sites import site_for_url
-from clippings.stamps import utc_stamp
 
 
 def _load(folder: Path) -> tuple[dict[str, Any], bytes]:

@@ -31,8 +31,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from clippings.contract import as_current
-from clippings.items import OUTPUT_FIELDS
+from clippings.core.contract import as_current
+from clippings.core.items import OUTPUT_FIELDS
 from clippings.validate import jsonl_files, read_lines
 
 # DuckDB's type of every output field; what is not named here is VARCHAR.

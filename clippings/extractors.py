@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Protocol
 
-from clippings.items import Article
+from clippings.core.items import Article
 from clippings.sites.base import Site
 
 logger = logging.getLogger(__name__)

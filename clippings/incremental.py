@@ -26,6 +26,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 from scrapy.utils.defer import deferred_from_coro
 
+from clippings.core.stats import count, stat_key
 from clippings.pipelines import article_written
 from clippings.state import (
     Action,
@@ -36,7 +37,6 @@ from clippings.state import (
     is_unchanged,
     state_path,
 )
-from clippings.stats import count, stat_key
 
 logger = logging.getLogger(__name__)
 

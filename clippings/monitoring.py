@@ -3,7 +3,7 @@
 ``CLIPPINGS_MONITORING = True`` has the add-on (``clippings.addon``) turn Spidermon's extension
 on with ``HealthMonitorSuite`` run when the spider closes, unless
 ``SPIDERMON_SPIDER_CLOSE_MONITORS`` names suites of its own (this one, or a subclass, among
-them). One monitor a figure judges the crawl's site with ``clippings.health.checks``: the
+them). One monitor a figure judges the crawl's site with ``clippings.core.health.checks``: the
 figures and thresholds ``ExtractionHealth`` alarms on, so a monitor fails exactly when the
 alarm fires, with a message naming the site, the figure, its value and the threshold. A
 figure counted on fewer pages than ``CLIPPINGS_HEALTH_MIN_PAGES`` is skipped, not passed.
@@ -22,8 +22,8 @@ from scrapy.utils.misc import load_object
 from spidermon import MonitorSuite, monitors
 from spidermon.contrib.scrapy.monitors import BaseScrapyMonitor
 
-from clippings.config import check_value
-from clippings.health import LIMIT_SETTINGS, Check, checks, health_limits
+from clippings.core.config import check_value
+from clippings.core.health import LIMIT_SETTINGS, Check, checks, health_limits
 
 # Spidermon's runner writes its report through ``Spider.log``, which Scrapy deprecates: the
 # warning would be the one line a crawl prints at the command's WARNING level.

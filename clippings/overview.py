@@ -17,10 +17,10 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from clippings.contract import as_current
+from clippings.core.contract import as_current
+from clippings.core.stamps import utc_stamp
 from clippings.dates import morocco_day
 from clippings.runs import read_runs
-from clippings.stamps import utc_stamp
 from clippings.validate import jsonl_files, read_lines
 
 LATEST = 20  # articles in the latest-articles table

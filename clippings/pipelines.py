@@ -1,4 +1,4 @@
-"""Item pipelines, one small job each; the work itself is in ``clippings.normalize``.
+"""Item pipelines, one small job each; the work itself is in ``clippings.core.normalize``.
 
 Order (see settings.ITEM_PIPELINES): dates -> derived fields -> duplicates -> schema -> write.
 Stats live under ``clippings/``.
@@ -14,11 +14,11 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
 
-from clippings.finish import Duplicates, dates_step, output_day, schema_problem
-from clippings.items import Article
-from clippings.normalize import derive
-from clippings.output import JsonLinesWriter, OutputError
-from clippings.stats import count
+from clippings.core.finish import Duplicates, dates_step, output_day, schema_problem
+from clippings.core.items import Article
+from clippings.core.normalize import derive
+from clippings.core.output import JsonLinesWriter, OutputError
+from clippings.core.stats import count
 
 logger = logging.getLogger(__name__)
 

@@ -25,8 +25,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from clippings.health import health_figures
-from clippings.stats import site_prefix, stat_key
+from clippings.core.health import health_figures
+from clippings.core.stats import site_prefix, stat_key
 
 WIDTH = 80
 

@@ -22,9 +22,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from clippings.health import health_figures
-from clippings.stamps import utc_stamp
-from clippings.stats import site_prefix, site_stat, stat_key
+from clippings.core.health import health_figures
+from clippings.core.stamps import utc_stamp
+from clippings.core.stats import site_prefix, site_stat, stat_key
 
 logger = logging.getLogger(__name__)
 
@@ -163,7 +163,7 @@ def append_run(directory: str | os.PathLike[str], record: dict[str, Any]) -> Pat
     """Append one run's line to ``DIR/.state/runs.jsonl`` whole: one ``write`` of the
     encoded line on a descriptor opened with O_APPEND (concurrent crawls of other sites
     append their own lines beside it; a reader skips a line cut by a power loss). The
-    writer holds the site's lock (``clippings.lock``) meanwhile: a crawl lets go of it after
+    writer holds the site's lock (``clippings.core.lock``) meanwhile: a crawl lets go of it after
     this, ``clippings reextract`` too."""
     path = runs_path(directory)
     line = (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")

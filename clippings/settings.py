@@ -36,7 +36,7 @@ CLIPPINGS_MONITORING_ACTIONS = []
 # every this many seconds (0: off). CLIPPINGS_PROGRESS_LIVE = True/False forces the mode.
 CLIPPINGS_PROGRESS_INTERVAL = 60.0
 CLIPPINGS_PROGRESS_LIVE = None
-# One writer per collection and site (clippings.lock): a crawl holds an exclusive lock on
+# One writer per collection and site (clippings.core.lock): a crawl holds an exclusive lock on
 # <CLIPPINGS_OUTPUT_DIR>/.state/<site>.lock; a second crawl of the same site into the same
 # folder waits this many seconds for it, then is refused (exit status 75 under `clippings`).
 CLIPPINGS_LOCK_WAIT = 0
@@ -70,7 +70,7 @@ CLIPPINGS_RETRY_AFTER_MAX = 600.0
 # scrapy crawl and Scrapyd).
 CLIPPINGS_LOG_LEVEL = "WARNING"
 # Every CLIPPINGS_* setting, and the Scrapy settings below that the project relies on, has a
-# declared type and range in clippings.config: `clippings crawl` refuses a bad value up front.
+# declared type and range in clippings.core.config: `clippings crawl` refuses a bad value up front.
 
 # --- politeness ---------------------------------------------------------------------------
 # {contact} is replaced by CLIPPINGS_CONTACT_URL, even one given with -s (clippings.addon).

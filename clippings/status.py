@@ -15,8 +15,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from clippings.core.stamps import utc_stamp
 from clippings.runs import last_runs, read_runs, runs_path
-from clippings.stamps import utc_stamp
 
 _AGE = re.compile(r"(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?")
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from clippings.normalize import schema_errors
+from clippings.core.normalize import schema_errors
 
 # Under a folder, what a crawl keeps beside the articles (state, locks) is not output.
 SKIPPED_FOLDERS = frozenset({".state"})

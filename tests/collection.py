@@ -9,9 +9,9 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from clippings.contract import morocco_date
-from clippings.normalize import schema_errors
-from clippings.output import encode_line
+from clippings.core.contract import morocco_date
+from clippings.core.normalize import schema_errors
+from clippings.core.output import encode_line
 
 URLS = {
     "le360": "https://fr.le360.ma/politique/article-{id}_{id}/",

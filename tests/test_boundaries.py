@@ -15,20 +15,9 @@ SCRAPY_FREE = sorted(
     [
         *ROOT.joinpath("extract").rglob("*.py"),
         *ROOT.joinpath("sites").rglob("*.py"),
-        ROOT / "learning.py",
-        *(
-            ROOT / name
-            for name in (
-                "finish.py",
-                "health.py",
-                "report.py",
-                "normalize.py",
-                "output.py",
-                "policy.py",
-                "extractors.py",
-                "stats.py",
-            )
-        ),
+        *ROOT.joinpath("core").glob("*.py"),
+        *(ROOT / name for name in ("report.py", "extractors.py")),
+        *ROOT.joinpath("discovery").glob("*.py"),
         *ROOT.joinpath("state").glob("*.py"),
         *ROOT.joinpath("workers").glob("*.py"),
         *ROOT.joinpath("dates").glob("*.py"),

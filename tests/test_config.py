@@ -1,4 +1,4 @@
-"""Every setting declared once (clippings.config) with its type and range, and checked in one
+"""Every setting declared once (clippings.core.config) with its type and range, and checked in one
 place: a table test over every declared setting, the declaration against the code, the
 defaults and README, and ``clippings crawl`` refusing a bad value with one line (exit 2)."""
 
@@ -13,7 +13,7 @@ from scrapy.settings import Settings
 
 import clippings.settings as project
 from clippings.cli import main
-from clippings.config import (
+from clippings.core.config import (
     DECLARED,
     LOG_LEVELS,
     Setting,
@@ -152,7 +152,7 @@ def test_every_clippings_setting_is_declared_and_has_a_default():
     used = set()
     for path in PACKAGE.rglob("*.py"):
         used |= set(re.findall(r"\bCLIPPINGS_[A-Z0-9_]*[A-Z0-9]\b", path.read_text(encoding="utf-8")))
-    assert used - declared == set(), "a setting the code reads is missing from clippings.config.DECLARED"
+    assert used - declared == set(), "a setting the code reads is missing from clippings.core.config.DECLARED"
 
 
 def test_readme_names_every_setting_with_its_default():

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from clippings.contract import as_current, published_day
-from clippings.items import OUTPUT_FIELDS, SCHEMA_VERSION, Article
-from clippings.normalize import apply_dates, derive, load_schema, schema_errors
-from clippings.output import JsonLinesWriter
+from clippings.core.contract import as_current, published_day
+from clippings.core.items import OUTPUT_FIELDS, SCHEMA_VERSION, Article
+from clippings.core.normalize import apply_dates, derive, load_schema, schema_errors
+from clippings.core.output import JsonLinesWriter
 from clippings.state import Seen, StateStore, is_unchanged
 from clippings.validate import validate_files
 

@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from clippings.normalize import schema_errors
+from clippings.core.normalize import schema_errors
 from clippings.replay import copy_store, open_store
 from clippings.sites import SITES
 from tests.crawl import read_output, run_clippings

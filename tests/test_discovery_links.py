@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from clippings.arguments import parse_count, parse_day
+from clippings.core.arguments import parse_count, parse_day
 from clippings.discovery import link_time, listing_entries, next_page, robots_sitemaps
 from clippings.sites import SITES
 

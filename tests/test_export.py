@@ -17,8 +17,8 @@ import duckdb
 import pytest
 
 import clippings.export as export_module
+from clippings.core.items import OUTPUT_FIELDS
 from clippings.export import ExportError, export
-from clippings.items import OUTPUT_FIELDS
 from clippings.runs import RUN_COLUMNS, append_run
 from tests.collection import article, write, write_raw
 from tests.crawl import run_clippings

@@ -12,10 +12,10 @@ from datetime import UTC, datetime
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from clippings.core.items import Article
+from clippings.core.output import encode_line
 from clippings.discovery import FeedError, html_links, parse_xml_links, robots_sitemaps, sniff
 from clippings.extract import NotArticle, extract_article
-from clippings.items import Article
-from clippings.output import encode_line
 from clippings.sites import SITES
 
 FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])

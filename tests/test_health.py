@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from scrapy.utils.test import get_crawler
 
+from clippings.core.items import Article
 from clippings.extensions import ExtractionHealth, health_figures
-from clippings.items import Article
 from tests.crawl import read_output, run_clippings
 from tests.pages import ReplayFolder, article_html, le360_url
 

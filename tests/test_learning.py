@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import sqlite3
 
+from clippings.core.learning import LEARN_AFTER, ContainerMemory, should_verify
 from clippings.extract import read_article
-from clippings.learning import LEARN_AFTER, ContainerMemory, should_verify
 from clippings.sites import get_site
 from tests.crawl import read_output, run_clippings
 from tests.pages import ReplayFolder, le360_url

@@ -18,7 +18,7 @@ from collections import Counter
 
 import pytest
 
-from clippings.lock import Busy, WriterLock, acquire_all, lock_path
+from clippings.core.lock import Busy, WriterLock, acquire_all, lock_path
 from tests.bulk import build_pages, write_warc
 from tests.crawl import read_output, run_clippings
 from tests.fixturelib import FIXTURES, ROOT
@@ -83,7 +83,7 @@ def test_a_killed_holder_leaves_no_stale_lock(tmp_path):
         [
             sys.executable,
             "-c",
-            f"from clippings.lock import WriterLock\nWriterLock({str(tmp_path)!r}, 'le360').acquire()\n"
+            f"from clippings.core.lock import WriterLock\nWriterLock({str(tmp_path)!r}, 'le360').acquire()\n"
             "print('held', flush=True)\nimport time\ntime.sleep(60)",
         ],
         cwd=ROOT,
@@ -107,7 +107,7 @@ def held_le360(tmp_path):
         [
             sys.executable,
             "-c",
-            f"from clippings.lock import WriterLock\nWriterLock({str(out)!r}, 'le360').acquire()\n"
+            f"from clippings.core.lock import WriterLock\nWriterLock({str(out)!r}, 'le360').acquire()\n"
             "print('held', flush=True)\nimport sys\nsys.stdin.readline()",
         ],
         cwd=ROOT,
@@ -263,7 +263,7 @@ def test_the_run_history_is_appended_while_the_lock_is_held(tmp_path):
     probe.write_text(
         "import json, os\n"
         "import clippings.extensions.history as extensions\n"
-        "from clippings.lock import WriterLock\n"
+        "from clippings.core.lock import WriterLock\n"
         "class Probe:\n"
         "    @classmethod\n"
         "    def from_crawler(cls, crawler):\n"

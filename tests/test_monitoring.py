@@ -17,10 +17,11 @@ from scrapy.settings import Settings
 from spidermon.core.actions import Action
 
 import clippings.settings as project
-from clippings import addon, config
+from clippings import addon
 from clippings.addon import HEALTH_SUITE, SPIDERMON_EXTENSION, Clippings
 from clippings.cli import main
-from clippings.config import SettingError, check_value
+from clippings.core import config
+from clippings.core.config import SettingError, check_value
 from tests.crawl import run_clippings
 from tests.pages import ReplayFolder, article_html, le360_url
 from tests.test_health import FAST, _halved

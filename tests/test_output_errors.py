@@ -15,7 +15,7 @@ import sys
 
 import pytest
 
-from clippings.output import JsonLinesWriter, OutputError, encode_line
+from clippings.core.output import JsonLinesWriter, OutputError, encode_line
 from clippings.runs import read_runs
 from clippings.validate import validate_files
 from tests.crawl import read_output, run_clippings

@@ -6,8 +6,8 @@ import pytest
 from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 
-from clippings.items import Article
-from clippings.normalize import derive
+from clippings.core.items import Article
+from clippings.core.normalize import derive
 from clippings.pipelines import DuplicatesPipeline
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from clippings.discovery import Link
-from clippings.policy import CrawlPolicy
+from clippings.discovery.policy import CrawlPolicy
 from clippings.sites import get_site
 from clippings.state import Action
 

@@ -348,7 +348,7 @@ def test_without_incremental_state_every_run_writes_everything_and_keeps_no_stat
 
 
 def test_it_waits_for_no_crawl_writing_the_collection_and_records_its_runs(tmp_path, fixtures_warc, no_dask):
-    from clippings.lock import BUSY_STATUS, WriterLock
+    from clippings.core.lock import BUSY_STATUS, WriterLock
     from clippings.runs import read_runs
 
     out = tmp_path / "out"

@@ -9,8 +9,8 @@ import pytest
 from scrapy.spiderloader import SpiderLoader
 from scrapy.utils.project import get_project_settings
 
+from clippings.core.normalize import load_schema, schema_errors
 from clippings.extract import extract_article
-from clippings.normalize import load_schema, schema_errors
 from clippings.sites import SITES, get_site, site_for_url
 from clippings.sites.base import Site
 from clippings.spiders import spider_class

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from clippings.normalize import schema_errors
+from clippings.core.normalize import schema_errors
 from clippings.runs import read_runs
 from tests.crawl import read_output
 from tests.fixturelib import ROOT

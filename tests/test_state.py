@@ -9,7 +9,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from clippings.output import JsonLinesWriter
+from clippings.core.output import JsonLinesWriter
 from clippings.state import Action, Seen, StateStore, decide, is_unchanged
 
 T0 = datetime(2026, 4, 8, 10, 0, tzinfo=UTC)

@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from clippings.arguments import parse_workers
+from clippings.core.arguments import parse_workers
 from clippings.extract import NotArticle, read_article
 from clippings.sites import SITES, get_site
 from clippings.workers import QUEUED_PAGES, ExtractionPool, WorkerCrashed

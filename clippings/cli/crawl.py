@@ -18,7 +18,7 @@ from clippings.sites import SITES
 
 
 def scrapy_settings(args: argparse.Namespace):  # -> scrapy.settings.Settings
-    from clippings.config import check_settings, check_value
+    from clippings.core.config import check_settings, check_value
 
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "clippings.settings")
     from scrapy.utils.project import get_project_settings
@@ -83,7 +83,7 @@ def crawl(args: argparse.Namespace) -> int:
         if settings.get("JOBDIR") and len(per_site) > 1:
             raise UsageError("JOBDIR holds one crawl: crawl one site per JOBDIR")
         check_folders(settings, labels(args))
-        from clippings import lock
+        from clippings.core import lock
 
         try:
             busy = _take_locks(per_site, settings, labels(args))
@@ -104,10 +104,10 @@ def crawl(args: argparse.Namespace) -> int:
 
 
 def _take_locks(per_site: dict[str, list[str]], settings: Any, labels: dict[str, str]) -> list[Any]:
-    """The writer's lock of each site's part of the collection (``clippings.lock``), all
+    """The writer's lock of each site's part of the collection (``clippings.core.lock``), all
     waited for at once, up to ``CLIPPINGS_LOCK_WAIT`` seconds, before Scrapy starts; each
     crawl claims its own. Returns the ``Busy`` of the sites another crawl holds."""
-    from clippings import lock
+    from clippings.core import lock
 
     output = settings.get("CLIPPINGS_OUTPUT_DIR")
     held = [lock.WriterLock(output, site) for site in per_site]
@@ -125,7 +125,7 @@ def _take_locks(per_site: dict[str, list[str]], settings: Any, labels: dict[str,
 
 
 def _worker_count(value: object, name: str) -> int:
-    from clippings.arguments import parse_workers
+    from clippings.core.arguments import parse_workers
 
     try:
         return parse_workers(value, name)
@@ -190,7 +190,7 @@ def _run_crawls(
 
 def _spider_args(args: argparse.Namespace) -> dict[str, str]:
     """--since/--until/--max-articles, checked here, passed on as strings (as Scrapyd does)."""
-    from clippings.arguments import parse_count, parse_day
+    from clippings.core.arguments import parse_count, parse_day
 
     given = {"since": args.since, "until": args.until, "max_articles": args.max_articles}
     try:

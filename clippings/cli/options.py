@@ -1,5 +1,5 @@
 """What every subcommand shares: the usage error, ``-s NAME=VALUE`` options checked against
-the settings' declaration (``clippings.config``), and the output and state paths checked
+the settings' declaration (``clippings.core.config``), and the output and state paths checked
 before anything is created."""
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ def version() -> str:
 
 def checked(check: Callable[[], Any]) -> Any:
     """``check()``, a bad setting made a UsageError: ``NAME 'value': expected ...``."""
-    from clippings.config import SettingError
+    from clippings.core.config import SettingError
 
     try:
         return check()
@@ -42,8 +42,8 @@ def checked(check: Callable[[], Any]) -> Any:
 
 def set_options(args: argparse.Namespace) -> list[tuple[str, str]]:
     """The ``-s NAME=VALUE`` options and ``--loglevel``, checked against the settings'
-    declaration (``clippings.config``) before anything is started or loaded."""
-    from clippings.config import SettingError, check_value
+    declaration (``clippings.core.config``) before anything is started or loaded."""
+    from clippings.core.config import SettingError, check_value
 
     options = []
     for item in args.set:

@@ -38,7 +38,7 @@ class _Values(dict):
 
 
 def _reextract_settings(args: argparse.Namespace) -> _Values:
-    from clippings.config import check_value
+    from clippings.core.config import check_value
 
     values = _Values(REEXTRACT_SETTINGS)
     for name, value in set_options(args):
@@ -82,7 +82,7 @@ def _dask_target(value: str | None) -> tuple[str, Any] | None:
 
 
 def reextract(args: argparse.Namespace) -> int:
-    from clippings.arguments import parse_day
+    from clippings.core.arguments import parse_day
     from clippings.reextract import ArchiveError, Options, run
     from clippings.reextract.collection import Health
     from clippings.reextract.task import Reading
@@ -127,7 +127,7 @@ def reextract(args: argparse.Namespace) -> int:
         ),
         lock_wait=float(values["CLIPPINGS_LOCK_WAIT"]),
     )
-    from clippings import lock
+    from clippings.core import lock
 
     try:
         return run(options)

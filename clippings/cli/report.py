@@ -11,7 +11,7 @@ from clippings.cli.options import UsageError
 
 
 def report(args: argparse.Namespace) -> int:
-    from clippings.arguments import parse_count
+    from clippings.core.arguments import parse_count
     from clippings.overview import as_text, gather
 
     try:

@@ -6,10 +6,10 @@ get the same figures in their stats, logs and run history; the ``clippings`` com
 health alarm into a non-zero exit status (see ``clippings.report``).
 """
 
+from clippings.core.health import health_figures
+from clippings.core.stats import site_stat
 from clippings.extensions.health import ExtractionHealth
 from clippings.extensions.history import RunHistory
 from clippings.extensions.progress import Progress, SiteLogStats, queued
-from clippings.health import health_figures
-from clippings.stats import site_stat
 
 __all__ = ["ExtractionHealth", "Progress", "RunHistory", "SiteLogStats", "health_figures", "queued", "site_stat"]

@@ -1,5 +1,5 @@
 """The extraction-health extension: per site, the shares of article pages with no body and of
-articles with no date or author, judged at the end of a crawl (``clippings.health``)."""
+articles with no date or author, judged at the end of a crawl (``clippings.core.health``)."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-from clippings.finish import written_counts
-from clippings.health import health_limits, judge
-from clippings.items import Article
+from clippings.core.finish import written_counts
+from clippings.core.health import health_limits, judge
+from clippings.core.items import Article
+from clippings.core.stats import stat_key
 from clippings.pipelines import article_written
-from clippings.stats import stat_key
 
 logger = logging.getLogger("clippings.extensions")
 

@@ -14,7 +14,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.extensions.logstats import LogStats
 from scrapy.utils.asyncio import create_looping_call
 
-from clippings.stats import site_prefix, site_stat
+from clippings.core.stats import site_prefix, site_stat
 
 logger = logging.getLogger("clippings.extensions")
 

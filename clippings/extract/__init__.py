@@ -13,6 +13,8 @@ from datetime import datetime
 from functools import lru_cache
 from importlib import import_module
 
+from clippings.core.items import Article, NotArticle
+from clippings.core.stamps import utc_stamp
 from clippings.extract.html import (
     NotHTML,
     decode_html,
@@ -26,9 +28,7 @@ from clippings.extract.html import (
 from clippings.extract.language import detect_language
 from clippings.extract.metadata import first_meta
 from clippings.extract.sources import PageSources
-from clippings.items import Article, NotArticle
 from clippings.sites.base import Site
-from clippings.stamps import utc_stamp
 
 __all__ = ["NotArticle", "extract_article", "read_article"]
 
@@ -54,7 +54,7 @@ def read_article(
     learned: tuple[tuple[str, str], ...] = (),
     verify: bool = False,
 ) -> Article:
-    """The article on a page, dates still raw (see ``clippings.normalize``).
+    """The article on a page, dates still raw (see ``clippings.core.normalize``).
 
     ``learned`` are (template, xpath) article containers learned from earlier pages of the
     site; with ``verify`` a page read through one is read whole too, and the two compared.
@@ -111,7 +111,7 @@ def extract_article(
     fetched_at: datetime | None = None,
 ) -> Article:
     """The complete item for a page, as the crawl writes it (dates and derived fields done)."""
-    from clippings.normalize import finalize
+    from clippings.core.normalize import finalize
 
     article = read_article(site, url, body, headers, fetched_at)
     finalize(article, now=fetched_at)

@@ -24,7 +24,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TextIO
 
-from clippings.lock import WriterLock, acquire_all
+from clippings.core.lock import WriterLock, acquire_all
 from clippings.reextract.archive import SHARD_BYTES, SHARD_RECORDS, ArchiveError, plan, warc_files
 from clippings.reextract.collection import Collection, Health
 from clippings.reextract.engine import Crashed, Failed, OnDask, OneProcess

@@ -3,7 +3,7 @@
 Finished records come back from the workers shard by shard, in whatever order they finish;
 each is taken here through the rest of a crawl's steps (date range, duplicates, schema,
 unchanged), then written by the crawl's writer and recorded in the crawl's incremental state,
-exactly as the crawl's item pipelines do it (``clippings.finish``). What the workers counted
+exactly as the crawl's item pipelines do it (``clippings.core.finish``). What the workers counted
 and logged is counted and logged here, in stats kept under a crawl's own keys, so the summary
 is a crawl's (``clippings.report.summary``).
 """
@@ -16,14 +16,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from clippings.finish import Duplicates, out_of_range, output_day, written_counts
-from clippings.health import judge
-from clippings.learning import ContainerMemory, learn_containers
-from clippings.output import JsonLinesWriter, OutputError
+from clippings.core.finish import Duplicates, out_of_range, output_day, written_counts
+from clippings.core.health import judge
+from clippings.core.learning import ContainerMemory, learn_containers
+from clippings.core.output import JsonLinesWriter, OutputError
+from clippings.core.stats import stat_key
 from clippings.reextract.task import Outcome, ShardResult
 from clippings.sites import SITES
 from clippings.state import StateStore, is_unchanged
-from clippings.stats import stat_key
 
 logger = logging.getLogger("clippings.reextract")
 
@@ -38,7 +38,7 @@ class Health:
 class Collection:
     """The collection at ``output`` (and its state, unless ``state`` is None), opened for one
     run: reconciled with the files first, as a crawl opens it. The caller holds the sites'
-    writer locks (``clippings.lock``) from before it is opened until it is closed."""
+    writer locks (``clippings.core.lock``) from before it is opened until it is closed."""
 
     def __init__(
         self,

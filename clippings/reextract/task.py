@@ -4,7 +4,7 @@ Each response record of our sites is handled as a replay's crawl handles the sam
 response: a redirect is not read (its target is read from its own record, if the archive
 holds one), a status outside 2xx is dropped as ``http_<status>``, a body over
 DOWNLOAD_MAXSIZE is an error, an article page is read (``clippings.extract.read_article``)
-and finished with the crawl's own steps (``clippings.finish``: dates, derived fields, the
+and finished with the crawl's own steps (``clippings.core.finish``: dates, derived fields, the
 schema check). What the crawl's process counts and logs travels back with each record, for
 the client to count and log: the worker's own log is not the operator's.
 """
@@ -19,12 +19,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from clippings.core.finish import REMEMBERED_DROPS, dates_step, schema_problem
+from clippings.core.items import Article, NotArticle
+from clippings.core.learning import reading_counts, should_verify
+from clippings.core.normalize import derive
 from clippings.discovery import sniff
 from clippings.extract import read_article  # once per worker process, when it unpickles a task
-from clippings.finish import REMEMBERED_DROPS, dates_step, schema_problem
-from clippings.items import Article, NotArticle
-from clippings.learning import reading_counts, should_verify
-from clippings.normalize import derive
 from clippings.reextract.archive import Problem, Shard
 from clippings.reextract.reader import ShardReader
 from clippings.replay import SavedResponse

@@ -6,9 +6,9 @@ import logging
 from datetime import UTC, datetime
 from pathlib import Path
 
+from clippings.core.stamps import utc_stamp
 from clippings.replay.index import read_side_index, side_index_line, side_index_path
 from clippings.replay.responses import TRANSFER_HEADERS, SavedResponse
-from clippings.stamps import utc_stamp
 
 logger = logging.getLogger("clippings.replay")
 

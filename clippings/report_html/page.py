@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
+from clippings.core.stamps import utc_stamp
 from clippings.overview import CHECKS, Overview
 from clippings.report_html.charts import (
     SERIES,
@@ -13,7 +14,6 @@ from clippings.report_html.charts import (
     chart_runs,
     matplotlib_module,
 )
-from clippings.stamps import utc_stamp
 
 # --- the page -----------------------------------------------------------------------------------
 STYLE = """

@@ -18,22 +18,22 @@ from scrapy.crawler import Crawler
 from scrapy.http import Request, Response
 
 from clippings.admission import Admission, admission
-from clippings.arguments import parse_count, parse_day, parse_workers
+from clippings.core.arguments import parse_count, parse_day, parse_workers
+from clippings.core.finish import REMEMBERED_DROPS
+from clippings.core.items import Article, NotArticle
+from clippings.core.learning import ContainerMemory, learn_containers, reading_counts, should_verify
+from clippings.core.stats import count
 from clippings.discovery import (
     link_time,
     sniff,
 )
+from clippings.discovery.policy import CrawlPolicy, Decision
 from clippings.extractors import Extractor, InProcess, extractor_for
-from clippings.finish import REMEMBERED_DROPS
 from clippings.incremental import Incremental, incremental
-from clippings.items import Article, NotArticle
-from clippings.learning import ContainerMemory, learn_containers, reading_counts, should_verify
-from clippings.policy import CrawlPolicy, Decision
 from clippings.sites.base import Site
 from clippings.spiders.outcomes import Outcomes
 from clippings.spiders.sources import SourcePages
 from clippings.state import StateError
-from clippings.stats import count
 
 
 def split_urls(value: str | list[str] | tuple[str, ...] | None) -> list[str]:

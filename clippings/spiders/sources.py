@@ -1,5 +1,5 @@
 """The spider's reading of the pages that list articles: robots.txt, feeds, sitemaps and
-section listings, each link handed to the crawl policy (``clippings.policy``)."""
+section listings, each link handed to the crawl policy (``clippings.discovery.policy``)."""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from clippings.contract import split_date
+from clippings.core.contract import split_date
 from clippings.dates import CASABLANCA
 
 # A listed date this close to the article's own date says nothing new (feeds round, CMSs

@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from clippings.contract import as_current
-from clippings.stamps import utc_stamp
+from clippings.core.contract import as_current
+from clippings.core.stamps import utc_stamp
 from clippings.state.files import complete_lines, last_line_end
 from clippings.state.records import Dropped, Seen, StateError
 from clippings.state.schema import SCHEMA

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from clippings.items import Article, NotArticle
+from clippings.core.items import Article, NotArticle
 from clippings.sites.base import Site
 from clippings.workers.worker import Task, Worker, WorkerCrashed, serve, socket_room
 

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from clippings.items import NotArticle
+from clippings.core.items import NotArticle
 from clippings.sites import get_site
 
 logger = logging.getLogger("clippings.workers")

@@ -17,7 +17,7 @@ import zlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from clippings.items import Article
+    from clippings.core.items import Article
 
 LEARN_AFTER = 2
 VERIFY_EVERY = 20

@@ -17,8 +17,8 @@ from typing import Any
 import fastjsonschema
 
 from clippings import dates
-from clippings.contract import date_errors, is_instant, morocco_date, split_date
-from clippings.items import SCHEMA_VERSION, Article
+from clippings.core.contract import date_errors, is_instant, morocco_date, split_date
+from clippings.core.items import SCHEMA_VERSION, Article
 
 
 def choose_date(candidates: list[str], now: datetime | None) -> tuple[str | None, str | None, str | None]:

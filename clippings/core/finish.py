@@ -12,8 +12,8 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, date, datetime
 
-from clippings.items import SCHEMA_VERSION, Article
-from clippings.normalize import apply_dates, schema_errors
+from clippings.core.items import SCHEMA_VERSION, Article
+from clippings.core.normalize import apply_dates, schema_errors
 
 # Pages at article URLs that are not articles, remembered so re-runs do not fetch them again
 # (a page that could not be read, or had no body, is tried again next run).

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol
 
+from clippings.core.finish import in_range
 from clippings.dates import morocco_day
-from clippings.discovery import Link, link_time
-from clippings.finish import in_range
+from clippings.discovery.links import Link, link_time
 from clippings.sites.base import Site
 from clippings.state import Action
 

@@ -20,7 +20,7 @@ from importlib.util import find_spec
 from typing import Any
 from urllib.parse import urlsplit
 
-from clippings.arguments import parse_workers
+from clippings.core.arguments import parse_workers
 
 LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
 

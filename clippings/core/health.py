@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from clippings.stats import site_prefix, site_stat
+from clippings.core.stats import site_prefix, site_stat
 
 
 def health_figures(stats: dict[str, Any], site: str) -> dict[str, tuple[int, int]]:

@@ -16,8 +16,8 @@ import re
 from datetime import date, datetime
 from typing import Any
 
+from clippings.core.items import OUTPUT_FIELDS, SCHEMA_VERSION
 from clippings.dates import CASABLANCA
-from clippings.items import OUTPUT_FIELDS, SCHEMA_VERSION
 
 CURRENT = SCHEMA_VERSION
 KNOWN_VERSIONS = ("1.0", "2.0")
