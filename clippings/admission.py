@@ -22,7 +22,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from typing import Any
-from weakref import WeakKeyDictionary
 
 from scrapy import signals
 from scrapy.crawler import Crawler
@@ -31,6 +30,7 @@ from scrapy.settings import default_settings as scrapy_defaults
 
 from clippings.core import lock as locks
 from clippings.core.config import DECLARED, SettingError, check_value
+from clippings.resources import resources
 
 logger = logging.getLogger(__name__)
 
@@ -65,15 +65,13 @@ class Admission:
             self.lock = None
 
 
-_by_crawler: WeakKeyDictionary[Crawler, Admission] = WeakKeyDictionary()
-
-
 def admission(crawler: Crawler, argument_error: str | None = None) -> Admission:
     """The crawl's Admission, decided on the first call (``argument_error``: what the spider
     found wrong with its arguments, if anything)."""
-    found = _by_crawler.get(crawler)
+    held = resources(crawler)
+    found = held.admission
     if found is None:
-        found = _by_crawler[crawler] = Admission(crawler)
+        found = held.admission = Admission(crawler)
         problem = checked_settings(crawler.settings)
         if problem is None and argument_error:
             problem = argument_error
@@ -133,7 +131,7 @@ def _take_lock(found: Admission) -> None:
     crawler = found.crawler
     output = crawler.settings.get("CLIPPINGS_OUTPUT_DIR", "output")
     site = crawler.spidercls.name
-    held = locks.claim(output, site)  # taken by the clippings command for this crawl
+    held = resources(crawler).shared.claim(output, site)  # taken by the clippings command for this crawl
     if held is not None:
         found.lock = held
         return

@@ -11,9 +11,10 @@ import asyncio
 import logging
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from clippings.core.items import Article
+from clippings.resources import Shared
 from clippings.sites.base import Site
 
 logger = logging.getLogger(__name__)
@@ -62,14 +63,13 @@ class InProcess:
 
 
 class InWorkers:
-    """The process's worker pool (``clippings.workers``), shared by its crawls. It needs
+    """The worker pool (``clippings.workers``) of the crawl's ``Shared``, one for the crawls of a process. It needs
     the asyncio event loop (Scrapy's asyncio reactor); without one, pages are read in the
     crawl's process, with a warning."""
 
-    def __init__(self, workers: int) -> None:
-        from clippings import workers as pool
-
-        self.pool = pool.acquire(workers)
+    def __init__(self, workers: int, shared: Shared) -> None:
+        self.shared = shared
+        self.pool: Any = shared.pool(workers)
         self.fallback: InProcess | None = None
 
     async def read(
@@ -93,12 +93,10 @@ class InWorkers:
         return await self.pool.read(site, url, body, headers, fetched_at, learned, verify)
 
     def _release(self) -> dict[str, int]:
-        from clippings import workers as pool
-
         if self.pool is None:
             return {}
         figures = {"workers/replaced": self.pool.replaced} if self.pool.replaced else {}
-        pool.release(self.pool)
+        self.shared.release_pool(self.pool)
         self.pool = None
         return figures
 
@@ -106,9 +104,9 @@ class InWorkers:
         return self._release()
 
 
-def extractor_for(workers: int) -> Extractor:
-    """``InWorkers`` for two workers or more, else ``InProcess``."""
-    return InWorkers(workers) if workers > 1 else InProcess()
+def extractor_for(workers: int, shared: Shared) -> Extractor:
+    """``InWorkers`` (the pool of ``shared``) for two workers or more, else ``InProcess``."""
+    return InWorkers(workers, shared) if workers > 1 else InProcess()
 
 
 def _in_asyncio_loop() -> bool:

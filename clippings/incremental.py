@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
-from weakref import WeakKeyDictionary
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
@@ -28,6 +27,7 @@ from scrapy.utils.defer import deferred_from_coro
 
 from clippings.core.stats import count, stat_key
 from clippings.pipelines import article_written
+from clippings.resources import resources
 from clippings.state import (
     Action,
     StateError,
@@ -40,18 +40,18 @@ from clippings.state import (
 
 logger = logging.getLogger(__name__)
 
-_by_crawler: WeakKeyDictionary[Crawler, Incremental | None] = WeakKeyDictionary()
-
 
 def incremental(crawler: Crawler) -> Incremental | None:
     """The crawl's ``Incremental``, opened on first use; None when state is off, or when the
     crawl was refused (a bad setting, another crawl holding the collection's lock): such a
     crawl never opens the state (``clippings.admission``)."""
-    if crawler not in _by_crawler:
+    held = resources(crawler)
+    if not held.incremental_opened:
         from clippings.admission import admission
 
-        _by_crawler[crawler] = Incremental.from_crawler(crawler) if admission(crawler).admitted else None
-    return _by_crawler[crawler]
+        held.incremental = Incremental.from_crawler(crawler) if admission(crawler).admitted else None
+        held.incremental_opened = True
+    return held.incremental
 
 
 def validators(response: Response) -> dict[str, str | None]:

@@ -18,7 +18,8 @@ from scrapy.responsetypes import responsetypes
 from scrapy.utils.url import url_is_from_any_domain
 from w3lib.url import safe_url_string
 
-from clippings.replay import open_store, url_key
+from clippings.replay import url_key
+from clippings.resources import resources
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +45,7 @@ class ReplayMiddleware:
 
     def __init__(self, crawler: Crawler, source: str) -> None:
         self.stats = crawler.stats
-        self.store = open_store(source)
+        self.store = resources(crawler).shared.store(source)  # a WARC indexed once a process
         # The size limits the downloader applies to live responses.
         self.maxsize = crawler.settings.getint("DOWNLOAD_MAXSIZE")
         self.warnsize = crawler.settings.getint("DOWNLOAD_WARNSIZE")

@@ -23,7 +23,8 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
-from clippings.replay import SavedResponse, WarcRecorder
+from clippings.replay import SavedResponse
+from clippings.resources import resources
 
 logger = logging.getLogger(__name__)
 
@@ -77,31 +78,15 @@ def saved_response(response: Response, fetched_at: datetime | None) -> SavedResp
     )
 
 
-# Crawls of one process (one per site) recording into the same file share one writer.
-_recorders: dict[Path, tuple[WarcRecorder, int]] = {}
-
-
-def _open(path: Path) -> WarcRecorder:
-    recorder, users = _recorders.get(path) or (WarcRecorder(path), 0)
-    _recorders[path] = (recorder, users + 1)
-    return recorder
-
-
-def _release(path: Path) -> None:
-    recorder, users = _recorders.pop(path)
-    if users > 1:
-        _recorders[path] = (recorder, users - 1)
-    else:
-        recorder.close()
-
-
 class RecordMiddleware:
     """Writes every response the crawl fetches into ``CLIPPINGS_RECORD`` (a .warc.gz file)."""
 
     def __init__(self, crawler: Crawler, path: str) -> None:
         self.stats = crawler.stats
         self.path = Path(path).resolve()
-        self.recorder = _open(self.path)
+        # Crawls of one process recording into the same file share one writer.
+        self.shared = resources(crawler).shared
+        self.recorder = self.shared.recorder(self.path)
         self.closed = False
         crawler.signals.connect(self.close, signal=signals.engine_stopped)
         logger.info("recording responses into %s", path)
@@ -129,7 +114,7 @@ class RecordMiddleware:
     def close(self) -> None:
         if not self.closed:
             self.closed = True
-            _release(self.path)
+            self.shared.release_recorder(self.path)
 
 
 class RecordSpider(scrapy.Spider):

@@ -126,6 +126,9 @@ ADDONS = {
 }
 
 EXTENSIONS = {
+    # What the crawl holds (admission, state, the shared pool, stores, recorders), owned by
+    # its crawler and reachable as crawler.get_extension(Resources).
+    "clippings.resources.Resources": 0,
     "clippings.extensions.ExtractionHealth": 500,
     "clippings.extensions.Progress": 500,
     # Scrapy's LogStats, its line each site's progress (CLIPPINGS_PROGRESS_INTERVAL).

@@ -16,7 +16,7 @@ SCRAPY_FREE = sorted(
         *ROOT.joinpath("extract").rglob("*.py"),
         *ROOT.joinpath("sites").rglob("*.py"),
         *ROOT.joinpath("core").glob("*.py"),
-        *(ROOT / name for name in ("report.py", "extractors.py")),
+        *(ROOT / name for name in ("report.py", "extractors.py", "resources.py")),
         *ROOT.joinpath("discovery").glob("*.py"),
         *ROOT.joinpath("state").glob("*.py"),
         *ROOT.joinpath("workers").glob("*.py"),

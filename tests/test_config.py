@@ -195,14 +195,14 @@ REFUSED = [
 def test_the_command_refuses_a_bad_setting_before_starting_anything(args, line, tmp_path, monkeypatch, capsys):
     import scrapy.crawler
 
-    from clippings import workers
+    from clippings.resources import Shared
 
     def started(*args, **kwargs):
         raise AssertionError("started")
 
     monkeypatch.setenv("SCRAPY_SETTINGS_MODULE", "clippings.settings")
     monkeypatch.setattr(scrapy.crawler, "CrawlerProcess", started)
-    monkeypatch.setattr(workers, "acquire", started)
+    monkeypatch.setattr(Shared, "pool", started)
     out = tmp_path / "out"
     assert main(["crawl", "le360", "--replay", str(FIXTURES), "--output", str(out), "--workers", "2", *args]) == 2
     captured = capsys.readouterr()

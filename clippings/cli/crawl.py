@@ -73,37 +73,38 @@ def crawl(args: argparse.Namespace) -> int:
     # (their fork server imports the extraction code and langdetect's profiles, about a
     # second), a thread indexes the replay source, and this process loads Scrapy. --workers
     # has the last word over the settings, so with it the workers start before Scrapy loads.
+    from clippings.resources import Shared
+
+    shared = Shared()  # what the crawls of this command share: the pool, the WARC, the locks
     pool = None
     try:
         if args.workers is not None:
-            pool = _start_pool(_worker_count(args.workers, "--workers"))
+            pool = _start_pool(shared, _worker_count(args.workers, "--workers"))
         settings = scrapy_settings(args)
         if args.workers is None:
-            pool = _start_pool(_worker_count(settings.get("CLIPPINGS_WORKERS", 1), "CLIPPINGS_WORKERS"))
+            pool = _start_pool(shared, _worker_count(settings.get("CLIPPINGS_WORKERS", 1), "CLIPPINGS_WORKERS"))
         if settings.get("JOBDIR") and len(per_site) > 1:
             raise UsageError("JOBDIR holds one crawl: crawl one site per JOBDIR")
         check_folders(settings, labels(args))
         from clippings.core import lock
 
         try:
-            busy = _take_locks(per_site, settings, labels(args))
+            busy = _take_locks(per_site, settings, labels(args), shared)
             for refused in busy:  # at once: the other sites' crawls may take a while
                 print(refused, file=sys.stderr)
                 del per_site[refused.site]
             if not per_site:
                 return lock.BUSY_STATUS
-            status = _run_crawls(per_site, spider_args, settings, _open_replay(args.replay))
+            status = _run_crawls(per_site, spider_args, settings, _open_replay(args.replay, shared), shared)
             return status or (lock.BUSY_STATUS if busy else 0)
         finally:
-            lock.release_reserved()
+            shared.release_reserved()
     finally:
         if pool is not None:
-            from clippings import workers
-
-            workers.release(pool)
+            shared.release_pool(pool)
 
 
-def _take_locks(per_site: dict[str, list[str]], settings: Any, labels: dict[str, str]) -> list[Any]:
+def _take_locks(per_site: dict[str, list[str]], settings: Any, labels: dict[str, str], shared: Any) -> list[Any]:
     """The writer's lock of each site's part of the collection (``clippings.core.lock``), all
     waited for at once, up to ``CLIPPINGS_LOCK_WAIT`` seconds, before Scrapy starts; each
     crawl claims its own. Returns the ``Busy`` of the sites another crawl holds."""
@@ -120,7 +121,7 @@ def _take_locks(per_site: dict[str, list[str]], settings: Any, labels: dict[str,
         ) from None
     for taken in held:
         if taken.held:
-            lock.reserve(taken)
+            shared.reserve(taken)
     return busy
 
 
@@ -133,15 +134,13 @@ def _worker_count(value: object, name: str) -> int:
         raise UsageError(str(exc).replace("=", " ", 1)) from None
 
 
-def _start_pool(count: int):  # -> clippings.workers.ExtractionPool | None
+def _start_pool(shared: Any, count: int):  # -> clippings.workers.ExtractionPool | None
     if count < 2:
         return None
-    from clippings import workers
-
-    return workers.acquire(count).start()
+    return shared.pool(count).start()
 
 
-def _open_replay(source: str | None) -> Callable[[], None]:
+def _open_replay(source: str | None, shared: Any) -> Callable[[], None]:
     """Open the replay source (a WARC is indexed: it is read whole) in a thread; the function
     returned waits for it, and raises UsageError if it cannot be read. zlib lets go of the
     GIL while it inflates, so the indexing runs beside Scrapy's imports."""
@@ -149,10 +148,10 @@ def _open_replay(source: str | None) -> Callable[[], None]:
         return lambda: None
     from concurrent.futures import ThreadPoolExecutor
 
-    from clippings.replay import ReplaySourceError, open_store
+    from clippings.replay import ReplaySourceError
 
     executor = ThreadPoolExecutor(1, thread_name_prefix="replay-index")
-    opening = executor.submit(open_store, source)
+    opening = executor.submit(shared.store, source)
     executor.shutdown(wait=False)
 
     def opened() -> None:
@@ -165,17 +164,23 @@ def _open_replay(source: str | None) -> Callable[[], None]:
 
 
 def _run_crawls(
-    per_site: dict[str, list[str]], spider_args: dict[str, str], settings: Any, replay_opened: Callable[[], None]
+    per_site: dict[str, list[str]],
+    spider_args: dict[str, str],
+    settings: Any,
+    replay_opened: Callable[[], None],
+    shared: Any,
 ) -> int:
     from scrapy.crawler import CrawlerProcess
 
     from clippings.report import crawl_report
+    from clippings.resources import share
 
     process = CrawlerProcess(settings)  # imports the spiders, the extraction code...
     replay_opened()
     crawlers = []
     for name, urls in per_site.items():
         crawler = process.create_crawler(name)
+        share(crawler, shared)
         crawlers.append(crawler)
         process.crawl(crawler, urls=urls or None, **spider_args)
     # Scrapy filters by level in its log handler only, and each crawl above reset the root

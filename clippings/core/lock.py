@@ -155,28 +155,3 @@ def _holder(path: Path) -> tuple[int | None, float | None]:
         return (pid if isinstance(pid, int) else None), (float(since) if isinstance(since, (int, float)) else None)
     except (OSError, ValueError, AttributeError):
         return None, None
-
-
-# --- locks the ``clippings`` command took for the crawls it starts -------------------------
-_reserved: dict[str, WriterLock] = {}
-
-
-def _key(output: str | os.PathLike[str], site: str) -> str:
-    return str(lock_path(output, site).resolve())
-
-
-def reserve(lock: WriterLock) -> None:
-    """A held lock, kept for the crawl of its site in this process to ``claim``."""
-    _reserved[_key(lock.output, lock.site)] = lock
-
-
-def claim(output: str | os.PathLike[str], site: str) -> WriterLock | None:
-    """The lock reserved for this site and collection, once: a second crawl of the same
-    site in this process takes its own, and finds it busy."""
-    return _reserved.pop(_key(output, site), None)
-
-
-def release_reserved() -> None:
-    """Let go of the reserved locks no crawl claimed."""
-    while _reserved:
-        _reserved.popitem()[1].release()

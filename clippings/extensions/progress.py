@@ -15,6 +15,7 @@ from scrapy.extensions.logstats import LogStats
 from scrapy.utils.asyncio import create_looping_call
 
 from clippings.core.stats import site_prefix, site_stat
+from clippings.resources import Shared, resources
 
 logger = logging.getLogger("clippings.extensions")
 
@@ -90,17 +91,14 @@ class _ClearLine(logging.Filter):
         return True
 
 
-_live_display: _LiveBlock | None = None
-
-
-def _live_block(stream: TextIO) -> _LiveBlock:
-    global _live_display
-    if _live_display is None:
-        _live_display = _LiveBlock(stream)
+def _live_block(shared: Shared, stream: TextIO) -> _LiveBlock:
+    """The live display of the crawls sharing ``shared`` (one terminal), drawn on first use."""
+    if shared.live is None:
+        shared.live = _LiveBlock(stream)
         for handler in logging.getLogger().handlers:
             if getattr(handler, "stream", None) is stream:
-                handler.addFilter(_ClearLine(_live_display))
-    return _live_display
+                handler.addFilter(_ClearLine(shared.live))
+    return shared.live
 
 
 def queued(crawler: Crawler) -> int:
@@ -159,6 +157,7 @@ class Progress:
 
     def __init__(self, crawler: Crawler, interval: float) -> None:
         self.crawler = crawler
+        self.shared = resources(crawler).shared
         self.interval = interval
         self.task: Any = None
         self.started = time.monotonic()
@@ -183,13 +182,13 @@ class Progress:
         self.task.start(min(self.LIVE_REFRESH, self.interval), now=False)
 
     def tick(self, site: str) -> None:
-        _live_block(sys.stderr).update(site, self.line(site))
+        _live_block(self.shared, sys.stderr).update(site, self.line(site))
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         if self.task is not None and self.task.running:
             self.task.stop()
-        if _live_display is not None:
-            _live_display.done(spider.name, f"{self.line(spider.name)}, {reason}")
+        if self.shared.live is not None:
+            self.shared.live.done(spider.name, f"{self.line(spider.name)}, {reason}")
 
 
 class SiteLogStats(LogStats):

@@ -154,26 +154,15 @@ class WarcStore:
 def open_store(source: str | Path) -> FixtureStore | WarcStore:
     """The store behind a ``--replay`` SOURCE: a fixtures folder or a WARC file.
 
-    Indexing a WARC reads it whole, so a WARC's index is built once per process and file
-    version (the command checks the source, then each site's crawl opens it).
+    Indexing a WARC reads it whole: the crawls of one process keep theirs open through
+    ``clippings.resources.Shared.store``, once per file version.
     """
     path = Path(source)
     if path.is_dir():
         return FixtureStore(path)
     if not path.is_file():
         raise ReplaySourceError(f"{path}: no such file or folder")
-    stat = path.stat()
-    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
-    store = _opened_warcs.get(key)
-    if store is None:
-        store = WarcStore(path)
-        if len(_opened_warcs) >= 4:
-            _opened_warcs.pop(next(iter(_opened_warcs)))
-        _opened_warcs[key] = store
-    return store
-
-
-_opened_warcs: dict[tuple[str, int, int], WarcStore] = {}
+    return WarcStore(path)
 
 
 def copy_store(store: FixtureStore | WarcStore, target: str | Path) -> int:

@@ -30,6 +30,7 @@ from clippings.discovery import (
 from clippings.discovery.policy import CrawlPolicy, Decision
 from clippings.extractors import Extractor, InProcess, extractor_for
 from clippings.incremental import Incremental, incremental
+from clippings.resources import resources
 from clippings.sites.base import Site
 from clippings.spiders.outcomes import Outcomes
 from clippings.spiders.sources import SourcePages
@@ -103,7 +104,9 @@ class NewsSpider(SourcePages, Outcomes, scrapy.Spider):
         spider.containers = ContainerMemory(spider.incremental.store.db if spider.incremental else None)
         if spider.incremental and (spider.since or spider.until or spider.max_articles):
             spider.incremental.incomplete("a restricted run: since, until or max_articles")
-        spider.extractor = extractor_for(parse_workers(crawler.settings.get("CLIPPINGS_WORKERS", 1)))
+        spider.extractor = extractor_for(
+            parse_workers(crawler.settings.get("CLIPPINGS_WORKERS", 1)), resources(crawler).shared
+        )
         crawler.signals.connect(spider.close_extractor, signal=signals.spider_closed)
         return spider
 

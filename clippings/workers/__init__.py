@@ -30,33 +30,6 @@ __all__ = [
     "RESET_CACHES_EVERY",
     "ExtractionPool",
     "WorkerCrashed",
-    "acquire",
-    "release",
     "serve",
     "watch_crawl",
 ]
-
-
-_shared: dict[int, tuple[ExtractionPool, int]] = {}
-
-
-def acquire(workers: int) -> ExtractionPool:
-    """The process's pool of ``workers`` workers, shared by the crawls running in it."""
-    pool, users = _shared.get(workers, (None, 0))
-    if pool is None:
-        pool = ExtractionPool(workers)
-    _shared[workers] = (pool, users + 1)
-    return pool
-
-
-def release(pool: ExtractionPool) -> None:
-    """One crawl is done with ``pool``; the last one closes it."""
-    shared, users = _shared.get(pool.workers, (None, 0))
-    if shared is not pool:
-        pool.close()
-        return
-    if users <= 1:
-        del _shared[pool.workers]
-        pool.close()
-    else:
-        _shared[pool.workers] = (pool, users - 1)
