@@ -55,15 +55,12 @@ class Shared:
     def store(self, source: str | Path) -> Any:
         """The store behind a ``--replay`` SOURCE (``clippings.replay.open_store``); a WARC's,
         once per file version."""
-        from clippings.replay import FixtureStore, open_store
+        from clippings.replay import open_store
 
         path = Path(source)
-        if path.is_dir():
-            return FixtureStore(path)
-        try:
-            stat = path.stat()
-        except OSError:
-            return open_store(path)  # it says why
+        if not path.is_file():
+            return open_store(path)  # a fixtures folder (nothing to index), or the error naming it
+        stat = path.stat()
         key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
         store = self._stores.get(key)
         if store is None:
