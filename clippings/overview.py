@@ -1,7 +1,7 @@
 """The figures of ``clippings report``: a collection and its run history, gathered once.
 
 ``gather`` reads the JSON lines (checked as ``clippings validate`` checks them; 1.0 lines read
-as 2.0) and ``DIR/.state/runs.jsonl``, and gives what the report shows: articles per site
+as 2.0) and ``DIR/.state/runs.ndjson``, and gives what the report shows: articles per site
 and per day of publication over the last ``days`` days (Morocco's calendar), each run over
 time (written, skipped, dropped, errors; field coverage and where bodies came from, alarms),
 the top drop reasons and errors with example URLs, and the latest articles. ``as_text``

@@ -26,7 +26,7 @@ CLIPPINGS_HEALTH_MAX_NO_AUTHOR = 0.8
 CLIPPINGS_HEALTH_MIN_PAGES = 10
 CLIPPINGS_HEALTH_ENABLED = True
 # Run history (clippings.extensions.RunHistory): one JSON line a crawl, however it ends, in
-# <CLIPPINGS_OUTPUT_DIR>/.state/runs.jsonl (read by clippings status and clippings report).
+# <CLIPPINGS_OUTPUT_DIR>/.state/runs.ndjson (read by clippings status and clippings report).
 CLIPPINGS_RUN_HISTORY = True
 # Spidermon monitors of the health figures (clippings.monitoring, `pip install
 # 'clippings[monitoring]'`); the Spidermon actions run when one fails (docs/monitoring.md).

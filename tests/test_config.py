@@ -346,5 +346,5 @@ def test_under_scrapy_crawl_a_bad_setting_or_argument_closes_the_spider_at_once(
     assert "'response_received_count'" not in done.stderr  # nothing fetched
     # nothing read or written but the run's own line in the history (issue 17: every crawl, however it ends)
     assert not out.exists() or sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == [
-        ".state/runs.jsonl"
+        ".state/runs.ndjson"
     ]

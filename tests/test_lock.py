@@ -256,7 +256,7 @@ def test_two_crawls_of_one_site_started_together_one_writes_every_article_once(t
 
 
 def test_the_run_history_is_appended_while_the_lock_is_held(tmp_path):
-    """The crawl lets go of its lock only after its line of ``.state/runs.jsonl``: a probe
+    """The crawl lets go of its lock only after its line of ``.state/runs.ndjson``: a probe
     wraps the history's append and tries the lock from a descriptor of its own."""
     probe = tmp_path / "probe" / "lockprobe.py"
     probe.parent.mkdir()

@@ -1,4 +1,4 @@
-"""Run history: one JSON line a crawl in DIR/.state/runs.jsonl, however it ends, written by
+"""Run history: one JSON line a crawl in DIR/.state/runs.ndjson, however it ends, written by
 a Scrapy extension (so ``scrapy crawl`` writes it too), appended whole."""
 
 from __future__ import annotations

@@ -88,12 +88,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--to",
         required=True,
         metavar="TARGET",
-        help="FILE.parquet, FILE.duckdb (tables articles and runs) or FOLDER/ (Parquet, Hive-partitioned by site and month)",
+        help="FILE.parquet, FILE.duckdb (tables articles and runs, view latest) or FOLDER/ (Parquet, Hive-partitioned by site and month)",
     )
-    export.add_argument(
+    versions = export.add_mutually_exclusive_group()
+    versions.add_argument(
         "--all-versions",
         action="store_true",
         help="every line of each article, numbered (version), not only its latest",
+    )
+    versions.add_argument(
+        "--latest",
+        action="store_true",
+        help="one row per article, its latest line (the default; a .duckdb also has the view latest)",
     )
     export.add_argument("-q", "--quiet", action="store_true", help="print nothing but the lines skipped (for cron)")
 
@@ -108,6 +114,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="a last run older than this is old: 2h (default), 90m, 1d, seconds",
     )
     status.add_argument("--json", action="store_true", help="the same as JSON")
+
+    runs = commands.add_parser(
+        "runs",
+        help="the run history: one JSON line a run, oldest first",
+        description="Print the run history of the collection in DIR (DIR/.state/runs.ndjson; a history"
+        " still in the older DIR/.state/runs.jsonl is read too), one JSON line a run, in the order they were"
+        " recorded. A line cut short is named on stderr and skipped. Exit status: 0; 1 when a line"
+        " was skipped; 2 when DIR is no folder. Example: clippings runs output --site le360 --last 5",
+    )
+    runs.add_argument("directory", metavar="DIR", help="the collection (the crawl's --output)")
+    runs.add_argument("--site", action="append", default=[], metavar="SITE", help="only this site's runs; repeatable")
+    runs.add_argument("--last", type=int, default=None, metavar="N", help="only the last N runs (after --site)")
 
     report = commands.add_parser(
         "report", help="the collection and its runs: one self-contained HTML file with charts, or text"

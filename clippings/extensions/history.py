@@ -1,4 +1,4 @@
-"""The run-history extension: one line per crawl in ``DIR/.state/runs.jsonl`` (``clippings.runs``)."""
+"""The run-history extension: one line per crawl in ``DIR/.state/runs.ndjson`` (``clippings.runs``)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ logger = logging.getLogger("clippings.extensions")
 
 
 class RunHistory:
-    """One line a crawl in ``<CLIPPINGS_OUTPUT_DIR>/.state/runs.jsonl``, however it ends
+    """One line a crawl in ``<CLIPPINGS_OUTPUT_DIR>/.state/runs.ndjson``, however it ends
     (``clippings.runs``): written when the spider closes, after the health figures (this
     extension comes after ExtractionHealth in EXTENSIONS). ``CLIPPINGS_RUN_HISTORY = False``
     turns it off. A history that cannot be written is logged; the crawl's own status stands."""

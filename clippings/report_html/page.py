@@ -165,7 +165,7 @@ def render(o: Overview) -> str:
         runs = chart_runs(o) if with_runs else ""
         coverage = chart_coverage(o) if with_runs else ""
         sources = chart_body_sources(o) if with_runs else ""
-    no_runs = '<p class="none">No run recorded in these days (DIR/.state/runs.jsonl).</p>'
+    no_runs = '<p class="none">No run recorded in these days (DIR/.state/runs.ndjson).</p>'
     parts = [
         "<!doctype html>",
         '<html lang="en"><head><meta charset="utf-8">',
