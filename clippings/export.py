@@ -5,14 +5,17 @@ checks it (the schema of the version it declares); a bad line is skipped, named
 (``FILE:LINE: reason``) and counted. Good lines are read as schema 2.0 (``as_current``) and
 typed by DuckDB: ``published``, ``modified``, ``fetched_at`` TIMESTAMPTZ, ``published_date``
 DATE, ``authors`` and ``tags`` VARCHAR[], ``image`` STRUCT(url, caption), ``word_count``
-INTEGER, the rest VARCHAR.
+INTEGER, the rest VARCHAR, whatever the values: ``published_raw`` and ``modified_raw`` are
+VARCHAR even when every one of them looks like an instant (DuckDB's own guess would drift with
+the data).
 
 By default one row per article (site and article id): its latest line, by ``fetched_at``
 then by file order (files in name order, lines in order). ``all_versions`` keeps every line,
 numbered ``version`` 1, 2... in that order.
 
 Targets: ``FILE.parquet``; ``FILE.duckdb`` (tables ``articles`` and ``runs``, the run
-history); ``FOLDER/``, Parquet partitioned Hive-style by ``site`` and ``month``
+history, and the view ``latest``: one row per article, its latest line, also when
+``articles`` holds every version); ``FOLDER/``, Parquet partitioned Hive-style by ``site`` and ``month``
 (``YYYY-MM`` of ``published_date``, else of the fetch). Each is written beside the target
 under a temporary name, then renamed over it: a reader sees the old export or the new one.
 Imports no Scrapy.
@@ -177,6 +180,18 @@ def _select(all_versions: bool) -> str:
     )
 
 
+def _latest_view(all_versions: bool) -> str:
+    """The ``latest`` view over ``articles``: each article's latest line (the table already
+    holds only those unless it was written with every version)."""
+    columns = ", ".join(f'"{name}"' for name in OUTPUT_FIELDS)
+    if not all_versions:
+        return f"SELECT {columns} FROM articles"
+    return (
+        f"SELECT {columns} FROM articles QUALIFY row_number() OVER (PARTITION BY site, article_id"
+        " ORDER BY version DESC) = 1"
+    )
+
+
 def _write(lines_path: Path, source: Path, final: Path, kind: str, all_versions: bool, result: Result) -> None:
     import duckdb
 
@@ -210,6 +225,7 @@ def _write(lines_path: Path, source: Path, final: Path, kind: str, all_versions:
             else:
                 con.execute(f"ATTACH '{_quoted(temporary)}' AS target")
                 con.execute(f"CREATE TABLE target.articles AS {query}")
+                con.execute(f"CREATE VIEW target.latest AS {_latest_view(all_versions)}")
                 _runs_table(con, source)
                 con.execute("DETACH target")
             _replace(temporary, final)
@@ -221,7 +237,7 @@ def _write(lines_path: Path, source: Path, final: Path, kind: str, all_versions:
 
 
 def _runs_table(con: Any, source: Path) -> None:
-    """The run history (``DIR/.state/runs.jsonl``) as table ``runs``."""
+    """The run history (``DIR/.state/runs.ndjson``) as table ``runs``."""
     from clippings.runs import RUN_COLUMNS, read_runs
 
     runs = read_runs(source)

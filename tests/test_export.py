@@ -202,9 +202,11 @@ def test_duckdb_database_has_articles_and_runs(collection, tmp_path):
     target = tmp_path / "clippings.duckdb"
     assert run_clippings("export", str(collection), "--to", str(target), "-q").returncode == 1
     con = duckdb.connect(str(target), read_only=True)
-    assert sorted(r[0] for r in con.execute("SHOW TABLES").fetchall()) == ["articles", "runs"]
+    assert sorted(r[0] for r in con.execute("SHOW TABLES").fetchall()) == ["articles", "latest", "runs"]
     assert types_of(con, "SELECT * FROM articles") == ARTICLE_TYPES
+    assert types_of(con, "SELECT * FROM latest") == ARTICLE_TYPES
     assert con.execute("SELECT count(*) FROM articles").fetchone() == (13,)
+    assert con.execute("SELECT count(*) FROM latest").fetchone() == (13,)
     shown = {name: kind.replace('"share"', "share") for name, kind in types_of(con, "SELECT * FROM runs").items()}
     assert shown == {
         name: kind.replace("TIMESTAMPTZ", "TIMESTAMP WITH TIME ZONE") for name, kind in RUN_COLUMNS.items()
