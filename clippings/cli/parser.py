@@ -136,15 +136,67 @@ def build_parser() -> argparse.ArgumentParser:
     )
     report.add_argument("--days", default="90", metavar="N", help="the days shown, up to today (default 90)")
 
-    fixture = commands.add_parser("fixture", help="developers: save or re-run a fixture page")
-    fixture_commands = fixture.add_subparsers(dest="action", required=True, parser_class=Parser)
-    fixture_show = fixture_commands.add_parser("show", help="re-run extraction, print fields that differ")
-    fixture_show.add_argument("folders", nargs="+", metavar="DIR")
-    fixture_save = fixture_commands.add_parser("save", help="copy a saved response into fixtures/")
-    fixture_save.add_argument("url", metavar="URL")
-    fixture_save.add_argument("--from", dest="source", required=True, metavar="SOURCE")
-    fixture_save.add_argument("--fixtures", default="fixtures", metavar="DIR")
-    fixture_save.add_argument("--name", default=None)
+    fixture = commands.add_parser(
+        "fixture",
+        help="developers: save, show or update a fixture page",
+        description="Fixture folders (fixtures/<site>/<publication date>_<short name>/, see fixtures/README.md)."
+        " Exit status of each action: 0 done (show: every field as expected); 1 (show) a field differs or the"
+        " page is no article; 2 a missing or broken fixture, source or URL, in one line.",
+    )
+    fixture_commands = fixture.add_subparsers(dest="action", required=True, metavar="ACTION", parser_class=Parser)
+    fixture_show = fixture_commands.add_parser(
+        "show",
+        help="re-run extraction, print each field's source and the fields that differ from expected.json",
+        description="Re-run extraction on fixture folders: each field's source, then the fields that differ"
+        " from expected.json (every field when there is none). Exit status: 0 all as expected; 1 a field"
+        " differs or the page is no article; 2 a missing or broken folder (meta.json, body, expected.json)."
+        " Example: clippings fixture show fixtures/le360/2025-09-09_bourita-lavrov",
+    )
+    fixture_show.add_argument("folders", nargs="+", metavar="DIR", help="a fixture folder (holding meta.json)")
+    fixture_save = fixture_commands.add_parser(
+        "save",
+        help="copy a saved response into fixtures/, with a draft expected.json",
+        description="Copy the response saved for URL (in a WARC file or a fixtures folder) into a new folder"
+        " FIXTURES/<site>/<publication date>_<short name>/ (the fetch day for a page with no date; the short"
+        " name is the first words of the URL's slug), with meta.json and, for an article, the extraction as"
+        " a draft expected.json to correct by hand. Exit status: 0 saved; 2 the source is missing or"
+        " unreadable, holds no such URL, or the folder exists."
+        " Example: clippings fixture save https://fr.le360.ma/politique/..._ID/ --from saved.warc.gz --name bourita-lavrov",
+    )
+    fixture_save.add_argument("url", metavar="URL", help="the page's URL, as saved in SOURCE")
+    fixture_save.add_argument(
+        "--from",
+        dest="source",
+        required=True,
+        metavar="SOURCE",
+        help="where the response is saved: a WARC file (clippings record, --record) or a fixtures folder",
+    )
+    fixture_save.add_argument(
+        "--fixtures", default="fixtures", metavar="DIR", help="the fixtures folder to save into (default fixtures)"
+    )
+    fixture_save.add_argument(
+        "--name",
+        default=None,
+        metavar="SHORT",
+        help="the folder's short name, in place of the one from the URL's slug (the folder stays DATE_SHORT)",
+    )
+    fixture_update = fixture_commands.add_parser(
+        "update",
+        help="recompute expected.json's derived fields (content_sha256, word_count, published_date)",
+        description="After correcting expected.json by hand: recompute content_sha256 and word_count from its"
+        " body and published_date from its published (a page giving only its day keeps the day written)."
+        " Exit status: 0 updated or already right; 2 a missing or broken folder or expected.json."
+        " Example: clippings fixture update le360/2025-09-09_bourita-lavrov",
+    )
+    fixture_update.add_argument(
+        "names", nargs="+", metavar="NAME", help="a fixture folder, or SITE/FOLDER below --fixtures"
+    )
+    fixture_update.add_argument(
+        "--fixtures",
+        default="fixtures",
+        metavar="DIR",
+        help="where SITE/FOLDER names are looked for (default fixtures)",
+    )
 
     record = commands.add_parser("record", help="fetch single pages into a WARC file that --replay reads")
     record.add_argument("urls", nargs="+", metavar="URL")

@@ -40,7 +40,12 @@ class FixtureStore:
                 url = meta["url"]
             except (OSError, ValueError, KeyError, TypeError) as exc:
                 raise ReplaySourceError(f"{meta_path}: unreadable fixture meta ({exc})") from None
-            self._index[url_key(url)] = meta_path
+            key = url_key(url)
+            if key in self._index:  # one would silently hide the other
+                raise ReplaySourceError(
+                    f"{self._index[key].parent} and {meta_path.parent}: two fixtures of the same URL {url}; keep one"
+                )
+            self._index[key] = meta_path
         if not self._index:
             raise ReplaySourceError(f"{root}: no fixtures (no */meta.json below it)")
 
