@@ -243,6 +243,8 @@ def test_in_one_process_it_writes_what_a_replay_writes_and_a_rerun_nothing(tmp_p
     assert done.returncode == 0, done.stderr[-3000:]
     assert "in this process" in done.stdout
     assert _records(out) == replayed
+    # as quiet as the crawl: the fixtures' deliberate 404 pages (AMP-only articles) are INFO
+    assert done.stderr == "", done.stderr[-3000:]
     again = run_clippings("reextract", str(fixtures_warc), "--output", str(out), env=no_dask)
     assert again.returncode == 0, again.stderr[-3000:]
     assert _records(out) == replayed  # nothing written twice

@@ -189,7 +189,9 @@ def read_record(
     if not 200 <= status < 300:
         out.kind = "dropped"
         out.counts.append(f"dropped/http_{status}")
-        out.logs.append((WARNING, f"{url}: HTTP {status}, nothing written"))
+        # As in the crawl: a 404 or 410 is the site's answer (a page taken down, an AMP-only
+        # article's canonical URL), INFO; anything else is trouble, WARNING.
+        out.logs.append((INFO if status in (404, 410) else WARNING, f"{url}: HTTP {status}, nothing written"))
         if status in (404, 410):
             out.remember = f"http_{status}"
         return out
