@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from clippings.attention import DEFAULT_MAX_AGE, Attention, needs_attention
 from clippings.core.contract import as_current
 from clippings.core.stamps import utc_stamp
 from clippings.dates import morocco_day
@@ -61,9 +62,10 @@ class Overview:
     per_day: dict[str, dict[date, int]] = field(default_factory=dict)  # in the window only
     runs: dict[str, list[RunPoint]] = field(default_factory=dict)  # in the window, oldest first
     runs_total: int = 0  # every run recorded
-    drops: list[tuple[str, str, int, list[str]]] = field(default_factory=list)  # site, reason, count, URLs
+    drops: list[tuple[str, str, int, list[str]]] = field(default_factory=list)  # site, reason, pages, URLs
     errors: list[tuple[str, str, int, list[str]]] = field(default_factory=list)
     latest: list[dict[str, Any]] = field(default_factory=list)
+    attention: list[Attention] = field(default_factory=list)  # sites whose last run needs a look
 
     @property
     def first_day(self) -> date:
@@ -125,7 +127,9 @@ def _point(run: dict[str, Any], finished: datetime) -> RunPoint:
     )
 
 
-def gather(directory: str | Path, *, days: int = 90, now: datetime | None = None) -> Overview:
+def gather(
+    directory: str | Path, *, days: int = 90, now: datetime | None = None, max_age: timedelta = DEFAULT_MAX_AGE
+) -> Overview:
     directory = Path(directory)
     now = now or datetime.now(UTC)
     overview = Overview(str(directory), now, morocco_day(now), days)
@@ -162,6 +166,8 @@ def gather(directory: str | Path, *, days: int = 90, now: datetime | None = None
     runs = read_runs(directory)
     overview.runs_total = len(runs)
     start = datetime.combine(first, datetime.min.time(), tzinfo=UTC) - timedelta(days=1)
+    # Drops and errors by page: a page a run names (its examples) counts once however many
+    # runs met it; those a run counted beyond its examples cannot be told apart, and count.
     drops: dict[tuple[str, str], list[Any]] = {}
     errors: dict[tuple[str, str], list[Any]] = {}
     for run in runs:
@@ -175,22 +181,23 @@ def gather(directory: str | Path, *, days: int = 90, now: datetime | None = None
             for reason, count in (run.get(group) or {}).items():
                 if not isinstance(count, int) or count <= 0:
                     continue
-                entry = into.setdefault((site, reason), [0, []])
-                entry[0] += count
-                for url in examples.get(f"{group}/{reason}") or []:
-                    if url not in entry[1] and len(entry[1]) < 3:
-                        entry[1].append(url)
+                entry = into.setdefault((site, reason), [0, {}])  # unnamed pages, named ones (in order)
+                named = [str(u) for u in examples.get(f"{group}/{reason}") or []][:count]
+                entry[0] += count - len(named)
+                entry[1].update(dict.fromkeys(named))
     for points in overview.runs.values():
         points.sort(key=lambda p: p.finished)
     overview.drops = _top(drops)
     overview.errors = _top(errors)
     overview.sites = sorted(set(overview.articles) | set(overview.runs))
+    overview.attention = needs_attention(runs, overview.sites, now, max_age)
     return overview
 
 
 def _top(found: dict[tuple[str, str], list[Any]]) -> list[tuple[str, str, int, list[str]]]:
-    ranked = sorted(found.items(), key=lambda item: (-item[1][0], item[0]))
-    return [(site, reason, count, urls) for (site, reason), (count, urls) in ranked[:TOP]]
+    pages = {key: unnamed + len(named) for key, (unnamed, named) in found.items()}
+    ranked = sorted(found, key=lambda key: (-pages[key], key))
+    return [(site, reason, pages[(site, reason)], list(found[(site, reason)][1])[:3]) for site, reason in ranked[:TOP]]
 
 
 # --- text ---------------------------------------------------------------------------------------
@@ -213,6 +220,9 @@ def as_text(overview: Overview) -> str:
     out = [
         f"clippings report: {o.directory} (generated {utc_stamp(o.generated)};"
         f" the {o.days} days {o.first_day} to {o.today}, Morocco's calendar)",
+        "",
+        "needs attention:" if o.attention else "needs attention: nothing, all well",
+        *(f"  {a.site} ({a.status}): {'; '.join(a.reasons)}" for a in o.attention),
         "",
         f"articles: {sum(o.articles.values())} ({', '.join(f'{s} {o.articles.get(s, 0)}' for s in o.sites) or 'none'});"
         f" {o.lines} lines in {o.files} files; {o.skipped_lines} bad lines skipped",
@@ -244,7 +254,7 @@ def as_text(overview: Overview) -> str:
                 f"{cover}  {sources}"
             )
             out.extend(f"      {alarm}" for alarm in p.alarms)
-    for title, rows in (("top drop reasons", o.drops), ("errors", o.errors)):
+    for title, rows in (("top drop reasons (pages)", o.drops), ("errors (pages)", o.errors)):
         out += ["", f"{title}:" if rows else f"{title}: none"]
         for site, reason, count, urls in rows:
             out.append(f"  {count:>6}  {site} {reason}" + (f"  e.g. {urls[0]}" if urls else ""))

@@ -128,13 +128,25 @@ def build_parser() -> argparse.ArgumentParser:
     runs.add_argument("--last", type=int, default=None, metavar="N", help="only the last N runs (after --site)")
 
     report = commands.add_parser(
-        "report", help="the collection and its runs: one self-contained HTML file with charts, or text"
+        "report",
+        help="the collection and its runs: one self-contained HTML file with charts, or text",
+        description="The collection and its run history: first what needs attention (each site whose last run"
+        " alarmed, failed, had errors or is late, with the reasons), then articles per day, runs, field"
+        " coverage, drop reasons and errors by page, the latest articles. Exit status: 0 written; 1 the file"
+        " cannot be written; 2 a bad argument or DIR. Example: clippings report output --to report.html --max-age 90m",
     )
     report.add_argument("directory", metavar="DIR", help="the collection (the crawl's --output)")
     report.add_argument(
         "--to", metavar="FILE.html", help="write the HTML report here; without it, print the figures as text"
     )
     report.add_argument("--days", default="90", metavar="N", help="the days shown, up to today (default 90)")
+    report.add_argument(
+        "--max-age",
+        default="2h",
+        metavar="AGE",
+        help="a site whose last run ended longer ago than this needs attention (late), as in clippings status:"
+        " 2h (default), 90m, 1d, seconds",
+    )
 
     fixture = commands.add_parser(
         "fixture",

@@ -11,13 +11,21 @@ from clippings.cli.options import UsageError
 
 
 def report(args: argparse.Namespace) -> int:
+    from functools import partial
+
     from clippings.core.arguments import parse_count
-    from clippings.overview import as_text, gather
+    from clippings.overview import as_text
+    from clippings.overview import gather as gather_overview
+    from clippings.status import parse_age
 
     try:
         days = parse_count(args.days, "--days")
     except ValueError as exc:
         raise UsageError(str(exc).replace("=", " ", 1)) from None
+    try:
+        gather = partial(gather_overview, max_age=parse_age(args.max_age))
+    except ValueError as exc:
+        raise UsageError(f"report: {exc}") from None
     if not days:
         raise UsageError("--days 0: expected a whole number above 0")
     if not Path(args.directory).is_dir():

@@ -6,6 +6,7 @@ import io
 import re
 from datetime import datetime, timedelta
 from html import escape
+from itertools import pairwise
 from typing import Any
 
 from clippings.overview import CHECKS, Overview, RunPoint
@@ -80,6 +81,21 @@ def _time_axis(axis: Any, moments: list[datetime]) -> None:
     axis.set_xlim(low - pad, high + pad)
 
 
+def _whole_numbers(axis: Any) -> None:
+    """Counts on the y axis: whole numbers only (never 0.5 of a page)."""
+    from matplotlib.ticker import MaxNLocator
+
+    axis.yaxis.set_major_locator(MaxNLocator(integer=True))
+
+
+def _bar_width(moments: list[datetime]) -> timedelta:
+    """A bar a run: most of the shortest gap between two runs, and never thinner than a
+    three-hundredth of the time shown (runs close together overlap rather than vanish)."""
+    span = max(moments) - min(moments) if moments else timedelta(0)
+    gaps = [b - a for a, b in pairwise(moments) if b > a]
+    return max(min(gaps, default=timedelta(hours=1)) * 0.8, span / 300, timedelta(minutes=10))
+
+
 def _style(axis: Any) -> None:
     axis.grid(axis="y", color="#e3e6ea", linewidth=0.8)
     axis.set_axisbelow(True)
@@ -136,6 +152,7 @@ def chart_runs(o: Overview) -> str:
             axis.plot([], [], color=ALARM, linestyle="--", linewidth=1, label="failed or alarm")
         _time_axis(axis, moments)
         axis.set_ylim(bottom=0)
+        _whole_numbers(axis)
         axis.set_title(f"{site}: {len(points)} runs", loc="left", fontsize=10)
         axis.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=8)
         _style(axis)
@@ -187,19 +204,20 @@ def chart_body_sources(o: Overview) -> str:
     for axis, site in zip(axes, sites, strict=False):
         points = o.runs[site]
         sources = sorted({s for p in points for s in p.body_sources}, key=lambda s: (s != "ans", s))
-        positions = list(range(1, len(points) + 1))
+        moments = [p.finished for p in points]
+        width = _bar_width(moments)
         bottom = [0.0] * len(points)
         for n, source in enumerate(sources):
             shares = [
                 (p.body_sources.get(source, 0) / total * 100) if (total := sum(p.body_sources.values())) else 0.0
                 for p in points
             ]
-            axis.bar(positions, shares, bottom=bottom, width=0.8, color=PALETTE[n % len(PALETTE)], label=source)
+            axis.bar(moments, shares, bottom=bottom, width=width, color=PALETTE[n % len(PALETTE)], label=source)
             bottom = [b + s for b, s in zip(bottom, shares, strict=False)]
-        axis.set_xlim(0.3, len(points) + 0.7)
+        _time_axis(axis, moments)
         axis.set_ylim(0, 105)
         axis.set_ylabel("% of bodies")
-        axis.set_xlabel("runs, oldest to newest (runs that wrote nothing are empty)", fontsize=8)
+        axis.set_xlabel("each run at its end (a run that wrote nothing has no bar)", fontsize=8)
         axis.set_title(f"{site}: where the bodies came from", loc="left", fontsize=10)
         if sources:
             axis.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=8)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from clippings.core.stamps import utc_stamp
@@ -33,7 +34,29 @@ details { margin: .2rem 0 1rem; font-size: .85rem; } summary { cursor: pointer; 
 .url { font-size: .78rem; color: #5a6473; word-break: break-all; }
 td[dir="rtl"] { font-size: 1rem; }
 .none { color: #5a6473; font-style: italic; }
+#attention { border: 2px solid #b3261e; border-radius: 6px; padding: .4rem 1rem .6rem; margin: 1rem 0; }
+#attention.well { border-color: #2c7a4b; }
+#attention h2 { margin: .2rem 0 .4rem; border: none; font-size: 1.1rem; }
+#attention ul { margin: 0; padding-inline-start: 1.2rem; } #attention li { margin: .25rem 0; }
+#attention .status { color: #b3261e; font-weight: 600; } #attention.well p { color: #2c7a4b; margin: 0; }
 """
+
+_ENCODED = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+
+
+def iri(url: str) -> str:
+    """A URL as a reader reads it (an IRI): percent-encoded UTF-8 letters decoded, anything
+    that would change the URL's meaning (``%2F``, ``%20``, bytes that are no UTF-8) kept."""
+
+    def decoded(match: re.Match[str]) -> str:
+        raw = bytes.fromhex(match.group().replace("%", ""))
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return match.group()
+        return "".join(ch if ord(ch) > 0x7F else f"%{ord(ch):02X}" for ch in text)
+
+    return _ENCODED.sub(decoded, url)
 
 
 def _td(value: object, cls: str = "n", **attributes: str) -> str:
@@ -74,10 +97,35 @@ def _summary(o: Overview) -> str:
     )
 
 
+def _attention(o: Overview) -> str:
+    """What needs a look, first: each site whose last run alarmed, failed, had errors or is
+    late, with the reasons as its run history gives them; "all well" when none."""
+    if not o.attention:
+        return (
+            '<section id="attention" class="well"><h2>Needs attention</h2>'
+            "<p>All well: every site's last run ended in time, with no alarm, failure or error.</p></section>"
+        )
+    items = "".join(
+        f'<li data-site="{escape(a.site)}" data-status="{escape(a.status)}"><strong>{escape(a.site)}</strong>'
+        f' <span class="status">{escape(a.status)}</span>'
+        + (f' <span class="when">(last run ended {escape(a.finished)})</span>' if a.finished else "")
+        + ": "
+        + "; ".join(escape(reason) for reason in a.reasons)
+        + "</li>"
+        for a in o.attention
+    )
+    return f'<section id="attention"><h2>Needs attention</h2><ul>{items}</ul></section>'
+
+
 def _per_day_table(o: Overview) -> str:
     days = [d for d in o.window_days() if any(o.per_day.get(s, {}).get(d) for s in o.sites)]
     if not days:
-        return '<p class="none">No article was published in these days.</p>'
+        newest = max((r.get("published_date") for r in o.latest if r.get("published_date")), default=None)
+        since = f", the newest published {newest}" if newest else ""
+        return (
+            f'<p class="none" id="no-articles-in-window">No article published in these {o.days} days;'
+            f" {sum(o.articles.values())} in the collection{since}.</p>"
+        )
     head = "".join(f'<th class="n">{escape(s)}</th>' for s in o.sites)
     body = "".join(
         f'<tr data-day="{d}"><th scope="row">{d}</th>'
@@ -119,12 +167,12 @@ def _problems_table(rows: list[tuple[str, str, int, list[str]]], what: str, iden
         f'<tr data-reason="{escape(site)}/{escape(reason)}"><td>{escape(site)}</td><td>{escape(reason)}</td>'
         + _td(count, data_figure="count")
         + "<td>"
-        + "".join(f'<div class="url"><a href="{escape(u)}">{escape(u)}</a></div>' for u in urls)
+        + "".join(f'<div class="url" dir="ltr"><a href="{escape(u)}">{escape(iri(u))}</a></div>' for u in urls)
         + "</td></tr>"
         for site, reason, count, urls in rows
     )
     return (
-        f'<table id="{ident}"><thead><tr><th>site</th><th>{what}</th><th class="n">count</th><th>examples</th>'
+        f'<table id="{ident}"><thead><tr><th>site</th><th>{what}</th><th class="n">pages</th><th>examples</th>'
         f"</tr></thead><tbody>{body}</tbody></table>"
     )
 
@@ -140,7 +188,7 @@ def _latest_table(o: Overview) -> str:
         rows.append(
             f'<tr data-article="{escape(r["site"])}/{escape(r["article_id"])}"><td class="when">{escape(when)}</td>'
             f'<td>{escape(r["site"])}</td><td{direction}><a href="{escape(r["url"])}">{escape(r["title"])}</a>'
-            f'<div class="url" dir="ltr">{escape(r["url"])}</div></td></tr>'
+            f'<div class="url" dir="ltr">{escape(iri(r["url"]))}</div></td></tr>'
         )
     return (
         '<table id="latest"><thead><tr><th>published</th><th>site</th><th>title and URL</th></tr></thead><tbody>'
@@ -160,7 +208,8 @@ def render(o: Overview) -> str:
         "axes.titleweight": "bold",
     }
     with matplotlib.rc_context(settings):
-        per_day = chart_per_day(o)
+        published = sum(o.in_window(s) for s in o.sites)
+        per_day = chart_per_day(o) if published else ""
         with_runs = any(o.runs.get(s) for s in o.sites)
         runs = chart_runs(o) if with_runs else ""
         coverage = chart_coverage(o) if with_runs else ""
@@ -175,11 +224,12 @@ def render(o: Overview) -> str:
         "<header><h1>clippings report</h1>",
         f'<p class="meta">Collection <code>{escape(o.directory)}</code>; generated {utc_stamp(o.generated)};'
         f" the {o.days} days {o.first_day} to {o.today} (Morocco's calendar).</p></header>",
+        _attention(o),
         '<section id="collection"><h2>The collection</h2>',
         _summary(o),
         "</section>",
         '<section id="articles-per-day"><h2>Articles per day</h2>',
-        f'<figure class="chart" id="chart-per-day">{per_day}</figure>',
+        f'<figure class="chart" id="chart-per-day">{per_day}</figure>' if per_day else "",
         _per_day_table(o),
         "</section>",
         '<section id="run-history"><h2>Runs</h2>',
