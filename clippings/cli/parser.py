@@ -81,7 +81,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     export = commands.add_parser(
-        "export", help="the collection as typed tables: a Parquet file, a DuckDB database, or Parquet by site and month"
+        "export",
+        help="the collection as typed tables: a Parquet file, a DuckDB database, or Parquet by site and month",
+        description="The collection's JSON lines as typed tables, each field one type whatever the data"
+        " (published_raw and modified_raw always VARCHAR): one row per article, its latest line (--latest, the"
+        " default), or every line (--all-versions); a .duckdb also has the view latest and the table runs."
+        " Exit status: 0 written; 1 a line was skipped (named on stderr) or the target cannot be written;"
+        " 2 a bad argument. Example: clippings export output --to articles.parquet --latest",
     )
     export.add_argument("directory", metavar="DIR", help="the collection (the crawl's --output)")
     export.add_argument(
