@@ -9,6 +9,7 @@ Scrapy's real download path (redirects, size limits, broken transfers).
 from __future__ import annotations
 
 import json
+import shutil
 import socket
 import threading
 from collections.abc import Callable
@@ -84,8 +85,15 @@ class ReplayFolder:
         headers: dict[str, str] | None = None,
         fetched_at: str = FETCHED_AT,
     ) -> str:
+        # One folder a URL (replay refuses two): a page saved again replaces the earlier one.
+        for meta_path in (self.root / self.site).glob("*/meta.json"):
+            if json.loads(meta_path.read_text("utf-8"))["url"] == url:
+                shutil.rmtree(meta_path.parent)
         self.count += 1
         folder = self.root / self.site / f"{fetched_at[:10]}_{self.count:03d}"
+        while folder.exists():
+            self.count += 1
+            folder = self.root / self.site / f"{fetched_at[:10]}_{self.count:03d}"
         folder.mkdir(parents=True)
         if body is not None:
             (folder / "body.bin").write_bytes(body)

@@ -21,6 +21,7 @@ import pytest
 
 from clippings.dates import CASABLANCA
 from clippings.replay import WarcStore
+from clippings.sites import SITES
 from tests.crawl import read_output, run_clippings
 from tests.fixturelib import FIXTURES, ROOT, article_fixtures
 from tests.httpsite import Answer, LocalSite, listing, rss, sitemap, sitemap_index
@@ -224,6 +225,9 @@ def test_backfill_pages_listings_until_since_and_keeps_to_the_dates(tmp_path):
     section = f"{HOST}/politique/"
     with LocalSite(FIXTURES) as site:
         publish(site, [])  # empty feed and sitemap: the listings do the work
+        for other in SITES["le360"].listing_urls:  # the fixtures' other sections: nothing listed here
+            if other != section:
+                site.add(other, listing([], None), headers={"Content-Type": "text/html; charset=utf-8"})
         for n, page in enumerate(pages, 1):
             url = section if n == 1 else f"{section}?page={n}"
             following = f"{section}?page={n + 1}" if n < len(pages) else None
