@@ -111,7 +111,12 @@ def summary(runs: Iterable[tuple[str, dict[str, Any]]], output: Path) -> tuple[s
             notes.append(f"{site}: state failed: {stats['clippings/state_error']}")
             status = 1
         reason = stats.get("finish_reason")
-        if reason not in ("finished", None):
+        if reason == "shutdown":
+            notes.append(f"{site}: stopped (shutdown): the pages not fetched are for the next run")
+            status = status or 1
+        elif reason == "forced":
+            notes.append(f"{site}: forced to stop: the pages in flight were abandoned")
+        elif reason not in ("finished", None):
             notes.append(f"{site}: crawl ended early ({reason})")
             status = status or 1
     lines += notes  # a failure names its file: a path is not cut

@@ -60,6 +60,11 @@ def set_options(args: argparse.Namespace) -> list[tuple[str, str]]:
     return options
 
 
+def holds_collection(output: Path) -> bool:
+    """Whether ``output`` holds a collection: its state folder, or a site's JSON lines."""
+    return (output / ".state").is_dir() or any(output.glob("*/*.jsonl"))
+
+
 def labels(args: argparse.Namespace) -> dict[str, str]:
     """How the command line named each path setting, for its error messages."""
     given = {name for name, _ in set_options(args)}

@@ -37,6 +37,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="where JSON lines go (-s CLIPPINGS_OUTPUT_DIR=DIR; default: output/)",
     )
     crawl.add_argument(
+        "--new",
+        action="store_true",
+        help="the output folder is meant to start a new collection: no WARNING that it holds none",
+    )
+    crawl.add_argument(
         "--since",
         metavar="YYYY-MM-DD",
         help="backfill: only articles published on or after this day; pages through section listings (-a since=...)",
