@@ -144,10 +144,10 @@ def test_one_ctrl_c_says_so_and_fetches_nothing_new(tmp_path):
     assert started_marks(tmp_path) == {}, "the line replaced the started mark"
 
 
-def _forced(tmp_path: Path, signum: int) -> tuple[int, str, str, dict]:
+def _forced(tmp_path: Path, signum: int, *extra: str) -> tuple[int, str, str, dict]:
     with LocalSite() as site:
         urls, _ = slow_site(site, delay=30)  # pages in flight for longer than the test
-        crawl = Crawl(site, tmp_path)
+        crawl = Crawl(site, tmp_path, *extra)
         try:
             wait_for_hits(site, urls, 2)
             crawl.process.send_signal(signum)
@@ -170,7 +170,8 @@ def test_double_ctrl_c_ends_at_once_with_130_and_a_forced_line(tmp_path):
 
 
 def test_double_sigterm_ends_at_once_with_143_and_a_forced_line(tmp_path):
-    status, _, stderr, run = _forced(tmp_path, signal.SIGTERM)
+    # At the ERROR log level too, the first signal says it is stopping (wait_for finds it).
+    status, _, stderr, run = _forced(tmp_path, signal.SIGTERM, "--loglevel", "ERROR")
     assert status == 143, stderr[-3000:]
     assert (run["outcome"], run["finish_reason"], run["exit_status"]) == ("forced", "forced", 143)
 
@@ -195,3 +196,27 @@ def test_a_killed_crawl_shows_as_interrupted_not_no_run(tmp_path):
     (row,) = [line for line in done.stdout.splitlines() if line.startswith("le360")]
     assert " interrupted " in f"{row} " and "NO RUN" not in row, done.stdout
     assert "no end recorded" in done.stdout
+
+
+def _quick_crawl(site: LocalSite, out: Path, *extra: str):
+    return run_clippings("crawl", "le360", "--output", str(out), *site.settings(), *extra, timeout=120)
+
+
+def test_a_finished_jobdir_is_refused_in_one_line_and_a_new_collection_is_said(tmp_path):
+    out, jobdir, other = tmp_path / "out", tmp_path / "job", tmp_path / "other"
+    with LocalSite() as site:
+        urls, _ = slow_site(site, delay=0, articles=3)
+        first = _quick_crawl(site, out, "-s", f"JOBDIR={jobdir}")
+        assert first.returncode == 0, first.stderr[-3000:]
+        assert f"WARNING: starting a new collection in {out}" in first.stderr
+        site.clear_log()
+        again = _quick_crawl(site, out, "-s", f"JOBDIR={jobdir}")
+        assert site.log() == [], "a finished JOBDIR fetches nothing"
+        later = _quick_crawl(site, out)
+        new = _quick_crawl(site, other, "--new")
+    assert again.returncode == 2, again.stderr
+    (line,) = again.stderr.splitlines()
+    assert f"JOBDIR {jobdir}: its crawl finished" in line and "To start afresh, delete that folder" in line
+    assert later.returncode == 0 and "new collection" not in later.stderr, later.stderr[-3000:]
+    assert new.returncode == 0 and "new collection" not in new.stderr, new.stderr[-3000:]
+    assert {r["url"] for r in read_output(out)} == {*urls, le360_url("decouvert-tard")}

@@ -93,6 +93,11 @@ def crawl(args: argparse.Namespace) -> int:
             pool = _start_pool(shared, _worker_count(settings.get("CLIPPINGS_WORKERS", 1), "CLIPPINGS_WORKERS"))
         if settings.get("JOBDIR") and len(per_site) > 1:
             raise UsageError("JOBDIR holds one crawl: crawl one site per JOBDIR")
+        from clippings.extensions.stops import job_finished
+
+        finished = job_finished(settings.get("JOBDIR"))
+        if finished:
+            raise UsageError(finished)
         new = not args.new and not holds_collection(Path(settings.get("CLIPPINGS_OUTPUT_DIR")))
         check_folders(settings, labels(args))
         from clippings.core import lock

@@ -15,6 +15,10 @@ line (finish reason and outcome ``forced``), the ``clippings`` command prints it
 and the process exits with 128 + the signal's number (130 for SIGINT, 143 for SIGTERM). What
 was written stays as after a SIGKILL: whole lines, recovered by the next run.
 
+A crawl that finishes with a JOBDIR marks it (``JOB_FINISHED``): a later run with the same
+JOBDIR would fetch nothing and say all is well, so it is refused in one line
+(``job_finished``; exit status 2 under ``clippings crawl``).
+
 The crawls of one process share one ``StopSignals`` (on their ``Shared``); the ``Stops``
 extension of each crawl installs it once the reactor runs (after Scrapy's own handlers,
 which it calls for the graceful stop).
@@ -28,6 +32,8 @@ import os
 import signal
 import sys
 from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from scrapy import Request, Spider, signals
@@ -35,6 +41,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from twisted.python.failure import Failure
 
+from clippings.core.stamps import utc_stamp
 from clippings.extensions.history import RunHistory
 from clippings.extensions.progress import Progress
 from clippings.resources import resources
@@ -43,6 +50,24 @@ logger = logging.getLogger("clippings.extensions")
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
 STOPPING = "stopping: finishing {count} pages in flight (Ctrl-C again to force)"
+
+
+# Left in a JOBDIR by the crawl that finished there: the next run with it is refused.
+JOB_FINISHED = "clippings.finished"
+
+
+def job_finished(jobdir: str | os.PathLike[str] | None) -> str | None:
+    """The one line that refuses a run with a JOBDIR whose crawl has finished, else None."""
+    if not jobdir:
+        return None
+    try:
+        when = (Path(jobdir) / JOB_FINISHED).read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    return (
+        f"JOBDIR {jobdir}: its crawl finished ({when or 'date unknown'}); nothing is left to resume."
+        " To start afresh, delete that folder or give another JOBDIR"
+    )
 
 
 class Stopped(IgnoreRequest):
@@ -170,8 +195,14 @@ class Stops:
         # Scrapy installs its handlers once the reactor has started: ours go after them.
         reactor.callLater(0, self.signals.install)
 
-    def spider_closed(self, spider: Spider) -> None:
+    def spider_closed(self, spider: Spider, reason: str) -> None:
         self.signals.crawls.pop(self.crawler, None)
+        jobdir = self.crawler.settings.get("JOBDIR")
+        if jobdir and reason == "finished":  # a run that stopped keeps its queue to resume
+            try:
+                (Path(jobdir) / JOB_FINISHED).write_text(f"{utc_stamp(datetime.now(UTC))}\n", encoding="utf-8")
+            except OSError as exc:
+                logger.warning("JOBDIR %s: cannot mark its crawl finished: %s", jobdir, exc)
 
     def take_back_queued(self) -> int:
         """Take back the requests waiting in the downloader's queues (their fetch fails with
