@@ -205,8 +205,10 @@ def test_a_cancelled_scrapyd_job_says_how_it_ended(egg, scrapyd, tmp_path, cance
         job = _post(
             base,
             "schedule.json",
-            [("project", "clippings"), ("spider", "le360"), *settings, ("setting", f"CLIPPINGS_OUTPUT_DIR={out}")]
-            + [("urls", FEED)],
+            [
+                *(("project", "clippings"), ("spider", "le360"), *settings),
+                *(("setting", f"CLIPPINGS_OUTPUT_DIR={out}"), ("urls", FEED)),
+            ],
         )["jobid"]
         log = home / "logs" / "clippings" / "le360" / f"{job}.log"
         wait_for_hits(site, urls, 1, quiet=0.3)
