@@ -21,6 +21,7 @@ from clippings.cli.options import (
     labels,
     named,
     set_options,
+    unknown_settings,
 )
 from clippings.sites import SITES
 
@@ -32,6 +33,8 @@ def scrapy_settings(args: argparse.Namespace):  # -> scrapy.settings.Settings
     from scrapy.utils.project import get_project_settings
 
     settings = get_project_settings()
+    for warning in unknown_settings(set_options(args), {str(name) for name in settings}):
+        print(f"clippings: {warning}", file=sys.stderr)
     for name, value in set_options(args):
         settings.set(name, value, priority="cmdline")
     for option, name in (

@@ -1,0 +1,91 @@
+"""The command line's small promises: setting names checked, subcommands' help complete,
+``clippings record`` writing no run history, the suite leaving ``output/`` alone."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from clippings.cli import COMMANDS, build_parser
+from clippings.cli.crawl import scrapy_settings
+from clippings.cli.options import UsageError, edits
+from tests.conftest import left_behind, snapshot
+from tests.crawl import run_clippings
+from tests.httpsite import LocalSite
+from tests.pages import article_html, le360_url
+
+
+def test_a_setting_one_or_two_edits_from_a_known_one_is_refused_with_did_you_mean(tmp_path):
+    done = run_clippings("crawl", "le360", "--output", str(tmp_path), "-s", "DOWNLOD_DELAY=1")
+    assert done.returncode == 2, done.stderr
+    (line,) = done.stderr.splitlines()
+    assert "DOWNLOD_DELAY" in line and "did you mean DOWNLOAD_DELAY" in line
+    assert list(tmp_path.iterdir()) == [], "refused before anything is created"
+    for typo, meant in (("CONCURENT_REQUESTS", "CONCURRENT_REQUESTS"), ("DOWNLAOD_TIMEOUT", "DOWNLOAD_TIMEOUT")):
+        with pytest.raises(UsageError, match=f"did you mean {meant}"):
+            scrapy_settings(build_parser().parse_args(["crawl", "le360", "-s", f"{typo}=1"]))
+
+
+def test_another_unknown_setting_gets_one_warning_line(capsys):
+    args = build_parser().parse_args(["crawl", "le360", "-s", "MY_PIPELINE_FLAG=1", "-s", "MY_PIPELINE_FLAG=2"])
+    settings = scrapy_settings(args)
+    assert settings.get("MY_PIPELINE_FLAG") == "2"
+    lines = capsys.readouterr().err.splitlines()
+    assert lines == ["clippings: WARNING: -s MY_PIPELINE_FLAG: not a Scrapy or clippings setting; passed on as given"]
+    scrapy_settings(build_parser().parse_args(["crawl", "le360", "-s", "DOWNLOAD_DELAY=1"]))
+    assert capsys.readouterr().err == "", "a known setting is not warned about"
+
+
+def test_edits_counts_insertions_deletions_replacements_and_swaps():
+    assert edits("DOWNLOD_DELAY", "DOWNLOAD_DELAY") == 1
+    assert edits("DOWNLAOD_DELAY", "DOWNLOAD_DELAY") == 1
+    assert edits("DOWNLOAD_DELAY", "DOWNLOAD_DELAY") == 0
+    assert edits("kitten", "sitting") == 3
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_subcommand_help_describes_its_arguments_exit_statuses_and_an_example(command):
+    parser = build_parser()
+    subparsers = next(a for a in parser._actions if a.dest == "command").choices
+    sub = subparsers[command]
+    parsers = [sub]
+    nested = [a for a in sub._actions if a.dest == "action"]
+    if nested:
+        parsers += list(nested[0].choices.values())
+    for each in parsers:
+        text = each.format_help()
+        for action in each._actions:
+            if action.dest == "help":
+                continue
+            assert action.help, f"{each.prog}: {'/'.join(action.option_strings) or action.dest} has no help"
+        assert "exit status" in text.lower(), f"{each.prog}: no exit statuses"
+        assert "example:" in text.lower() and f"clippings {command}" in text.split("xample:")[-1], each.prog
+
+
+def test_record_writes_no_run_history_wherever_it_runs(tmp_path):
+    url = le360_url("enregistre")
+    with LocalSite() as site:
+        site.add(url, article_html(), headers={"Content-Type": "text/html"})
+        done = subprocess.run(
+            [sys.executable, "-m", "clippings.cli", "record", url, "--to", "pages.warc.gz", *site.settings()],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "responses" in done.stdout and (tmp_path / "pages.warc.gz").stat().st_size > 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pages.warc.gz", "pages.warc.gz.index.jsonl"], (
+        "the WARC and its index, no output/ with a run history"
+    )
+
+
+def test_the_output_check_names_what_a_test_left_behind(tmp_path):
+    (tmp_path / ".gitkeep").write_bytes(b"")
+    before = snapshot(tmp_path)
+    (tmp_path / ".state").mkdir()
+    (tmp_path / ".state" / "runs.jsonl").write_text("{}\n")
+    assert left_behind(before, snapshot(tmp_path)) == [".state", ".state/runs.jsonl"]
+    assert left_behind(before, before) == []
