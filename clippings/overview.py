@@ -19,6 +19,7 @@ from typing import Any
 
 from clippings.core.contract import as_current
 from clippings.core.stamps import utc_stamp
+from clippings.core.stats import skipped_total
 from clippings.dates import morocco_day
 from clippings.runs import read_runs
 from clippings.validate import jsonl_files, read_lines
@@ -115,7 +116,7 @@ def _point(run: dict[str, Any], finished: datetime) -> RunPoint:
         finished=finished,
         status="failed" if failed else "alarm" if alarms else "ok",
         written=int(run.get("written") or 0),
-        skipped=total("skipped"),
+        skipped=skipped_total(run.get("skipped")),  # articles only (clippings.core.stats.SKIPPED)
         dropped=total("dropped"),
         errors=total("errors"),
         coverage=coverage,

@@ -26,12 +26,11 @@ from pathlib import Path
 from typing import Any
 
 from clippings.core.health import health_figures
-from clippings.core.stats import site_prefix, stat_key
+from clippings.core.stats import SKIPPED, site_prefix, stat_key
 
 WIDTH = 80
 
-# What ``skipped`` adds up, in the order the detail line names them.
-SKIPPED = ("seen", "unchanged", "not_modified", "out_of_range", "dropped_before")
+# What ``skipped`` adds up (``clippings.core.stats.SKIPPED``), in the order the detail line names them.
 
 # The site column: 18 characters holds every registered name (almaghribtoday_en) in 80 columns.
 SITE_COLUMN = 18

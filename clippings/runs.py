@@ -26,7 +26,7 @@ from typing import Any
 
 from clippings.core.health import health_figures
 from clippings.core.stamps import utc_stamp
-from clippings.core.stats import site_prefix, site_stat, stat_key
+from clippings.core.stats import SKIPPED, site_prefix, site_stat, stat_key
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +49,7 @@ RUN_COLUMNS: dict[str, str] = {
     "written": "BIGINT",
     "updated": "BIGINT",
     "skipped": "MAP(VARCHAR, BIGINT)",
+    "not_fetched": "MAP(VARCHAR, BIGINT)",
     "dropped": "MAP(VARCHAR, BIGINT)",
     "errors": "MAP(VARCHAR, BIGINT)",
     "examples": "MAP(VARCHAR, VARCHAR[])",
@@ -165,7 +166,10 @@ def run_record(
         "pages": pages,
         "written": site_stat(stats, site, "written"),
         "updated": site_stat(stats, site, "updated"),
-        "skipped": _by_reason(stats, site, "skipped"),
+        # Articles known and unchanged, or out of range (clippings.core.stats.SKIPPED); the
+        # articles a --max-articles cap left for later apart.
+        "skipped": {k: v for k, v in _by_reason(stats, site, "skipped").items() if k in SKIPPED},
+        "not_fetched": {k: v for k, v in _by_reason(stats, site, "skipped").items() if k == "max_articles"},
         "dropped": _by_reason(stats, site, "dropped"),
         "errors": _by_reason(stats, site, "errors"),
         "examples": {

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from clippings.core.stamps import utc_stamp
+from clippings.core.stats import skipped_total
 from clippings.runs import last_runs, read_runs, runs_path, started_marks
 
 _AGE = re.compile(r"(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?")
@@ -104,7 +105,7 @@ def site_status(site: str, run: dict[str, Any] | None, now: datetime, max_age: t
         "exit_status": run.get("exit_status"),
         "finish_reason": run.get("finish_reason"),
         "written": run.get("written") or 0,
-        "skipped": sum(v for v in skipped.values() if isinstance(v, int)) if isinstance(skipped, dict) else 0,
+        "skipped": skipped_total(skipped),
         "alarms": alarms,
         "problems": problems,
     }

@@ -89,3 +89,38 @@ def test_the_output_check_names_what_a_test_left_behind(tmp_path):
     (tmp_path / ".state" / "runs.jsonl").write_text("{}\n")
     assert left_behind(before, snapshot(tmp_path)) == [".state", ".state/runs.jsonl"]
     assert left_behind(before, before) == []
+
+
+def test_skipped_means_articles_known_and_unchanged_in_summary_history_status_and_report(tmp_path):
+    from datetime import UTC, datetime, timedelta
+
+    from clippings.overview import gather
+    from clippings.report import site_summary
+    from clippings.runs import append_run, run_record
+    from clippings.status import status
+
+    counts = {"seen": 3, "not_modified": 2, "out_of_range": 1, "duplicate_link": 39, "sitemap_unchanged": 1}
+    stats = {f"clippings/le360/skipped/{k}": v for k, v in {**counts, "max_articles": 4}.items()}
+    stats |= {"finish_reason": "finished", "response_received_count": 9}
+    now = datetime.now(UTC)
+    run = run_record(
+        stats,
+        "le360",
+        run_id="r",
+        job=None,
+        started=now - timedelta(minutes=1),
+        finished=now,
+        reason=None,
+        peak_rss_mb=1,
+    )
+    assert run["skipped"] == {"seen": 3, "not_modified": 2, "out_of_range": 1}
+    assert run["not_fetched"] == {"max_articles": 4}
+    row, details = site_summary(stats, "le360")
+    assert row.split()[4] == "6", row
+    assert "duplicate_link" not in " ".join(details) and "sitemap_unchanged" not in " ".join(details)
+    append_run(tmp_path, run)
+    # An older line counted a link listed twice under skipped: it is not shown either.
+    append_run(tmp_path, {**run, "run_id": "old", "skipped": {**run["skipped"], "duplicate_link": 39}})
+    report, _ = status(tmp_path, timedelta(hours=2))
+    assert [site["skipped"] for site in report["sites"]] == [6]
+    assert [point.skipped for point in gather(tmp_path).runs["le360"]] == [6, 6]
