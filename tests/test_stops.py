@@ -114,10 +114,11 @@ def wait_for_hits(site: LocalSite, urls: list[str], count: int, quiet: float = 0
 
 def test_one_ctrl_c_says_so_and_fetches_nothing_new(tmp_path):
     with LocalSite() as site:
-        # Two at a time: the sitemap (5 s) and an article (2 s), then a second article: the
-        # signal comes while the sitemap and that article are in flight, more are queued.
+        # Two at a time, each slow: the sitemap (5 s) or articles (2 s). The signal comes while
+        # two are in flight and more are queued; the sitemap, in flight or queued, lists an
+        # article that is found only once it is in.
         urls, late = slow_site(site, delay=2.0)
-        crawl = Crawl(site, tmp_path)
+        crawl = Crawl(site, tmp_path, "-s", "CLIPPINGS_PROGRESS_LIVE=True")  # the live display, on stderr
         try:
             wait_for_hits(site, urls, 2, quiet=0.4)
             signalled = time.monotonic()
@@ -130,10 +131,10 @@ def test_one_ctrl_c_says_so_and_fetches_nothing_new(tmp_path):
     assert after == [], f"asked for after the signal: {after}"
     slow = (*urls, SITEMAP)
     in_flight = [hit.url for hit in log if hit.url in slow and hit.at > signalled - site.page(hit.url).delay]
-    assert SITEMAP in in_flight
     (line,) = [text for text in stderr.splitlines() if STOPPING.search(text)]
     assert "WARNING" in line and int(STOPPING.search(line).group(1)) == len(in_flight), stderr[-3000:]
     assert late not in {hit.url for hit in log}, "nothing discovered after the signal is fetched"
+    assert re.search(r"\x1b\[Kle360: \d+ pages done, [^\r\n]*, stopping", stderr), "the live line says it"
     # The pages in flight finished and were written; the others were neither fetched nor counted.
     assert {r["url"] for r in read_output(tmp_path)} == {hit.url for hit in log if hit.url in urls}
     assert status == 1, stdout + stderr[-3000:]
