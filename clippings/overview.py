@@ -36,7 +36,7 @@ class RunPoint:
 
     run_id: str
     finished: datetime
-    status: str  # ok, failed, alarm
+    status: str  # ok, failed, alarm, stopped, forced
     written: int
     skipped: int
     dropped: int
@@ -111,10 +111,13 @@ def _point(run: dict[str, Any], finished: datetime) -> RunPoint:
         counts = run.get(name) or {}
         return sum(v for v in counts.values() if isinstance(v, int)) if isinstance(counts, dict) else 0
 
+    status = "failed" if failed else "alarm" if alarms else "ok"
+    if run.get("outcome") in ("stopped", "forced"):  # a signal stopped it: said as clippings status says it
+        status = str(run["outcome"])
     return RunPoint(
         run_id=str(run.get("run_id")),
         finished=finished,
-        status="failed" if failed else "alarm" if alarms else "ok",
+        status=status,
         written=int(run.get("written") or 0),
         skipped=skipped_total(run.get("skipped")),  # articles only (clippings.core.stats.SKIPPED)
         dropped=total("dropped"),

@@ -124,3 +124,37 @@ def test_skipped_means_articles_known_and_unchanged_in_summary_history_status_an
     report, _ = status(tmp_path, timedelta(hours=2))
     assert [site["skipped"] for site in report["sites"]] == [6]
     assert [point.skipped for point in gather(tmp_path).runs["le360"]] == [6, 6]
+
+
+def test_a_stopped_or_forced_run_is_said_so_by_status_and_report(tmp_path):
+    from datetime import UTC, datetime, timedelta
+
+    from clippings.overview import gather
+    from clippings.runs import append_run, run_record
+    from clippings.status import as_text, status
+
+    now = datetime.now(UTC)
+    for reason, site in (("shutdown", "le360"), ("forced", "almaghribtoday")):
+        stats = {"finish_reason": reason, "response_received_count": 3}
+        run = run_record(
+            stats,
+            site,
+            run_id=site,
+            job=None,
+            started=now - timedelta(minutes=1),
+            finished=now,
+            reason=None,
+            peak_rss_mb=1,
+        )
+        append_run(tmp_path, run)
+    report, _ = status(tmp_path, timedelta(hours=2))
+    assert [(row["site"], row["status"]) for row in report["sites"]] == [
+        ("almaghribtoday", "forced"),
+        ("le360", "stopped"),
+    ]
+    assert not report["ok"]
+    text = as_text(report)
+    assert "  forced  " in text and "  stopped  " in text and "failed:" not in text
+    overview = gather(tmp_path)
+    assert [p.status for p in overview.runs["le360"]] == ["stopped"]
+    assert [p.status for p in overview.runs["almaghribtoday"]] == ["forced"]
