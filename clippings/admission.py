@@ -75,6 +75,10 @@ def admission(crawler: Crawler, argument_error: str | None = None) -> Admission:
         problem = checked_settings(crawler.settings)
         if problem is None and argument_error:
             problem = argument_error
+        if problem is None:
+            from clippings.extensions.stops import job_finished
+
+            problem = job_finished(crawler.settings.get("JOBDIR"))
         if problem is not None:
             found.refuse("bad_setting", f"{problem}; the crawl is not started", crawler.spidercls.name)
         elif writes(crawler.settings):

@@ -20,6 +20,7 @@ from typing import Any
 from clippings.attention import DEFAULT_MAX_AGE, Attention, needs_attention
 from clippings.core.contract import as_current
 from clippings.core.stamps import utc_stamp
+from clippings.core.stats import skipped_total
 from clippings.dates import morocco_day
 from clippings.runs import read_runs
 from clippings.validate import jsonl_files, read_lines
@@ -36,7 +37,7 @@ class RunPoint:
 
     run_id: str
     finished: datetime
-    status: str  # ok, failed, alarm
+    status: str  # ok, failed, alarm, stopped, forced
     written: int
     skipped: int
     dropped: int
@@ -112,12 +113,15 @@ def _point(run: dict[str, Any], finished: datetime) -> RunPoint:
         counts = run.get(name) or {}
         return sum(v for v in counts.values() if isinstance(v, int)) if isinstance(counts, dict) else 0
 
+    status = "failed" if failed else "alarm" if alarms else "ok"
+    if run.get("outcome") in ("stopped", "forced"):  # a signal stopped it: said as clippings status says it
+        status = str(run["outcome"])
     return RunPoint(
         run_id=str(run.get("run_id")),
         finished=finished,
-        status="failed" if failed else "alarm" if alarms else "ok",
+        status=status,
         written=int(run.get("written") or 0),
-        skipped=total("skipped"),
+        skipped=skipped_total(run.get("skipped")),  # articles only (clippings.core.stats.SKIPPED)
         dropped=total("dropped"),
         errors=total("errors"),
         coverage=coverage,

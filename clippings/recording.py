@@ -121,6 +121,7 @@ class RecordSpider(scrapy.Spider):
     """``clippings record URL... --to FILE``: fetch single pages, politely, into a WARC."""
 
     name = "record"
+    writes_history = False  # it writes no collection: no run history (clippings.extensions.RunHistory)
 
     def __init__(
         self, *args: Any, urls: list[str] | None = None, hosts: list[str] | None = None, **kwargs: Any

@@ -26,12 +26,11 @@ from pathlib import Path
 from typing import Any
 
 from clippings.core.health import health_figures
-from clippings.core.stats import site_prefix, stat_key
+from clippings.core.stats import SKIPPED, site_prefix, stat_key
 
 WIDTH = 80
 
-# What ``skipped`` adds up, in the order the detail line names them.
-SKIPPED = ("seen", "unchanged", "not_modified", "out_of_range", "dropped_before")
+# What ``skipped`` adds up (``clippings.core.stats.SKIPPED``), in the order the detail line names them.
 
 # The site column: 18 characters holds every registered name (almaghribtoday_en) in 80 columns.
 SITE_COLUMN = 18
@@ -111,7 +110,12 @@ def summary(runs: Iterable[tuple[str, dict[str, Any]]], output: Path) -> tuple[s
             notes.append(f"{site}: state failed: {stats['clippings/state_error']}")
             status = 1
         reason = stats.get("finish_reason")
-        if reason not in ("finished", None):
+        if reason == "shutdown":
+            notes.append(f"{site}: stopped (shutdown): the pages not fetched are for the next run")
+            status = status or 1
+        elif reason == "forced":
+            notes.append(f"{site}: forced to stop: the pages in flight were abandoned")
+        elif reason not in ("finished", None):
             notes.append(f"{site}: crawl ended early ({reason})")
             status = status or 1
     lines += notes  # a failure names its file: a path is not cut

@@ -29,6 +29,7 @@ class Shared:
         self._recorders: dict[Path, tuple[Any, int]] = {}
         self._locks: dict[str, Any] = {}
         self.live: Any = None  # the live display (clippings.extensions.progress), once drawn
+        self.stops: Any = None  # Ctrl-C and SIGTERM (clippings.extensions.stops), once a crawl opens
 
     # --- the worker pool: one per number of workers ----------------------------------------
     def pool(self, workers: int) -> Any:

@@ -5,6 +5,8 @@ do, so any glob over them (``DIR/*/*.jsonl``, ``DIR/**/*.jsonl``) reads articles
 collection whose history is still in ``.state/runs.jsonl`` (written before) has it moved on
 its next run (``migrate_runs``); until then ``read_runs`` reads it there.
 
+``mark_started`` leaves a mark when a crawl starts, which its line replaces
+(``clear_started``): one killed without a line (SIGKILL) is found by ``started_marks``.
 ``run_record`` turns a finished crawl's stats into the line (``clippings.extensions.RunHistory``
 writes it for every crawl, however it ends: ``clippings crawl``, ``scrapy crawl`` and Scrapyd
 jobs alike); ``append_run`` appends it whole; ``read_runs`` reads the history back for
@@ -30,7 +32,7 @@ from typing import Any
 
 from clippings.core.health import health_figures
 from clippings.core.stamps import utc_stamp
-from clippings.core.stats import site_prefix, site_stat, stat_key
+from clippings.core.stats import SKIPPED, site_prefix, site_stat, stat_key
 
 logger = logging.getLogger(__name__)
 
@@ -48,11 +50,13 @@ RUN_COLUMNS: dict[str, str] = {
     "seconds": "DOUBLE",
     "exit_status": "INTEGER",
     "finish_reason": "VARCHAR",
+    "outcome": "VARCHAR",
     "problems": "VARCHAR[]",
     "pages": "BIGINT",
     "written": "BIGINT",
     "updated": "BIGINT",
     "skipped": "MAP(VARCHAR, BIGINT)",
+    "not_fetched": "MAP(VARCHAR, BIGINT)",
     "dropped": "MAP(VARCHAR, BIGINT)",
     "errors": "MAP(VARCHAR, BIGINT)",
     "examples": "MAP(VARCHAR, VARCHAR[])",
@@ -89,6 +93,15 @@ def _sources(stats: dict[str, Any], site: str) -> dict[str, dict[str, int]]:
     return counted
 
 
+# How a run ended (the line's ``outcome``): ``finished`` (to its end; alarms are said apart),
+# ``stopped`` (a first Ctrl-C or SIGTERM, a Scrapyd cancel: the pages in flight finished),
+# ``forced`` (a second one: ended at once), ``failed`` (its output or state could not be
+# written, or it ended early for another reason). A run killed by SIGKILL leaves no line:
+# its ``started`` mark (``mark_started``) says it was ``interrupted``.
+OUTCOMES = ("finished", "stopped", "forced", "failed")
+STOPPED_REASONS = {"shutdown": "stopped", "forced": "forced"}
+
+
 def failures(stats: dict[str, Any]) -> list[str]:
     """Why a crawl failed, its alarms aside: its output could not be written, it ended early."""
     found = []
@@ -97,9 +110,21 @@ def failures(stats: dict[str, Any]) -> list[str]:
     if stats.get("clippings/state_error"):
         found.append(f"state failed: {stats['clippings/state_error']}")
     reason = stats.get("finish_reason")
-    if reason not in ("finished", None):
+    if reason == "shutdown":
+        found.append("stopped by a signal (shutdown): the pages in flight finished, nothing new was fetched")
+    elif reason == "forced":
+        found.append("forced to stop by a second signal: the pages in flight were abandoned")
+    elif reason not in ("finished", None):
         found.append(f"crawl ended early ({reason})")
     return found
+
+
+def outcome(stats: dict[str, Any]) -> str:
+    """How the crawl whose stats these are ended: one of ``OUTCOMES``."""
+    reason = stats.get("finish_reason")
+    if reason in STOPPED_REASONS:
+        return STOPPED_REASONS[reason]
+    return "failed" if failures(stats) else "finished"
 
 
 def package_version() -> str | None:
@@ -123,9 +148,11 @@ def run_record(
     reason: str | None,
     peak_rss_mb: float | None,
     version: str | None = None,
+    exit_status: int | None = None,
 ) -> dict[str, Any]:
     """The history line of one site's crawl, from its stats once it closed (the health
-    extension has set its figures and alarms)."""
+    extension has set its figures and alarms). ``exit_status``: the process's when it is
+    not 0 or 1 (a forced stop's 130 or 143)."""
     stats = {**stats, "finish_reason": reason if reason is not None else stats.get("finish_reason")}
     alarms = list(stats.get(stat_key(site, "health/alarms")) or [])
     problems = failures(stats) + alarms
@@ -139,13 +166,17 @@ def run_record(
         "started": utc_stamp(started),
         "finished": utc_stamp(finished),
         "seconds": round(seconds, 3),
-        "exit_status": 1 if problems else 0,
+        "exit_status": exit_status if exit_status is not None else 1 if problems else 0,
         "finish_reason": stats["finish_reason"],
+        "outcome": outcome(stats),
         "problems": problems,
         "pages": pages,
         "written": site_stat(stats, site, "written"),
         "updated": site_stat(stats, site, "updated"),
-        "skipped": _by_reason(stats, site, "skipped"),
+        # Articles known and unchanged, or out of range (clippings.core.stats.SKIPPED); the
+        # articles a --max-articles cap left for later apart.
+        "skipped": {k: v for k, v in _by_reason(stats, site, "skipped").items() if k in SKIPPED},
+        "not_fetched": {k: v for k, v in _by_reason(stats, site, "skipped").items() if k == "max_articles"},
         "dropped": _by_reason(stats, site, "dropped"),
         "errors": _by_reason(stats, site, "errors"),
         "examples": {
@@ -227,6 +258,48 @@ def append_run(directory: str | os.PathLike[str], record: dict[str, Any]) -> Pat
     path = runs_path(directory)
     _append_bytes(path, (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8"))
     return path
+
+
+def started_path(directory: str | os.PathLike[str], site: str) -> Path:
+    """Where a site's running crawl leaves its ``started`` mark, until its line is appended."""
+    return Path(directory) / ".state" / f"{site}.started"
+
+
+def mark_started(directory: str | os.PathLike[str], mark: dict[str, Any]) -> None:
+    """The ``started`` mark of a crawl (``site``, ``run_id``, ``started``, ``pid``, ``host``),
+    put in place whole (written aside, then renamed)."""
+    path = started_path(directory, mark["site"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    aside = path.with_name(f".{path.name}.{os.getpid()}")
+    aside.write_text(json.dumps(mark, ensure_ascii=False) + "\n", encoding="utf-8")
+    os.replace(aside, path)
+
+
+def clear_started(directory: str | os.PathLike[str], site: str, run_id: str) -> None:
+    """The crawl's line is appended: its mark goes (only its own: a later crawl's stays)."""
+    path = started_path(directory, site)
+    found = _read_mark(path)
+    if found is not None and found.get("run_id") == run_id:
+        path.unlink(missing_ok=True)
+
+
+def _read_mark(path: Path) -> dict[str, Any] | None:
+    try:
+        mark = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return mark if isinstance(mark, dict) and isinstance(mark.get("site"), str) else None
+
+
+def started_marks(directory: str | os.PathLike[str]) -> dict[str, dict[str, Any]]:
+    """The ``started`` marks in the collection, by site: crawls running, or ended without
+    their line (SIGKILL, a crash, a power cut)."""
+    marks = {}
+    for path in sorted((Path(directory) / ".state").glob("*.started")):
+        mark = _read_mark(path)
+        if mark is not None:
+            marks[mark["site"]] = mark
+    return marks
 
 
 def read_runs(directory: str | os.PathLike[str], problems: list[str] | None = None) -> list[dict[str, Any]]:

@@ -109,6 +109,8 @@ EXTENSIONS_BASE = {
 DOWNLOADER_MIDDLEWARES = {
     # Last before the downloader: everything else sees replayed responses as live ones.
     "clippings.middlewares.ReplayMiddleware": 950,
+    # Just before it: once a crawl is stopping (Ctrl-C, SIGTERM), nothing new is fetched.
+    "clippings.extensions.stops.StopsMiddleware": 945,
     # Sees 3xx responses before Scrapy's RedirectMiddleware (600) follows them.
     "clippings.middlewares.RedirectGuardMiddleware": 605,
     # Scrapy's meta-refresh redirects, without decoding every page to look for one.
@@ -136,6 +138,9 @@ EXTENSIONS = {
     "clippings.extensions.SiteLogStats": 0,
     # After ExtractionHealth: a run's line holds its health figures and alarms.
     "clippings.extensions.RunHistory": 900,
+    # Ctrl-C and SIGTERM: the first stops fetching and says so, the second ends the process
+    # (exit status 130/143) with every open crawl's history line (clippings.extensions.stops).
+    "clippings.extensions.Stops": 0,
     # Settings and arguments checked, the collection's lock taken, and let go last, once the
     # run history is appended (clippings.admission).
     "clippings.admission.Admit": 1000,

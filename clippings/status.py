@@ -1,22 +1,28 @@
 """``clippings status DIR``: is each site's crawl still working? From the run history.
 
 One line per site: its last run's age, status, articles written and skipped, alarms. The
-status is ``failed`` when the last run failed (output, an early end), ``alarm`` when it
-raised an extraction-health alarm, ``old`` when it ended longer ago than ``max_age``,
-``none`` when the site has articles but no run recorded; otherwise ``ok``. Any but ``ok``
+status is ``interrupted`` when the last crawl ended without its line (SIGKILL, a crash: its
+``started`` mark is left and its process is gone), ``stopped`` or ``forced`` when a signal
+stopped it (``clippings.extensions.stops``), ``failed`` when the last run failed (output, an
+early end), ``alarm`` when it raised an extraction-health alarm, ``old`` when it ended
+longer ago than ``max_age``, ``none`` when the site has articles but no run recorded;
+otherwise ``ok``. Any but ``ok``
 makes the exit status 1: the check a monitoring system or a cron ``|| mail`` calls.
 Imports no Scrapy.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import socket
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from clippings.core.stamps import utc_stamp
-from clippings.runs import last_runs, read_runs, runs_path
+from clippings.core.stats import skipped_total
+from clippings.runs import last_runs, read_runs, runs_path, started_marks
 
 _AGE = re.compile(r"(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?")
 
@@ -84,6 +90,8 @@ def site_status(site: str, run: dict[str, Any] | None, now: datetime, max_age: t
     failed = bool([p for p in problems if p not in alarms]) or (run.get("exit_status") not in (0, None) and not alarms)
     old = age is None or age > max_age
     status = "failed" if failed else "alarm" if alarms else "old" if old else "ok"
+    if run.get("outcome") in ("stopped", "forced"):
+        status = str(run["outcome"])
     skipped = run.get("skipped") or {}
     return {
         "site": site,
@@ -97,10 +105,41 @@ def site_status(site: str, run: dict[str, Any] | None, now: datetime, max_age: t
         "exit_status": run.get("exit_status"),
         "finish_reason": run.get("finish_reason"),
         "written": run.get("written") or 0,
-        "skipped": sum(v for v in skipped.values() if isinstance(v, int)) if isinstance(skipped, dict) else 0,
+        "skipped": skipped_total(skipped),
         "alarms": alarms,
         "problems": problems,
     }
+
+
+def _running(mark: dict[str, Any]) -> bool:
+    """Whether the crawl that left ``mark`` still runs (its process, on this machine)."""
+    pid = mark.get("pid")
+    if mark.get("host") != socket.gethostname() or not isinstance(pid, int) or pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def interrupted_status(mark: dict[str, Any], now: datetime, max_age: timedelta) -> dict[str, Any]:
+    """A crawl that started and left no line: killed (SIGKILL, out of memory), or a crash."""
+    row = site_status(mark["site"], None, now, max_age)
+    started = _finished({"finished": mark.get("started")})
+    why = f"interrupted: started {mark.get('started')} (pid {mark.get('pid')}), no end recorded (killed?)"
+    row.update(
+        status="interrupted",
+        failed=True,
+        old=False,
+        run_id=mark.get("run_id"),
+        finished=mark.get("started"),
+        age_seconds=round((now - started).total_seconds()) if started else None,
+        problems=[why],
+    )
+    return row
 
 
 def collection_sites(directory: Path) -> list[str]:
@@ -116,8 +155,18 @@ def status(directory: str | Path, max_age: timedelta, now: datetime | None = Non
     now = now or datetime.now(UTC)
     problems: list[str] = []
     latest = last_runs(read_runs(directory, problems))
-    sites = sorted(set(latest) | set(collection_sites(directory)))
-    rows = [site_status(site, latest.get(site), now, max_age) for site in sites]
+    interrupted = {
+        site: mark
+        for site, mark in started_marks(directory).items()
+        if str(mark.get("started") or "") > str((latest.get(site) or {}).get("finished") or "") and not _running(mark)
+    }
+    sites = sorted(set(latest) | set(collection_sites(directory)) | set(interrupted))
+    rows = [
+        interrupted_status(interrupted[site], now, max_age)
+        if site in interrupted
+        else site_status(site, latest.get(site), now, max_age)
+        for site in sites
+    ]
     return {
         "ok": bool(rows) and all(row["status"] == "ok" for row in rows),
         "checked_at": utc_stamp(now),
@@ -131,17 +180,21 @@ def as_text(report: dict[str, Any]) -> str:
     rows = report["sites"]
     if not rows:
         return f"no runs recorded in {report['history']}"
-    lines = [f"{'site':<19}{'last run':<22}{'age':>8}  {'status':<10}{'written':>8}{'skipped':>9}  alarms"]
+    lines = [f"{'site':<19}{'last run':<22}{'age':>8}  {'status':<12}{'written':>8}{'skipped':>9}  alarms"]
     for row in rows:
         age = shown_age(timedelta(seconds=row["age_seconds"])) if row["age_seconds"] is not None else "-"
-        word = {"ok": "ok", "none": "NO RUN"}.get(row["status"], row["status"].upper())
+        # How a run ended is said as its outcome is: interrupted, stopped, forced.
+        word = {"ok": "ok", "none": "NO RUN", **{w: w for w in ("interrupted", "stopped", "forced")}}.get(
+            row["status"], row["status"].upper()
+        )
         if row["status"] in ("failed", "alarm") and row["old"]:
             word += ",OLD"
         lines.append(
-            f"{row['site']:<19}{row['finished'] or 'never':<22}{age:>8}  {word:<10}{row['written']:>8}{row['skipped']:>9}"
+            f"{row['site']:<19}{row['finished'] or 'never':<22}{age:>8}  {word:<12}{row['written']:>8}{row['skipped']:>9}"
             f"  {'; '.join(row['alarms']) or '-'}"
         )
         if row["failed"]:
             failures = [p for p in row["problems"] if p not in row["alarms"]] or [f"exit status {row['exit_status']}"]
-            lines.append(f"{'':<19}failed: {'; '.join(failures)}")
+            said = "" if row["status"] in ("interrupted", "stopped", "forced") else "failed: "
+            lines.append(f"{'':<19}{said}{'; '.join(failures)}")
     return "\n".join(lines)

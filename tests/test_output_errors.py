@@ -194,6 +194,7 @@ def test_a_full_disk_under_the_state_is_one_line_and_the_next_run_loses_nothing(
             str(ROOT / "fixtures"),
             "--output",
             str(out),
+            "--new",
             *FAST,
         ],
         cwd=ROOT,

@@ -185,4 +185,45 @@ def test_a_replay_crawl_scheduled_through_scrapyd(egg, scrapyd, tmp_path, worker
     # And the run history, under the job's id.
     (run,) = read_runs(out)
     assert (run["run_id"], run["job"], run["site"], run["written"], run["exit_status"]) == (job, job, "le360", 2, 0)
-    assert run["skipped"]["max_articles"] == 1
+    assert run["not_fetched"] == {"max_articles": 1} and "max_articles" not in run["skipped"]
+
+
+@pytest.mark.parametrize(("cancels", "reason", "outcome"), [(1, "shutdown", "stopped"), (2, "forced", "forced")])
+def test_a_cancelled_scrapyd_job_says_how_it_ended(egg, scrapyd, tmp_path, cancels, reason, outcome):
+    """Scrapyd's cancel sends SIGINT: once, the pages in flight finish (``shutdown``); twice,
+    the job ends at once (``forced``). Either way its run-history line says so."""
+    from tests.httpsite import LocalSite
+    from tests.test_stops import FEED, slow_site, wait_for_hits
+
+    base, home = scrapyd
+    out = tmp_path / "out"
+    _post(base, "addversion.json", [("project", "clippings"), ("version", "1")], files={"egg": egg})
+    with LocalSite() as site:
+        urls, _ = slow_site(site, delay=3 if cancels == 1 else 30)
+        options = site.settings()
+        settings = [("setting", value) for value in options[1::2]]
+        job = _post(
+            base,
+            "schedule.json",
+            [
+                *(("project", "clippings"), ("spider", "le360"), *settings),
+                *(("setting", f"CLIPPINGS_OUTPUT_DIR={out}"), ("urls", FEED)),
+            ],
+        )["jobid"]
+        log = home / "logs" / "clippings" / "le360" / f"{job}.log"
+        wait_for_hits(site, urls, 1, quiet=0.3)
+        _post(base, "cancel.json", [("project", "clippings"), ("job", job)])
+        if cancels == 2:
+            deadline = time.monotonic() + DEADLINE
+            while "stopping: finishing" not in (log.read_text("utf-8") if log.exists() else ""):
+                assert time.monotonic() < deadline, "no stopping line in the job's log"
+                time.sleep(0.1)
+            _post(base, "cancel.json", [("project", "clippings"), ("job", job)])
+        started = time.monotonic()
+        while not [j for j in _get(base, "listjobs.json", project="clippings")["finished"] if j["id"] == job]:
+            assert time.monotonic() - started < DEADLINE, "the cancelled job did not end"
+            time.sleep(0.3)
+    text = log.read_text("utf-8")
+    assert "stopping: finishing" in text, text[-3000:]
+    (run,) = read_runs(out)
+    assert (run["job"], run["finish_reason"], run["outcome"]) == (job, reason, outcome), text[-3000:]

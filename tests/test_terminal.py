@@ -52,6 +52,7 @@ def _command(site: LocalSite, out) -> str:
         "almaghribtoday",
         "--output",
         str(out),
+        "--new",  # the screen holds the live lines and the summary, no other WARNING
         *site.settings(),
         "-s",
         "DOWNLOAD_DELAY=0.1",

@@ -399,6 +399,7 @@ def test_a_crawl_killed_with_workers_leaves_no_word_from_them(tmp_path):
                 str(out),
                 "--workers",
                 "2",
+                "--new",
             ],
             cwd=ROOT,
             stdout=subprocess.PIPE,

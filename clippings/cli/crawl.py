@@ -13,7 +13,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from clippings.cli.options import UsageError, check_folders, checked, labels, named, set_options
+from clippings.cli.options import (
+    UsageError,
+    check_folders,
+    checked,
+    holds_collection,
+    labels,
+    named,
+    set_options,
+    unknown_settings,
+)
 from clippings.sites import SITES
 
 
@@ -24,6 +33,8 @@ def scrapy_settings(args: argparse.Namespace):  # -> scrapy.settings.Settings
     from scrapy.utils.project import get_project_settings
 
     settings = get_project_settings()
+    for warning in unknown_settings(set_options(args), {str(name) for name in settings}):
+        print(f"clippings: {warning}", file=sys.stderr)
     for name, value in set_options(args):
         settings.set(name, value, priority="cmdline")
     for option, name in (
@@ -85,6 +96,12 @@ def crawl(args: argparse.Namespace) -> int:
             pool = _start_pool(shared, _worker_count(settings.get("CLIPPINGS_WORKERS", 1), "CLIPPINGS_WORKERS"))
         if settings.get("JOBDIR") and len(per_site) > 1:
             raise UsageError("JOBDIR holds one crawl: crawl one site per JOBDIR")
+        from clippings.extensions.stops import job_finished
+
+        finished = job_finished(settings.get("JOBDIR"))
+        if finished:
+            raise UsageError(finished)
+        new = not args.new and not holds_collection(Path(settings.get("CLIPPINGS_OUTPUT_DIR")))
         check_folders(settings, labels(args))
         from clippings.core import lock
 
@@ -95,7 +112,7 @@ def crawl(args: argparse.Namespace) -> int:
                 del per_site[refused.site]
             if not per_site:
                 return lock.BUSY_STATUS
-            status = _run_crawls(per_site, spider_args, settings, _open_replay(args.replay, shared), shared)
+            status = _run_crawls(per_site, spider_args, settings, _open_replay(args.replay, shared), shared, new)
             return status or (lock.BUSY_STATUS if busy else 0)
         finally:
             shared.release_reserved()
@@ -169,15 +186,23 @@ def _run_crawls(
     settings: Any,
     replay_opened: Callable[[], None],
     shared: Any,
+    new: bool = False,
 ) -> int:
     from scrapy.crawler import CrawlerProcess
 
+    from clippings.extensions.stops import StopSignals
     from clippings.report import crawl_report
     from clippings.resources import share
 
     process = CrawlerProcess(settings)  # imports the spiders, the extraction code...
     replay_opened()
     crawlers = []
+    output = Path(settings.get("CLIPPINGS_OUTPUT_DIR"))
+    if new:  # a mistyped --output would otherwise start a full re-crawl without a word
+        logging.getLogger("clippings.cli").warning("starting a new collection in %s", output)
+    shared.stops = shared.stops or StopSignals()
+    # A second Ctrl-C or SIGTERM ends the process from its signal handler: the summary first.
+    shared.stops.on_forced.append(lambda signum: os.write(1, (crawl_report(crawlers, output)[0] + "\n").encode()))
     for name, urls in per_site.items():
         crawler = process.create_crawler(name)
         share(crawler, shared)
@@ -188,7 +213,7 @@ def _run_crawls(
     # be built, then thrown away.
     logging.getLogger().setLevel(settings.get("LOG_LEVEL"))
     process.start()
-    text, status = crawl_report(crawlers, Path(settings.get("CLIPPINGS_OUTPUT_DIR")))
+    text, status = crawl_report(crawlers, output)
     print(text)
     return status
 

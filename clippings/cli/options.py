@@ -60,6 +60,40 @@ def set_options(args: argparse.Namespace) -> list[tuple[str, str]]:
     return options
 
 
+def holds_collection(output: Path) -> bool:
+    """Whether ``output`` holds a collection: its state folder, or a site's JSON lines."""
+    return (output / ".state").is_dir() or any(output.glob("*/*.jsonl"))
+
+
+def edits(a: str, b: str) -> int:
+    """The edits (insert, delete, replace, swap two neighbours) from ``a`` to ``b``."""
+    before, row = None, list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        current = [i]
+        for j, y in enumerate(b, 1):
+            best = min(row[j] + 1, current[j - 1] + 1, row[j - 1] + (x != y))
+            if before is not None and i > 1 and j > 1 and x == b[j - 2] and a[i - 2] == y:
+                best = min(best, before[j - 2] + 1)
+            current.append(best)
+        before, row = row, current
+    return row[-1]
+
+
+def unknown_settings(given: list[tuple[str, str]], known: set[str]) -> list[str]:
+    """The WARNING lines for ``-s`` names that are no setting of Scrapy or clippings; a
+    UsageError for one that is one or two edits from one (a typo: the crawl would run with
+    the default): ``-s DOWNLOD_DELAY: no such setting; did you mean DOWNLOAD_DELAY?``."""
+    warnings = []
+    for name, _ in given:
+        if name in known:
+            continue
+        near = sorted((edits(name, other), other) for other in known if abs(len(other) - len(name)) <= 2)
+        if near and near[0][0] <= 2:
+            raise UsageError(f"-s {name}: no such Scrapy or clippings setting; did you mean {near[0][1]}?")
+        warnings.append(f"WARNING: -s {name}: not a Scrapy or clippings setting; passed on as given")
+    return list(dict.fromkeys(warnings))
+
+
 def labels(args: argparse.Namespace) -> dict[str, str]:
     """How the command line named each path setting, for its error messages."""
     given = {name for name, _ in set_options(args)}

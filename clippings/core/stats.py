@@ -9,6 +9,20 @@ from typing import Any
 
 EXAMPLES = 3  # example URLs kept for each drop reason and error kind
 
+# What ``skipped`` means everywhere an operator reads it (the summary, the run history,
+# ``status``, ``report``): articles known and unchanged, or out of the requested dates, by
+# reason (``skipped/<reason>``). The crawl's other ``skipped/...`` counts (a link listed
+# twice, a sitemap or feed unchanged) are its own bookkeeping, left in Scrapy's stats.
+SKIPPED = ("seen", "unchanged", "not_modified", "out_of_range", "dropped_before")
+
+
+def skipped_total(by_reason: Any) -> int:
+    """The articles skipped, from a ``{reason: count}`` (a run-history line's ``skipped``):
+    only the reasons of ``SKIPPED`` (an older line may hold others)."""
+    if not isinstance(by_reason, dict):
+        return 0
+    return sum(v for k, v in by_reason.items() if k in SKIPPED and isinstance(v, int))
+
 
 def stat_key(site: str | None, name: str) -> str:
     """``clippings/<site>/<name>``, or ``clippings/<name>`` for the whole crawl."""

@@ -1,5 +1,5 @@
 """Scrapy extensions: extraction-health alarms (``health``), crawl progress (``progress``),
-run history (``history``).
+run history (``history``), Ctrl-C and SIGTERM (``stops``).
 
 They work from the crawl's stats, so ``clippings crawl``, ``scrapy crawl`` and Scrapyd jobs
 get the same figures in their stats, logs and run history; the ``clippings`` command turns a
@@ -11,5 +11,16 @@ from clippings.core.stats import site_stat
 from clippings.extensions.health import ExtractionHealth
 from clippings.extensions.history import RunHistory
 from clippings.extensions.progress import Progress, SiteLogStats, queued
+from clippings.extensions.stops import Stopped, Stops
 
-__all__ = ["ExtractionHealth", "Progress", "RunHistory", "SiteLogStats", "health_figures", "queued", "site_stat"]
+__all__ = [
+    "ExtractionHealth",
+    "Progress",
+    "RunHistory",
+    "SiteLogStats",
+    "Stopped",
+    "Stops",
+    "health_figures",
+    "queued",
+    "site_stat",
+]

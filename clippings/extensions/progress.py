@@ -123,12 +123,15 @@ def queued(crawler: Crawler) -> int:
 
 
 def progress_line(crawler: Crawler, site: str, pages_per_minute: float) -> str:
-    """``le360: 412 pages done, 37 queued, 380 written, 0 errors, 612 pages/min``"""
+    """``le360: 412 pages done, 37 queued, 380 written, 0 errors, 612 pages/min`` (``, stopping``
+    once the crawl received the signal to stop)"""
     stats = crawler.stats.get_stats()
     errors = sum(v for k, v in stats.items() if k.startswith(site_prefix(site, "errors")) and isinstance(v, int))
+    stops = resources(crawler).shared.stops  # clippings.extensions.stops, once a crawl opened
     return (
         f"{site}: {stats.get('response_received_count', 0)} pages done, {queued(crawler)} queued, "
         f"{site_stat(stats, site, 'written')} written, {errors} errors, {pages_per_minute:.0f} pages/min"
+        + (", stopping" if stops is not None and stops.stopping else "")
     )
 
 

@@ -28,7 +28,7 @@ table { border-collapse: collapse; width: 100%; font-size: .88rem; margin: .4rem
 th, td { border-bottom: 1px solid #e6e9ee; padding: .3rem .5rem; text-align: start; vertical-align: top; }
 th { background: #f4f6f8; font-weight: 600; }
 td.n, th.n { text-align: end; font-variant-numeric: tabular-nums; }
-td.status-ok { color: #2c7a4b; } td.status-failed, td.status-alarm { color: #b3261e; font-weight: 600; }
+td.status-ok { color: #2c7a4b; } td.status-failed, td.status-alarm, td.status-stopped, td.status-forced { color: #b3261e; font-weight: 600; }
 figure { margin: .6rem 0 1rem; }
 details { margin: .2rem 0 1rem; font-size: .85rem; } summary { cursor: pointer; color: #3b5b8c; }
 .url { font-size: .78rem; color: #5a6473; word-break: break-all; }

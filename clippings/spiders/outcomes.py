@@ -11,6 +11,7 @@ from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
 from clippings.discovery import link_time
+from clippings.extensions.stops import Stopped
 from clippings.spiders.sources import first_url
 
 if TYPE_CHECKING:
@@ -22,6 +23,8 @@ class Outcomes:
 
     def on_error(self: NewsSpider, failure: Failure) -> Iterator[Request]:
         request = failure.request
+        if isinstance(failure.value, Stopped):
+            return  # not fetched: the crawl is stopping (the next run, or the JOBDIR, has it)
         response = getattr(failure.value, "response", None)
         if response is not None and response.status in (404, 410):
             fallback = self.fallback_request(request)
