@@ -83,6 +83,10 @@ CONCURRENT_REQUESTS_PER_DOMAIN = 2
 # replays ~2.5 ms a page). Raise it only for a pipeline that waits on I/O.
 CONCURRENT_ITEMS = 1
 DOWNLOAD_DELAY = 0.5
+# No random draw around the delay (Scrapy's default draws it from 0.5-1.5 x): DOWNLOAD_DELAY
+# is the least time between two requests to a host, and the floor of AutoThrottle's delay
+# (docs/decisions/download-delay-without-jitter.md).
+DOWNLOAD_DELAY_JITTER = 0.0
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
@@ -116,6 +120,9 @@ DOWNLOADER_MIDDLEWARES = {
     "clippings.middlewares.MetaRefreshMiddleware": 580,
     # Records responses as they arrive, before redirects are followed and bodies decoded.
     "clippings.recording.RecordMiddleware": 610,
+    # Flags a body cut short (gzip stream not ended, Content-Length not met) before Scrapy's
+    # HttpCompressionMiddleware (590) inflates what there is; the retry middleware retries it.
+    "clippings.transfer.TransferCheckMiddleware": 595,
     # Retries with backoff and Retry-After, in place of Scrapy's RetryMiddleware.
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "clippings.politeness.BackoffRetryMiddleware": 550,
