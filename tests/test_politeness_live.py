@@ -11,8 +11,8 @@ A request is logged when it arrives, a little after it left: ``SLACK`` allows fo
 from __future__ import annotations
 
 import statistics
-from itertools import pairwise
 from datetime import UTC, datetime
+from itertools import pairwise
 from pathlib import Path
 
 from clippings.runs import read_runs
