@@ -49,7 +49,9 @@ class Outcomes:
             self.logger.info("%s: not fetched: %s", request.url, detail)
             return
         self.logger.error("%s: %s", request.url, detail)
-        if kind == "errors" and not isinstance(failure.value, IgnoreRequest):
+        # An HTTP error (HttpError is an IgnoreRequest) or a failed download leaves the
+        # article to the next run; a request the crawl itself refused does not.
+        if response is not None or not isinstance(failure.value, IgnoreRequest):
             self.mark_incomplete(f"{detail} for {request.url}")
 
     def cut_response(self: NewsSpider, response: Response, reason: str) -> None:
