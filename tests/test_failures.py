@@ -134,3 +134,16 @@ def test_the_pages_sent_to_fetch_are_counted():
     made.request(URL, article_id="6VUZYMXQWNCSXNQ7TRBFVQKIDI")
     assert made.crawler.stats.get_value("clippings/le360/fetch/sent") == 2
     assert made.crawler.stats.get_value("clippings/fetch/sent") == 2
+
+
+def test_reextract_counts_a_recorded_http_error_as_a_crawl_does():
+    from clippings.reextract import task
+    from clippings.replay import SavedResponse
+
+    def outcome(status: int):
+        saved = SavedResponse(URL, status, [("Content-Type", "text/html")], b"busy", datetime.now(UTC))
+        return task.read_record(saved, "x.warc.gz", 0, {}, task.Reading())
+
+    busy, gone = outcome(503), outcome(410)
+    assert (busy.kind, busy.counts, busy.remember) == ("error", ["errors/http_503"], None)
+    assert (gone.kind, gone.counts, gone.remember) == ("dropped", ["dropped/http_410"], "http_410")
