@@ -120,9 +120,10 @@ DOWNLOADER_MIDDLEWARES = {
     "clippings.middlewares.MetaRefreshMiddleware": 580,
     # Records responses as they arrive, before redirects are followed and bodies decoded.
     "clippings.recording.RecordMiddleware": 610,
-    # Flags a body cut short (gzip stream not ended, Content-Length not met) before Scrapy's
-    # HttpCompressionMiddleware (590) inflates what there is; the retry middleware retries it.
-    "clippings.transfer.TransferCheckMiddleware": 595,
+    # Flags a body cut short (gzip stream not ended, Content-Length not met) before the
+    # recorder (610) would save it and Scrapy's HttpCompressionMiddleware (590) inflate what
+    # there is; the retry middleware retries it.
+    "clippings.transfer.TransferCheckMiddleware": 615,
     # Retries with backoff and Retry-After, in place of Scrapy's RetryMiddleware.
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "clippings.politeness.BackoffRetryMiddleware": 550,

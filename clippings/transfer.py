@@ -2,8 +2,9 @@
 
 Scrapy inflates a gzip stream cut short as far as it goes, without an error, and a body
 shorter than its ``Content-Length`` can reach the middlewares from handlers that do not
-check it. ``TransferCheckMiddleware`` sits before Scrapy's ``HttpCompressionMiddleware``
-(it sees the bytes as they came) and flags such a response ``cut: <reason>``; the retry
+check it. ``TransferCheckMiddleware`` sits before the recorder (``--record`` saves no cut
+response) and Scrapy's ``HttpCompressionMiddleware`` (it sees the bytes as they came) and
+flags such a response ``cut: <reason>``; the retry
 middleware (``clippings.politeness``) retries it like a reset connection and, once the
 retries are spent, fails it with ``CutTransfer``: the spider counts it as an error
 (``errors/cut``) and names the URL. What the checks read:
@@ -107,8 +108,8 @@ def cut_flag(response: Response) -> str | None:
 class TransferCheckMiddleware:
     """Flags a response whose bytes were cut (``cut_reason``), for the retry middleware.
 
-    Placed before ``HttpCompressionMiddleware`` (590) in ``DOWNLOADER_MIDDLEWARES``, after
-    the redirect middlewares: it reads the body as it came off the wire. HEAD answers and
+    Placed before ``RecordMiddleware`` (610) and ``HttpCompressionMiddleware`` (590) in
+    ``DOWNLOADER_MIDDLEWARES``: it reads the body as it came off the wire. HEAD answers and
     statuses without a body are left alone."""
 
     def __init__(self, crawler: Crawler) -> None:

@@ -10,6 +10,7 @@ from collections import Counter
 import brotli
 import pytest
 
+from clippings.replay import WarcStore
 from clippings.runs import read_runs
 from clippings.transfer import cut_reason
 from tests.crawl import read_output, summary_rows
@@ -66,13 +67,16 @@ def test_a_cut_article_is_retried_counted_as_an_error_and_fetched_by_the_next_ru
     with LocalSite(FIXTURES) as site:
         publish(site, articles)
         site.page(flaky.url).first = [Answer(cut=mode)]  # cut once: the retry has it
+        whole = site.page(flaky.url).body
         site.page(victim.url).first = [Answer(cut=mode), Answer(cut=mode)]  # cut on both tries
-        done = crawl(site, tmp_path, "-s", "RETRY_TIMES=1")
+        warc = tmp_path / "run.warc.gz"
+        done = crawl(site, tmp_path / "out", "-s", "RETRY_TIMES=1", "--record", str(warc))
         hits = Counter(hit.url for hit in site.log())
         assert done.returncode in (0, 1), done.stderr[-3000:]
         assert "Traceback" not in done.stderr
         assert hits[flaky.url] == 2 and hits[victim.url] == 2, "a cut transfer is retried"
-        written = {r["url"] for r in read_output(tmp_path)}
+        out = tmp_path / "out"
+        written = {r["url"] for r in read_output(out)}
         assert written == {f.url for f in articles} - {victim.url}, "a cut page is never written"
         # Named in one line (URL and reason), counted under errors in the summary...
         named = [line for line in done.stderr.splitlines() if victim.url in line and "cut transfer" in line]
@@ -80,7 +84,7 @@ def test_a_cut_article_is_retried_counted_as_an_error_and_fetched_by_the_next_ru
         assert summary_rows(done.stdout)["le360"]["errors"] == 1
         assert "errors: cut 1" in done.stdout
         # ...and in the run history, with the URL as its example.
-        run = last_run(tmp_path)
+        run = last_run(out)
         assert run["errors"] == {"cut": 1}
         assert run["examples"]["errors/cut"] == [victim.url]
         assert "http_200" not in run["dropped"] and "not_html" not in run["dropped"]
@@ -88,15 +92,19 @@ def test_a_cut_article_is_retried_counted_as_an_error_and_fetched_by_the_next_ru
         logs = []
         for _ in range(2):
             site.clear_log()
-            done = crawl(site, tmp_path, "-s", "RETRY_TIMES=1")
+            done = crawl(site, out, "-s", "RETRY_TIMES=1")
             assert done.returncode == 0, done.stderr[-3000:]
             logs.append(site.log())
     second, third = logs
     feed = [hit for hit in second if hit.url == FEED]
     assert [hit.status for hit in feed] == [200], "the feed is not answered 304 and forgotten"
     assert Counter(hit.url for hit in second if hit.url in {f.url for f in articles}) == Counter({victim.url: 1})
-    records = read_output(tmp_path)
+    records = read_output(out)
     assert Counter(r["url"] for r in records) == Counter({f.url: 1 for f in articles})
-    assert last_run(tmp_path)["errors"] == {}
+    assert last_run(out)["errors"] == {}
+    # --record saved no cut response: the flaky page whole, the victim not at all.
+    store = WarcStore(warc)
+    assert victim.url not in set(store.urls())
+    assert store.get(flaky.url).body == whole
     # Every listed article had, the validators are saved: the third run is told 304.
     assert [hit.status for hit in third if hit.url == FEED] == [304]
