@@ -147,3 +147,20 @@ def test_reextract_counts_a_recorded_http_error_as_a_crawl_does():
     busy, gone = outcome(503), outcome(410)
     assert (busy.kind, busy.counts, busy.remember) == ("error", ["errors/http_503"], None)
     assert (gone.kind, gone.counts, gone.remember) == ("dropped", ["dropped/http_410"], "http_410")
+
+
+def test_a_page_extraction_failed_on_is_an_error_left_to_the_next_run():
+    import asyncio
+
+    from scrapy.http import HtmlResponse
+
+    class Broken:
+        async def read(self, *args, **kwargs):
+            raise RuntimeError("a bug")
+
+    made = spider()
+    made.extractor = Broken()
+    page = HtmlResponse(URL, body=b"<html><body><p>x</p></body></html>", request=Request(URL))
+    assert asyncio.run(made.read_article_page(page)) is None
+    assert made.crawler.stats.get_value("clippings/le360/errors/extraction") == 1
+    assert made.incremental.incomplete_because == [f"extraction failed for {URL}"]

@@ -251,6 +251,7 @@ class NewsSpider(SourcePages, Outcomes, scrapy.Spider):
         except Exception as exc:  # a page must never stop the crawl
             self.count("errors/extraction", url=response.url)
             self.logger.error("%s: extraction failed: %s: %s", response.url, type(exc).__name__, exc)
+            self.mark_incomplete(f"extraction failed for {response.url}")  # not had: the next run tries again
             return None
         self.count("pages/article")
         self.learn(article)
