@@ -78,11 +78,9 @@ class BackoffRetryMiddleware(RetryMiddleware):
         """A request on its way to a held host waits for the hold to end (whatever the
         download delay: with none, the slot keeps no clock to move)."""
         host = urlparse_cached(request).hostname or ""
-        wait = self.held.get(host, 0.0) - monotonic()
-        if wait > 0:
+        while (wait := self.held.get(host, 0.0) - monotonic()) > 0:  # a hold may grow meanwhile
             await maybe_deferred_to_future(deferLater(reactor, wait, lambda: None))
-        elif host in self.held:
-            del self.held[host]
+        self.held.pop(host, None)
 
     async def process_response(self, request: Request, response: Response) -> Request | Response:  # type: ignore[override]
         cut = cut_flag(response)

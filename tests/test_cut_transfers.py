@@ -79,8 +79,8 @@ def test_a_cut_article_is_retried_counted_as_an_error_and_fetched_by_the_next_ru
         written = {r["url"] for r in read_output(out)}
         assert written == {f.url for f in articles} - {victim.url}, "a cut page is never written"
         # Named in one line (URL and reason), counted under errors in the summary...
-        named = [line for line in done.stderr.splitlines() if victim.url in line and "cut transfer" in line]
-        assert named, done.stderr[-3000:]
+        named = [line for line in done.stderr.splitlines() if victim.url in line]
+        assert len(named) == 1 and "cut transfer" in named[0], done.stderr[-3000:]
         assert summary_rows(done.stdout)["le360"]["errors"] == 1
         assert "errors: cut 1" in done.stdout
         # ...and in the run history, with the URL as its example.
