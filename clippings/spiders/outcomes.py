@@ -46,7 +46,10 @@ class Outcomes:
         kind, reason, detail = failure_reason(failure)
         self.count(f"{kind}/{reason}", url=request.url)
         if kind == "dropped":
-            self.logger.info("%s: not fetched: %s", request.url, detail)
+            # robots.txt's refusals are the crawl's own rule (INFO); a redirect off the
+            # site is a page that went elsewhere (WARNING).
+            log = self.logger.info if reason == "robots_txt" else self.logger.warning
+            log("%s: not fetched: %s", request.url, detail)
             return
         self.logger.error("%s: %s", request.url, detail)
         # An HTTP error (HttpError is an IgnoreRequest) or a failed download leaves the
