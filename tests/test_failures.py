@@ -164,3 +164,22 @@ def test_a_page_extraction_failed_on_is_an_error_left_to_the_next_run():
     assert asyncio.run(made.read_article_page(page)) is None
     assert made.crawler.stats.get_value("clippings/le360/errors/extraction") == 1
     assert made.incremental.incomplete_because == [f"extraction failed for {URL}"]
+
+
+def test_a_cut_response_that_reaches_the_spider_is_an_error_not_a_page():
+    """With retries off (RETRY_ENABLED=False) the flagged response reaches the spider."""
+    import asyncio
+
+    from scrapy.http import HtmlResponse
+
+    made = spider()
+    page = HtmlResponse(URL, body=b"<html><body><p>half a pa", request=Request(URL), flags=["cut: 12 of 900 bytes"])
+
+    async def outputs():
+        return [output async for output in made.parse(page)]
+
+    assert asyncio.run(outputs()) == []
+    stats = made.crawler.stats.get_stats()
+    assert stats["clippings/le360/errors/cut"] == 1
+    assert not [key for key in stats if "/pages/" in key or "/dropped/" in key]
+    assert made.incremental.incomplete_because == [f"cut transfer for {URL}"]
