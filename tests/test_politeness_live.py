@@ -131,3 +131,13 @@ def test_autothrottle_paces_a_slow_origin_reached_through_origins(tmp_path):
     # (0.5 s, target concurrency 1); at the start delay they would leave 0.01 s apart.
     later = gaps(starts[4:])
     assert statistics.median(later) >= 0.25, [round(g, 3) for g in later]
+
+
+def test_feeds_are_never_listings_though_their_path_looks_like_one():
+    from clippings.sites import SITES
+
+    for name in ("almaghribtoday", "almaghribtoday_en"):
+        site = SITES[name]
+        assert site.listing_url is not None and site.listing_url.match(site.feed_urls[0]), "the trap is real"
+        assert not any(site.is_listing_url(feed) for feed in site.feed_urls)
+        assert site.listing_urls and all(site.is_listing_url(url) for url in site.listing_urls)
