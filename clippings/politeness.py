@@ -113,7 +113,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
     async def retry_cut(self, request: Request, reason: str) -> Request:
         """A cut transfer: retried like a reset connection, else ``CutTransfer``."""
         attempt = request.meta.get("retry_times", 0) + 1
-        retry = None if request.meta.get("dont_retry", False) else self._retry(request, f"cut transfer: {reason}")
+        retry = None if request.meta.get("dont_retry", False) else self._retry(request, "cut transfer")
         if retry is None:
             raise CutTransfer(reason)
         logger.info("%s: cut transfer (%s), retry %d", request.url, reason, attempt)
