@@ -183,3 +183,16 @@ def test_a_cut_response_that_reaches_the_spider_is_an_error_not_a_page():
     assert stats["clippings/le360/errors/cut"] == 1
     assert not [key for key in stats if "/pages/" in key or "/dropped/" in key]
     assert made.incremental.incomplete_because == [f"cut transfer for {URL}"]
+
+
+def test_a_fallback_after_a_404_carries_none_of_the_first_requests_download_meta():
+    made = spider()
+    assert made.site.article_fallbacks, "le360 tries another rendering after a 404"
+    meta = {"article_id": "6VUZYMXQWNCSXNQ7TRBFVQKIDI", "download_latency": 0.2, "retry_times": 1}
+    request = Request(URL, meta={**meta, "redirect_reasons": [301], "download_slot": "fr.le360.ma"})
+    failure = Failure(HttpError(Response(URL, status=404, request=request), "HTTP 404"))
+    failure.request = request
+    (fallback,) = made.on_error(failure)
+    assert fallback.meta["article_id"] == meta["article_id"] and fallback.meta["fallback_of"] == URL
+    internal = {"download_latency", "retry_times", "redirect_reasons", "download_slot"}
+    assert not internal & set(fallback.meta)

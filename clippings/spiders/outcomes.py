@@ -75,7 +75,16 @@ class Outcomes:
         if not self.site.owns(url):
             return None
         follow = self.request(url, **{**request.meta, "fallback_of": article_url, "fallbacks_tried": tried + 1})
-        for name in ("redirect_urls", "redirect_times", "redirect_ttl", "retry_times", "download_slot"):
+        # What Scrapy's downloader wrote on the first request is not the next one's.
+        for name in (
+            "redirect_urls",
+            "redirect_times",
+            "redirect_ttl",
+            "redirect_reasons",
+            "retry_times",
+            "download_slot",
+            "download_latency",
+        ):
             follow.meta.pop(name, None)
         return follow
 
