@@ -3,7 +3,8 @@
 ``CLIPPINGS_ORIGINS = {"https://fr.le360.ma": "http://127.0.0.1:8000"}`` sends what would go
 to the first origin to the second, with the site's own ``Host`` header; the response comes
 back under the site's URL. Everything above the downloader (robots.txt, off-site checks,
-redirects, incremental state, recording) sees the real site. For mirrors, staging copies and
+redirects, incremental state, recording) sees the real site, and the latency measured on the
+rewritten request is the original's (AutoThrottle paces the site by it). For mirrors, staging copies and
 the tests' local server; the add-on installs it only when the setting is given.
 """
 
@@ -40,5 +41,11 @@ class OriginsDownloadHandler(HTTP11DownloadHandler):
         moved = urlunsplit((*urlsplit(target)[:2], parts.path or "/", parts.query, ""))
         forwarded = request.replace(url=moved)
         forwarded.headers[b"Host"] = parts.netloc
-        response = await super().download_request(forwarded)
+        try:
+            response = await super().download_request(forwarded)
+        finally:
+            # What the handler measured on the copy (AutoThrottle reads the latency from the
+            # request the engine sent: without it, it never sees the origin's pace).
+            if "download_latency" in forwarded.meta:
+                request.meta["download_latency"] = forwarded.meta["download_latency"]
         return response.replace(url=request.url, request=request)

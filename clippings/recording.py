@@ -25,6 +25,7 @@ from scrapy.http import Response
 
 from clippings.replay import SavedResponse
 from clippings.resources import resources
+from clippings.transfer import cut_flag
 
 logger = logging.getLogger(__name__)
 
@@ -100,6 +101,10 @@ class RecordMiddleware:
 
     def process_response(self, request: Request, response: Response) -> Response:
         if response.status == 304:
+            return response
+        if cut_flag(response) is not None:
+            # A cut transfer is not a page: its retry is recorded, should it come whole.
+            self.stats.inc_value("clippings/record/cut")
             return response
         saved = saved_response(response, request.meta.get("fetched_at"))
         if saved is None:

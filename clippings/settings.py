@@ -83,6 +83,10 @@ CONCURRENT_REQUESTS_PER_DOMAIN = 2
 # replays ~2.5 ms a page). Raise it only for a pipeline that waits on I/O.
 CONCURRENT_ITEMS = 1
 DOWNLOAD_DELAY = 0.5
+# No random draw around the delay (Scrapy's default draws it from 0.5-1.5 x): DOWNLOAD_DELAY
+# is the least time between two requests to a host, and the floor of AutoThrottle's delay
+# (docs/decisions/download-delay-without-jitter.md).
+DOWNLOAD_DELAY_JITTER = 0.0
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
@@ -91,6 +95,9 @@ DOWNLOAD_TIMEOUT = 30
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
+# Scrapy's "Gave up retrying" line at INFO: the spider names each page given up in one ERROR
+# line, with its reason, and counts it under errors (clippings.spiders.failures).
+RETRY_GIVE_UP_LOG_LEVEL = "INFO"
 REDIRECT_MAX_TIMES = 5
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
@@ -118,6 +125,10 @@ DOWNLOADER_MIDDLEWARES = {
     "clippings.middlewares.MetaRefreshMiddleware": 580,
     # Records responses as they arrive, before redirects are followed and bodies decoded.
     "clippings.recording.RecordMiddleware": 610,
+    # Flags a body cut short (gzip stream not ended, Content-Length not met) before the
+    # recorder (610) would save it and Scrapy's HttpCompressionMiddleware (590) inflate what
+    # there is; the retry middleware retries it.
+    "clippings.transfer.TransferCheckMiddleware": 615,
     # Retries with backoff and Retry-After, in place of Scrapy's RetryMiddleware.
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "clippings.politeness.BackoffRetryMiddleware": 550,

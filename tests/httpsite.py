@@ -4,8 +4,11 @@ Crawls reach it through ``CLIPPINGS_ORIGINS`` (``LocalSite.settings()``): reques
 https://fr.le360.ma/... arrive here with ``Host: fr.le360.ma``, so one server plays every
 site. Pages come from a fixture set (folder or WARC) plus pages the test adds or replaces;
 each page can misbehave on its first hits (500, 429 with Retry-After, a slow answer), be
-slow every time, or redirect. Bodies are gzipped when the client accepts it; ETag and
-Last-Modified are sent and conditional requests answered 304. Every request is logged.
+slow every time, or redirect, or have its transfer cut (``Answer.cut``: a gzip stream cut
+short under a Content-Length that says so, or a Content-Length not met before the connection
+closes). Bodies are gzipped when the client accepts it; ETag and Last-Modified are sent and
+conditional requests answered 304. Every request is logged, and the most requests a host had
+in flight at once is kept (``peak``).
 """
 
 from __future__ import annotations
@@ -36,6 +39,10 @@ class Answer:
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
     delay: float = 0.0
+    # "gzip": the gzipped body cut in half, sent whole as far as its Content-Length says;
+    # "length": the first half of the body sent under the whole body's Content-Length,
+    # then the connection closed. The cut answers a real page, so ``body`` is the page's.
+    cut: str = ""
 
 
 @dataclass
@@ -82,6 +89,8 @@ class LocalSite:
         self.hits: list[Hit] = []
         self.lock = threading.Lock()
         self.counts: dict[tuple[str, str], int] = {}
+        self.in_flight: dict[str, int] = {}
+        self.peak: dict[str, int] = {}  # host -> most requests in flight at once
         if fixtures is not None:
             store = open_store(fixtures)
             for url in store.urls():
@@ -160,7 +169,10 @@ class LocalSite:
         if page is None:
             return Answer(404, {"Content-Type": "text/html; charset=utf-8"}, b"<html><body>Not found</body></html>")
         if hit < len(page.first):
-            return page.first[hit]
+            first = page.first[hit]
+            if first.cut and not first.body:
+                return Answer(first.status, {**page.headers, **first.headers}, page.body, first.delay, first.cut)
+            return first
         headers = dict(page.headers)
         if page.status == 200:
             headers["ETag"] = page.etag
@@ -181,20 +193,39 @@ class LocalSite:
                 answer = site._answer(host, self.path, headers)
                 with site.lock:
                     site.hits.append(Hit(host, self.path, answer.status, time.monotonic(), headers))
+                    site.in_flight[host] = site.in_flight.get(host, 0) + 1
+                    site.peak[host] = max(site.peak.get(host, 0), site.in_flight[host])
+                try:
+                    self.answer(answer, headers)
+                finally:
+                    with site.lock:
+                        site.in_flight[host] -= 1
+
+            def answer(self, answer: Answer, headers: dict[str, str]) -> None:
                 if answer.delay:
                     time.sleep(answer.delay)
                 body = answer.body
                 out = dict(answer.headers)
-                if body and "gzip" in headers.get("accept-encoding", ""):
+                if body and ("gzip" in headers.get("accept-encoding", "") or answer.cut == "gzip"):
                     body = gzip.compress(body, mtime=0)
                     out["Content-Encoding"] = "gzip"
+                length = len(body)
+                if answer.cut == "gzip":
+                    body = body[: len(body) // 2]
+                    length = len(body)
+                elif answer.cut == "length":
+                    body = body[: len(body) // 2]
+                    self.close_connection = True
                 try:
                     self.send_response(answer.status)
                     for name, value in out.items():
                         self.send_header(name, value)
-                    self.send_header("Content-Length", str(len(body)))
+                    self.send_header("Content-Length", str(length))
+                    if answer.cut == "length":
+                        self.send_header("Connection", "close")
                     self.end_headers()
                     self.wfile.write(body)
+                    self.wfile.flush()
                 except (BrokenPipeError, ConnectionResetError):
                     pass
 

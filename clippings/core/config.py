@@ -242,6 +242,7 @@ DECLARED: dict[str, Setting] = {
         log_level("CLIPPINGS_LOG_LEVEL"),
         # Scrapy's own, which the project relies on.
         number("DOWNLOAD_DELAY", 0),
+        number("DOWNLOAD_DELAY_JITTER", 0, 1),
         number("DOWNLOAD_TIMEOUT", 0, above=True),
         number("CONCURRENT_REQUESTS", 1, whole=True),
         number("CONCURRENT_REQUESTS_PER_DOMAIN", 1, whole=True),

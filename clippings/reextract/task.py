@@ -186,14 +186,17 @@ def read_record(
         out.counts.append("skipped/redirect")
         out.logs.append((INFO, f"{url}: HTTP {status} to {location}; its target is read from its own record"))
         return out
-    if not 200 <= status < 300:
+    if status in (404, 410):  # gone: the site's answer, a drop (as in a crawl)
         out.kind = "dropped"
         out.counts.append(f"dropped/http_{status}")
-        # As in the crawl: a 404 or 410 is the site's answer (a page taken down, an AMP-only
-        # article's canonical URL), INFO; anything else is trouble, WARNING.
-        out.logs.append((INFO if status in (404, 410) else WARNING, f"{url}: HTTP {status}, nothing written"))
-        if status in (404, 410):
-            out.remember = f"http_{status}"
+        # As in the crawl: a 404 or 410 is the site's answer (a page taken down), INFO.
+        out.logs.append((INFO, f"{url}: HTTP {status}, nothing written"))
+        out.remember = f"http_{status}"
+        return out
+    if not 200 <= status < 300:  # a page that could not be had: an error (as in a crawl)
+        out.kind = "error"
+        out.counts.append(f"errors/http_{status}")
+        out.logs.append((ERROR, f"{url}: HTTP {status} after the retries, nothing written"))
         return out
     if reading.warn_size and size > reading.warn_size:
         out.logs.append(

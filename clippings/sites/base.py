@@ -143,8 +143,14 @@ class Site:
     def is_article_url(self, url: str) -> bool:
         return self.article_id(url) is not None and self.non_article_reason(url) is None
 
+    def is_feed_url(self, url: str) -> bool:
+        """One of the site's feeds (asked conditionally, never read as a listing)."""
+        return url.rstrip("/") in {feed.rstrip("/") for feed in self.feed_urls}
+
     def is_listing_url(self, url: str) -> bool:
-        return bool(self.listing_url and self.listing_url.match(url))
+        """A section listing page; never a feed, though a feed's path (``/rss``) may look
+        like one."""
+        return bool(self.listing_url and self.listing_url.match(url)) and not self.is_feed_url(url)
 
     def listing_page_after(self, url: str) -> str | None:
         """The page after listing page ``url`` (``?page=N``, none meaning page 1)."""

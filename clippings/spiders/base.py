@@ -35,6 +35,7 @@ from clippings.sites.base import Site
 from clippings.spiders.outcomes import Outcomes
 from clippings.spiders.sources import SourcePages
 from clippings.state import StateError
+from clippings.transfer import cut_flag
 
 
 def split_urls(value: str | list[str] | tuple[str, ...] | None) -> list[str]:
@@ -157,6 +158,9 @@ class NewsSpider(SourcePages, Outcomes, scrapy.Spider):
                 yield request
 
     def request(self, url: str, **meta: Any) -> scrapy.Request:
+        """A request of the crawl's own, counted ``fetch/sent``: the pages it was sent to
+        fetch (retries and redirects are the same page), against which its errors count."""
+        self.count("fetch/sent")
         return scrapy.Request(url, callback=self.parse, errback=self.on_error, meta=meta)
 
     def from_decision(self, url: str, decision: Decision) -> Request | None:
@@ -195,6 +199,10 @@ class NewsSpider(SourcePages, Outcomes, scrapy.Spider):
         """Article pages are read (in a worker process with ``CLIPPINGS_WORKERS``); feeds,
         sitemaps and listings give requests; anything else is counted and dropped."""
         url = response.url
+        cut = cut_flag(response)
+        if cut is not None:
+            self.cut_response(response, cut)
+            return
         if response.status == 304:
             self.not_modified(response)
             return
@@ -243,6 +251,7 @@ class NewsSpider(SourcePages, Outcomes, scrapy.Spider):
         except Exception as exc:  # a page must never stop the crawl
             self.count("errors/extraction", url=response.url)
             self.logger.error("%s: extraction failed: %s: %s", response.url, type(exc).__name__, exc)
+            self.mark_incomplete(f"extraction failed for {response.url}")  # not had: the next run tries again
             return None
         self.count("pages/article")
         self.learn(article)

@@ -1,5 +1,6 @@
 """The spider's answers to what went wrong: HTTP errors (an article's fallback rendering
-after a 404), download failures, and what the incremental state must remember of them."""
+after a 404), download failures and cut transfers (errors, by reason:
+``clippings.spiders.failures``), and what the incremental state must remember of them."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from twisted.python.failure import Failure
 
 from clippings.discovery import link_time
 from clippings.extensions.stops import Stopped
+from clippings.spiders.failures import failure_reason
 from clippings.spiders.sources import first_url
 
 if TYPE_CHECKING:
@@ -22,6 +24,9 @@ class Outcomes:
     """``NewsSpider``'s part that maps failures to counts, fallbacks and the state."""
 
     def on_error(self: NewsSpider, failure: Failure) -> Iterator[Request]:
+        """A request that gave no page. A page the crawl was sent to fetch and could not have
+        counts under ``errors/<reason>`` (``failure_reason``), named in one line; a page
+        refused on purpose (robots.txt, a redirect off the site) or gone (404, 410) is a drop."""
         request = failure.request
         if isinstance(failure.value, Stopped):
             return  # not fetched: the crawl is stopping (the next run, or the JOBDIR, has it)
@@ -33,26 +38,33 @@ class Outcomes:
                 self.logger.info("%s: HTTP %d, trying %s", request.url, response.status, fallback.url)
                 yield fallback
                 return
-        if response is not None:
+        if response is not None and response.status in (404, 410):
+            # The site's answer, counted and remembered (an article taken down, a fallback
+            # that does not exist): INFO.
             reason = f"http_{response.status}"
             self.count(f"dropped/{reason}", url=request.url)
-            # A 404 or 410 is the site's answer, counted and remembered (an article taken
-            # down, a fallback that does not exist): INFO. A 5xx or 429 after the retries is
-            # trouble on the site's side: WARNING.
-            gone = response.status in (404, 410)
-            log = self.logger.info if gone else self.logger.warning
-            log("%s: HTTP %d, nothing written", request.url, response.status)
-            if response.status >= 500 or response.status == 429:
-                self.mark_incomplete(f"HTTP {response.status} for {request.url}")
-            elif response.status in (404, 410):
-                self.remember_dropped(response, reason)
-        else:
-            self.count("errors/download", url=request.url)
-            # Some failures carry no message (a cut transfer: ResponseFailed([_DataLoss])).
-            detail = failure.getErrorMessage() or repr(failure.value)
-            self.logger.error("%s: download failed: %s", request.url, detail)
-            if not isinstance(failure.value, IgnoreRequest):
-                self.mark_incomplete(f"download failed for {request.url}")
+            self.logger.info("%s: HTTP %d, nothing written", request.url, response.status)
+            self.remember_dropped(response, reason)
+            return
+        kind, reason, detail = failure_reason(failure)
+        self.count(f"{kind}/{reason}", url=request.url)
+        if kind == "dropped":
+            # robots.txt's refusals are the crawl's own rule (INFO); a redirect off the
+            # site is a page that went elsewhere (WARNING).
+            log = self.logger.info if reason == "robots_txt" else self.logger.warning
+            log("%s: not fetched: %s", request.url, detail)
+            return
+        self.logger.error("%s: %s", request.url, detail)
+        # An HTTP error (HttpError is an IgnoreRequest) or a failed download leaves the
+        # article to the next run; a request the crawl itself refused does not.
+        if response is not None or not isinstance(failure.value, IgnoreRequest):
+            self.mark_incomplete(f"{detail} for {request.url}")
+
+    def cut_response(self: NewsSpider, response: Response, reason: str) -> None:
+        """A cut response that reached the spider (no retry middleware: a replay): an error."""
+        self.count("errors/cut", url=response.url)
+        self.logger.error("%s: download failed: cut transfer: %s", response.url, reason)
+        self.mark_incomplete(f"cut transfer for {response.url}")
 
     def fallback_request(self: NewsSpider, request: Request) -> Request | None:
         """The article's next rendering (``Site.article_fallbacks``) after a 404, if any."""
@@ -66,7 +78,16 @@ class Outcomes:
         if not self.site.owns(url):
             return None
         follow = self.request(url, **{**request.meta, "fallback_of": article_url, "fallbacks_tried": tried + 1})
-        for name in ("redirect_urls", "redirect_times", "redirect_ttl", "retry_times", "download_slot"):
+        # What Scrapy's downloader wrote on the first request is not the next one's.
+        for name in (
+            "redirect_urls",
+            "redirect_times",
+            "redirect_ttl",
+            "redirect_reasons",
+            "retry_times",
+            "download_slot",
+            "download_latency",
+        ):
             follow.meta.pop(name, None)
         return follow
 
