@@ -2,9 +2,10 @@
 
 One line per site: its last run's age, status, articles written and skipped, alarms. The
 status is ``failed`` when the last run failed (output, an early end), ``alarm`` when it
-raised an extraction-health alarm, ``old`` when it ended longer ago than ``max_age``,
-``none`` when the site has articles but no run recorded; otherwise ``ok``. Any but ``ok``
-makes the exit status 1: the check a monitoring system or a cron ``|| mail`` calls.
+raised an extraction-health alarm (a field, errors above ``CLIPPINGS_HEALTH_MAX_ERRORS``),
+``old`` when it ended longer ago than ``max_age``, ``none`` when the site has articles but no
+run recorded, ``errors`` (shown ``errors N``) when it lost pages, fewer than make an alarm;
+otherwise ``ok``. Any but ``ok`` and ``errors`` makes the exit status 1: the check a monitoring system or a cron ``|| mail`` calls.
 Imports no Scrapy.
 """
 
@@ -15,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from clippings.core.health import error_counts
 from clippings.core.stamps import utc_stamp
 from clippings.runs import last_runs, read_runs, runs_path
 
@@ -58,6 +60,16 @@ def _finished(run: dict[str, Any]) -> datetime | None:
         return None
 
 
+def _lost(run: dict[str, Any]) -> dict[str, int]:
+    """The run's errors by reason (with the HTTP failures older runs counted as drops)."""
+
+    def counts(name: str) -> dict[str, int]:
+        found = run.get(name)
+        return {k: v for k, v in found.items() if isinstance(v, int)} if isinstance(found, dict) else {}
+
+    return error_counts(counts("errors"), counts("dropped"))
+
+
 def site_status(site: str, run: dict[str, Any] | None, now: datetime, max_age: timedelta) -> dict[str, Any]:
     """The status of one site from its last run (None: no run recorded)."""
     if run is None:
@@ -74,6 +86,7 @@ def site_status(site: str, run: dict[str, Any] | None, now: datetime, max_age: t
             "finish_reason": None,
             "written": 0,
             "skipped": 0,
+            "errors": 0,
             "alarms": [],
             "problems": ["no run recorded"],
         }
@@ -83,7 +96,8 @@ def site_status(site: str, run: dict[str, Any] | None, now: datetime, max_age: t
     problems = [str(p) for p in run.get("problems") or []]
     failed = bool([p for p in problems if p not in alarms]) or (run.get("exit_status") not in (0, None) and not alarms)
     old = age is None or age > max_age
-    status = "failed" if failed else "alarm" if alarms else "old" if old else "ok"
+    errors = sum(_lost(run).values())
+    status = "failed" if failed else "alarm" if alarms else "old" if old else "errors" if errors else "ok"
     skipped = run.get("skipped") or {}
     return {
         "site": site,
@@ -98,6 +112,7 @@ def site_status(site: str, run: dict[str, Any] | None, now: datetime, max_age: t
         "finish_reason": run.get("finish_reason"),
         "written": run.get("written") or 0,
         "skipped": sum(v for v in skipped.values() if isinstance(v, int)) if isinstance(skipped, dict) else 0,
+        "errors": errors,
         "alarms": alarms,
         "problems": problems,
     }
@@ -119,7 +134,8 @@ def status(directory: str | Path, max_age: timedelta, now: datetime | None = Non
     sites = sorted(set(latest) | set(collection_sites(directory)))
     rows = [site_status(site, latest.get(site), now, max_age) for site in sites]
     return {
-        "ok": bool(rows) and all(row["status"] == "ok" for row in rows),
+        # Errors below CLIPPINGS_HEALTH_MAX_ERRORS are shown, not failed: the crawl exited 0.
+        "ok": bool(rows) and all(row["status"] in ("ok", "errors") for row in rows),
         "checked_at": utc_stamp(now),
         "max_age_seconds": round(max_age.total_seconds()),
         "history": str(runs_path(directory)),
@@ -134,7 +150,9 @@ def as_text(report: dict[str, Any]) -> str:
     lines = [f"{'site':<19}{'last run':<22}{'age':>8}  {'status':<10}{'written':>8}{'skipped':>9}  alarms"]
     for row in rows:
         age = shown_age(timedelta(seconds=row["age_seconds"])) if row["age_seconds"] is not None else "-"
-        word = {"ok": "ok", "none": "NO RUN"}.get(row["status"], row["status"].upper())
+        word = {"ok": "ok", "none": "NO RUN", "errors": f"errors {row['errors']}"}.get(
+            row["status"], row["status"].upper()
+        )
         if row["status"] in ("failed", "alarm") and row["old"]:
             word += ",OLD"
         lines.append(

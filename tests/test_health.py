@@ -28,24 +28,37 @@ def test_a_day_without_a_time_is_a_date_and_no_day_is_none():
 
 def test_figures_from_stats():
     stats = {
+        "response_received_count": 25,
         "clippings/le360/pages/article": 18,
         "clippings/le360/dropped/no_title": 2,
         "clippings/le360/dropped/empty_body": 12,
+        "clippings/le360/dropped/video": 3,
+        "clippings/le360/dropped/http_503": 1,  # today's key for a 503 after the retries
+        "clippings/le360/dropped/http_404": 1,  # the site's answer: no error
+        "clippings/le360/refused/video": 2,  # 2 of the 3 videos were at article URLs
+        "clippings/le360/errors/download": 2,  # never fetched: 25 + 2 pages sent to fetch
         "clippings/le360/written": 6,
+        "clippings/le360/missing/lead": 2,
+        "clippings/le360/missing/section": 3,
+        "clippings/le360/missing/tags": 4,
+        "clippings/le360/missing/image": 5,
         "clippings/le360/missing/published": 1,
         "clippings/le360/missing/authors": 6,
         "clippings/almaghribtoday/written": 99,
     }
     assert health_figures(stats, "le360") == {
-        "no_body": (14, 20),
+        "no_title": (2, 20),
+        "no_lead": (2, 6),
+        "no_section": (3, 6),
+        "no_tags": (4, 6),
+        "no_image": (5, 6),
         "no_date": (1, 6),
         "no_author": (6, 6),
+        "no_body": (14, 20),
+        "errors": (3, 27),
+        "refused": (2, 22),
     }
-    assert health_figures({}, "le360") == {
-        "no_body": (0, 0),
-        "no_date": (0, 0),
-        "no_author": (0, 0),
-    }
+    assert set(health_figures({}, "le360").values()) == {(0, 0)}
 
 
 def _crawl(tmp_path, pages: dict[str, bytes], *settings: str):
@@ -83,7 +96,7 @@ def test_a_layout_change_fails_the_crawl(tmp_path):
     assert header == ["site", "pages", "written", "updated", "skipped", "dropped", "errors"]
     assert row[0] == "le360" and row[2] == "4" and row[5] == "8"  # 8 dropped: no body
     assert "  dropped: empty_body 8" in summary
-    assert "  no body 8/12, no date 0/4, no author 4/4" in summary
+    assert "    no date 0/4, no author 4/4, no body 8/12, errors 0/13, refused 0/12" in summary
 
 
 def test_thresholds_and_minimum_are_settings(tmp_path):
@@ -110,7 +123,8 @@ def test_a_healthy_crawl_passes_and_keeps_the_figures_in_the_stats(tmp_path):
     done = _crawl(tmp_path, pages, "--loglevel", "INFO")
     assert done.returncode == 0, done.stdout + done.stderr[-2000:]
     assert "layout may have changed" not in done.stdout + done.stderr
-    assert "le360 health: 10 written; dropped: empty_body 1; no body 1/11, no date 0/10, no author 0/10" in done.stderr
+    assert "le360 health: 10 written; dropped: empty_body 1; no title 0/11, no lead 10/10," in done.stderr
+    assert "no date 0/10, no author 0/10, no body 1/11, errors 0/12, refused 0/11" in done.stderr
     assert "'clippings/le360/health/no_body': 0.091" in done.stderr  # the stats dump
     assert "'clippings/le360/health/alarms': []" in done.stderr
 
