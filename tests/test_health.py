@@ -162,3 +162,66 @@ def test_short_bodies_count_as_none_in_the_figures():
         "clippings/le360/dropped/empty_body": 1,
     }
     assert health_figures(stats, "le360")["no_body"] == (5, 10)
+
+
+def _video(title: str) -> bytes:
+    """A video page at an article URL: no article markup, no text, og:type video."""
+    return (
+        f'<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>{title} | Le360</title>'
+        '<meta property="og:type" content="video.other"></head>'
+        f'<body><h1>{title}</h1><video src="https://fr.le360.ma/v.mp4"></video></body></html>'
+    ).encode()
+
+
+def test_a_site_refusing_its_own_articles_alarms(tmp_path):
+    """Refusals at article URLs (video, not an article) are a health figure: above
+    CLIPPINGS_HEALTH_MAX_REFUSED the run alarms, as empty bodies do."""
+    pages = {f"article-{i}": article_html(title=f"Article {i}").encode() for i in range(10)}
+    pages |= {f"video-{i}": _video(f"Vidéo {i}") for i in range(5)}
+    done = _crawl(tmp_path, pages)
+    assert done.returncode == 1, done.stdout + done.stderr[-2000:]
+    line = "le360: 5 of 15 pages at article URLs were refused as no article — layout may have changed"
+    assert line in " ".join(done.stdout.split()) and line in done.stderr
+    assert "  dropped: video 5" in done.stdout
+    # Two of them are within the default 0.3, and below CLIPPINGS_HEALTH_MIN_PAGES nothing is judged.
+    pages = {k: v for k, v in pages.items() if not k.startswith("video-") or k in ("video-0", "video-1")}
+    done = _crawl(tmp_path / "within", pages)
+    assert done.returncode == 0, done.stdout + done.stderr[-2000:]
+    assert "refused 2/12" in done.stdout
+
+
+def test_lost_pages_are_errors_and_past_the_threshold_an_alarm(tmp_path):
+    """Pages that answer 503 are lost pages: counted as errors. Past CLIPPINGS_HEALTH_MAX_ERRORS
+    (a share of the pages the run was sent to fetch) the run alarms and exits 1; below it,
+    ``clippings status`` shows ``errors N`` and exits 0."""
+
+    def crawl(folder, good: int, failing: int):
+        store = ReplayFolder(folder / "replay")
+        args = ["crawl", "le360", "--replay", str(folder / "replay"), "--output", str(folder / "out"), *FAST]
+        args += ["-s", "RETRY_ENABLED=False"]
+        for i in range(good):
+            args += ["--url", store.add(le360_url(f"bon-{i}"), article_html(title=f"Bon {i}").encode())]
+        for i in range(failing):
+            args += ["--url", store.add(le360_url(f"panne-{i}"), b"busy", status=503)]
+        return run_clippings(*args, timeout=180)
+
+    done = crawl(tmp_path / "many", 10, 2)
+    assert done.returncode == 1, done.stdout + done.stderr[-2000:]
+    pages = int(done.stdout.splitlines()[1].split()[1])  # every response: robots.txt and the 503s too
+    assert pages >= 12
+    line = (
+        f"le360: 2 of {pages} pages it was sent to fetch failed, above CLIPPINGS_HEALTH_MAX_ERRORS=0.05"
+        " — the site or the network failed"
+    )
+    assert line in " ".join(done.stdout.split()) and line in done.stderr
+    status = run_clippings("status", str(tmp_path / "many" / "out"))
+    assert status.returncode == 1 and " ALARM " in status.stdout
+
+    done = crawl(tmp_path / "few", 24, 1)
+    assert done.returncode == 0, done.stdout + done.stderr[-2000:]
+    pages = int(done.stdout.splitlines()[1].split()[1])
+    assert f"errors 1/{pages}" in done.stdout and 1 / pages < 0.05
+    status = run_clippings("status", str(tmp_path / "few" / "out"))
+    assert status.returncode == 0, status.stdout
+    row = next(line for line in status.stdout.splitlines() if line.startswith("le360 "))
+    assert "  errors 1 " in row
