@@ -142,3 +142,27 @@ def test_a_date_warning_only_for_an_article_written(tmp_path):
     assert len(warnings) == 1 and le360_url("ecrit") in warnings[0], done.stderr[-3000:]
     assert "WARNING" in warnings[0]
     assert "  dropped: empty_body 1" in done.stdout  # the other page was read, and dropped
+
+
+def test_reextract_judges_the_altered_pages_against_the_crawls_before_it(tmp_path):
+    """``clippings reextract`` of the altered pages, after three normal crawls into the same
+    collection, says the same alarm and exits 1 (in this process: Dask hidden)."""
+    no_dask = tmp_path / "no-dask"
+    no_dask.mkdir()
+    for name in ("dask", "distributed"):
+        (no_dask / f"{name}.py").write_text("raise ImportError('not installed here')\n")
+    _altered_fixtures(tmp_path / "altered")
+    warc = tmp_path / "altered.warc.gz"
+    done = run_clippings("pack", str(tmp_path / "altered"), "--to", str(warc))
+    assert done.returncode == 0, done.stderr[-3000:]
+    out = tmp_path / "out"
+    for _ in range(3):
+        done = run_clippings("crawl", "almaghribtoday", "--replay", str(FIXTURES), "--output", str(out), *RUN)
+        assert done.returncode == 0, done.stdout + done.stderr[-3000:]
+    args = ["reextract", str(warc), "--output", str(out), "-s", "CLIPPINGS_INCREMENTAL=False"]
+    done = run_clippings(*args, env={"PYTHONPATH": str(no_dask)})
+    assert done.returncode == 1, done.stdout + done.stderr[-3000:]
+    assert "in this process" in done.stdout
+    shown = " ".join(done.stdout.split())
+    assert "almaghribtoday: tags on 0 of 17 articles written (0%), usually" in shown
+    assert "a fall over CLIPPINGS_HEALTH_MAX_DROP=0.25 — layout may have changed" in shown
