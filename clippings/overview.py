@@ -28,7 +28,8 @@ from clippings.validate import jsonl_files, read_lines
 LATEST = 20  # articles in the latest-articles table
 LATEST_TEXT = 10  # of which printed on a terminal
 TOP = 10  # drop reasons and errors listed
-CHECKS = ("body", "date", "author")  # field coverage: 1 - the health share of no_<check>
+# Field coverage: 1 - the health share of no_<check> (clippings.core.health.FIELD_FIGURES).
+CHECKS = ("title", "lead", "section", "tags", "image", "date", "author", "body")
 
 
 @dataclass
@@ -42,7 +43,7 @@ class RunPoint:
     skipped: int
     dropped: int
     errors: int
-    coverage: dict[str, float | None]  # body, date, author: share of pages or articles that have it
+    coverage: dict[str, float | None]  # each of CHECKS: share of pages or articles that have it
     body_sources: dict[str, int]  # where the bodies came from (ans, rule, learned, page, ...)
     alarms: list[str]
     problems: list[str]
@@ -248,10 +249,11 @@ def as_text(overview: Overview) -> str:
         out.append(f"  {site}: last {min(len(points), 10)} of {len(points)}")
         out.append(
             f"    {'finished':<21}{'status':<8}{'written':>8}{'skipped':>8}{'dropped':>8}{'errors':>7}"
-            f"{'body':>6}{'date':>6}{'author':>7}  body from"
+            + "".join(f"{check:>8}" for check in CHECKS)
+            + "  body from"
         )
         for p in points[-10:]:
-            cover = "".join(f"{_percent(p.coverage[c]):>{w}}" for c, w in zip(CHECKS, (6, 6, 7), strict=False))
+            cover = "".join(f"{_percent(p.coverage[c]):>8}" for c in CHECKS)
             sources = ", ".join(f"{k} {v}" for k, v in p.body_sources.items()) or "-"
             out.append(
                 f"    {utc_stamp(p.finished):<21}{p.status:<8}{p.written:>8}{p.skipped:>8}{p.dropped:>8}{p.errors:>7}"

@@ -10,6 +10,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
@@ -38,15 +39,29 @@ class _Pipeline:
 
 class DatesPipeline(_Pipeline):
     """published, published_date, modified from the page's dates, in Morocco's civil time;
-    problems counted, item kept."""
+    problems counted, item kept. A date problem is a WARNING only once the article is written
+    (a page dropped later, a duplicate or an unchanged article, says nothing of its date)."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self.pending: dict[str, list[str]] = {}  # by URL: warnings of articles not yet written
+        crawler.signals.connect(self.written, signal=article_written)
+        crawler.signals.connect(self.dropped, signal=signals.item_dropped)
 
     def process_item(self, item: Article) -> Article:
         counts, warnings = dates_step(item)
-        for warning in warnings:
-            logger.warning("%s", warning)
+        if warnings:
+            self.pending[item.url] = warnings
         for key in counts:
             self.count(key, item.site)
         return item
+
+    def written(self, item: Article, **kwargs: Any) -> None:
+        for warning in self.pending.pop(item.url, ()):
+            logger.warning("%s", warning)
+
+    def dropped(self, item: Any, **kwargs: Any) -> None:
+        self.pending.pop(getattr(item, "url", None), None)
 
 
 class DerivedFieldsPipeline(_Pipeline):

@@ -6,9 +6,11 @@ and why, and the errors; every line within 80 columns.
     site              pages  written  updated  skipped  dropped   errors
     le360                28       21        0        0        1        0
       dropped: video 1
-      no body 0/21, no date 0/21, no author 0/21
+      no title 0/21, no lead 0/21, no section 0/21, no tags 0/21, no image 1/21,
+        no date 0/21, no author 0/21, no body 0/21, errors 0/28, refused 0/21
     almaghribtoday       22       17        0        0        0        0
-      no body 0/17, no date 0/17, no author 0/17
+      no title 0/17, no lead 17/17, no section 0/17, no tags 12/17, no image 0/17,
+        no date 0/17, no author 0/17, no body 0/17, errors 0/22, refused 0/17
     output: output
 
 ``written`` counts the lines written, ``updated`` those of them that are an article written
@@ -25,7 +27,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from clippings.core.health import health_figures
+from clippings.core.health import health_figures, shown
 from clippings.core.stats import SKIPPED, site_prefix, stat_key
 
 WIDTH = 80
@@ -69,9 +71,13 @@ def site_summary(stats: dict[str, Any], site: str) -> tuple[str, list[str]]:
     if counts.get("skipped/max_articles"):
         details += _detail("not fetched", {"over max_articles": counts["skipped/max_articles"]})
     health = health_figures(stats, site)
-    if any(total for _, total in health.values()):
-        (nb, pb), (nd, pd), (na, pa) = health["no_body"], health["no_date"], health["no_author"]
-        details.append(f"  no body {nb}/{pb}, no date {nd}/{pd}, no author {na}/{pa}")
+    if any(total for check, (_, total) in health.items() if check.startswith("no_")):
+        # A figure's name and counts stay on one line (no-break spaces while wrapping).
+        text = ", ".join(part.replace(" ", "\xa0") for part in shown(health).split(", "))
+        details += [
+            line.replace("\xa0", " ")
+            for line in textwrap.wrap(text, WIDTH, initial_indent="  ", subsequent_indent="    ")
+        ]
     return row, details
 
 

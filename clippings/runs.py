@@ -16,7 +16,8 @@ A line holds the run's id (Scrapyd's job id in ``job`` when there is one), site,
 end (UTC), exit status and finish reason (``problems``: why the status is 1), pages,
 articles written and updated (written again, changed), what was skipped, dropped and failed,
 each by reason, with up to ``EXAMPLES`` URLs for each drop reason and error, the health
-figures and alarms, the source of each field counted, pages per minute and the peak memory
+figures (each field's coverage, errors, refusals) and alarms, the most frequent values of
+the fields whose values are judged (``values``: the sections, with their articles), the source of each field counted, pages per minute and the peak memory
 of the crawl's process.
 """
 
@@ -30,7 +31,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from clippings.core.health import health_figures
+from clippings.core.health import FIELD_FIGURES, VALUE_FIELDS, figure_values, health_figures
 from clippings.core.stamps import utc_stamp
 from clippings.core.stats import SKIPPED, site_prefix, site_stat, stat_key
 
@@ -60,7 +61,8 @@ RUN_COLUMNS: dict[str, str] = {
     "dropped": "MAP(VARCHAR, BIGINT)",
     "errors": "MAP(VARCHAR, BIGINT)",
     "examples": "MAP(VARCHAR, VARCHAR[])",
-    "health": f"STRUCT(no_body {_HEALTH}, no_date {_HEALTH}, no_author {_HEALTH})",
+    "health": "STRUCT({})".format(", ".join(f"{name} {_HEALTH}" for name in (*FIELD_FIGURES, "errors", "refused"))),
+    "values": "STRUCT({})".format(", ".join(f"{name} MAP(VARCHAR, BIGINT)" for name in VALUE_FIELDS)),
     "alarms": "VARCHAR[]",
     "sources": "MAP(VARCHAR, MAP(VARCHAR, BIGINT))",
     "pages_per_minute": "DOUBLE",
@@ -188,6 +190,7 @@ def run_record(
             check: {"count": count, "total": total, "share": round(count / total, 4) if total else 0.0}
             for check, (count, total) in health_figures(stats, site).items()
         },
+        "values": figure_values(stats, site),
         "alarms": alarms,
         "sources": _sources(stats, site),
         "pages_per_minute": round(pages / (seconds / 60), 1) if seconds > 0 else None,

@@ -23,6 +23,21 @@ CLIPPINGS_CONTACT_URL = "https://github.com/clippings-project/clippings"
 CLIPPINGS_HEALTH_MAX_NO_BODY = 0.5
 CLIPPINGS_HEALTH_MAX_NO_DATE = 0.5
 CLIPPINGS_HEALTH_MAX_NO_AUTHOR = 0.8
+# ... and of the other fields (1: never an alarm on the share alone, only against the site's
+# last runs: almaghribtoday has no leads, and tags on a third of its articles), of pages the crawl was sent to fetch that
+# failed, and of pages at article URLs refused as no article (video, not an article...).
+CLIPPINGS_HEALTH_MAX_NO_TITLE = 0.5
+CLIPPINGS_HEALTH_MAX_NO_LEAD = 1.0
+CLIPPINGS_HEALTH_MAX_NO_SECTION = 1.0
+CLIPPINGS_HEALTH_MAX_NO_TAGS = 1.0
+CLIPPINGS_HEALTH_MAX_NO_IMAGE = 1.0
+CLIPPINGS_HEALTH_MAX_ERRORS = 0.05
+CLIPPINGS_HEALTH_MAX_REFUSED = 0.3
+# Against the site's last runs in the run history (clippings.core.drift): a field's coverage
+# more than this below their median alarms, and so do sections none of them had on more
+# than this share of the run's articles.
+CLIPPINGS_HEALTH_MAX_DROP = 0.25
+CLIPPINGS_HEALTH_MAX_NEW_VALUES = 0.25
 CLIPPINGS_HEALTH_MIN_PAGES = 10
 CLIPPINGS_HEALTH_ENABLED = True
 # Run history (clippings.extensions.RunHistory): one JSON line a crawl, however it ends, in

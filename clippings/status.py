@@ -4,10 +4,11 @@ One line per site: its last run's age, status, articles written and skipped, ala
 status is ``interrupted`` when the last crawl ended without its line (SIGKILL, a crash: its
 ``started`` mark is left and its process is gone), ``stopped`` or ``forced`` when a signal
 stopped it (``clippings.extensions.stops``), ``failed`` when the last run failed (output, an
-early end), ``alarm`` when it raised an extraction-health alarm, ``old`` when it ended
-longer ago than ``max_age``, ``none`` when the site has articles but no run recorded;
-otherwise ``ok``. Any but ``ok``
-makes the exit status 1: the check a monitoring system or a cron ``|| mail`` calls.
+early end), ``alarm`` when it raised an extraction-health alarm (a field, errors above
+``CLIPPINGS_HEALTH_MAX_ERRORS``), ``old`` when it ended longer ago than ``max_age``, ``none``
+when the site has articles but no run recorded, ``errors`` (shown ``errors N``) when it lost
+pages, fewer than make an alarm; otherwise ``ok``. Any but ``ok`` and ``errors`` makes the exit
+status 1: the check a monitoring system or a cron ``|| mail`` calls.
 Imports no Scrapy.
 """
 
@@ -20,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from clippings.core.health import error_counts
 from clippings.core.stamps import utc_stamp
 from clippings.core.stats import skipped_total
 from clippings.runs import last_runs, read_runs, runs_path, started_marks
@@ -64,6 +66,16 @@ def _finished(run: dict[str, Any]) -> datetime | None:
         return None
 
 
+def _lost(run: dict[str, Any]) -> dict[str, int]:
+    """The run's errors by reason (with the HTTP failures older runs counted as drops)."""
+
+    def counts(name: str) -> dict[str, int]:
+        found = run.get(name)
+        return {k: v for k, v in found.items() if isinstance(v, int)} if isinstance(found, dict) else {}
+
+    return error_counts(counts("errors"), counts("dropped"))
+
+
 def site_status(site: str, run: dict[str, Any] | None, now: datetime, max_age: timedelta) -> dict[str, Any]:
     """The status of one site from its last run (None: no run recorded)."""
     if run is None:
@@ -80,6 +92,7 @@ def site_status(site: str, run: dict[str, Any] | None, now: datetime, max_age: t
             "finish_reason": None,
             "written": 0,
             "skipped": 0,
+            "errors": 0,
             "alarms": [],
             "problems": ["no run recorded"],
         }
@@ -89,7 +102,8 @@ def site_status(site: str, run: dict[str, Any] | None, now: datetime, max_age: t
     problems = [str(p) for p in run.get("problems") or []]
     failed = bool([p for p in problems if p not in alarms]) or (run.get("exit_status") not in (0, None) and not alarms)
     old = age is None or age > max_age
-    status = "failed" if failed else "alarm" if alarms else "old" if old else "ok"
+    errors = sum(_lost(run).values())
+    status = "failed" if failed else "alarm" if alarms else "old" if old else "errors" if errors else "ok"
     if run.get("outcome") in ("stopped", "forced"):
         status = str(run["outcome"])
     skipped = run.get("skipped") or {}
@@ -106,6 +120,7 @@ def site_status(site: str, run: dict[str, Any] | None, now: datetime, max_age: t
         "finish_reason": run.get("finish_reason"),
         "written": run.get("written") or 0,
         "skipped": skipped_total(skipped),
+        "errors": errors,
         "alarms": alarms,
         "problems": problems,
     }
@@ -168,7 +183,8 @@ def status(directory: str | Path, max_age: timedelta, now: datetime | None = Non
         for site in sites
     ]
     return {
-        "ok": bool(rows) and all(row["status"] == "ok" for row in rows),
+        # Errors below CLIPPINGS_HEALTH_MAX_ERRORS are shown, not failed: the crawl exited 0.
+        "ok": bool(rows) and all(row["status"] in ("ok", "errors") for row in rows),
         "checked_at": utc_stamp(now),
         "max_age_seconds": round(max_age.total_seconds()),
         "history": str(runs_path(directory)),
@@ -184,9 +200,12 @@ def as_text(report: dict[str, Any]) -> str:
     for row in rows:
         age = shown_age(timedelta(seconds=row["age_seconds"])) if row["age_seconds"] is not None else "-"
         # How a run ended is said as its outcome is: interrupted, stopped, forced.
-        word = {"ok": "ok", "none": "NO RUN", **{w: w for w in ("interrupted", "stopped", "forced")}}.get(
-            row["status"], row["status"].upper()
-        )
+        word = {
+            "ok": "ok",
+            "none": "NO RUN",
+            "errors": f"errors {row.get('errors', 0)}",
+            **{w: w for w in ("interrupted", "stopped", "forced")},
+        }.get(row["status"], row["status"].upper())
         if row["status"] in ("failed", "alarm") and row["old"]:
             word += ",OLD"
         lines.append(

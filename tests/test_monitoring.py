@@ -27,6 +27,20 @@ from tests.pages import ReplayFolder, article_html, le360_url
 from tests.test_health import FAST, _halved
 
 ACTION = f"{__name__}.WriteFailures"
+# The summary's figures, one monitor each, and the comparison with the last runs.
+FIGURES = (
+    "no title",
+    "no lead",
+    "no section",
+    "no tags",
+    "no image",
+    "no date",
+    "no author",
+    "no body",
+    "errors",
+    "refused",
+)
+MONITORS = len(FIGURES) + 1
 
 
 class WriteFailures(Action):
@@ -40,13 +54,13 @@ class WriteFailures(Action):
         Path(os.environ["CLIPPINGS_TEST_MONITOR_FILE"]).write_text(json.dumps(failed), encoding="utf-8")
 
 
-def _crawl(tmp_path: Path, pages: dict[str, bytes], *settings: str):
-    store = ReplayFolder(tmp_path / "replay")
+def _crawl(tmp_path: Path, pages: dict[str, bytes], *settings: str, replay: str = "replay"):
+    store = ReplayFolder(tmp_path / replay)
     args = [
         "crawl",
         "le360",
         "--replay",
-        str(tmp_path / "replay"),
+        str(tmp_path / replay),
         "--output",
         str(tmp_path / "out"),
         *FAST,
@@ -91,7 +105,7 @@ LAYOUT_CHANGES = {
             "le360: no_body 1.000 (10 of 10 article pages had no body) is above"
             " CLIPPINGS_HEALTH_MAX_NO_BODY=0.5 — layout may have changed"
         ),
-        ["no body", "no date"],  # the redesigned page lost its date too
+        ["no date", "no body"],  # the redesigned page lost its date too (the summary's order)
     ),
 }
 
@@ -105,11 +119,11 @@ def test_a_layout_change_fails_the_no_body_monitor(change, tmp_path):
     for monitor in failing:
         assert f"{monitor}/share within its threshold... FAIL" in report, report
     assert f"AssertionError: {message}" in done.stderr
-    footer = next(i for i, line in enumerate(report) if line.startswith("3 monitors in "))
+    footer = next(i for i, line in enumerate(report) if line.startswith(f"{MONITORS} monitors in "))
     assert report[footer + 1].startswith(f"FAILED (failures={len(failing)}"), report
     failed = json.loads((tmp_path / "failed.json").read_text(encoding="utf-8"))
     assert [entry["monitor"] for entry in failed] == [f"{m}/share within its threshold" for m in failing]
-    assert message in failed[0]["error"]
+    assert any(message in entry["error"] for entry in failed)
     assert done.stderr.count("Traceback") == len(failing)  # the failed monitors', in Spidermon's report
     assert "Warning" not in done.stderr
 
@@ -120,11 +134,41 @@ def test_a_healthy_crawl_passes_every_monitor(tmp_path):
     done = _crawl(tmp_path, pages)
     assert done.returncode == 0, done.stdout + done.stderr[-3000:]
     report = _report(done.stderr)
-    for monitor in ("no body", "no date", "no author"):
+    for monitor in FIGURES:
         assert f"{monitor}/share within its threshold... OK" in report, report
-    footer = next(i for i, line in enumerate(report) if line.startswith("3 monitors in "))
-    assert report[footer + 1] == "OK"
+    # A first run has no earlier runs to be compared with: skipped, not passed.
+    assert (
+        "against the last runs/coverage and values as usual... SKIPPED "
+        "(le360: fewer than 3 earlier runs in the run history to compare with)"
+    ) in report
+    footer = next(i for i, line in enumerate(report) if line.startswith(f"{MONITORS} monitors in "))
+    assert report[footer + 1] == "OK (skipped=1)"
     assert not (tmp_path / "failed.json").exists()  # no action ran
+
+
+def test_a_field_falling_against_the_last_runs_fails_its_monitor(tmp_path):
+    """Three runs whose articles all had an author, then one where 4 of 10 have none: 0.4 is
+    within CLIPPINGS_HEALTH_MAX_NO_AUTHOR=0.8, but a fall of 0.4 against the usual 100%."""
+    for run in range(3):
+        pages = {f"r{run}-{i}": article_html(title=f"Article {run} {i}").encode() for i in range(10)}
+        done = _crawl(tmp_path, pages, replay=f"replay{run}")
+        assert done.returncode == 0, done.stdout + done.stderr[-3000:]
+    pages = {
+        f"r3-{i}": article_html(title=f"Article 3 {i}", author=None if i < 4 else "A. B.").encode() for i in range(10)
+    }
+    done = _crawl(tmp_path, pages, replay="replay3")
+    assert done.returncode == 1, done.stdout + done.stderr[-3000:]
+    report = _report(done.stderr)
+    assert "no author/share within its threshold... OK" in report, report
+    assert "against the last runs/coverage and values as usual... FAIL" in report, report
+    message = (
+        "le360: authors on 6 of 10 articles written (60%), usually 100% (median of its last 3 runs),"
+        " a fall over CLIPPINGS_HEALTH_MAX_DROP=0.25 — layout may have changed"
+    )
+    assert f"AssertionError: {message}" in done.stderr
+    assert message in " ".join(line.strip() for line in done.stdout.splitlines())  # the extension's alarm
+    failed = json.loads((tmp_path / "failed.json").read_text(encoding="utf-8"))
+    assert [entry["monitor"] for entry in failed] == ["against the last runs/coverage and values as usual"]
 
 
 def test_a_figure_on_too_few_pages_is_skipped_not_passed(tmp_path):

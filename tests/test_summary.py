@@ -54,7 +54,11 @@ def test_every_figure_has_its_column_and_its_reasons_a_line():
     assert details[2].startswith("  dropped: reason_number_1 1, ")
     assert "  errors: download 2, extraction 1" in details
     assert "  not fetched: over max_articles 12" in details
-    assert details[-1] == "  no body 0/1200000, no date 0/1000000, no author 7/1000000"
+    assert details[-3:] == [  # every figure, each whole on its line
+        "  no title 0/1200000, no lead 0/1000000, no section 0/1000000,",
+        "    no tags 0/1000000, no image 0/1000000, no date 0/1000000,",
+        "    no author 7/1000000, no body 0/1200000, errors 3/1234569, refused 0/1200000",
+    ]
     text, status = crawl_report([_Crawler("almaghribtoday", stats)], ROOT / "output")
     assert status == 0
     assert all(len(line) <= 80 for line in text.splitlines()[:-1]), text  # the output path aside

@@ -224,9 +224,6 @@ def build_parser() -> argparse.ArgumentParser:
         " 2h (default), 90m, 1d, seconds",
     )
 
-    fixture = commands.add_parser("fixture", **_epilog("fixture"), help="developers: save or re-run a fixture page")
-        "show", **_epilog("fixture show"), help="re-run extraction, print fields that differ"
-        "save", **_epilog("fixture save"), help="copy a saved response into fixtures/"
     fixture = commands.add_parser(
         "fixture",
         help="developers: save, show or update a fixture page",

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from clippings.cli.options import UsageError, check_folders, checked, set_options
+from clippings.core.health import LIMIT_SETTINGS
 
 # The settings ``clippings reextract`` reads, with their defaults: those of clippings/settings.py
 # (a test holds them equal), kept here so that the command loads no Scrapy.
@@ -18,6 +19,15 @@ REEXTRACT_SETTINGS: dict[str, Any] = {
     "CLIPPINGS_HEALTH_MAX_NO_BODY": 0.5,
     "CLIPPINGS_HEALTH_MAX_NO_DATE": 0.5,
     "CLIPPINGS_HEALTH_MAX_NO_AUTHOR": 0.8,
+    "CLIPPINGS_HEALTH_MAX_NO_TITLE": 0.5,
+    "CLIPPINGS_HEALTH_MAX_NO_LEAD": 1.0,
+    "CLIPPINGS_HEALTH_MAX_NO_SECTION": 1.0,
+    "CLIPPINGS_HEALTH_MAX_NO_TAGS": 1.0,
+    "CLIPPINGS_HEALTH_MAX_NO_IMAGE": 1.0,
+    "CLIPPINGS_HEALTH_MAX_ERRORS": 0.05,
+    "CLIPPINGS_HEALTH_MAX_REFUSED": 0.3,
+    "CLIPPINGS_HEALTH_MAX_DROP": 0.25,
+    "CLIPPINGS_HEALTH_MAX_NEW_VALUES": 0.25,
     "CLIPPINGS_HEALTH_MIN_PAGES": 10,
     "CLIPPINGS_HEALTH_ENABLED": True,
     "CLIPPINGS_INCREMENTAL": True,
@@ -118,12 +128,10 @@ def reextract(args: argparse.Namespace) -> int:
         reading=Reading(values["DOWNLOAD_MAXSIZE"], values["DOWNLOAD_WARNSIZE"]),
         health=Health(
             enabled=values.getbool("CLIPPINGS_HEALTH_ENABLED"),
-            limits={
-                "no_body": float(values["CLIPPINGS_HEALTH_MAX_NO_BODY"]),
-                "no_date": float(values["CLIPPINGS_HEALTH_MAX_NO_DATE"]),
-                "no_author": float(values["CLIPPINGS_HEALTH_MAX_NO_AUTHOR"]),
-            },
+            limits={check: float(values[name]) for check, name in LIMIT_SETTINGS.items()},
             min_pages=int(values["CLIPPINGS_HEALTH_MIN_PAGES"]),
+            max_drop=float(values["CLIPPINGS_HEALTH_MAX_DROP"]),
+            max_new=float(values["CLIPPINGS_HEALTH_MAX_NEW_VALUES"]),
         ),
         lock_wait=float(values["CLIPPINGS_LOCK_WAIT"]),
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, date, datetime
 
+from clippings.core.health import VALUE_FIELDS, WRITTEN_FIELDS
 from clippings.core.items import SCHEMA_VERSION, Article
 from clippings.core.normalize import apply_dates, schema_errors
 
@@ -86,10 +87,16 @@ def output_day(article: Article) -> str:
 
 
 def written_counts(record: dict) -> list[str]:
-    """What a written line counts for the extraction-health figures."""
+    """What a written line counts for the extraction-health figures: ``missing/<field>`` for
+    each field it lacks (``clippings.core.health.WRITTEN_FIELDS``), ``values/section/<value>``."""
     counts = []
-    if not record.get("published_date"):  # no date at all (a day without a time is a date)
-        counts.append("missing/published")
-    if not record.get("authors"):
-        counts.append("missing/authors")
+    for name in WRITTEN_FIELDS:
+        # published: no date at all (a day without a time is a date)
+        value = record.get("published_date") if name == "published" else record.get(name)
+        if not value:
+            counts.append(f"missing/{name}")
+    for name in VALUE_FIELDS:
+        value = record.get(name)
+        if isinstance(value, str) and value:
+            counts.append(f"values/{name}/{value}")
     return counts

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import configparser
+import logging
 from collections.abc import Callable, Iterable
 from copy import deepcopy
 
@@ -15,6 +16,12 @@ from clippings.extract.cleaning import clean_paragraphs
 from clippings.extract.html import fold, new_document
 from clippings.extract.xpaths import compiled, with_class_words
 from clippings.sites.base import Site
+
+# trafilatura's log lines name no page ("discarding data: None": it is handed a tree, not a
+# URL), and a reading it gives up on is read otherwise and judged by the health figures: they
+# are kept out of the log whatever its level. Its exceptions reach the page's reader, which
+# names the URL.
+logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
 
 # Paragraph-level elements of trafilatura's output tree.
 _TEXT_BLOCKS = frozenset({"p", "head", "item", "cell", "code", "quote"})

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from itertools import islice
+from urllib.parse import urljoin
 
 import lxml.html
 
@@ -73,14 +74,28 @@ def byline(page: PageSources, start: int) -> Pick:
 
 
 def breadcrumb(page: PageSources, title: str) -> Pick:
-    """The last crumb of a breadcrumb whatever its markup: "Accueil » Politique"."""
+    """The last crumb of a breadcrumb whatever its markup: "Accueil » Politique". A line whose
+    last crumb links out of the site's pages is a menu ("الرئيسية | اتصل بنا | English": the
+    link to another language's edition), not a breadcrumb."""
     for element, text in islice(page.lines(), 400):
         match = _CRUMB_LINE.match(text)
         if match:
             crumbs = [c for c in _CRUMB_SPLIT.split(match.group(1)) if c and c != title]
-            if crumbs and len(crumbs[-1]) < 60:
+            if crumbs and len(crumbs[-1]) < 60 and not _links_out(page, element, crumbs[-1]):
                 return Pick(crumbs[-1], "lines", (text,), (element,))
     return NOTHING
+
+
+def _links_out(page: PageSources, element: lxml.html.HtmlElement, crumb: str) -> bool:
+    """The crumb is a link to another language (``hreflang``, ``lang``) or off the site's pages."""
+    for link in element.iter("a"):
+        if text_of(link).strip() != crumb:
+            continue
+        href = (link.get("href") or "").strip()
+        if link.get("hreflang") or link.get("lang"):
+            return True
+        return bool(href) and not page.site.owns(urljoin(page.url, href))
+    return False
 
 
 def section_rule(page: PageSources, title: str) -> Pick:

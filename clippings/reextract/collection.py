@@ -16,12 +16,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from clippings.core.drift import baseline, drift_alarms
 from clippings.core.finish import Duplicates, out_of_range, output_day, written_counts
-from clippings.core.health import judge
+from clippings.core.health import DEFAULT_LIMITS, judge
 from clippings.core.learning import ContainerMemory, learn_containers
 from clippings.core.output import JsonLinesWriter, OutputError
 from clippings.core.stats import stat_key
 from clippings.reextract.task import Outcome, ShardResult
+from clippings.runs import read_runs
 from clippings.sites import SITES
 from clippings.state import StateStore, is_unchanged
 
@@ -31,8 +33,10 @@ logger = logging.getLogger("clippings.reextract")
 @dataclass
 class Health:
     enabled: bool = True
-    limits: dict[str, float] = field(default_factory=lambda: {"no_body": 0.5, "no_date": 0.5, "no_author": 0.8})
+    limits: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_LIMITS))
     min_pages: int = 10
+    max_drop: float = 0.25  # CLIPPINGS_HEALTH_MAX_DROP
+    max_new: float = 0.25  # CLIPPINGS_HEALTH_MAX_NEW_VALUES
 
 
 class Collection:
@@ -139,6 +143,8 @@ class Collection:
             logger.error("%s; stopping the run", exc)
             return
         self.count(site, "written")
+        for warning in outcome.date_warnings:
+            logger.warning("%s", warning)
         if self.store is not None:
             self.store.record_written(record, path, self.writer.last_line_end, etag=etag, last_modified=last_modified)
         if self.health.enabled:
@@ -168,7 +174,18 @@ class Collection:
                 self.store.close()
 
     def _judge(self, site: str, stats: dict[str, Any]) -> None:
-        health = judge(stats, site, self.health.limits, self.health.min_pages)
+        # The site's last runs, read before this run's line is appended.
+        base = baseline(read_runs(self.output), site, self.health.min_pages)
+        health = judge(stats, site, self.health.limits, self.health.min_pages, base.shares)
+        health.alarms += drift_alarms(
+            stats,
+            site,
+            base,
+            self.health.max_drop,
+            self.health.max_new,
+            self.health.min_pages,
+            frozenset(health.alarmed),
+        )
         for check, share in health.shares.items():
             self._set(site, f"health/{check}", share)
         self._set(site, "health/alarms", health.alarms)

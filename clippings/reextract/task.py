@@ -65,6 +65,7 @@ class Outcome:
     problem: tuple[str, str] | None = None
     remember: str | None = None  # a drop the state keeps, so that crawls do not fetch it again
     validators: tuple[str | None, str | None] = (None, None)  # ETag, Last-Modified
+    date_warnings: list[str] = field(default_factory=list)  # WARNINGs of an article written
 
 
 @dataclass
@@ -226,6 +227,7 @@ def _read_page(out: Outcome, saved: SavedResponse, headers: dict[str, str], lear
         out.kind = "dropped"
         out.counts.append(f"dropped/{exc.reason}")
         if exc.reason in REMEMBERED_DROPS:
+            out.counts.append(f"refused/{exc.reason}")  # an article URL refused: a health figure
             out.remember = exc.reason
         # Unreadable bytes at an article URL (empty, binary, truncated) are worth a warning.
         out.logs.append((WARNING if exc.reason == "not_html" else INFO, f"{url}: no article ({exc})"))
@@ -243,7 +245,7 @@ def _read_page(out: Outcome, saved: SavedResponse, headers: dict[str, str], lear
             out.logs.append((INFO, message))
     counts, warnings = dates_step(article)
     out.counts.extend(counts)
-    out.logs.extend((WARNING, warning) for warning in warnings)
+    out.date_warnings = warnings  # logged once the article is written
     derive(article)
     out.problem = schema_problem(article)
     out.article = article

@@ -18,7 +18,16 @@ PALETTE = ("#1f6fb4", "#c8412c", "#2c9a5a", "#8a5cc2", "#b8860b", "#4a8f9c")
 SERIES = {"written": "#1f6fb4", "skipped": "#9aa5b1", "dropped": "#e08a1e", "errors": "#c8412c"}
 
 
-CHECK_COLOURS = {"body": "#1f6fb4", "date": "#2c9a5a", "author": "#8a5cc2"}
+CHECK_COLOURS = {
+    "title": "#555555",
+    "lead": "#d08a1c",
+    "section": "#17a0a8",
+    "tags": "#c2568a",
+    "image": "#8c6d31",
+    "date": "#2c9a5a",
+    "author": "#8a5cc2",
+    "body": "#1f6fb4",
+}
 
 
 ALARM = "#c8412c"
@@ -174,7 +183,9 @@ def chart_coverage(o: Overview) -> str:
                 markersize=3.5,
                 linewidth=1.4,
                 color=CHECK_COLOURS[check],
-                label={"author": "with an author"}.get(check, f"with a {check}"),
+                label={"author": "with an author", "image": "with an image", "tags": "with tags"}.get(
+                    check, f"with a {check}"
+                ),
             )
         alarmed = [p for p in points if p.alarms]
         if alarmed:

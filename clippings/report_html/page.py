@@ -155,8 +155,11 @@ def _runs_table(o: Overview) -> str:
     return (
         '<details><summary>the figures: the last 10 runs of each site</summary><table id="runs">'
         '<thead><tr><th>site</th><th>ended (UTC)</th><th>status</th><th class="n">written</th><th class="n">skipped</th>'
-        '<th class="n">dropped</th><th class="n">errors</th><th class="n">body</th><th class="n">date</th>'
-        '<th class="n">author</th><th>body from</th></tr></thead><tbody>' + "".join(rows) + "</tbody></table></details>"
+        '<th class="n">dropped</th><th class="n">errors</th>'
+        + "".join(f'<th class="n">{check}</th>' for check in CHECKS)
+        + "<th>body from</th></tr></thead><tbody>"
+        + "".join(rows)
+        + "</tbody></table></details>"
     )
 
 

@@ -243,6 +243,7 @@ class NewsSpider(SourcePages, Outcomes, scrapy.Spider):
         except NotArticle as exc:
             self.count(f"dropped/{exc.reason}", url=response.url)
             if exc.reason in REMEMBERED_DROPS:
+                self.count(f"refused/{exc.reason}")  # an article URL refused: a health figure
                 self.remember_dropped(response, exc.reason)
             # Unreadable bytes at an article URL (empty, binary, truncated) are worth a warning.
             log = self.logger.warning if exc.reason == "not_html" else self.logger.info
