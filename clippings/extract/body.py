@@ -11,8 +11,9 @@ import lxml.html
 from trafilatura import bare_extraction
 from trafilatura.settings import DEFAULT_CONFIG, Extractor
 
+from clippings.core.tokens import count as count_words
 from clippings.extract.cleaning import clean_paragraphs
-from clippings.extract.html import fold, new_document
+from clippings.extract.html import fold, new_document, text_of
 from clippings.extract.xpaths import compiled, with_class_words
 from clippings.sites.base import Site
 
@@ -119,11 +120,22 @@ def paragraph_text(element: lxml.html.HtmlElement) -> str | None:
         return None
     if element.tag not in ("p", "div"):
         return None
-    text = element.text_content().strip()
+    text = visible_text(element)
     if len(text) < 40:
         return None
     linked = sum(len(a.text_content()) for a in element.iter("a"))
     return None if linked > len(text) / 2 else text
+
+
+_HIDDEN = ("script", "style", "noscript", "template")
+
+
+def visible_text(element: lxml.html.HtmlElement) -> str:
+    """The text a reader sees of an element: never a script's, style's, template's or
+    noscript's (12 kB of inline script in a ``<span>`` is no paragraph)."""
+    if next(element.iter(_HIDDEN), None) is None:
+        return element.text_content().strip()
+    return text_of(element)
 
 
 def main_block(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
@@ -143,7 +155,7 @@ def block_words(block: lxml.html.HtmlElement | None) -> int:
     """Words in a block's paragraphs."""
     if block is None:
         return 0
-    return sum(len(t.split()) for t in (paragraph_text(c) for c in block if isinstance(c.tag, str)) if t)
+    return sum(count_words(t) for t in (paragraph_text(c) for c in block if isinstance(c.tag, str)) if t)
 
 
 def div_paragraphs(root: lxml.html.HtmlElement) -> None:

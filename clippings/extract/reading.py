@@ -18,6 +18,8 @@ from typing import Any
 
 import lxml.html
 
+from clippings.core.tokens import bag
+from clippings.core.tokens import count as count_words
 from clippings.extract import ans
 from clippings.extract.body import (
     GENERIC_BODY_XPATHS,
@@ -60,14 +62,12 @@ class BodyPick(Pick):
 
 
 def words(paragraphs: list[str]) -> int:
-    return sum(len(p.split()) for p in paragraphs)
+    return sum(count_words(p) for p in paragraphs)
 
 
 def token_f1(a: str, b: str) -> float:
     """Token F1 of two texts, as bags of words."""
-    from collections import Counter
-
-    left, right = Counter(a.split()), Counter(b.split())
+    left, right = bag(a), bag(b)
     common = sum((left & right).values())
     if not common:
         return 0.0
