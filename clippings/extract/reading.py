@@ -4,7 +4,8 @@ In order: the embedded story's text; the article container (the site's rules, sc
 ``articleBody`` element, then containers learned from earlier pages of the same template);
 the whole page. A body much shorter than the other evidence the page gives (the story's
 text, JSON-LD ``articleBody``, the page's main block of paragraphs) is read again:
-trafilatura's full mode, then the whole page, then ``articleBody`` itself. What is still
+trafilatura's full mode, the whole page in full mode, the page's main block of paragraphs
+alone, then ``articleBody`` itself. What is still
 short is marked so (``short``) and counted by the crawl.
 """
 
@@ -23,6 +24,7 @@ from clippings.core.tokens import count as count_words
 from clippings.extract import ans
 from clippings.extract.body import (
     GENERIC_BODY_XPATHS,
+    TITLE,
     USED,
     article_container,
     container_copy,
@@ -132,7 +134,9 @@ class BodyReader:
             count < SHORT_OF.get(kind, SHORT) * n for kind, n in evidence.items() if kind != source.split(":")[0]
         )
 
-    def read(self, not_body: list[str], used: list[lxml.html.HtmlElement]) -> BodyPick:
+    def read(
+        self, not_body: list[str], used: list[lxml.html.HtmlElement], title: tuple[lxml.html.HtmlElement, ...] = ()
+    ) -> BodyPick:
         site, root = self.site, self.page.root
         evidence = self.evidence()
         tried: list[tuple[list[str], str]] = []
@@ -143,6 +147,8 @@ class BodyReader:
             tried.append((found, "ans"))
         for element in used:
             element.set(USED, "")
+        for element in title:
+            element.set(TITLE, "")
         template = template_key(root)
         learned = [(t, x) for t, x in self.learned if t == template]
         rules = [
@@ -165,6 +171,11 @@ class BodyReader:
         if container is not None:
             tried.append((read_tree(site, container_copy(container), not_body, full=True), f"{source}:full"))
         tried.append((read_tree(site, deepcopy(root), not_body, full=True), "page:full"))
+        main = self.page.main_block
+        if main is not None and main is not container and main.tag not in ("body", "html"):
+            # Whole-page readings that missed the article (the site header taken for it):
+            # the block holding the page's paragraphs, read alone.
+            tried.append((read_tree(site, container_copy(main), not_body, full=True), "container:main"))
         if self.declared:
             tried.append((clean_paragraphs(site, self.declared, not_body, stops=False), "jsonld"))
         for found, source in tried:
