@@ -141,7 +141,10 @@ class BodyReader:
         evidence = self.evidence()
         tried: list[tuple[list[str], str]] = []
         if self.story:
-            found = clean_paragraphs(site, self.story_text, not_body, stops=False)
+            # A paragraph the story holds is body even when it is the description (the lead
+            # the page prints again as the body's first paragraph).
+            lead = marker_key(ans.standfirst(self.story))
+            found = clean_paragraphs(site, self.story_text, [t for t in not_body if marker_key(t) != lead], stops=False)
             if not self._short(found, "ans", evidence):
                 return BodyPick("\n\n".join(found), "ans")
             tried.append((found, "ans"))
