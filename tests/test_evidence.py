@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import json
 
+import lxml.html
 import pytest
 
 from clippings.core.items import NotArticle
 from clippings.extract import read_article
+from clippings.extract.body import main_block
+from clippings.extract.evidence import glued, holds_two_articles, repeats_itself
 from clippings.sites import get_site
 from tests.pages import le360_url
 
@@ -72,3 +75,57 @@ def test_a_labelled_page_holding_no_article_is_refused(og_type, reason):
 def test_a_page_without_closing_tags_is_not_truncated(end):
     article = read_article(SITE, le360_url("budget-ecoles"), page("article", body=paragraphs(5), end=end))
     assert article.body.count("rénovation des écoles") == 10
+
+
+# --- evidence checked before it is trusted ---------------------------------------------------
+
+TOPICS = ["les cantines", "les toitures", "le chauffage", "les cours", "les bibliothèques", "les gymnases",
+          "les sanitaires", "les fenêtres"]  # fmt: skip
+ARTICLE = [
+    f"Pour {topic}, le conseil prévoit {n + 2} millions de dirhams cette année, a précisé l'adjoint "
+    f"chargé de {topic} devant {n * 7 + 11} élus, avant un vote prévu au printemps numéro {n}."
+    for n, topic in enumerate(TOPICS)
+]
+
+
+def ld_page(article_body: str, body: str) -> bytes:
+    ld = json.dumps({"@type": "NewsArticle", "headline": "Budget des écoles", "articleBody": article_body})
+    return page("article", f'<script type="application/ld+json">{ld}</script>', body)
+
+
+def test_an_article_body_holding_the_article_twice_does_not_outrank_the_page():
+    visible = "<article><div class='text'>" + "".join(f"<p>{p}</p>" for p in ARTICLE) + "</div></article>"
+    doubled = "".join(ARTICLE) + "".join(ARTICLE)  # twice, its paragraphs glued together
+    assert repeats_itself([doubled])
+    article = read_article(SITE, le360_url("budget-ecoles"), ld_page(doubled, visible))
+    assert article.body.split("\n\n") == ARTICLE
+    assert article.provenance["body"] == "page"
+
+
+def test_words_running_together_much_more_than_the_pages_are_found():
+    page_text = " ".join(ARTICLE)
+    assert not glued(ARTICLE, page_text)
+    assert glued(
+        [page_text.replace(", ", ",").replace(" de ", "de").replace(" la ", "la").replace(" et ", "et")], page_text
+    )
+    assert not repeats_itself(ARTICLE)
+
+
+def tree(body: str) -> lxml.html.HtmlElement:
+    return lxml.html.fromstring(f"<html><body>{body}</body></html>")
+
+
+def test_a_main_block_holding_a_second_article_is_found():
+    first = "".join(f"<p>{p}</p>" for p in ARTICLE[:4])
+    second = "".join(f"<p>{p}</p>" for p in ARTICLE[4:])
+    headline = tree(f"<div id='feed'><h1>Budget</h1>{first}<h1>Une autre affaire</h1>{second}</div>")
+    assert holds_two_articles(main_block(headline))
+    articles = tree(f"<div id='feed'><article>{first}</article><article>{second}</article></div>")
+    assert holds_two_articles(articles.find(".//div"))
+
+
+def test_teasers_and_a_single_article_are_one_article():
+    text = "".join(f"<p>{p}</p>" for p in ARTICLE)
+    teasers = "".join(f"<h2 itemprop='headline'>Titre {n}</h2><p>Une ligne de résumé.</p>" for n in range(4))
+    assert not holds_two_articles(main_block(tree(f"<div><h1>Budget</h1>{text}{teasers}</div>")))
+    assert not holds_two_articles(main_block(tree(f"<article><h1>Budget</h1>{text}</article>")))

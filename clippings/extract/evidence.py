@@ -18,6 +18,7 @@ from typing import Any
 import lxml.html
 
 from clippings.core.tokens import count as count_words
+from clippings.core.tokens import words
 from clippings.extract.body import paragraph_text
 from clippings.extract.sources import PageSources
 
@@ -82,3 +83,61 @@ def _paragraph_words(element: lxml.html.HtmlElement) -> int:
     """Words in the paragraphs an element holds, at any depth."""
     texts = (paragraph_text(p) for p in element.iter("p", "div"))
     return sum(count_words(t) for t in texts if t)
+
+
+# --- evidence checked before it is trusted ------------------------------------------------
+
+# A declared body in which its opening run of this many words comes back holds the article twice.
+REPEATED_RUN = 20
+# A declared body whose characters per word exceed the page's by this factor has its words run
+# together (paragraphs joined without a space: "…the end.The next…").
+GLUED = 1.25
+# Paragraph words from which a second <article> inside the main block counts as an article.
+SECOND_ARTICLE_WORDS = 60
+_HEADINGS = frozenset(["h1", "h2", "h3"])
+
+
+def repeats_itself(paragraphs: list[str]) -> bool:
+    """Whether a text holds itself twice: a run of its opening words comes back later, word
+    for word (the run starts at its third word: the first may be glued to the text before)."""
+    found = [w for p in paragraphs for w in words(p)]
+    opening = found[2 : 2 + REPEATED_RUN]
+    if len(found) < 2 * REPEATED_RUN + 2:
+        return False
+    first = opening[0]
+    return any(
+        found[i : i + REPEATED_RUN] == opening for i in range(2 + REPEATED_RUN, len(found) - REPEATED_RUN + 1)
+        if found[i] == first
+    )  # fmt: skip
+
+
+def glued(paragraphs: list[str], page_text: str) -> bool:
+    """Whether a text's words run together much more than the page's own text."""
+    text = " ".join(paragraphs)
+    ours, theirs = count_words(text), count_words(page_text)
+    if ours < 40 or theirs < 40:
+        return False
+    return len(text) / ours > GLUED * len(page_text) / theirs
+
+
+def holds_two_articles(block: lxml.html.HtmlElement | None) -> bool:
+    """Whether a main block holds a second article: a second headline (``<h1>``, or a heading
+    that is schema.org's ``headline``) followed by an article's text, or a second
+    ``<article>`` of text. Teasers (a headline and a line) are not articles."""
+    if block is None:
+        return False
+    articles = [a for a in block.iter("article") if _paragraph_words(a) >= SECOND_ARTICLE_WORDS]
+    if len(articles) >= 2:
+        return True
+    segments = [0]  # paragraph words from the block's start, then from each headline or byline
+    for element in block.iter():
+        if not isinstance(element.tag, str):
+            continue
+        if element.tag == "h1" or (element.get("itemprop") == "headline" and element.tag in _HEADINGS):
+            if segments[-1]:
+                segments.append(0)
+        elif element.tag in ("p", "div"):
+            text = paragraph_text(element)
+            if text:
+                segments[-1] += count_words(text)
+    return sum(n >= SECOND_ARTICLE_WORDS for n in segments) >= 2

@@ -28,9 +28,11 @@ from clippings.extract.body import (
     USED,
     article_container,
     container_copy,
+    paragraph_text,
     read_tree,
 )
 from clippings.extract.cleaning import clean_paragraphs
+from clippings.extract.evidence import glued, holds_two_articles, repeats_itself
 from clippings.extract.html import marker_key, text_of
 from clippings.extract.metadata import article_body
 from clippings.extract.sources import PageSources, Pick
@@ -109,11 +111,28 @@ class BodyReader:
 
     def evidence(self) -> dict[str, int]:
         """Words the page's other evidence gives the body, by source: the story's text, JSON-LD
-        ``articleBody``, the page's main block of paragraphs."""
-        found = {"main": self.page.main_words, "jsonld": words(self.declared)}
+        ``articleBody``, the page's main block of paragraphs; each checked before it is
+        trusted (a main block holding two articles, an ``articleBody`` that repeats itself or
+        runs its words together gives none)."""
+        found = {"main": 0 if self.two_articles else self.page.main_words, "jsonld": words(self.trusted_declared)}
         if self.story:
             found["ans"] = words(self.story_text)
         return found
+
+    @cached_property
+    def two_articles(self) -> bool:
+        return holds_two_articles(self.page.main_block)
+
+    @cached_property
+    def trusted_declared(self) -> list[str]:
+        """``articleBody`` when it may outrank a page reading: not the article twice, and its
+        words not run together much more than the page's."""
+        declared = self.declared
+        if not declared or repeats_itself(declared):
+            return []
+        main = self.page.main_block
+        texts = (paragraph_text(c) for c in main if isinstance(c.tag, str)) if main is not None else ()
+        return [] if glued(declared, " ".join(t for t in texts if t)) else declared
 
     @cached_property
     def story_text(self) -> list[str]:
@@ -175,16 +194,22 @@ class BodyReader:
             tried.append((read_tree(site, container_copy(container), not_body, full=True), f"{source}:full"))
         tried.append((read_tree(site, deepcopy(root), not_body, full=True), "page:full"))
         main = self.page.main_block
-        if main is not None and main is not container and main.tag not in ("body", "html"):
+        if main is not None and main is not container and main.tag not in ("body", "html") and not self.two_articles:
             # Whole-page readings that missed the article (the site header taken for it):
             # the block holding the page's paragraphs, read alone.
             tried.append((read_tree(site, container_copy(main), not_body, full=True), "container:main"))
-        if self.declared:
-            tried.append((clean_paragraphs(site, self.declared, not_body, stops=False), "jsonld"))
-        for found, source in tried:
+        if self.trusted_declared:
+            tried.append((clean_paragraphs(site, self.trusted_declared, not_body, stops=False), "jsonld"))
+        most = max(evidence.values())
+        # The text the page declares its article to be (the story's, ``articleBody``): a re-read
+        # bringing in more (consent text, the next article) loses to the first reading.
+        declared = max(evidence.get("ans", 0), evidence["jsonld"])
+        for index, (found, source) in enumerate(tried):
+            if index and declared and tried[0][0] and words(found) > OVERSHOOT * declared:
+                continue
             if not self._short(found, source, evidence):
                 return BodyPick("\n\n".join(found), source)
-        found, source = self._best_of(tried, max(evidence.values()))
+        found, source = self._best_of(tried, most)
         return BodyPick("\n\n".join(found), source if found else None, short=bool(found))
 
     @staticmethod
