@@ -72,3 +72,14 @@ def test_the_title_is_left_out_of_the_body_by_its_text():
     assert article.title == "Budget des écoles"
     assert "Budget des écoles" not in article.body
     assert all(sentence(n) in article.body for n in range(4))
+
+
+def test_a_short_reading_reaches_the_container_holding_many_times_its_words():
+    # The whole-page readings leave out the wrapper (a "comments" box, to trafilatura) and give
+    # the site's strapline alone; the block holding the paragraphs, read alone, is the article.
+    strapline = "<header><p>Le site des nouvelles du quartier, chaque jour, depuis vingt ans.</p></header>"
+    article = read_article(SITE, URL, page(f"{strapline}<div id='comments'><div>{paragraphs(0, 6)}</div></div>"))
+    assert article.provenance["body"] == "container:main"
+    assert all(sentence(n) in article.body for n in range(6))
+    assert "strapline" not in article.body and "vingt ans" not in article.body
+    assert not article.body_short
