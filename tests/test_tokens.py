@@ -32,3 +32,29 @@ def test_word_count_of_the_output_uses_the_tokenizer():
                    body="東京都の人口は増えた。\n\nLe Maroc investit.")  # fmt: skip
     derive(item)
     assert item.word_count == 10 + 3
+
+
+JAPANESE = [
+    "東京都は十日、都内の公立小学校で給食の無償化を来年四月から始めると発表した。対象は約六十万人になる見込みだ。",
+    "都の担当者によると、財源には今年度の税収の増加分を充て、区市町村の負担は求めない方針だという。",
+    "保護者からは歓迎する声が上がる一方、食材費の高騰が続く中で質を保てるのかを心配する意見も出ている。",
+    "都は今後、学校ごとの献立や調達の方法について、区市町村と協議を進めるとしている。",
+]
+
+
+def test_a_short_check_counts_a_japanese_page_per_character():
+    """A paywall notice in the site's article container is short beside the page's block of
+    Japanese paragraphs: counted by whitespace, the notice had more "words" than the article."""
+    from clippings.extract import read_article
+    from clippings.sites import get_site
+    from tests.pages import le360_url
+
+    notice = "<div id='article-body'><p>この記事は会員限定です。 続きは 会員登録 の上 ログイン して お読みください。</p></div>"
+    article = "<div class='honbun'>" + "".join(f"<p>{p}</p>" for p in JAPANESE) + "</div>"
+    html = (
+        "<!doctype html><html lang='ja'><head><meta charset='utf-8'><title>給食無償化</title>"
+        f"<meta property='og:type' content='article'></head><body><h1>給食無償化</h1>{notice}{article}</body></html>"
+    )
+    read = read_article(get_site("le360"), le360_url("kyushoku"), html.encode())
+    assert read.provenance["body"] != "rule:le360.body[1]"
+    assert read.body.split("\n\n")[-4:] == JAPANESE
