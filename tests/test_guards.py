@@ -4,6 +4,8 @@ scripts that must not count as paragraph text, the title's element kept for re-r
 
 from __future__ import annotations
 
+import json
+
 import lxml.html
 
 from clippings.extract import read_article
@@ -83,3 +85,14 @@ def test_a_short_reading_reaches_the_container_holding_many_times_its_words():
     assert all(sentence(n) in article.body for n in range(6))
     assert "strapline" not in article.body and "vingt ans" not in article.body
     assert not article.body_short
+
+
+def test_a_page_rendered_in_the_browser_is_read_from_the_html_its_script_holds():
+    # No paragraph in the markup; the article is an HTML string (escaped) in the app's state.
+    content = "".join(f"<p class='editor-p'>{sentence(n)}</p>" for n in range(5))
+    state = json.dumps({"queries": [{"data": {"title": "Budget des écoles", "contentHtml": content}}]})
+    state = state.replace("<", "\\u003c").replace(">", "\\u003e")
+    body = f"<div id='app'><nav><a href='/'>Accueil</a></nav></div><script>window.__STATE__ = {state};</script>"
+    article = read_article(SITE, URL, page(body))
+    assert article.provenance["body"] == "script"
+    assert article.body.split("\n\n") == [sentence(n) for n in range(5)]

@@ -35,6 +35,7 @@ from clippings.extract.cleaning import clean_paragraphs
 from clippings.extract.evidence import glued, holds_two_articles, repeats_itself
 from clippings.extract.html import marker_key, text_of
 from clippings.extract.metadata import article_body
+from clippings.extract.scripted import script_html
 from clippings.extract.sources import PageSources, Pick
 from clippings.sites.base import has_class
 
@@ -47,6 +48,10 @@ SHORT_OF = {"main": 0.7}
 # words, and at most this many times the evidence's.
 LONGER = 1.2
 OVERSHOOT = 1.15
+# A whole-page reading under this many words is next to nothing: the article may be an HTML
+# string in a script, taken when it holds this many times the words.
+FEW_WORDS = 50
+SCRIPTED = 3
 # Two readings of one page agree when their token F1 reaches this.
 AGREE = 0.9
 _STABLE_TOKEN = re.compile(r"^[A-Za-z][A-Za-z_-]{2,40}$")
@@ -187,6 +192,13 @@ class BodyReader:
                 return BodyPick("\n\n".join(found), source)
             tried.append((found, source))
         found = read_tree(site, deepcopy(root), not_body)
+        if words(found) < FEW_WORDS:
+            # Next to nothing in the markup: a page rendered in the browser, its article an
+            # HTML string in a script.
+            scripted = script_html(root)
+            text = read_tree(site, scripted, not_body, full=True) if scripted is not None else []
+            if words(text) >= SCRIPTED * max(words(found), 1):
+                return BodyPick("\n\n".join(text), "script")
         if not self._short(found, "page", evidence):
             return BodyPick("\n\n".join(found), "page", hint=self._hint(found, template))
         tried.append((found, "page"))
