@@ -2,7 +2,8 @@
 
 In order: the embedded story's text; the article container (the site's rules, schema.org's
 ``articleBody`` element, then containers learned from earlier pages of the same template);
-the whole page. A body much shorter than the other evidence the page gives (the story's
+the whole page (or, when it gives next to nothing, the article HTML a script holds: see
+``scripted``). A body much shorter than the other evidence the page gives (the story's
 text, JSON-LD ``articleBody``, the page's main block of paragraphs) is read again:
 trafilatura's full mode, the whole page in full mode, the page's main block of paragraphs
 alone, then ``articleBody`` itself. What is still
