@@ -145,11 +145,11 @@ def main() -> None:
     args = parser.parse_args()
     manifest = args.pages / "manifest.jsonl"
     if not manifest.is_file():
-        parser.error(f"{manifest}: no such file (--pages must name a folder holding manifest.jsonl)")
+        sys.exit(f"{manifest}: no such file (--pages must name a folder holding manifest.jsonl)")
     entries = [json.loads(line) for line in manifest.read_text(encoding="utf-8").splitlines() if line.strip()]
     rows = [read_page(args.pages, e) for e in entries if args.only in e["file"]]
     if not rows:
-        parser.error(f"no page of {manifest} matches --only {args.only!r}")
+        sys.exit(f"{manifest}: no page matches --only {args.only!r}")
     if args.save:
         args.save.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     report(rows, args.worst)
