@@ -124,6 +124,15 @@ def test_a_main_block_holding_a_second_article_is_found():
     assert holds_two_articles(articles.find(".//div"))
 
 
+def test_a_second_byline_with_a_date_followed_by_an_article_is_a_second_article():
+    first = "".join(f"<p>{p}</p>" for p in ARTICLE[:4])
+    second = "".join(f"<p>{p}</p>" for p in ARTICLE[4:])
+    byline = "<div>Par <span itemprop='author'>Samira Benali</span>, le <time>3 mai 2026</time></div>"
+    assert holds_two_articles(main_block(tree(f"<div id='feed'>{byline}{first}{byline}{second}</div>")))
+    teaser = f"<div><a href='/x/'>Une autre affaire</a>{byline}<p>Une ligne de résumé.</p></div>"
+    assert not holds_two_articles(main_block(tree(f"<div id='feed'>{byline}{first}{teaser}</div>")))
+
+
 def test_teasers_and_a_single_article_are_one_article():
     text = "".join(f"<p>{p}</p>" for p in ARTICLE)
     teasers = "".join(f"<h2 itemprop='headline'>Titre {n}</h2><p>Une ligne de résumé.</p>" for n in range(4))

@@ -20,6 +20,7 @@ import lxml.html
 from clippings.core.tokens import count as count_words
 from clippings.core.tokens import words
 from clippings.extract.body import paragraph_text
+from clippings.extract.html import text_of
 from clippings.extract.sources import PageSources
 
 # A main block of paragraphs holding this many words is an article's, whatever the labels say:
@@ -122,8 +123,9 @@ def glued(paragraphs: list[str], page_text: str) -> bool:
 
 def holds_two_articles(block: lxml.html.HtmlElement | None) -> bool:
     """Whether a main block holds a second article: a second headline (``<h1>``, or a heading
-    that is schema.org's ``headline``) followed by an article's text, or a second
-    ``<article>`` of text. Teasers (a headline and a line) are not articles."""
+    that is schema.org's ``headline``) or a second byline with a date, followed by an
+    article's text, or a second ``<article>`` of text. Teasers (a headline and a line) are
+    not articles."""
     if block is None:
         return False
     articles = [a for a in block.iter("article") if _paragraph_words(a) >= SECOND_ARTICLE_WORDS]
@@ -133,7 +135,11 @@ def holds_two_articles(block: lxml.html.HtmlElement | None) -> bool:
     for element in block.iter():
         if not isinstance(element.tag, str):
             continue
-        if element.tag == "h1" or (element.get("itemprop") == "headline" and element.tag in _HEADINGS):
+        if (
+            element.tag == "h1"
+            or (element.get("itemprop") == "headline" and element.tag in _HEADINGS)
+            or _dated_byline(element)
+        ):
             if segments[-1]:
                 segments.append(0)
         elif element.tag in ("p", "div"):
@@ -141,3 +147,18 @@ def holds_two_articles(block: lxml.html.HtmlElement | None) -> bool:
             if text:
                 segments[-1] += count_words(text)
     return sum(n >= SECOND_ARTICLE_WORDS for n in segments) >= 2
+
+
+_AUTHOR = ".//*[@rel='author' or @itemprop='author']"
+_DATE = ".//time | .//*[@itemprop='datePublished']"
+
+
+def _dated_byline(element: lxml.html.HtmlElement) -> bool:
+    """A line naming an author and a date (``Par X, le 3 mai``), not inside a link, a box or a figure."""
+    if element.tag not in ("p", "div", "span", "header", "footer", "address"):
+        return False
+    if not element.xpath(_AUTHOR) or not element.xpath(_DATE):
+        return False
+    if any(a.tag in ("a", "aside", "figure") for a in element.iterancestors()):
+        return False
+    return count_words(text_of(element)) <= 30
