@@ -208,3 +208,33 @@ def test_the_story_is_found_whatever_the_script_is_called_and_spaced():
     root = lxml.html.document_fromstring(html)
     assert ans.find_story(root)
     assert read(html.encode()).provenance["body"] == "ans"
+
+
+RELATED = [
+    {"type": "text", "content": "You may also like…"},
+    *(
+        {"type": "text", "content": f"<a href='/monde/{n}/'><b>Related story number {n} of five</b></a>"}
+        for n in range(5)
+    ),
+]
+
+
+def test_link_only_elements_ending_the_story_are_related_links_in_any_language():
+    elements = [*story()["content_elements"][:4], *RELATED]
+    article = read(page(story(content_elements=elements)))
+    assert article.body.split("\n\n") == [PARAGRAPHS[0], "Des lignes nouvelles", PARAGRAPHS[1]]
+
+
+def test_a_link_only_element_inside_the_story_is_left_out_and_text_with_links_kept():
+    linked = {"type": "text", "content": "<a href='/x/'>Un autre article sur les ports du Royaume</a>"}
+    elements = [story()["content_elements"][0], linked, *story()["content_elements"][2:4]]
+    article = read(page(story(content_elements=elements)))
+    assert article.body.split("\n\n") == [PARAGRAPHS[0], "Des lignes nouvelles", PARAGRAPHS[1]]
+    assert "Tanger Med" in article.body  # the first paragraph's link is part of its sentence
+
+
+def test_a_story_paragraph_equal_to_the_description_stays_in_the_body():
+    elements = [{"type": "text", "content": "Un chapeau &amp; sa suite."}, *story()["content_elements"][:4]]
+    article = read(page(story(content_elements=elements)))
+    assert article.lead == "Un chapeau & sa suite."
+    assert article.body.split("\n\n")[:2] == ["Un chapeau & sa suite.", PARAGRAPHS[0]]

@@ -19,6 +19,7 @@ import fastjsonschema
 from clippings import dates
 from clippings.core.contract import date_errors, is_instant, morocco_date, split_date
 from clippings.core.items import SCHEMA_VERSION, Article
+from clippings.core.tokens import count as count_words
 
 
 def choose_date(candidates: list[str], now: datetime | None) -> tuple[str | None, str | None, str | None]:
@@ -99,7 +100,7 @@ def derive(article: Article) -> None:
     schema version."""
     if is_instant(article.published):
         article.published_date = morocco_date(article.published)  # type: ignore[arg-type]
-    article.word_count = len(article.body.split())
+    article.word_count = count_words(article.body)
     article.content_sha256 = hashlib.sha256(article.body.encode("utf-8")).hexdigest()
     article.schema_version = SCHEMA_VERSION
 

@@ -15,6 +15,7 @@ from importlib import import_module
 
 from clippings.core.items import Article, NotArticle
 from clippings.core.stamps import utc_stamp
+from clippings.extract.evidence import article_evidence
 from clippings.extract.html import (
     NotHTML,
     decode_html,
@@ -70,8 +71,11 @@ def read_article(
     sources = PageSources(site, url, root)
 
     og_type = (first_meta(sources.meta, "og:type") or "").lower()
-    if og_type.startswith("video"):
-        raise NotArticle("video", f"og:type {og_type}")
+    # og:type is a hint: a page labelled video or website is refused only when nothing on it
+    # shows an article (see ``clippings.extract.evidence``).
+    labelled = og_type and og_type not in ("article", "news", "newsarticle")
+    if og_type.startswith("video") and article_evidence(sources) is None:
+        raise NotArticle("video", f"og:type {og_type}, and no article on the page")
     page_title = fold(root.findtext(".//title"))
     headings = (marker_key(page_title), marker_key(_first_heading(sources)))
     for key, marker in marker_keys(site.soft_404_markers).items():
@@ -81,8 +85,8 @@ def read_article(
     page = page_class(site.page)(sources, learned=learned, verify=verify)
     if not page.article_id:
         raise NotArticle("not_article", "URL is not an article URL")
-    if og_type and og_type not in ("article", "news", "newsarticle") and not sources.ld and not sources.story:
-        raise NotArticle(site.non_article_reason(url) or "not_article", f"og:type {og_type}")
+    if labelled and not og_type.startswith("video") and article_evidence(sources) is None:
+        raise NotArticle("not_article", f"og:type {og_type}, and no article on the page")
     if not page.title:
         raise NotArticle("no_title")
     fields = page.to_fields()

@@ -29,6 +29,13 @@ _BREAKS = re.compile(r"<br\s*/?>", re.IGNORECASE)
 # image, video, gallery, audio, oembed_response, raw_html, custom_embed, divider, reference,
 # content_zone, code, correction) never is.
 _TEXT_TYPES = frozenset({"text", "header", "list", "quote", "table", "element_group"})
+_LINKS = re.compile(r"<a\b[^>]*>(.*?)</a\s*>", re.IGNORECASE | re.DOTALL)
+# A text element is link-only when this share of its text (spaces aside) is inside links.
+LINKED_SHARE = 0.9
+# A story ending with this many link-only elements (short lines between them aside) ends with
+# related links: the run, and the short line announcing it, are no body.
+RELATED_RUN = 2
+SHORT_LINE_WORDS = 8
 
 
 @dataclass(frozen=True)
@@ -171,6 +178,22 @@ def story_id(story: dict[str, Any]) -> str | None:
 def paragraphs(elements: Any, depth: int = 0) -> Iterator[str]:
     """The article text of ``content_elements``, in reading order: text, headers, list items,
     blockquotes, table rows (``cell | cell``); never links, media, embeds or corrections."""
+    for text, _ in _paragraphs(elements, depth):
+        yield text
+
+
+def _link_only(fragment: Any) -> bool:
+    """Whether nearly all the text of an HTML fragment is inside links (a related article's
+    title, in whatever language the "read also" line around it is written)."""
+    if not isinstance(fragment, str) or "<a" not in fragment.lower():
+        return False
+    total = len(plain(fragment).replace(" ", ""))
+    linked = sum(len(plain(m).replace(" ", "")) for m in _LINKS.findall(fragment))
+    return total > 0 and linked >= LINKED_SHARE * total
+
+
+def _paragraphs(elements: Any, depth: int = 0) -> Iterator[tuple[str, bool]]:
+    """(text, link-only) of each paragraph of ``content_elements`` (see ``paragraphs``)."""
     if not isinstance(elements, list) or depth > 20:
         return
     for element in elements:
@@ -182,17 +205,17 @@ def paragraphs(elements: Any, depth: int = 0) -> Iterator[str]:
         if kind in ("text", "header"):
             text = plain(element.get("content"))
             if text:
-                yield text
+                yield text, kind == "text" and _link_only(element.get("content"))
         elif kind == "list":
-            yield from _list_items(element.get("items"), depth + 1)
+            yield from ((t, False) for t in _list_items(element.get("items"), depth + 1))
         elif kind == "quote":
             if element.get("subtype") == "pullquote":
                 continue  # repeats text the body already has
-            yield from paragraphs(element.get("content_elements"), depth + 1)
+            yield from _paragraphs(element.get("content_elements"), depth + 1)
         elif kind == "table":
-            yield from _table_rows(element)
+            yield from ((t, False) for t in _table_rows(element))
         else:  # element_group
-            yield from paragraphs(element.get("content_elements"), depth + 1)
+            yield from _paragraphs(element.get("content_elements"), depth + 1)
 
 
 def _list_items(items: Any, depth: int) -> Iterator[str]:
@@ -228,4 +251,18 @@ def _table_rows(table: dict[str, Any]) -> Iterator[str]:
 
 
 def body(story: dict[str, Any]) -> list[str]:
-    return list(paragraphs(story.get("content_elements")))
+    """The story's paragraphs, related links left out: every link-only text element, and
+    from a run of them that ends the story (with the short line announcing it) to the end."""
+    found = list(_paragraphs(story.get("content_elements")))
+    end = len(found)
+    while end and (found[end - 1][1] or _short_line(found[end - 1][0])):
+        end -= 1  # the story's tail: links, and the short lines between them
+    if sum(linked for _, linked in found[end:]) >= RELATED_RUN:
+        if end and _short_line(found[end - 1][0]):
+            end -= 1  # "You may also like…", "Lire aussi :"
+        found = found[:end]
+    return [text for text, linked in found if not linked]
+
+
+def _short_line(text: str) -> bool:
+    return len(text.split()) <= SHORT_LINE_WORDS

@@ -12,8 +12,9 @@ import lxml.html
 from trafilatura import bare_extraction
 from trafilatura.settings import DEFAULT_CONFIG, Extractor
 
+from clippings.core.tokens import count as count_words
 from clippings.extract.cleaning import clean_paragraphs
-from clippings.extract.html import fold, new_document
+from clippings.extract.html import fold, new_document, text_of
 from clippings.extract.xpaths import compiled, with_class_words
 from clippings.sites.base import Site
 
@@ -59,6 +60,10 @@ FULL_OPTIONS = _options(fast=False)
 # Marks the elements other fields were read from (title, byline, date line...): they are
 # removed from the copy of the page trafilatura reads.
 USED = "data-clippings-used"
+# Marks the title's element: removed from the copy the first readings use, kept in the copy
+# a re-read uses (a reader that lost the page's <h1> may take the site header for the
+# article); its text is left out of the body by comparison (``clean_paragraphs``).
+TITLE = "data-clippings-title"
 
 
 def drop(element: lxml.html.HtmlElement) -> None:
@@ -76,16 +81,16 @@ def drop(element: lxml.html.HtmlElement) -> None:
     parent.remove(element)
 
 
-def prune(root: lxml.html.HtmlElement, site: Site) -> None:
+def prune(root: lxml.html.HtmlElement, site: Site, keep_title: bool = False) -> None:
     """Remove every subtree the site declares as furniture (in place), never one holding
-    the page's main block of paragraphs (a wrapper whose class happens to match)."""
+    the page's main block of paragraphs or most of its paragraphs' text (a wrapper whose
+    class happens to match: ``<main class="js-social-anchor">``)."""
     doomed = with_class_words(root, site.prune_classes)
-    for xpath in (*site.prune_xpaths, f"//*[@{USED}]"):
+    for xpath in (*site.prune_xpaths, f"//*[@{USED}]", *(() if keep_title else (f"//*[@{TITLE}]",))):
         doomed.extend(compiled(xpath)(root))
     if not doomed:
         return
-    main = main_block(root)
-    keep = set(main.iterancestors()) | {main} if main is not None else set()
+    keep = holders_of_text(root)
     for element in doomed:
         if element is not root and element not in keep and element.getparent() is not None:
             drop(element)
@@ -126,16 +131,26 @@ def paragraph_text(element: lxml.html.HtmlElement) -> str | None:
         return None
     if element.tag not in ("p", "div"):
         return None
-    text = element.text_content().strip()
+    text = visible_text(element)
     if len(text) < 40:
         return None
     linked = sum(len(a.text_content()) for a in element.iter("a"))
     return None if linked > len(text) / 2 else text
 
 
-def main_block(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
-    """The element whose paragraphs (``<p>``, or ``<div>``s holding text alone) hold the
-    most text: where the article most likely is, whatever the template."""
+_HIDDEN = ("script", "style", "noscript", "template")
+
+
+def visible_text(element: lxml.html.HtmlElement) -> str:
+    """The text a reader sees of an element: never a script's, style's, template's or
+    noscript's (12 kB of inline script in a ``<span>`` is no paragraph)."""
+    if next(element.iter(_HIDDEN), None) is None:
+        return element.text_content().strip()
+    return text_of(element)
+
+
+def _block_weights(root: lxml.html.HtmlElement) -> dict[lxml.html.HtmlElement, int]:
+    """{element: characters of the paragraphs that are its children}."""
     weight: dict[lxml.html.HtmlElement, int] = {}
     for element in root.iter("p", "div"):
         text = paragraph_text(element)
@@ -143,14 +158,39 @@ def main_block(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
             parent = element.getparent()
             if parent is not None:
                 weight[parent] = weight.get(parent, 0) + len(text)
+    return weight
+
+
+def main_block(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    """The element whose paragraphs (``<p>``, or ``<div>``s holding text alone) hold the
+    most text: where the article most likely is, whatever the template."""
+    weight = _block_weights(root)
     return max(weight, key=weight.__getitem__) if weight else None
+
+
+def holders_of_text(root: lxml.html.HtmlElement) -> set[lxml.html.HtmlElement]:
+    """The elements no prune rule may remove: the main block and its ancestors, and every
+    element holding more than half of the text of the page's paragraphs (an article split
+    into several blocks is held by the element around them)."""
+    weight = _block_weights(root)
+    if not weight:
+        return set()
+    main = max(weight, key=weight.__getitem__)
+    keep = {main, *main.iterancestors()}
+    held: dict[lxml.html.HtmlElement, int] = {}
+    for block, chars in weight.items():
+        for element in (block, *block.iterancestors()):
+            held[element] = held.get(element, 0) + chars
+    half = sum(weight.values()) / 2
+    keep.update(e for e, chars in held.items() if chars > half)
+    return keep
 
 
 def block_words(block: lxml.html.HtmlElement | None) -> int:
     """Words in a block's paragraphs."""
     if block is None:
         return 0
-    return sum(len(t.split()) for t in (paragraph_text(c) for c in block if isinstance(c.tag, str)) if t)
+    return sum(count_words(t) for t in (paragraph_text(c) for c in block if isinstance(c.tag, str)) if t)
 
 
 def div_paragraphs(root: lxml.html.HtmlElement) -> None:
@@ -249,8 +289,8 @@ def article_container(
 
 def read_tree(site: Site, root: lxml.html.HtmlElement, not_body: Iterable[str], full: bool = False) -> list[str]:
     """The body paragraphs trafilatura finds in ``root`` (a copy, consumed), site-pruned
-    before, furniture lines cut after."""
-    prune(root, site)
+    before, furniture lines cut after; a re-read (``full``) keeps the title's element."""
+    prune(root, site, keep_title=full)
     unwrap_layout_tables(root)
     document = bare_extraction(root, options=FULL_OPTIONS if full else OPTIONS)
     if document is None or document.body is None:

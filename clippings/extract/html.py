@@ -18,8 +18,6 @@ MAX_HTML_CHARS = 3_000_000
 # linearly with the element count (40,000 cost 5 s, 90,000 30 s), and real article pages
 # have a few thousand.
 MAX_ELEMENTS = 20_000
-# A complete page ends with </body> or </html> within this many trailing bytes.
-_TAIL_BYTES = 65_536
 
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 # Characters an lxml tree accepts from the parser but refuses when the text is set again
@@ -110,9 +108,6 @@ def decode_html(body: bytes, content_type: str | None) -> str:
         raise NotHTML("binary content labelled as HTML")
     if body[:4096].count(b"\x00") > 16:
         raise NotHTML("binary content (NUL bytes) labelled as HTML")
-    tail = body[-_TAIL_BYTES:].lower()
-    if b"</html" not in tail and b"</body" not in tail:
-        raise NotHTML("truncated page (no </body> or </html> at its end)")
     if not body.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16/32 byte-order marks
         try:
             # Valid UTF-8 with non-ASCII bytes is UTF-8, whatever the labels say

@@ -274,7 +274,8 @@ class ArticlePage(ItemPage):
         reader = BodyReader(self.page, self.story, self.learned, self.verify)
         return reader.read(
             not_body=[t for p in shown for t in p.texts if t],
-            used=[e for p in shown for e in p.elements],
+            used=[e for p in shown if p is not self._title for e in p.elements],
+            title=self._title.elements,
         )
 
     @cached_property

@@ -2,9 +2,11 @@
 
 In order: the embedded story's text; the article container (the site's rules, schema.org's
 ``articleBody`` element, then containers learned from earlier pages of the same template);
-the whole page. A body much shorter than the other evidence the page gives (the story's
+the whole page (or, when it gives next to nothing, the article HTML a script holds: see
+``scripted``). A body much shorter than the other evidence the page gives (the story's
 text, JSON-LD ``articleBody``, the page's main block of paragraphs) is read again:
-trafilatura's full mode, then the whole page, then ``articleBody`` itself. What is still
+trafilatura's full mode, the whole page in full mode, the page's main block of paragraphs
+alone, then ``articleBody`` itself. What is still
 short is marked so (``short``) and counted by the crawl.
 """
 
@@ -18,17 +20,23 @@ from typing import Any
 
 import lxml.html
 
+from clippings.core.tokens import bag
+from clippings.core.tokens import count as count_words
 from clippings.extract import ans
 from clippings.extract.body import (
     GENERIC_BODY_XPATHS,
+    TITLE,
     USED,
     article_container,
     container_copy,
+    paragraph_text,
     read_tree,
 )
 from clippings.extract.cleaning import clean_paragraphs
+from clippings.extract.evidence import glued, holds_two_articles, repeats_itself
 from clippings.extract.html import marker_key, text_of
 from clippings.extract.metadata import article_body
+from clippings.extract.scripted import script_html
 from clippings.extract.sources import PageSources, Pick
 from clippings.sites.base import has_class
 
@@ -41,6 +49,10 @@ SHORT_OF = {"main": 0.7}
 # words, and at most this many times the evidence's.
 LONGER = 1.2
 OVERSHOOT = 1.15
+# A whole-page reading under this many words is next to nothing: the article may be an HTML
+# string in a script, taken when it holds this many times the words.
+FEW_WORDS = 50
+SCRIPTED = 3
 # Two readings of one page agree when their token F1 reaches this.
 AGREE = 0.9
 _STABLE_TOKEN = re.compile(r"^[A-Za-z][A-Za-z_-]{2,40}$")
@@ -60,14 +72,12 @@ class BodyPick(Pick):
 
 
 def words(paragraphs: list[str]) -> int:
-    return sum(len(p.split()) for p in paragraphs)
+    return sum(count_words(p) for p in paragraphs)
 
 
 def token_f1(a: str, b: str) -> float:
     """Token F1 of two texts, as bags of words."""
-    from collections import Counter
-
-    left, right = Counter(a.split()), Counter(b.split())
+    left, right = bag(a), bag(b)
     common = sum((left & right).values())
     if not common:
         return 0.0
@@ -107,11 +117,28 @@ class BodyReader:
 
     def evidence(self) -> dict[str, int]:
         """Words the page's other evidence gives the body, by source: the story's text, JSON-LD
-        ``articleBody``, the page's main block of paragraphs."""
-        found = {"main": self.page.main_words, "jsonld": words(self.declared)}
+        ``articleBody``, the page's main block of paragraphs; each checked before it is
+        trusted (a main block holding two articles, an ``articleBody`` that repeats itself or
+        runs its words together gives none)."""
+        found = {"main": 0 if self.two_articles else self.page.main_words, "jsonld": words(self.trusted_declared)}
         if self.story:
             found["ans"] = words(self.story_text)
         return found
+
+    @cached_property
+    def two_articles(self) -> bool:
+        return holds_two_articles(self.page.main_block)
+
+    @cached_property
+    def trusted_declared(self) -> list[str]:
+        """``articleBody`` when it may outrank a page reading: not the article twice, and its
+        words not run together much more than the page's."""
+        declared = self.declared
+        if not declared or repeats_itself(declared):
+            return []
+        main = self.page.main_block
+        texts = (paragraph_text(c) for c in main if isinstance(c.tag, str)) if main is not None else ()
+        return [] if glued(declared, " ".join(t for t in texts if t)) else declared
 
     @cached_property
     def story_text(self) -> list[str]:
@@ -132,17 +159,24 @@ class BodyReader:
             count < SHORT_OF.get(kind, SHORT) * n for kind, n in evidence.items() if kind != source.split(":")[0]
         )
 
-    def read(self, not_body: list[str], used: list[lxml.html.HtmlElement]) -> BodyPick:
+    def read(
+        self, not_body: list[str], used: list[lxml.html.HtmlElement], title: tuple[lxml.html.HtmlElement, ...] = ()
+    ) -> BodyPick:
         site, root = self.site, self.page.root
         evidence = self.evidence()
         tried: list[tuple[list[str], str]] = []
         if self.story:
-            found = clean_paragraphs(site, self.story_text, not_body, stops=False)
+            # A paragraph the story holds is body even when it is the description (the lead
+            # the page prints again as the body's first paragraph).
+            lead = marker_key(ans.standfirst(self.story))
+            found = clean_paragraphs(site, self.story_text, [t for t in not_body if marker_key(t) != lead], stops=False)
             if not self._short(found, "ans", evidence):
                 return BodyPick("\n\n".join(found), "ans")
             tried.append((found, "ans"))
         for element in used:
             element.set(USED, "")
+        for element in title:
+            element.set(TITLE, "")
         template = template_key(root)
         learned = [(t, x) for t, x in self.learned if t == template]
         rules = [
@@ -159,18 +193,36 @@ class BodyReader:
                 return BodyPick("\n\n".join(found), source)
             tried.append((found, source))
         found = read_tree(site, deepcopy(root), not_body)
+        if words(found) < FEW_WORDS:
+            # Next to nothing in the markup: a page rendered in the browser, its article an
+            # HTML string in a script.
+            scripted = script_html(root)
+            text = read_tree(site, scripted, not_body, full=True) if scripted is not None else []
+            if words(text) >= SCRIPTED * max(words(found), 1):
+                return BodyPick("\n\n".join(text), "script")
         if not self._short(found, "page", evidence):
             return BodyPick("\n\n".join(found), "page", hint=self._hint(found, template))
         tried.append((found, "page"))
         if container is not None:
             tried.append((read_tree(site, container_copy(container), not_body, full=True), f"{source}:full"))
         tried.append((read_tree(site, deepcopy(root), not_body, full=True), "page:full"))
-        if self.declared:
-            tried.append((clean_paragraphs(site, self.declared, not_body, stops=False), "jsonld"))
-        for found, source in tried:
+        main = self.page.main_block
+        if main is not None and main is not container and main.tag not in ("body", "html") and not self.two_articles:
+            # Whole-page readings that missed the article (the site header taken for it):
+            # the block holding the page's paragraphs, read alone.
+            tried.append((read_tree(site, container_copy(main), not_body, full=True), "container:main"))
+        if self.trusted_declared:
+            tried.append((clean_paragraphs(site, self.trusted_declared, not_body, stops=False), "jsonld"))
+        most = max(evidence.values())
+        # The text the page declares its article to be (the story's, ``articleBody``): a re-read
+        # bringing in more (consent text, the next article) loses to the first reading.
+        declared = max(evidence.get("ans", 0), evidence["jsonld"])
+        for index, (found, source) in enumerate(tried):
+            if index and declared and tried[0][0] and words(found) > OVERSHOOT * declared:
+                continue
             if not self._short(found, source, evidence):
                 return BodyPick("\n\n".join(found), source)
-        found, source = self._best_of(tried, max(evidence.values()))
+        found, source = self._best_of(tried, most)
         return BodyPick("\n\n".join(found), source if found else None, short=bool(found))
 
     @staticmethod
