@@ -1,8 +1,9 @@
 """Reading the body, and checking it against what else the page says the body is.
 
 In order: the embedded story's text; the article container (the site's rules, schema.org's
-``articleBody`` element, then containers learned from earlier pages of the same template);
-the whole page. A body much shorter than the other evidence the page gives (the story's
+``articleBody`` element); the whole page. A container learned from earlier pages of the same
+template never changes the body: its reading of a page is compared, to the character, with
+the body read without it (``BodyPick.agreed``), and a difference makes the crawl forget it. A body much shorter than the other evidence the page gives (the story's
 text, JSON-LD ``articleBody``, the page's main block of paragraphs) is read again:
 trafilatura's full mode, then the whole page, then ``articleBody`` itself. What is still
 short is marked so (``short``) and counted by the crawl.
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import re
 from copy import deepcopy
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
 
@@ -41,8 +42,6 @@ SHORT_OF = {"main": 0.7}
 # words, and at most this many times the evidence's.
 LONGER = 1.2
 OVERSHOOT = 1.15
-# Two readings of one page agree when their token F1 reaches this.
-AGREE = 0.9
 _STABLE_TOKEN = re.compile(r"^[A-Za-z][A-Za-z_-]{2,40}$")
 _DIGITS = re.compile(r"[0-9]+")
 
@@ -61,18 +60,6 @@ class BodyPick(Pick):
 
 def words(paragraphs: list[str]) -> int:
     return sum(len(p.split()) for p in paragraphs)
-
-
-def token_f1(a: str, b: str) -> float:
-    """Token F1 of two texts, as bags of words."""
-    from collections import Counter
-
-    left, right = Counter(a.split()), Counter(b.split())
-    common = sum((left & right).values())
-    if not common:
-        return 0.0
-    precision, recall = common / sum(left.values()), common / sum(right.values())
-    return 2 * precision * recall / (precision + recall)
 
 
 def _layout_names(value: str) -> set[str]:
@@ -97,13 +84,11 @@ def template_key(root: lxml.html.HtmlElement) -> str:
 class BodyReader:
     """Reads one page's body; ``learned`` are (template, xpath) containers from earlier pages."""
 
-    def __init__(self, page: PageSources, story: dict[str, Any], learned: tuple[tuple[str, str], ...] = (),
-                 verify: bool = False) -> None:  # fmt: skip
+    def __init__(self, page: PageSources, story: dict[str, Any], learned: tuple[tuple[str, str], ...] = ()) -> None:
         self.page = page
         self.site = page.site
         self.story = story
         self.learned = learned
-        self.verify = verify
 
     def evidence(self) -> dict[str, int]:
         """Words the page's other evidence gives the body, by source: the story's text, JSON-LD
@@ -133,34 +118,48 @@ class BodyReader:
         )
 
     def read(self, not_body: list[str], used: list[lxml.html.HtmlElement]) -> BodyPick:
+        """The body. Learned containers never change it: a page they apply to is read as if
+        none were known, and the container's reading is compared with that, to the character."""
+        pick, whole = self._read(not_body, used)
+        if pick.source and pick.source.startswith(("ans", "rule:", "container:")):
+            return pick  # the story or a known container: no learned container is reached
+        template = template_key(self.page.root)
+        learned = [(t, x) for t, x in self.learned if t == template]
+        checked = self._checked(pick, learned, not_body) if learned else None
+        if checked is not None and checked.agreed:
+            return checked
+        if pick.source == "page":
+            pick = replace(pick, hint=self._hint(whole, template))
+        if checked is not None:
+            pick = replace(pick, learned=checked.learned, agreed=False)
+        return pick
+
+    def _read(self, not_body: list[str], used: list[lxml.html.HtmlElement]) -> tuple[BodyPick, list[str]]:
+        """The body as the page gives it, learned containers left aside; with the whole
+        page's paragraphs when they are the body."""
         site, root = self.site, self.page.root
         evidence = self.evidence()
         tried: list[tuple[list[str], str]] = []
         if self.story:
             found = clean_paragraphs(site, self.story_text, not_body, stops=False)
             if not self._short(found, "ans", evidence):
-                return BodyPick("\n\n".join(found), "ans")
+                return BodyPick("\n\n".join(found), "ans"), []
             tried.append((found, "ans"))
         for element in used:
             element.set(USED, "")
-        template = template_key(root)
-        learned = [(t, x) for t, x in self.learned if t == template]
         rules = [
             *((f"rule:{site.name}.body[{n}]", x) for n, x in enumerate(site.body_xpaths, start=1)),
             *(("container:articleBody", x) for x in GENERIC_BODY_XPATHS),
-            *(("learned", x) for _, x in learned),
         ]
         container, source = article_container(self.page.select, rules)
         if container is not None:
             found = read_tree(site, container_copy(container), not_body)
             if not self._short(found, source, evidence):
-                if source == "learned" and self.verify:
-                    return self._verified(found, template, not_body)
-                return BodyPick("\n\n".join(found), source)
+                return BodyPick("\n\n".join(found), source), []
             tried.append((found, source))
         found = read_tree(site, deepcopy(root), not_body)
         if not self._short(found, "page", evidence):
-            return BodyPick("\n\n".join(found), "page", hint=self._hint(found, template))
+            return BodyPick("\n\n".join(found), "page"), found
         tried.append((found, "page"))
         if container is not None:
             tried.append((read_tree(site, container_copy(container), not_body, full=True), f"{source}:full"))
@@ -169,9 +168,9 @@ class BodyReader:
             tried.append((clean_paragraphs(site, self.declared, not_body, stops=False), "jsonld"))
         for found, source in tried:
             if not self._short(found, source, evidence):
-                return BodyPick("\n\n".join(found), source)
+                return BodyPick("\n\n".join(found), source), []
         found, source = self._best_of(tried, max(evidence.values()))
-        return BodyPick("\n\n".join(found), source if found else None, short=bool(found))
+        return BodyPick("\n\n".join(found), source if found else None, short=bool(found)), []
 
     @staticmethod
     def _best_of(tried: list[tuple[list[str], str]], most: int) -> tuple[list[str], str]:
@@ -183,14 +182,20 @@ class BodyReader:
                 best = (found, source)
         return best
 
-    def _verified(self, found: list[str], template: str, not_body: list[str]) -> BodyPick:
-        """A learned container's reading, checked against a reading of the whole page."""
-        learned = next(((t, x) for t, x in self.learned if t == template), None)
-        whole = read_tree(self.site, deepcopy(self.page.root), not_body)
-        agreed = token_f1("\n\n".join(found), "\n\n".join(whole)) >= AGREE
-        if agreed:
-            return BodyPick("\n\n".join(found), "learned", learned=learned, agreed=True)
-        return BodyPick("\n\n".join(whole), "page", learned=learned, agreed=False)
+    def _checked(self, pick: BodyPick, learned: list[tuple[str, str]], not_body: list[str]) -> BodyPick | None:
+        """A learned container's reading of the page, set against the body read without it:
+        the container stands for the page only when the two are equal to the character. None
+        when no learned container of the template is on the page."""
+        for which in learned:
+            container, _ = article_container(self.page.select, [("learned", which[1])])
+            if container is not None:
+                break
+        else:
+            return None
+        found = "\n\n".join(read_tree(self.site, container_copy(container), not_body))
+        if found == pick.value:
+            return replace(pick, source="learned", learned=which, agreed=True)
+        return replace(pick, learned=which, agreed=False)
 
     def _hint(self, found: list[str], template: str) -> tuple[str, str] | None:
         """(template, xpath) of the smallest element of the page holding the body read whole,
