@@ -33,7 +33,6 @@ class Extractor(Protocol):
         headers: Mapping[str, str],
         fetched_at: datetime | None,
         learned: Learned,
-        verify: bool,
     ) -> Article: ...
 
     def close(self) -> dict[str, int]:
@@ -52,11 +51,10 @@ class InProcess:
         headers: Mapping[str, str],
         fetched_at: datetime | None,
         learned: Learned,
-        verify: bool,
     ) -> Article:
         from clippings.extract import read_article  # not imported by a crawl with workers
 
-        return read_article(site, url, body, headers, fetched_at, learned, verify)
+        return read_article(site, url, body, headers, fetched_at, learned)
 
     def close(self) -> dict[str, int]:
         return {}
@@ -80,7 +78,6 @@ class InWorkers:
         headers: Mapping[str, str],
         fetched_at: datetime | None,
         learned: Learned,
-        verify: bool,
     ) -> Article:
         if self.fallback is None and not _in_asyncio_loop():
             logger.warning(
@@ -89,8 +86,8 @@ class InWorkers:
             self.fallback = InProcess()
             self._release()
         if self.fallback is not None:
-            return await self.fallback.read(site, url, body, headers, fetched_at, learned, verify)
-        return await self.pool.read(site, url, body, headers, fetched_at, learned, verify)
+            return await self.fallback.read(site, url, body, headers, fetched_at, learned)
+        return await self.pool.read(site, url, body, headers, fetched_at, learned)
 
     def _release(self) -> dict[str, int]:
         if self.pool is None:

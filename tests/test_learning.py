@@ -1,11 +1,12 @@
-"""The fast path no fixture taught: containers learned from pages read whole, verified, forgotten."""
+"""Containers learned from pages read whole: checked on every page against the body read
+without them, to the character, and forgotten at the first difference; never changing a body."""
 
 from __future__ import annotations
 
 import json
 import sqlite3
 
-from clippings.core.learning import LEARN_AFTER, ContainerMemory, should_verify
+from clippings.core.learning import LEARN_AFTER, ContainerMemory, learn_containers
 from clippings.extract import read_article
 from clippings.sites import get_site
 from tests.crawl import read_output, run_clippings
@@ -44,13 +45,38 @@ def test_a_page_read_whole_names_its_container():
     assert "story-flow" in xpath
 
 
-def test_a_learned_container_is_the_fast_path_and_reads_the_same():
+def test_a_learned_container_that_reads_the_body_is_its_source():
     whole = read_article(LE360, le360_url("souss-2"), redesigned(2))
     learned = (whole.container_hint,)
     fast = read_article(LE360, le360_url("souss-3"), redesigned(2), learned=learned)
     assert fast.provenance["body"] == "learned"
+    assert fast.learned_check == (learned[0], True)
     assert fast.body == whole.body
     assert fast.container_hint is None
+
+
+def _captioned(n: int) -> bytes:
+    """Page ``n`` with a photo, its caption and a share bar inside the learned element."""
+    return redesigned(n).replace(
+        b'<section class="story-flow">',
+        b'<section class="story-flow"><figure><img src="/p.jpg"><figcaption>Le barrage de Dkhila, pr\xc3\xa8s'
+        b" d\xe2\x80\x99Agadir, photographi\xc3\xa9 en mars par notre envoy\xc3\xa9 sp\xc3\xa9cial"
+        b' (Photo DR)</figcaption></figure><ul class="share"><li><a href="/s/fb">Partager sur Facebook</a>'
+        b'</li><li><a href="/s/x">Partager sur X</a></li></ul>',
+    )
+
+
+def test_a_learned_container_holding_a_caption_and_a_share_bar_reads_the_page_s_body():
+    """The container's reading leaves out what a whole-page reading leaves out: the two are
+    equal to the character, and the record is the one the page gives alone."""
+    learned = (read_article(LE360, le360_url("souss-8"), redesigned(8)).container_hint,)
+    page = _captioned(9)
+    alone = read_article(LE360, le360_url("souss-9"), page)
+    checked = read_article(LE360, le360_url("souss-9"), page, learned=learned)
+    assert checked.learned_check == (learned[0], True)
+    assert checked.provenance["body"] == "learned"
+    assert checked.to_record() == alone.to_record()
+    assert "Photo DR" not in checked.body and "Partager" not in checked.body
 
 
 def _moved(n: int, teaser: list[str]) -> bytes:
@@ -69,19 +95,28 @@ def test_a_learned_container_that_disagrees_with_the_whole_page_is_reported():
         "selon la direction régionale de l’équipement, qui appelle à la prudence."
         for i in range(4)
     ]
-    checked = read_article(LE360, le360_url("souss-5"), _moved(5, other), learned=learned, verify=True)
+    checked = read_article(LE360, le360_url("souss-5"), _moved(5, other), learned=learned)
     assert checked.learned_check == (learned[0], False)
     assert checked.provenance["body"] == "page"
     assert "paragraphe 4" in checked.body
 
 
-def test_a_learned_container_holding_a_teaser_is_short_and_the_page_is_read():
+def test_a_learned_container_holding_a_teaser_differs_and_the_page_is_read():
     learned = (read_article(LE360, le360_url("souss-6"), redesigned(6)).container_hint,)
     teaser = ["Abonnez-vous pour lire la suite de nos articles sur la région de Souss-Massa et ailleurs."]
-    article = read_article(LE360, le360_url("souss-7"), _moved(7, teaser), learned=learned)
+    page = _moved(7, teaser)
+    article = read_article(LE360, le360_url("souss-7"), page, learned=learned)
     assert article.provenance["body"] == "page"
-    assert article.learned_check is None
+    assert article.learned_check == (learned[0], False)
     assert "paragraphe 4" in article.body
+    assert article.to_record() == read_article(LE360, le360_url("souss-7"), page).to_record()
+    memory = ContainerMemory(None)
+    for _ in range(LEARN_AFTER):
+        memory.suggest("le360", *learned[0])
+    assert memory.known("le360") == learned
+    counts = dict(learn_containers(memory, "le360", article))
+    assert "souss-7" in counts["learned/forgotten"]  # the difference counted, its page named
+    assert memory.known("le360") == ()
 
 
 def test_memory_learns_after_agreeing_pages_and_forgets(tmp_path):
@@ -95,13 +130,6 @@ def test_memory_learns_after_agreeing_pages_and_forgets(tmp_path):
     memory.forget("le360", "tpl", "//section")
     assert memory.known("le360") == ()
     assert ContainerMemory(db).known("le360") == ()
-
-
-def test_verification_picks_the_same_pages_every_time():
-    urls = [le360_url(f"page-{i}") for i in range(400)]
-    chosen = [u for u in urls if should_verify(u)]
-    assert chosen == [u for u in urls if should_verify(u)]
-    assert 5 <= len(chosen) <= 40
 
 
 def _crawl(replay, slugs, output):

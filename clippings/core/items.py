@@ -53,7 +53,7 @@ class Article:
     body_short: bool = field(default=False, metadata={"internal": True})
     # (template, xpath) of the element that held a body read from the whole page.
     container_hint: tuple[str, str] | None = field(default=None, metadata={"internal": True})
-    # ((template, xpath), agreed): a learned container checked against a whole-page reading.
+    # ((template, xpath), agreed): a learned container's reading, equal to the body or not.
     learned_check: tuple[tuple[str, str], bool] | None = field(default=None, metadata={"internal": True})
 
     def to_record(self) -> dict[str, Any]:

@@ -2,9 +2,12 @@
 
 A page of a template the site module does not know is read whole, and its reading names the
 smallest element that held the body (``Article.container_hint``). Once ``LEARN_AFTER`` pages
-of one template name the same element, later pages of that template are read from it alone:
-the fast path. One page in ``VERIFY_EVERY`` read through a learned container is read whole
-too; when the two readings disagree, the container is forgotten (and can be learned again).
+of one template name the same element, the container is learned. A learned container never
+changes a body: every page of its template is read as without it, and the container's
+reading compared with that body, to the character (``Article.learned_check``). Equal, the
+body's source is ``learned``; at the first difference the container is forgotten (and can be
+learned again) and the difference counted (``learned/forgotten``). What a page gives is
+therefore the same whatever was learned before it, in whichever process.
 
 What is learned is kept with the collection, in the state database (table ``containers``),
 or in memory for a crawl without state.
@@ -13,14 +16,12 @@ or in memory for a crawl without state.
 from __future__ import annotations
 
 import sqlite3
-import zlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from clippings.core.items import Article
 
 LEARN_AFTER = 2
-VERIFY_EVERY = 20
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS containers (
@@ -33,12 +34,6 @@ CREATE TABLE IF NOT EXISTS containers (
     PRIMARY KEY (site, template, xpath)
 )
 """
-
-
-def should_verify(url: str) -> bool:
-    """Whether a page read through a learned container is read whole too: one in
-    ``VERIFY_EVERY``, chosen by its URL, so a replay checks the same pages every time."""
-    return zlib.crc32(url.encode("utf-8", "surrogatepass")) % VERIFY_EVERY == 0
 
 
 class ContainerMemory:
@@ -81,7 +76,7 @@ class ContainerMemory:
         return learned
 
     def forget(self, site: str, template: str, xpath: str) -> None:
-        """A whole-page reading disagreed with the container's: it is no longer used."""
+        """The container's reading of a page differed from the page's body: no longer trusted."""
         row = self._rows.setdefault((site, template, xpath), [0, 0, 0])
         row[0], row[1] = 0, 0
         row[2] += 1
@@ -134,6 +129,9 @@ def learn_containers(memory: ContainerMemory, site: str, article: Article) -> li
         else:
             memory.forget(site, template, xpath)
             counts.append(
-                ("learned/forgotten", f"{site}: forgot the article container {xpath}: a whole-page reading disagreed")
+                (
+                    "learned/forgotten",
+                    f"{site}: forgot the article container {xpath}: its reading of {article.url} differed from the page's body",
+                )
             )
     return counts

@@ -53,12 +53,12 @@ def read_article(
     headers: Mapping[str, str] | None = None,
     fetched_at: datetime | None = None,
     learned: tuple[tuple[str, str], ...] = (),
-    verify: bool = False,
 ) -> Article:
     """The article on a page, dates still raw (see ``clippings.core.normalize``).
 
     ``learned`` are (template, xpath) article containers learned from earlier pages of the
-    site; with ``verify`` a page read through one is read whole too, and the two compared.
+    site. They never change what is read: a page one of them applies to is read as without
+    it, and the container's reading compared with that (``Article.learned_check``).
     Raises NotArticle with the reason when the page holds no article.
     """
     reason = site.non_article_reason(url)
@@ -82,7 +82,7 @@ def read_article(
         if key in headings or marker in page_title:
             raise NotArticle("soft_404", marker)
 
-    page = page_class(site.page)(sources, learned=learned, verify=verify)
+    page = page_class(site.page)(sources, learned=learned)
     if not page.article_id:
         raise NotArticle("not_article", "URL is not an article URL")
     if labelled and not og_type.startswith("video") and article_evidence(sources) is None:

@@ -62,6 +62,11 @@ class _Profiles:
         self._words = set().union(*(freq for _, freq, _ in self._profiles))
         self._rows: dict[str, list[float]] = {}
 
+    @property
+    def words(self) -> set[str]:
+        """Every n-gram some profile knows."""
+        return self._words
+
     def __contains__(self, word: object) -> bool:
         return word in self._words
 
@@ -116,6 +121,8 @@ class _Detector(Detector):
         two and three characters of the word so far (a space before it) that its profiles
         know; none inside a word written in capitals."""
         known, chars = self.word_lang_prob_map, _CHARS
+        if isinstance(known, _Profiles):
+            known = known.words  # the set itself: no Python call a lookup
         result: list[str] = []
         grams, capital = " ", False  # langdetect's NGram buffer and its capitalword flag
         for ch in self.text:

@@ -28,12 +28,11 @@ _ELLIPSIS = ("…", "...")
 class ArticlePage(ItemPage):
     """A page at an article URL, read field by field. ``provenance`` says where each came from."""
 
-    def __init__(self, sources: PageSources, learned: tuple[tuple[str, str], ...] = (), verify: bool = False) -> None:
+    def __init__(self, sources: PageSources, learned: tuple[tuple[str, str], ...] = ()) -> None:
         self.page = sources
         self.site = sources.site
         self.story = sources.story
         self.learned = learned
-        self.verify = verify
 
     # --- the fields ----------------------------------------------------------------------
     @field(cached=True)
@@ -271,7 +270,7 @@ class ArticlePage(ItemPage):
         # excerpt, not a standfirst. It stays in the body (and is no lead, see ``_kept_lead``).
         if lead.source == "ans" or lead.elements:
             shown = (*shown, lead)
-        reader = BodyReader(self.page, self.story, self.learned, self.verify)
+        reader = BodyReader(self.page, self.story, self.learned)
         return reader.read(
             not_body=[t for p in shown for t in p.texts if t],
             used=[e for p in shown if p is not self._title for e in p.elements],

@@ -1,9 +1,11 @@
 """Reading the body, and checking it against what else the page says the body is.
 
 In order: the embedded story's text; the article container (the site's rules, schema.org's
-``articleBody`` element, then containers learned from earlier pages of the same template);
-the whole page (or, when it gives next to nothing, the article HTML a script holds: see
-``scripted``). A body much shorter than the other evidence the page gives (the story's
+``articleBody`` element); the whole page (or, when it gives next to nothing, the article
+HTML a script holds: see ``scripted``). A container learned from earlier pages of the same
+template never changes the body: its reading of a page is compared, to the character, with
+the body read without it (``BodyPick.agreed``), and a difference makes the crawl forget it.
+A body much shorter than the other evidence the page gives (the story's
 text, JSON-LD ``articleBody``, the page's main block of paragraphs) is read again:
 trafilatura's full mode, the whole page in full mode, the page's main block of paragraphs
 alone, then ``articleBody`` itself. What is still
@@ -14,7 +16,7 @@ from __future__ import annotations
 
 import re
 from copy import deepcopy
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
 
@@ -53,8 +55,6 @@ OVERSHOOT = 1.15
 # string in a script, taken when it holds this many times the words.
 FEW_WORDS = 50
 SCRIPTED = 3
-# Two readings of one page agree when their token F1 reaches this.
-AGREE = 0.9
 _STABLE_TOKEN = re.compile(r"^[A-Za-z][A-Za-z_-]{2,40}$")
 _DIGITS = re.compile(r"[0-9]+")
 
@@ -107,13 +107,11 @@ def template_key(root: lxml.html.HtmlElement) -> str:
 class BodyReader:
     """Reads one page's body; ``learned`` are (template, xpath) containers from earlier pages."""
 
-    def __init__(self, page: PageSources, story: dict[str, Any], learned: tuple[tuple[str, str], ...] = (),
-                 verify: bool = False) -> None:  # fmt: skip
+    def __init__(self, page: PageSources, story: dict[str, Any], learned: tuple[tuple[str, str], ...] = ()) -> None:
         self.page = page
         self.site = page.site
         self.story = story
         self.learned = learned
-        self.verify = verify
 
     def evidence(self) -> dict[str, int]:
         """Words the page's other evidence gives the body, by source: the story's text, JSON-LD
@@ -162,6 +160,27 @@ class BodyReader:
     def read(
         self, not_body: list[str], used: list[lxml.html.HtmlElement], title: tuple[lxml.html.HtmlElement, ...] = ()
     ) -> BodyPick:
+        """The body. Learned containers never change it: a page they apply to is read as if
+        none were known, and the container's reading is compared with that, to the character."""
+        pick, whole = self._read(not_body, used, title)
+        if pick.source and pick.source.startswith(("ans", "rule:", "container:")):
+            return pick  # the story or a known container: no learned container is reached
+        template = template_key(self.page.root)
+        learned = [(t, x) for t, x in self.learned if t == template]
+        checked = self._checked(pick, learned, not_body) if learned else None
+        if checked is not None and checked.agreed:
+            return checked
+        if pick.source == "page":
+            pick = replace(pick, hint=self._hint(whole, template))
+        if checked is not None:
+            pick = replace(pick, learned=checked.learned, agreed=False)
+        return pick
+
+    def _read(
+        self, not_body: list[str], used: list[lxml.html.HtmlElement], title: tuple[lxml.html.HtmlElement, ...] = ()
+    ) -> tuple[BodyPick, list[str]]:
+        """The body as the page gives it, learned containers left aside; with the whole
+        page's paragraphs when they are the body."""
         site, root = self.site, self.page.root
         evidence = self.evidence()
         tried: list[tuple[list[str], str]] = []
@@ -171,26 +190,21 @@ class BodyReader:
             lead = marker_key(ans.standfirst(self.story))
             found = clean_paragraphs(site, self.story_text, [t for t in not_body if marker_key(t) != lead], stops=False)
             if not self._short(found, "ans", evidence):
-                return BodyPick("\n\n".join(found), "ans")
+                return BodyPick("\n\n".join(found), "ans"), []
             tried.append((found, "ans"))
         for element in used:
             element.set(USED, "")
         for element in title:
             element.set(TITLE, "")
-        template = template_key(root)
-        learned = [(t, x) for t, x in self.learned if t == template]
         rules = [
             *((f"rule:{site.name}.body[{n}]", x) for n, x in enumerate(site.body_xpaths, start=1)),
             *(("container:articleBody", x) for x in GENERIC_BODY_XPATHS),
-            *(("learned", x) for _, x in learned),
         ]
         container, source = article_container(self.page.select, rules)
         if container is not None:
             found = read_tree(site, container_copy(container), not_body)
             if not self._short(found, source, evidence):
-                if source == "learned" and self.verify:
-                    return self._verified(found, template, not_body)
-                return BodyPick("\n\n".join(found), source)
+                return BodyPick("\n\n".join(found), source), []
             tried.append((found, source))
         found = read_tree(site, deepcopy(root), not_body)
         if words(found) < FEW_WORDS:
@@ -199,9 +213,9 @@ class BodyReader:
             scripted = script_html(root)
             text = read_tree(site, scripted, not_body, full=True) if scripted is not None else []
             if words(text) >= SCRIPTED * max(words(found), 1):
-                return BodyPick("\n\n".join(text), "script")
+                return BodyPick("\n\n".join(text), "script"), []
         if not self._short(found, "page", evidence):
-            return BodyPick("\n\n".join(found), "page", hint=self._hint(found, template))
+            return BodyPick("\n\n".join(found), "page"), found
         tried.append((found, "page"))
         if container is not None:
             tried.append((read_tree(site, container_copy(container), not_body, full=True), f"{source}:full"))
@@ -221,9 +235,9 @@ class BodyReader:
             if index and declared and tried[0][0] and words(found) > OVERSHOOT * declared:
                 continue
             if not self._short(found, source, evidence):
-                return BodyPick("\n\n".join(found), source)
+                return BodyPick("\n\n".join(found), source), []
         found, source = self._best_of(tried, most)
-        return BodyPick("\n\n".join(found), source if found else None, short=bool(found))
+        return BodyPick("\n\n".join(found), source if found else None, short=bool(found)), []
 
     @staticmethod
     def _best_of(tried: list[tuple[list[str], str]], most: int) -> tuple[list[str], str]:
@@ -235,14 +249,20 @@ class BodyReader:
                 best = (found, source)
         return best
 
-    def _verified(self, found: list[str], template: str, not_body: list[str]) -> BodyPick:
-        """A learned container's reading, checked against a reading of the whole page."""
-        learned = next(((t, x) for t, x in self.learned if t == template), None)
-        whole = read_tree(self.site, deepcopy(self.page.root), not_body)
-        agreed = token_f1("\n\n".join(found), "\n\n".join(whole)) >= AGREE
-        if agreed:
-            return BodyPick("\n\n".join(found), "learned", learned=learned, agreed=True)
-        return BodyPick("\n\n".join(whole), "page", learned=learned, agreed=False)
+    def _checked(self, pick: BodyPick, learned: list[tuple[str, str]], not_body: list[str]) -> BodyPick | None:
+        """A learned container's reading of the page, set against the body read without it:
+        the container stands for the page only when the two are equal to the character. None
+        when no learned container of the template is on the page."""
+        for which in learned:
+            container, _ = article_container(self.page.select, [("learned", which[1])])
+            if container is not None:
+                break
+        else:
+            return None
+        found = "\n\n".join(read_tree(self.site, container_copy(container), not_body))
+        if found == pick.value:
+            return replace(pick, source="learned", learned=which, agreed=True)
+        return replace(pick, learned=which, agreed=False)
 
     def _hint(self, found: list[str], template: str) -> tuple[str, str] | None:
         """(template, xpath) of the smallest element of the page holding the body read whole,

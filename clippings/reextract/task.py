@@ -19,9 +19,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from clippings.core.finish import REMEMBERED_DROPS, dates_step, schema_problem
-from clippings.core.items import Article, NotArticle
-from clippings.core.learning import reading_counts, should_verify
+from clippings.core.fate import decide
+from clippings.core.finish import dates_step, schema_problem
+from clippings.core.items import Article
 from clippings.core.normalize import derive
 from clippings.discovery import sniff
 from clippings.extract import read_article  # once per worker process, when it unpickles a task
@@ -219,30 +219,20 @@ def _read_page(out: Outcome, saved: SavedResponse, headers: dict[str, str], lear
     url = saved.url
     site = site_for_url(url)
     fetched_at = saved.fetched_at or datetime.now(UTC)
-    verify = bool(learned) and should_verify(url)
     _count_page()
+    result: Article | BaseException
     try:
-        article = read_article(site, url, saved.body, headers, fetched_at, learned, verify)
-    except NotArticle as exc:
-        out.kind = "dropped"
-        out.counts.append(f"dropped/{exc.reason}")
-        if exc.reason in REMEMBERED_DROPS:
-            out.counts.append(f"refused/{exc.reason}")  # an article URL refused: a health figure
-            out.remember = exc.reason
-        # Unreadable bytes at an article URL (empty, binary, truncated) are worth a warning.
-        out.logs.append((WARNING if exc.reason == "not_html" else INFO, f"{url}: no article ({exc})"))
+        result = read_article(site, url, saved.body, headers, fetched_at, learned)
+    except Exception as exc:  # a page must never stop the run: ``decide`` says what it is
+        result = exc
+    fate = decide(url, result)
+    out.kind = fate.kind
+    out.counts.extend(fate.counts)
+    out.logs.extend(fate.logs)
+    out.remember = fate.remember
+    article = fate.article
+    if article is None:
         return out
-    except Exception as exc:  # a page must never stop the run
-        out.kind = "error"
-        out.counts.append("errors/extraction")
-        out.logs.append((ERROR, f"{url}: extraction failed: {type(exc).__name__}: {exc}"))
-        return out
-    out.kind = "article"
-    out.counts.append("pages/article")
-    for key, message in reading_counts(article):
-        out.counts.append(key)
-        if message:
-            out.logs.append((INFO, message))
     counts, warnings = dates_step(article)
     out.counts.extend(counts)
     out.date_warnings = warnings  # logged once the article is written

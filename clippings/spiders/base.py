@@ -19,9 +19,9 @@ from scrapy.http import Request, Response
 
 from clippings.admission import Admission, admission
 from clippings.core.arguments import parse_count, parse_day, parse_workers
-from clippings.core.finish import REMEMBERED_DROPS
-from clippings.core.items import Article, NotArticle
-from clippings.core.learning import ContainerMemory, learn_containers, reading_counts, should_verify
+from clippings.core.fate import decide
+from clippings.core.items import Article
+from clippings.core.learning import ContainerMemory, learn_containers
 from clippings.core.stats import count
 from clippings.discovery import (
     link_time,
@@ -235,34 +235,31 @@ class NewsSpider(SourcePages, Outcomes, scrapy.Spider):
         fetched_at = response.meta.get("fetched_at") or datetime.now(UTC)
         headers = {k.decode("latin-1"): v[0].decode("latin-1") for k, v in response.headers.items() if v}
         learned = self.containers.known(self.site.name)
-        verify = bool(learned) and should_verify(response.url)
+        result: Article | BaseException
         try:
-            article = await self.extractor.read(
-                self.site, response.url, response.body, headers, fetched_at, learned, verify
-            )
-        except NotArticle as exc:
-            self.count(f"dropped/{exc.reason}", url=response.url)
-            if exc.reason in REMEMBERED_DROPS:
-                self.count(f"refused/{exc.reason}")  # an article URL refused: a health figure
-                self.remember_dropped(response, exc.reason)
-            # Unreadable bytes at an article URL (empty, binary, truncated) are worth a warning.
-            log = self.logger.warning if exc.reason == "not_html" else self.logger.info
-            log("%s: no article (%s)", response.url, exc)
-            return None
-        except Exception as exc:  # a page must never stop the crawl
-            self.count("errors/extraction", url=response.url)
-            self.logger.error("%s: extraction failed: %s: %s", response.url, type(exc).__name__, exc)
+            result = await self.extractor.read(self.site, response.url, response.body, headers, fetched_at, learned)
+        except Exception as exc:  # a page must never stop the crawl: ``decide`` says what it is
+            result = exc
+        fate = decide(response.url, result)
+        for key in fate.counts:
+            self.count(key, url=response.url if fate.kind != "article" else None)
+        for level, message in fate.logs:
+            self.logger.log(level, "%s", message)
+        if fate.remember:
+            self.remember_dropped(response, fate.remember)
+        if fate.kind == "error":
             self.mark_incomplete(f"extraction failed for {response.url}")  # not had: the next run tries again
+        article = fate.article
+        if article is None:
             return None
-        self.count("pages/article")
         self.learn(article)
         if self.incremental is not None:
             self.incremental.fetched(article.article_id, link_time(response.meta.get("listed_date")), response)
         return article
 
     def learn(self, article: Article) -> None:
-        """Count where the fields came from, and learn (or forget) article containers."""
-        for key, message in [*reading_counts(article), *learn_containers(self.containers, self.site.name, article)]:
+        """Learn (or forget) article containers, from the page's reading."""
+        for key, message in learn_containers(self.containers, self.site.name, article):
             self.count(key)
             if message:
                 self.logger.info("%s", message)

@@ -96,7 +96,6 @@ class ExtractionPool:
         headers: Mapping[str, str],
         fetched_at: datetime | None,
         learned: tuple[tuple[str, str], ...] = (),
-        verify: bool = False,
     ) -> Article:
         """The article on a page, as ``read_article`` gives it (NotArticle raised alike)."""
         if self._closed:
@@ -105,7 +104,7 @@ class ExtractionPool:
         assert self._loop is not None
         self._next_id += 1
         payload = pickle.dumps(
-            (self._next_id, (site.name, url, body, headers, fetched_at, learned, verify)),
+            (self._next_id, (site.name, url, body, headers, fetched_at, learned)),
             protocol=pickle.HIGHEST_PROTOCOL,
         )
         task = Task(self._next_id, url, payload, self._loop.create_future())

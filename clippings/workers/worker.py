@@ -42,7 +42,6 @@ def read_in_worker(
     headers: Mapping[str, str],
     fetched_at: datetime | None,
     learned: tuple[tuple[str, str], ...] = (),
-    verify: bool = False,
 ) -> tuple[str, Any, Any]:
     """``read_article`` in a worker: ("article", Article, None) or ("not_article", reason, detail).
 
@@ -58,7 +57,7 @@ def read_in_worker(
 
         reset_caches()
     try:
-        article = read_article(get_site(site_name), url, body, headers, fetched_at, learned, verify)
+        article = read_article(get_site(site_name), url, body, headers, fetched_at, learned)
         return "article", article, None
     except NotArticle as exc:
         return "not_article", exc.reason, exc.detail
