@@ -226,12 +226,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     fixture = commands.add_parser(
         "fixture",
+        **_epilog("fixture"),
         help="developers: save, show or update a fixture page",
         description="Fixture folders (fixtures/<site>/<publication date>_<short name>/, see fixtures/README.md)."
         " Exit status of each action: 0 done (show: every field as expected); 1 (show) a field differs or the"
         " page is no article; 2 a missing or broken fixture, source or URL, in one line.",
     )
-    fixture_commands = fixture.add_subparsers(dest="action", required=True, metavar="ACTION", parser_class=Parser)
+    fixture_commands = fixture.add_subparsers(
+        dest="action", required=True, metavar="ACTION", parser_class=Parser, help="show, save or update"
+    )
     fixture_show = fixture_commands.add_parser(
         "show",
         help="re-run extraction, print each field's source and the fields that differ from expected.json",
