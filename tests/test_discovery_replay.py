@@ -89,7 +89,7 @@ def test_a_backfill_pages_through_the_listings_without_a_warning(tmp_path, since
     assert any(f.url.endswith("?page=2") and f.meta["kind"] == "listing" for f in LISTINGS)
     routine = summary_rows(two_runs[0]["done"].stdout)
     out = tmp_path / "out"
-    done = run_clippings("crawl", *SITES, "--replay", str(FIXTURES), "--output", str(out), "--since", since)
+    done = run_clippings("crawl", *SITES, "--replay", str(FIXTURES), "--output", str(out), "--since", since, "--new")
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stderr == "", done.stderr[-3000:]  # no "no saved response", no 404
     written = {r["url"] for r in read_output(out)}

@@ -28,7 +28,12 @@ def test_an_article_is_counted_with_where_its_fields_came_from():
 def test_a_page_that_is_no_article_is_dropped_and_remembered():
     url = le360_url("clip-1")
     fate = decide(url, NotArticle("video", "og:type video.other"))
-    assert (fate.kind, fate.reason, fate.counts, fate.remember) == ("dropped", "video", ["dropped/video"], "video")
+    assert (fate.kind, fate.reason, fate.counts, fate.remember) == (
+        "dropped",
+        "video",
+        ["dropped/video", "refused/video"],
+        "video",
+    )
     assert fate.logs == [(logging.INFO, f"{url}: no article (video: og:type video.other)")]
 
 

@@ -82,10 +82,14 @@ def test_a_crawl_writes_what_each_page_gives_alone(tmp_path, bulk, alone, worker
     done = run_clippings(*args, "--workers", str(workers))
     assert done.returncode == 0, done.stderr[-3000:]
     stats = _stats(done.stderr)
-    # The crawl did learn containers and read pages through them: the fast path was taken.
-    assert stats.get("learned/containers", 0) > 0
-    assert stats.get("source/body/learned", 0) > 0
+    # The crawl did learn containers and set their readings against the page's: the fast path
+    # was reached (verified equal, or forgotten at a difference), and changed no record below.
     _same(_by_key(read_output(out)), alone)
+    assert stats.get("learned/containers", 0) > 0
+    if workers == 1:
+        # In one process the pages come after what was learned from earlier ones. (With
+        # workers, pages may all be handed out before a container is learned: not checked.)
+        assert stats.get("learned/verified", 0) + stats.get("learned/forgotten", 0) > 0
 
 
 @pytest.fixture(scope="module")
