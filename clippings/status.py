@@ -24,7 +24,8 @@ from typing import Any
 from clippings.core.health import error_counts
 from clippings.core.stamps import utc_stamp
 from clippings.core.stats import skipped_total
-from clippings.runs import last_runs, read_runs, runs_path, started_marks
+from clippings.runs import last_runs, read_runs, runs_path
+from clippings.state.marks import started_marks
 
 _AGE = re.compile(r"(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?")
 

@@ -16,7 +16,8 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from clippings.runs import read_runs, started_marks
+from clippings.runs import read_runs
+from clippings.state.marks import started_marks
 from tests.crawl import read_output, run_clippings
 from tests.fixturelib import ROOT
 from tests.httpsite import LocalSite, rss, sitemap, sitemap_index

@@ -3,71 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import textwrap
 
+from clippings.cli.helptext import epilog
 from clippings.cli.options import Parser, version
 from clippings.cli.reextract import REEXTRACT_SETTINGS
 from clippings.sites import SITES
-
-USAGE = "2 the command line is wrong (one line says why)"
-# Each subcommand's exit statuses and one example, shown under its --help.
-EPILOGS = {
-    "crawl": (
-        "exit statuses: 0 every crawl finished and is healthy; 1 a crawl failed (output, state), raised an"
-        " extraction-health alarm or was stopped by one Ctrl-C or SIGTERM (the pages in flight finished);"
-        f" {USAGE}, or the JOBDIR's crawl has finished; 75 another crawl is writing a site of this collection"
-        " (try later); 130 or 143 a second Ctrl-C or SIGTERM ended it at once",
-        "clippings crawl le360 almaghribtoday --output /srv/clippings/output",
-    ),
-    "validate": (
-        f"exit statuses: 0 every line is valid; 1 a line is invalid or a file unreadable (each named); {USAGE}",
-        "clippings validate output/",
-    ),
-    "export": (
-        f"exit statuses: 0 written; 1 the target could not be written, or lines were skipped (named); {USAGE}",
-        "clippings export output/ --to articles.parquet",
-    ),
-    "status": (
-        "exit statuses: 0 every site's last run is ok; 1 one is not (failed, alarm, errors, stopped, forced,"
-        f" interrupted, old, no run); {USAGE}",
-        "clippings status output/ --max-age 2h || mail -s 'clippings' ops@example.org",
-    ),
-    "report": (
-        f"exit statuses: 0 written or printed; 1 the HTML file could not be written; {USAGE}",
-        "clippings report output/ --to report.html --days 30",
-    ),
-    "fixture": (
-        f"exit statuses: 0 done (show: every field as expected); 1 show: a field differs; {USAGE}",
-        "clippings fixture show fixtures/le360/2025-09-09_bourita",
-    ),
-    "fixture show": (
-        f"exit statuses: 0 every field as expected; 1 a field differs; {USAGE}",
-        "clippings fixture show fixtures/le360/2025-09-09_bourita",
-    ),
-    "fixture save": (
-        f"exit statuses: 0 saved; {USAGE}",
-        "clippings fixture save https://fr.le360.ma/politique/... --from pages.warc.gz --name bourita",
-    ),
-    "record": (
-        f"exit statuses: 0 every page saved; 1 a page could not be fetched; {USAGE}. Writes no run history.",
-        "clippings record https://fr.le360.ma/politique/... --to pages.warc.gz",
-    ),
-    "reextract": (
-        "exit statuses: 0 done and healthy; 1 an output failure or an extraction-health alarm;"
-        f" {USAGE}; 75 a crawl is writing a site of this collection (try later)",
-        "clippings reextract archives/ --output output/",
-    ),
-    "pack": (
-        f"exit statuses: 0 written; {USAGE}",
-        "clippings pack fixtures/ --to fixtures.warc.gz",
-    ),
-}
-
-
-def _epilog(command: str) -> dict[str, object]:
-    statuses, example = EPILOGS[command]
-    text = textwrap.fill(f"{statuses}.", 79, break_on_hyphens=False)
-    return {"epilog": f"{text}\n\nexample:\n  {example}", "formatter_class": argparse.RawDescriptionHelpFormatter}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -75,7 +15,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"clippings {version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=Parser)
 
-    crawl = commands.add_parser("crawl", **_epilog("crawl"), help="crawl one or more sites into JSON lines")
+    crawl = commands.add_parser("crawl", **epilog("crawl"), help="crawl one or more sites into JSON lines")
     crawl.add_argument(
         "sites", nargs="+", metavar="SITE", help=f"one of: {', '.join(sorted(SITES))}; or all, every one of them"
     )
@@ -141,14 +81,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     crawl.add_argument("--loglevel", default=None, help="Scrapy log level (default: WARNING)")
 
-    validate = commands.add_parser("validate", **_epilog("validate"), help="check JSON-lines files against the schema")
+    validate = commands.add_parser("validate", **epilog("validate"), help="check JSON-lines files against the schema")
     validate.add_argument(
         "files", nargs="+", metavar="PATH", help="a file, or a folder: every *.jsonl under it (.state/ skipped)"
     )
 
     export = commands.add_parser(
         "export",
-        **_epilog("export"),
+        **epilog("export"),
         help="the collection as typed tables: a Parquet file, a DuckDB database, or Parquet by site and month",
         description="The collection's JSON lines as typed tables, each field one type whatever the data"
         " (published_raw and modified_raw always VARCHAR): one row per article, its latest line (--latest, the"
@@ -178,7 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     status = commands.add_parser(
         "status",
-        **_epilog("status"),
+        **epilog("status"),
         help="each site's last run: age, status, written, skipped, alarms; exit status 1 when one is not ok",
     )
     status.add_argument("directory", metavar="DIR", help="the collection (the crawl's --output)")
@@ -204,7 +144,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     report = commands.add_parser(
         "report",
-        **_epilog("report"),
+        **epilog("report"),
         help="the collection and its runs: one self-contained HTML file with charts, or text",
         description="The collection and its run history: first what needs attention (each site whose last run"
         " alarmed, failed, had errors or is late, with the reasons), then articles per day, runs, field"
@@ -226,7 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     fixture = commands.add_parser(
         "fixture",
-        **_epilog("fixture"),
+        **epilog("fixture"),
         help="developers: save, show or update a fixture page",
         description="Fixture folders (fixtures/<site>/<publication date>_<short name>/, see fixtures/README.md)."
         " Exit status of each action: 0 done (show: every field as expected); 1 (show) a field differs or the"
@@ -290,7 +230,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     record = commands.add_parser(
-        "record", **_epilog("record"), help="fetch single pages into a WARC file that --replay reads"
+        "record", **epilog("record"), help="fetch single pages into a WARC file that --replay reads"
     )
     record.add_argument("urls", nargs="+", metavar="URL", help="a page of a known site; repeatable")
     record.add_argument("--to", required=True, metavar="FILE.warc.gz", help="the WARC file the pages are added to")
@@ -301,7 +241,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     reextract = commands.add_parser(
         "reextract",
-        **_epilog("reextract"),
+        **epilog("reextract"),
         help="read the pages saved in WARC files again into the collection (on Dask when installed)",
     )
     reextract.add_argument(
@@ -329,7 +269,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     reextract.add_argument("--loglevel", default=None, help="log level (default: WARNING)")
 
-    pack = commands.add_parser("pack", **_epilog("pack"), help="write a fixtures folder (or WARC) into a WARC file")
+    pack = commands.add_parser("pack", **epilog("pack"), help="write a fixtures folder (or WARC) into a WARC file")
     pack.add_argument("source", metavar="SOURCE", help="a fixtures folder or a WARC file")
     pack.add_argument("--to", required=True, metavar="FILE.warc.gz", help="the WARC file written")
     return parser

@@ -15,7 +15,8 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from clippings.resources import resources
-from clippings.runs import append_run, clear_started, mark_started, package_version, run_record
+from clippings.runs import append_run, package_version, run_record
+from clippings.state.marks import clear_started, mark_started
 
 logger = logging.getLogger("clippings.extensions")
 
@@ -26,7 +27,7 @@ class RunHistory:
     extension comes after ExtractionHealth in EXTENSIONS). ``CLIPPINGS_RUN_HISTORY = False``
     turns it off. A history that cannot be written is logged; the crawl's own status stands.
 
-    A crawl admitted to write leaves a ``started`` mark (``clippings.runs.mark_started``)
+    A crawl admitted to write leaves a ``started`` mark (``clippings.state.marks.mark_started``)
     when it opens, which its line replaces: one that ends without a line (SIGKILL) is shown
     by ``clippings status`` as ``interrupted``. A forced stop appends its line from the
     signal handler (``record_end``, ``clippings.extensions.stops``). A spider whose class
