@@ -23,10 +23,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from clippings.collection.export import export
+from clippings.collection.output import encode_line
+from clippings.collection.validate import validate_files
 from clippings.core.contract import morocco_date
-from clippings.core.output import encode_line
-from clippings.export import export
-from clippings.validate import validate_files
 
 OUT = Path(__file__).resolve().parent / "out" / "export"
 START = datetime(2025, 9, 1, 6, 0, tzinfo=UTC)

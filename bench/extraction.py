@@ -22,7 +22,7 @@ import trafilatura
 from clippings.extract import extract_article
 from clippings.extract.html import decode_html, header_value
 from clippings.sites import get_site
-from tests.fixturelib import article_fixtures, leaked, token_f1
+from tests.helpers.fixturelib import article_fixtures, leaked, token_f1
 
 REPEAT = 5
 

@@ -68,7 +68,7 @@ import trafilatura
 
 from clippings.replay import SavedResponse, WarcRecorder
 from clippings.sites import get_site
-from tests.fixturelib import article_fixtures
+from tests.helpers.fixturelib import article_fixtures
 
 
 def sites_of(pages: list[tuple[str, SavedResponse]]) -> list[str]:

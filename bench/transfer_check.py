@@ -1,4 +1,4 @@
-"""Benchmark: what the cut-transfer check (clippings.transfer.cut_reason) costs a page.
+"""Benchmark: what the cut-transfer check (clippings.crawl.transfer.cut_reason) costs a page.
 
 Not a test. Run `python bench/transfer_check.py [--rounds N]`. Takes every saved article
 page of the fixtures, gzips it as a server would, and times, page by page in one run:
@@ -21,8 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import trafilatura
 
-from clippings.transfer import cut_reason
-from tests.fixturelib import article_fixtures
+from clippings.crawl.transfer import cut_reason
+from tests.helpers.fixturelib import article_fixtures
 
 
 def timed(function, items) -> float:

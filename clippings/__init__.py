@@ -14,7 +14,7 @@ __all__ = ["NotArticle", "extract_page"]
 
 def __getattr__(name: str) -> Any:
     if name in __all__:
-        from clippings import onepage
+        from clippings.sites import onepage
 
         return getattr(onepage, name)
     raise AttributeError(f"module 'clippings' has no attribute {name!r}")

@@ -17,7 +17,7 @@ CLIPPINGS_OUTPUT_DIR = "output"
 CLIPPINGS_REPLAY = None
 # Contact URL sent in the User-Agent, so a site's operators can reach us.
 CLIPPINGS_CONTACT_URL = "https://github.com/clippings-project/clippings"
-# Extraction health (clippings.extensions.ExtractionHealth): the largest share of article
+# Extraction health (clippings.crawl.extensions.ExtractionHealth): the largest share of article
 # pages with no body, and of written articles with no date / no author, before the crawl
 # is failed ("layout may have changed"); checked once a site has this many pages.
 CLIPPINGS_HEALTH_MAX_NO_BODY = 0.5
@@ -40,29 +40,29 @@ CLIPPINGS_HEALTH_MAX_DROP = 0.25
 CLIPPINGS_HEALTH_MAX_NEW_VALUES = 0.25
 CLIPPINGS_HEALTH_MIN_PAGES = 10
 CLIPPINGS_HEALTH_ENABLED = True
-# Run history (clippings.extensions.RunHistory): one JSON line a crawl, however it ends, in
+# Run history (clippings.crawl.extensions.RunHistory): one JSON line a crawl, however it ends, in
 # <CLIPPINGS_OUTPUT_DIR>/.state/runs.ndjson (read by clippings status and clippings report).
 CLIPPINGS_RUN_HISTORY = True
-# Spidermon monitors of the health figures (clippings.monitoring, `pip install
+# Spidermon monitors of the health figures (clippings.crawl.monitoring, `pip install
 # 'clippings[monitoring]'`); the Spidermon actions run when one fails (docs/monitoring.md).
 CLIPPINGS_MONITORING = False
 CLIPPINGS_MONITORING_ACTIONS = []
-# Progress (clippings.extensions.Progress): a live line on a terminal, else a log line
+# Progress (clippings.crawl.extensions.Progress): a live line on a terminal, else a log line
 # every this many seconds (0: off). CLIPPINGS_PROGRESS_LIVE = True/False forces the mode.
 CLIPPINGS_PROGRESS_INTERVAL = 60.0
 CLIPPINGS_PROGRESS_LIVE = None
-# One writer per collection and site (clippings.core.lock): a crawl holds an exclusive lock on
+# One writer per collection and site (clippings.collection.lock): a crawl holds an exclusive lock on
 # <CLIPPINGS_OUTPUT_DIR>/.state/<site>.lock; a second crawl of the same site into the same
 # folder waits this many seconds for it, then is refused (exit status 75 under `clippings`).
 CLIPPINGS_LOCK_WAIT = 0
-# Incremental state (clippings.incremental): on by default, kept with the collection in
+# Incremental state (clippings.crawl.incremental): on by default, kept with the collection in
 # <CLIPPINGS_OUTPUT_DIR>/.state/state.sqlite unless CLIPPINGS_STATE names another file.
 CLIPPINGS_INCREMENTAL = True
 CLIPPINGS_STATE = None
 # Save every response fetched into this WARC file (.warc.gz), readable by CLIPPINGS_REPLAY.
 CLIPPINGS_RECORD = None
 # Send a site's requests to another origin: {"https://fr.le360.ma": "http://127.0.0.1:8000"}
-# (mirrors, staging copies, tests). Installs clippings.handlers.OriginsDownloadHandler.
+# (mirrors, staging copies, tests). Installs clippings.crawl.handlers.OriginsDownloadHandler.
 CLIPPINGS_ORIGINS = {}
 # Pages are read (parsed, extracted) in this many worker processes; "auto": one per core.
 # Requests, state, pipelines and output stay in the crawl's process (clippings.workers).
@@ -88,7 +88,7 @@ CLIPPINGS_LOG_LEVEL = "WARNING"
 # declared type and range in clippings.core.config: `clippings crawl` refuses a bad value up front.
 
 # --- politeness ---------------------------------------------------------------------------
-# {contact} is replaced by CLIPPINGS_CONTACT_URL, even one given with -s (clippings.addon).
+# {contact} is replaced by CLIPPINGS_CONTACT_URL, even one given with -s (clippings.crawl.addon).
 USER_AGENT = "clippings/0.1 (press monitoring; +{contact})"
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
@@ -111,7 +111,7 @@ RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
 # Scrapy's "Gave up retrying" line at INFO: the spider names each page given up in one ERROR
-# line, with its reason, and counts it under errors (clippings.spiders.failures).
+# line, with its reason, and counts it under errors (clippings.crawl.failures).
 RETRY_GIVE_UP_LOG_LEVEL = "INFO"
 REDIRECT_MAX_TIMES = 5
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
@@ -130,61 +130,61 @@ EXTENSIONS_BASE = {
 
 DOWNLOADER_MIDDLEWARES = {
     # Last before the downloader: everything else sees replayed responses as live ones.
-    "clippings.middlewares.ReplayMiddleware": 950,
+    "clippings.crawl.middlewares.ReplayMiddleware": 950,
     # Just before it: once a crawl is stopping (Ctrl-C, SIGTERM), nothing new is fetched.
-    "clippings.extensions.stops.StopsMiddleware": 945,
+    "clippings.crawl.extensions.stops.StopsMiddleware": 945,
     # Sees 3xx responses before Scrapy's RedirectMiddleware (600) follows them.
-    "clippings.middlewares.RedirectGuardMiddleware": 605,
+    "clippings.crawl.middlewares.RedirectGuardMiddleware": 605,
     # Scrapy's meta-refresh redirects, without decoding every page to look for one.
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
-    "clippings.middlewares.MetaRefreshMiddleware": 580,
+    "clippings.crawl.middlewares.MetaRefreshMiddleware": 580,
     # Records responses as they arrive, before redirects are followed and bodies decoded.
-    "clippings.recording.RecordMiddleware": 610,
+    "clippings.crawl.recording.RecordMiddleware": 610,
     # Flags a body cut short (gzip stream not ended, Content-Length not met) before the
     # recorder (610) would save it and Scrapy's HttpCompressionMiddleware (590) inflate what
     # there is; the retry middleware retries it.
-    "clippings.transfer.TransferCheckMiddleware": 615,
+    "clippings.crawl.transfer.TransferCheckMiddleware": 615,
     # Retries with backoff and Retry-After, in place of Scrapy's RetryMiddleware.
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "clippings.politeness.BackoffRetryMiddleware": 550,
+    "clippings.crawl.politeness.BackoffRetryMiddleware": 550,
 }
 
 ADDONS = {
-    "clippings.addon.Clippings": 0,
+    "clippings.crawl.addon.Clippings": 0,
 }
 
 EXTENSIONS = {
     # What the crawl holds (admission, state, the shared pool, stores, recorders), owned by
     # its crawler and reachable as crawler.get_extension(Resources).
-    "clippings.resources.Resources": 0,
-    "clippings.extensions.ExtractionHealth": 500,
-    "clippings.extensions.Progress": 500,
+    "clippings.crawl.resources.Resources": 0,
+    "clippings.crawl.extensions.ExtractionHealth": 500,
+    "clippings.crawl.extensions.Progress": 500,
     # Scrapy's LogStats, its line each site's progress (CLIPPINGS_PROGRESS_INTERVAL).
     "scrapy.extensions.logstats.LogStats": None,
-    "clippings.extensions.SiteLogStats": 0,
+    "clippings.crawl.extensions.SiteLogStats": 0,
     # After ExtractionHealth: a run's line holds its health figures and alarms.
-    "clippings.extensions.RunHistory": 900,
+    "clippings.crawl.extensions.RunHistory": 900,
     # Ctrl-C and SIGTERM: the first stops fetching and says so, the second ends the process
-    # (exit status 130/143) with every open crawl's history line (clippings.extensions.stops).
-    "clippings.extensions.Stops": 0,
+    # (exit status 130/143) with every open crawl's history line (clippings.crawl.extensions.stops).
+    "clippings.crawl.extensions.Stops": 0,
     # Settings and arguments checked, the collection's lock taken, and let go last, once the
-    # run history is appended (clippings.admission).
-    "clippings.admission.Admit": 1000,
+    # run history is appended (clippings.crawl.admission).
+    "clippings.crawl.admission.Admit": 1000,
 }
 
 ITEM_PIPELINES = {
-    "clippings.pipelines.DatesPipeline": 100,
-    "clippings.pipelines.DateRangePipeline": 150,
-    "clippings.pipelines.DerivedFieldsPipeline": 200,
-    "clippings.pipelines.DuplicatesPipeline": 300,
-    "clippings.pipelines.SchemaPipeline": 400,
-    "clippings.pipelines.UnchangedPipeline": 800,
-    "clippings.pipelines.JsonLinesPipeline": 900,
+    "clippings.crawl.pipelines.DatesPipeline": 100,
+    "clippings.crawl.pipelines.DateRangePipeline": 150,
+    "clippings.crawl.pipelines.DerivedFieldsPipeline": 200,
+    "clippings.crawl.pipelines.DuplicatesPipeline": 300,
+    "clippings.crawl.pipelines.SchemaPipeline": 400,
+    "clippings.crawl.pipelines.UnchangedPipeline": 800,
+    "clippings.crawl.pipelines.JsonLinesPipeline": 900,
 }
 
 # Dropped items are one INFO line each ("not written: URL: reason"), never the item itself
 # (Scrapy's own formatter logs the whole item, body included, at WARNING).
-LOG_FORMATTER = "clippings.logformat.LogFormatter"
+LOG_FORMATTER = "clippings.crawl.logformat.LogFormatter"
 
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fixturelib import ROOT
+from tests.helpers.fixturelib import ROOT
 
 
 def snapshot(folder: Path) -> dict[str, tuple[int, int] | None]:

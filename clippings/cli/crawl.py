@@ -84,7 +84,7 @@ def crawl(args: argparse.Namespace) -> int:
     # (their fork server imports the extraction code and langdetect's profiles, about a
     # second), a thread indexes the replay source, and this process loads Scrapy. --workers
     # has the last word over the settings, so with it the workers start before Scrapy loads.
-    from clippings.resources import Shared
+    from clippings.crawl.resources import Shared
 
     shared = Shared()  # what the crawls of this command share: the pool, the WARC, the locks
     pool = None
@@ -96,14 +96,14 @@ def crawl(args: argparse.Namespace) -> int:
             pool = _start_pool(shared, _worker_count(settings.get("CLIPPINGS_WORKERS", 1), "CLIPPINGS_WORKERS"))
         if settings.get("JOBDIR") and len(per_site) > 1:
             raise UsageError("JOBDIR holds one crawl: crawl one site per JOBDIR")
-        from clippings.extensions.stops import job_finished
+        from clippings.crawl.extensions.stops import job_finished
 
         finished = job_finished(settings.get("JOBDIR"))
         if finished:
             raise UsageError(finished)
         new = not args.new and not holds_collection(Path(settings.get("CLIPPINGS_OUTPUT_DIR")))
         check_folders(settings, labels(args))
-        from clippings.core import lock
+        from clippings.collection import lock
 
         try:
             busy = _take_locks(per_site, settings, labels(args), shared)
@@ -122,10 +122,10 @@ def crawl(args: argparse.Namespace) -> int:
 
 
 def _take_locks(per_site: dict[str, list[str]], settings: Any, labels: dict[str, str], shared: Any) -> list[Any]:
-    """The writer's lock of each site's part of the collection (``clippings.core.lock``), all
+    """The writer's lock of each site's part of the collection (``clippings.collection.lock``), all
     waited for at once, up to ``CLIPPINGS_LOCK_WAIT`` seconds, before Scrapy starts; each
     crawl claims its own. Returns the ``Busy`` of the sites another crawl holds."""
-    from clippings.core import lock
+    from clippings.collection import lock
 
     output = settings.get("CLIPPINGS_OUTPUT_DIR")
     held = [lock.WriterLock(output, site) for site in per_site]
@@ -190,9 +190,9 @@ def _run_crawls(
 ) -> int:
     from scrapy.crawler import CrawlerProcess
 
-    from clippings.extensions.stops import StopSignals
-    from clippings.report import crawl_report
-    from clippings.resources import share
+    from clippings.crawl.extensions.stops import StopSignals
+    from clippings.crawl.resources import share
+    from clippings.crawl.summary import crawl_report
 
     process = CrawlerProcess(settings)  # imports the spiders, the extraction code...
     replay_opened()

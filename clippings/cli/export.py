@@ -39,8 +39,8 @@ class _StatusLine:
 def export(args: argparse.Namespace) -> int:
     import duckdb
 
-    from clippings.export import ExportError
-    from clippings.export import export as run_export
+    from clippings.collection.export import ExportError
+    from clippings.collection.export import export as run_export
 
     line = _StatusLine(sys.stderr)
     progress = line.show if sys.stderr.isatty() and not args.quiet else None

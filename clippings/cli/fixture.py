@@ -19,7 +19,7 @@ def _folder(given: str, fixtures: str) -> Path:
 
 
 def fixture(args: argparse.Namespace) -> int:
-    from clippings import devtools
+    from clippings.cli import fixtures as devtools
 
     try:
         if args.action == "show":

@@ -13,7 +13,7 @@ from clippings.sites import SITES, site_for_url
 def record(args: argparse.Namespace) -> int:
     from scrapy.crawler import CrawlerProcess
 
-    from clippings.recording import RecordSpider
+    from clippings.crawl.recording import RecordSpider
 
     hosts: set[str] = set()
     for url in args.urls:

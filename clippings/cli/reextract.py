@@ -94,8 +94,8 @@ def _dask_target(value: str | None) -> tuple[str, Any] | None:
 def reextract(args: argparse.Namespace) -> int:
     from clippings.core.arguments import parse_day
     from clippings.reextract import ArchiveError, Options, run
-    from clippings.reextract.collection import Health
     from clippings.reextract.task import Reading
+    from clippings.reextract.writer import Health
     from clippings.state import state_path
 
     try:
@@ -135,7 +135,7 @@ def reextract(args: argparse.Namespace) -> int:
         ),
         lock_wait=float(values["CLIPPINGS_LOCK_WAIT"]),
     )
-    from clippings.core import lock
+    from clippings.collection import lock
 
     try:
         return run(options)

@@ -13,10 +13,10 @@ from clippings.cli.options import UsageError
 def report(args: argparse.Namespace) -> int:
     from functools import partial
 
+    from clippings.collection.overview import as_text
+    from clippings.collection.overview import gather as gather_overview
+    from clippings.collection.status import parse_age
     from clippings.core.arguments import parse_count
-    from clippings.overview import as_text
-    from clippings.overview import gather as gather_overview
-    from clippings.status import parse_age
 
     try:
         days = parse_count(args.days, "--days")
@@ -36,7 +36,7 @@ def report(args: argparse.Namespace) -> int:
     if target is None:
         print(as_text(gather(args.directory, days=days)))
         return 0
-    from clippings.report_html import MissingPlotting, render
+    from clippings.collection.report_html import MissingPlotting, render
 
     try:
         html = render(gather(args.directory, days=days))

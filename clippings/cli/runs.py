@@ -11,7 +11,7 @@ from clippings.cli.options import UsageError
 
 
 def runs(args: argparse.Namespace) -> int:
-    from clippings.runs import read_runs
+    from clippings.collection.runs import read_runs
 
     if not Path(args.directory).is_dir():
         raise UsageError(f"runs: {args.directory}: no such folder")

@@ -12,8 +12,8 @@ from clippings.cli.options import UsageError
 def status(args: argparse.Namespace) -> int:
     import json
 
-    from clippings.status import as_text, parse_age
-    from clippings.status import status as site_statuses
+    from clippings.collection.status import as_text, parse_age
+    from clippings.collection.status import status as site_statuses
 
     try:
         max_age = parse_age(args.max_age)

@@ -9,7 +9,7 @@ from clippings.cli.options import UsageError
 
 
 def validate(args: argparse.Namespace) -> int:
-    from clippings.validate import PathError, validate_files
+    from clippings.collection.validate import PathError, validate_files
 
     try:
         return validate_files(args.files, out=sys.stdout)

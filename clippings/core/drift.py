@@ -1,7 +1,7 @@
 """A run against the site's last runs: a field whose coverage falls, or whose values fall
 outside what those runs had. Imports no Scrapy.
 
-The baseline is read from the run history before the run (``clippings.runs.read_runs``): the
+The baseline is read from the run history before the run (``clippings.collection.runs.read_runs``): the
 site's last ``HISTORY_RUNS`` runs that ended normally. A field's coverage (the share of
 article pages, or of articles written, that have it: 1 - its ``no_<field>`` share) more than
 ``CLIPPINGS_HEALTH_MAX_DROP`` below the median of those runs alarms; so does a run whose

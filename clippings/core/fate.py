@@ -5,7 +5,7 @@ process, in a worker, or in ``clippings reextract``), is an article, a drop or a
 ``decide`` turns the reading's result into that verdict: the article, or the drop with its
 reason; what to count (keys below ``clippings/<site>/``); what to log; and the drop the
 state remembers, so that later crawls do not fetch the page again. The crawl's spider
-(``clippings.spiders.base``) and ``clippings reextract`` (``clippings.reextract.task``) both
+(``clippings.crawl.spider``) and ``clippings reextract`` (``clippings.reextract.task``) both
 act on it, so that they count, log and remember alike.
 """
 
@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from clippings.core.finish import REMEMBERED_DROPS
 from clippings.core.items import Article, NotArticle
-from clippings.core.learning import reading_counts
+from clippings.state.learned import reading_counts
 
 INFO, WARNING, ERROR = logging.INFO, logging.WARNING, logging.ERROR
 

@@ -1,6 +1,6 @@
 """What happens to an article once its page is read, up to its line on disk. Imports no Scrapy.
 
-The crawl's item pipelines (``clippings.pipelines``) run these steps one pipeline each, and
+The crawl's item pipelines (``clippings.crawl.pipelines``) run these steps one pipeline each, and
 ``clippings reextract`` runs the same steps without Scrapy, so both write the same lines:
 dates -> date range -> derived fields -> duplicates -> schema -> unchanged -> write. Each
 step says what to count (stat keys below ``clippings/<site>/``) rather than counting, so

@@ -2,7 +2,7 @@
 or no body, of written articles missing each field that matters (lead, section, tags, image,
 date, authors), of the pages it was sent to fetch that failed, and of the pages at article
 URLs refused as no article; and the alarms they raise. Imports no Scrapy: the crawl's
-extension (``clippings.extensions.ExtractionHealth``) and ``clippings reextract`` judge the
+extension (``clippings.crawl.extensions.ExtractionHealth``) and ``clippings reextract`` judge the
 same counts the same way. The comparison with the site's last runs is ``clippings.core.drift``.
 """
 
@@ -190,7 +190,7 @@ class Check:
 
 def checks(stats: dict[str, Any], site: str, limits: dict[str, float], min_pages: int) -> list[Check]:
     """Each of ``health_figures`` against its limit: what ``judge`` alarms on and the Spidermon
-    monitors (``clippings.monitoring``) fail on."""
+    monitors (``clippings.crawl.monitoring``) fail on."""
     return [
         Check(check, count, total, limits.get(check, DEFAULT_LIMITS[check]), min_pages)
         for check, (count, total) in health_figures(stats, site).items()

@@ -32,7 +32,7 @@ def _load_casablanca() -> ZoneInfo:
 
 
 # The one definition of Morocco's zone: every module of clippings takes it from here
-# (tests/test_zone.py fails on any other).
+# (tests/unit/test_zone.py fails on any other).
 CASABLANCA: ZoneInfo = _load_casablanca()
 
 

@@ -2,7 +2,7 @@
 
 Pure decisions, no Scrapy: the spider turns a ``Decision`` into a request (or a count) and
 nothing else. The policy knows the run's limits (``since``, ``until``, ``max_articles``), what
-the run has planned already, and asks the incremental state (``clippings.incremental``,
+the run has planned already, and asks the incremental state (``clippings.crawl.incremental``,
 anything with its ``plan``, ``knows``, ``source_unchanged`` and ``source_headers``) what the
 collection has.
 """

@@ -1,26 +1,5 @@
-"""Scrapy extensions: extraction-health alarms (``health``), crawl progress (``progress``),
-run history (``history``), Ctrl-C and SIGTERM (``stops``).
+"""The extensions' documented path (``clippings.extensions.ExtractionHealth``): they live in
+``clippings.crawl.extensions``."""
 
-They work from the crawl's stats, so ``clippings crawl``, ``scrapy crawl`` and Scrapyd jobs
-get the same figures in their stats, logs and run history; the ``clippings`` command turns a
-health alarm into a non-zero exit status (see ``clippings.report``).
-"""
-
-from clippings.core.health import health_figures
-from clippings.core.stats import site_stat
-from clippings.extensions.health import ExtractionHealth
-from clippings.extensions.history import RunHistory
-from clippings.extensions.progress import Progress, SiteLogStats, queued
-from clippings.extensions.stops import Stopped, Stops
-
-__all__ = [
-    "ExtractionHealth",
-    "Progress",
-    "RunHistory",
-    "SiteLogStats",
-    "Stopped",
-    "Stops",
-    "health_figures",
-    "queued",
-    "site_stat",
-]
+from clippings.crawl.extensions import *  # noqa: F403
+from clippings.crawl.extensions import __all__  # noqa: F401

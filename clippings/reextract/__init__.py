@@ -24,13 +24,13 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TextIO
 
-from clippings.core.lock import WriterLock, acquire_all
+from clippings.collection.lock import WriterLock, acquire_all
+from clippings.collection.runs import append_run, package_version, run_record
+from clippings.crawl.summary import summary
 from clippings.reextract.archive import SHARD_BYTES, SHARD_RECORDS, ArchiveError, plan, warc_files
-from clippings.reextract.collection import Collection, Health
 from clippings.reextract.engine import Crashed, Failed, OnDask, OneProcess
 from clippings.reextract.task import Reading, ShardResult, owned
-from clippings.report import summary
-from clippings.runs import append_run, package_version, run_record
+from clippings.reextract.writer import Collection, Health
 from clippings.sites import SITES, site_for_url
 
 logger = logging.getLogger("clippings.reextract")

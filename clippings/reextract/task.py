@@ -34,7 +34,7 @@ from clippings.workers import RESET_CACHES_EVERY
 INFO, WARNING, ERROR = logging.INFO, logging.WARNING, logging.ERROR
 
 # As Scrapy's MetaRefreshMiddleware, which a replay runs (METAREFRESH_MAXDELAY, _IGNORE_TAGS),
-# with the project's quick test first (clippings.middlewares.MetaRefreshMiddleware).
+# with the project's quick test first (clippings.crawl.middlewares.MetaRefreshMiddleware).
 _REFRESH = re.compile(rb"(?i)refresh")
 _SCANNED = 4 * 4096
 _REFRESH_MAXDELAY = 100

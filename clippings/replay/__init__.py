@@ -1,7 +1,7 @@
 """Saved responses: the fixtures folder and WARC files, read back as if from the network.
 
 A store maps URLs to saved responses. ``open_store`` picks the kind from the path; the
-Scrapy side (``clippings.middlewares.ReplayMiddleware``) answers requests from it.
+Scrapy side (``clippings.crawl.middlewares.ReplayMiddleware``) answers requests from it.
 """
 
 from __future__ import annotations

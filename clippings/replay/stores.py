@@ -160,7 +160,7 @@ def open_store(source: str | Path) -> FixtureStore | WarcStore:
     """The store behind a ``--replay`` SOURCE: a fixtures folder or a WARC file.
 
     Indexing a WARC reads it whole: the crawls of one process keep theirs open through
-    ``clippings.resources.Shared.store``, once per file version.
+    ``clippings.crawl.resources.Shared.store``, once per file version.
     """
     path = Path(source)
     if path.is_dir():

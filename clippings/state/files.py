@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from clippings.core.output import line_end_before
+from clippings.collection.output import line_end_before
 
 logger = logging.getLogger("clippings.state")
 

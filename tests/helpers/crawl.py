@@ -1,0 +1,48 @@
+"""Running the real ``clippings`` command in a subprocess (Scrapy's reactor runs once per process)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from tests.helpers.fixturelib import ROOT
+
+
+def run_clippings(
+    *args: str, timeout: float = 300, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "clippings.cli", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def read_output(directory: Path) -> list[dict[str, Any]]:
+    """Every JSON line under ``directory`` (not under .state/)."""
+    records = []
+    for path in sorted(directory.glob("[a-z]*/*.jsonl")):
+        with path.open(encoding="utf-8") as handle:
+            records.extend(json.loads(line) for line in handle)
+    return records
+
+
+def summary_rows(stdout: str) -> dict[str, dict[str, int]]:
+    """The summary table a run prints, by site: {site: {"pages": n, "written": n, ...}}."""
+    from clippings.crawl.summary import HEADER
+    from clippings.sites import SITES
+
+    columns = HEADER.split()[1:]
+    rows = {}
+    for line in stdout.splitlines():
+        words = line.split()
+        if words and words[0] in SITES and len(words) == len(columns) + 1 and all(w.isdigit() for w in words[1:]):
+            rows[words[0]] = dict(zip(columns, map(int, words[1:]), strict=True))
+    return rows
