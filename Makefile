@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 OUTPUT ?= output
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench fixtures clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,11 @@ lint: $(STAMP)
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/ruff check clippings tests bench
 	$(VENV)/bin/ruff format --check clippings tests bench
+
+## Rebuild the generated fixtures under fixtures/ from fixtures/_build/ (every page checked
+## first; a failed check writes nothing). CHECK=1 checks only. `git status` shows what changed.
+fixtures: $(STAMP)
+	$(PY) fixtures/_build/build.py $(if $(CHECK),--check)
 
 ## Benchmarks (figures, not pass/fail).
 bench: $(STAMP)

@@ -16,13 +16,14 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 import trafilatura
 
 from clippings.extract import extract_article
 from clippings.extract.html import decode_html, header_value
+from clippings.replay.fixture import article_fixtures, leaked, token_f1
 from clippings.sites import get_site
-from tests.helpers.fixturelib import article_fixtures, leaked, token_f1
 
 REPEAT = 5
 
@@ -59,7 +60,7 @@ def main() -> None:
     rows = []
     sources: Counter[str] = Counter()
     short: list[str] = []
-    for fixture in article_fixtures():
+    for fixture in article_fixtures(FIXTURES):
         article = read(fixture)
         sources[body_source(article)] += 1
         if article.body_short:

@@ -63,12 +63,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+FIXTURES = ROOT / "fixtures"
 
 import trafilatura
 
 from clippings.replay import SavedResponse, WarcRecorder
+from clippings.replay.fixture import article_fixtures
 from clippings.sites import get_site
-from tests.helpers.fixturelib import article_fixtures
 
 
 def sites_of(pages: list[tuple[str, SavedResponse]]) -> list[str]:
@@ -136,7 +137,7 @@ def build_pages(
     """``count`` article responses re-rendered from the fixtures (of ``sites``, else of every
     site) under fresh URLs; with ``unknown``, as templates the site modules do not know."""
     rng = random.Random(seed)
-    sources = [f for f in article_fixtures() if sites is None or f.site in sites]
+    sources = [f for f in article_fixtures(FIXTURES) if sites is None or f.site in sites]
     if not sources:
         sys.exit(f"no article fixtures of {', '.join(sites or [])}")
     pages: list[tuple[str, SavedResponse]] = []

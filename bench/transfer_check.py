@@ -18,11 +18,12 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 import trafilatura
 
 from clippings.crawl.transfer import cut_reason
-from tests.helpers.fixturelib import article_fixtures
+from clippings.replay.fixture import article_fixtures
 
 
 def timed(function, items) -> float:
@@ -36,7 +37,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
-    bodies = [f.body for f in article_fixtures() if f.body]
+    bodies = [f.body for f in article_fixtures(FIXTURES) if f.body]
     zipped = [gzip.compress(body) for body in bodies]
     headers = {b"content-encoding": b"gzip"}
     assert all(cut_reason(headers, z) is None for z in zipped)

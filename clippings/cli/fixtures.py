@@ -12,8 +12,8 @@ is a ``FixtureError``: one line naming the file and why.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
@@ -24,58 +24,20 @@ from clippings.core.items import Article
 from clippings.core.stamps import utc_stamp
 from clippings.extract import NotArticle, extract_article
 from clippings.replay import open_store
+from clippings.replay.fixture import EXPECTED, Fixture, FixtureError, dumps
+from clippings.replay.responses import ReplaySourceError
 from clippings.sites import site_for_url
 
 
-class FixtureError(ValueError):
-    """A fixture folder that cannot be read (exit status 2): the message names the file."""
-
-
-def _json_file(path: Path, what: str) -> Any:
-    try:
-        text = path.read_text("utf-8")
-    except FileNotFoundError:
-        raise FixtureError(f"{path}: missing ({what})") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise FixtureError(f"{path}: unreadable ({exc})") from None
-    try:
-        return json.loads(text)
-    except ValueError as exc:
-        raise FixtureError(f"{path}: not JSON ({exc})") from None
-
-
-def _load(folder: Path) -> tuple[dict[str, Any], bytes]:
-    if not folder.is_dir():
-        raise FixtureError(f"{folder}: no such fixture folder")
-    meta = _json_file(folder / "meta.json", "a fixture folder holds meta.json, see fixtures/README.md")
-    if not isinstance(meta, dict):
-        raise FixtureError(f"{folder / 'meta.json'}: not a JSON object")
-    for key in ("url", "fetched_at"):
-        if not isinstance(meta.get(key), str):
-            raise FixtureError(f"{folder / 'meta.json'}: no {key} (see fixtures/README.md)")
-    try:
-        datetime.fromisoformat(meta["fetched_at"].replace("Z", "+00:00"))
-    except ValueError:
-        raise FixtureError(
-            f"{folder / 'meta.json'}: fetched_at {meta['fetched_at']!r} is not an ISO 8601 time"
-        ) from None
-    name = meta.get("body")
-    try:
-        body = (folder / name).read_bytes() if name else b""
-    except OSError as exc:
-        raise FixtureError(f"{folder / str(name)}: meta.json's body cannot be read ({exc.strerror})") from None
-    return meta, body
-
-
-def read_fixture(folder: Path) -> Article | str:
-    """The article extraction gives for a fixture folder, or the not-an-article reason."""
-    meta, body = _load(folder)
-    site = site_for_url(meta["url"])
+def read_fixture(folder: Path | Fixture) -> Article | str:
+    """The article extraction gives for a fixture (or its folder), or the not-an-article
+    reason."""
+    fixture = folder if isinstance(folder, Fixture) else Fixture.load(folder)
+    site = site_for_url(fixture.url)
     if site is None:
-        return f"no site owns {meta['url']}"
-    fetched = datetime.fromisoformat(meta["fetched_at"].replace("Z", "+00:00"))
+        return f"no site owns {fixture.url}"
     try:
-        return extract_article(site, meta["url"], body, meta.get("headers"), fetched)
+        return extract_article(site, fixture.url, fixture.body, fixture.meta.get("headers"), fixture.fetched_at)
     except NotArticle as exc:
         return f"not an article: {exc}"
 
@@ -89,7 +51,8 @@ def extract_fixture(folder: Path) -> dict[str, Any] | str:
 def show(folder: Path, out: TextIO) -> int:
     """Print where each field came from, then the fields that differ from expected.json
     (all fields when there is none)."""
-    article = read_fixture(folder)
+    fixture = Fixture.load(folder)
+    article = read_fixture(fixture)
     if isinstance(article, str):
         print(article, file=out)
         return 1
@@ -100,13 +63,10 @@ def show(folder: Path, out: TextIO) -> int:
             print(f"  {name:<10} {article.provenance[name]}", file=out)
     if article.body_short:
         print("  (the body is much shorter than the page's other evidence of it)", file=out)
-    expected_path = folder / "expected.json"
-    if not expected_path.exists():
-        print(json.dumps(got, ensure_ascii=False, indent=2), file=out)
+    expected = fixture.expected
+    if expected is None:
+        print(dumps(got).rstrip("\n"), file=out)
         return 0
-    expected = _json_file(expected_path, "expected.json")
-    if not isinstance(expected, dict):
-        raise FixtureError(f"{expected_path}: not a JSON object")
     differing = [k for k in expected if got.get(k) != expected[k]]
     for key in differing:
         print(f"--- {key}\n  expected: {expected[key]!r}\n  got:      {got.get(key)!r}", file=out)
@@ -134,8 +94,6 @@ def save(url: str, source: str, fixtures: Path, name: str | None, out: TextIO) -
     """Copy one saved response into a new fixture folder with a draft expected.json, named
     ``<publication date>_<short name>`` (the fetch day for a page with no date; ``name``
     replaces the short name)."""
-    from clippings.replay.responses import ReplaySourceError
-
     if not Path(source).exists():
         raise FixtureError(f"--from {source}: no such file or folder")
     try:
@@ -172,11 +130,7 @@ def save(url: str, source: str, fixtures: Path, name: str | None, out: TextIO) -
     folder = fixtures / site.name / f"{day}_{name or short_name(saved.url)}"
     if folder.exists():
         raise FileExistsError(f"{folder}: exists already (give another --name)")
-    folder.mkdir(parents=True)
-    (folder / "body.html").write_bytes(saved.body)
-    (folder / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", "utf-8")
-    if isinstance(got, dict):
-        (folder / "expected.json").write_text(json.dumps(got, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    Fixture(folder, meta, saved.body, got if isinstance(got, dict) else None).save()
     print(f"{folder}: saved; review expected.json and add must_not_contain strings", file=out)
     return folder
 
@@ -186,10 +140,12 @@ def update(folder: Path, out: TextIO) -> list[str]:
     derives them: ``content_sha256`` and ``word_count`` from ``body``, ``published_date``
     from ``published`` (a page giving only its day keeps the day written by hand). Returns
     the fields changed."""
-    _load(folder)
-    path = folder / "expected.json"
-    expected = _json_file(path, "no expected.json to update: clippings fixture save writes a draft")
-    if not isinstance(expected, dict) or not isinstance(expected.get("body"), str):
+    fixture = Fixture.load(folder)
+    path = folder / EXPECTED
+    expected = fixture.expected
+    if expected is None:
+        raise FixtureError(f"{path}: missing (no expected.json to update: clippings fixture save writes a draft)")
+    if not isinstance(expected.get("body"), str):
         raise FixtureError(f"{path}: not an article's fields (no body)")
     derived: dict[str, Any] = {
         "content_sha256": hashlib.sha256(expected["body"].encode("utf-8")).hexdigest(),
@@ -200,8 +156,7 @@ def update(folder: Path, out: TextIO) -> list[str]:
         derived["published_date"] = morocco_date(published)
     changed = [key for key, value in derived.items() if expected.get(key) != value]
     if changed:
-        expected.update(derived)
-        path.write_text(json.dumps(expected, ensure_ascii=False, indent=2) + "\n", "utf-8")
+        replace(fixture, expected={**expected, **derived}).save_expected()
         print(f"{path}: {', '.join(changed)} updated", file=out)
     else:
         print(f"{path}: derived fields already right", file=out)

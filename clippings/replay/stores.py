@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,6 +9,7 @@ from pathlib import Path
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
+from clippings.replay.fixture import Fixture, FixtureError, read_meta
 from clippings.replay.index import (
     plain_record,
     read_side_index,
@@ -29,23 +29,23 @@ logger = logging.getLogger("clippings.replay")
 
 
 class FixtureStore:
-    """``fixtures/<site>/<name>/meta.json`` (+ body file), as fixtures/README.md describes."""
+    """``fixtures/<site>/<name>/meta.json`` (+ body file), as fixtures/README.md describes:
+    each folder read as a ``Fixture`` when its URL is asked for."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self._index: dict[str, Path] = {}
+        self._index: dict[str, tuple[str, Path]] = {}
         for meta_path in sorted(root.glob("**/meta.json")):
             try:
-                meta = json.loads(meta_path.read_text("utf-8"))
-                url = meta["url"]
-            except (OSError, ValueError, KeyError, TypeError) as exc:
-                raise ReplaySourceError(f"{meta_path}: unreadable fixture meta ({exc})") from None
+                url = read_meta(meta_path.parent, required=("url",))["url"]
+            except FixtureError as exc:
+                raise ReplaySourceError(f"unreadable fixture meta: {exc}") from None
             key = url_key(url)
             if key in self._index:  # one would silently hide the other
                 raise ReplaySourceError(
-                    f"{self._index[key].parent} and {meta_path.parent}: two fixtures of the same URL {url}; keep one"
+                    f"{self._index[key][1]} and {meta_path.parent}: two fixtures of the same URL {url}; keep one"
                 )
-            self._index[key] = meta_path
+            self._index[key] = (url, meta_path.parent)
         if not self._index:
             raise ReplaySourceError(f"{root}: no fixtures (no */meta.json below it)")
 
@@ -53,24 +53,14 @@ class FixtureStore:
         return len(self._index)
 
     def urls(self) -> Iterator[str]:
-        for meta_path in self._index.values():
-            yield json.loads(meta_path.read_text("utf-8"))["url"]
+        for url, _ in self._index.values():
+            yield url
 
     def get(self, url: str) -> SavedResponse | None:
-        meta_path = self._index.get(url_key(url))
-        if meta_path is None:
+        found = self._index.get(url_key(url))
+        if found is None:
             return None
-        meta = json.loads(meta_path.read_text("utf-8"))
-        body_name = meta.get("body")
-        body = (meta_path.parent / body_name).read_bytes() if body_name else b""
-        headers = [(str(k), str(v)) for k, v in (meta.get("headers") or {}).items()]
-        return SavedResponse(
-            url=meta["url"],
-            status=int(meta.get("status", 200)),
-            headers=headers,
-            body=body,
-            fetched_at=parse_stamp(meta.get("fetched_at")),
-        )
+        return Fixture.load(found[1], required=("url",)).response()
 
 
 class WarcStore:
