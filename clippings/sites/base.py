@@ -29,6 +29,10 @@ def class_words(*words: str) -> str:
     return "(" + " or ".join(tests) + ")"
 
 
+# A row of hashtags closing an article ("#Maroc #Russie"): a body line every site drops.
+HASHTAG_ROW = re.compile(r"^\s*(?:#[^#\s][^#]*){2,}$")
+
+
 @dataclass(frozen=True)
 class Site:
     """Everything clippings knows about one news site.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from clippings.sites.base import Site, class_words, has_class
+from clippings.sites.base import HASHTAG_ROW, Site, class_words, has_class
 
 HOST = "www.almaghribtoday.net"
 
@@ -42,16 +42,20 @@ SITE = Site(
         "[translate(., '0123456789٠١٢٣٤٥٦٧٨٩', '') = .])[1]",
     ),
     author_prefixes=("كتب:", "كتب :", "بقلم:", "بقلم :", "بقلم", "كتب"),
-    page="clippings.sites.almaghribtoday.page:AlmaghribtodayPage",
+    # The page object is the shared one as it is (``page`` left at its default): the declared
+    # descriptions are the body's opening words, never a standfirst, and the credit is the
+    # dateline's outlet ("الرباط - المغرب اليوم"), read by the shared byline rules.
     section_xpaths=("//*[@class][{}]//a[last()]".format(class_words("breadcrumb", "breadcrumbs", "path")),),
     tag_xpaths=("//*[@class][{}]//a".format(class_words("tags", "news-tags", "keywords")),),
     caption_xpaths=("//*[@class][{}]".format(class_words("caption", "imgdesc", "img-desc")),),
     image_xpaths=("//*[@id='news-img']//img/@src",),
     credit_patterns=(re.compile(r"\s*(?:©|حقوق|تصوير|المصدر\s*:|Credit).*$"),),
+    # Each rule names the templates it is for, as fixtures/almaghribtoday/*/meta.json name them
+    # (docs/sites/almaghribtoday.md); current-wrap pages have a container no rule knows.
     body_xpaths=(
-        "//*[@id='NewsStory']",  # current pages
-        "//*[@id='balmon']",  # the legacy template
-        f"//*[@class][{has_class('NewsDetails')}]",  # the table-laid template (windows-1256 pages)
+        "//*[@id='NewsStory']",  # templates current, current-divs
+        "//*[@id='balmon']",  # templates legacy-balmon, cp1256 (its balmon markup)
+        f"//*[@class][{has_class('NewsDetails')}]",  # template cp1256 (its table markup)
     ),
     prune_classes=(
         "related",
@@ -94,7 +98,7 @@ SITE = Site(
     ),
     drop_line_patterns=(
         re.compile(r"^\s*(?:اقرأ|إقرأ|اقرا)\s*(?:أيضا|أيضاً|ايضا|ايضاً)\s*:?"),
-        re.compile(r"^\s*(?:#[^#\s][^#]*){2,}$"),
+        HASHTAG_ROW,
         re.compile(r"^\s*(?:نشر في|آخر تحديث|اخر تحديث)\s*:"),
         re.compile(r"^\s*©|جميع الحقوق محفوظة|ملفات تعريف الارتباط|اشترك في النشرة"),
     ),

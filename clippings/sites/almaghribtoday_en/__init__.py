@@ -6,10 +6,22 @@ from __future__ import annotations
 import re
 
 from clippings.sites.almaghribtoday import SITE as ARABIC
-from clippings.sites.base import Site, class_words
+from clippings.sites.base import HASHTAG_ROW, Site, class_words
 
 HOST = "www.almaghribtoday.net"
 BASE = f"https://{HOST}/en"
+
+# The English boxes after an article (and the embed widget both editions carry): a body line
+# equal to one of them ends the article.
+STOP_MARKERS = (
+    "You may also like",
+    "View on Almaghribtoday.net",
+    "Related news",
+    "Latest news",
+    "Most read",
+    "Mailing list",
+    "Newsletter",
+)
 
 SITE = Site(
     name="almaghribtoday_en",
@@ -29,7 +41,8 @@ SITE = Site(
         (re.compile(r"^https?://[^/]+/en/(?:tag|tags|rss)/"), "listing"),
     ),
     title_suffix=re.compile(r"\s*[|–-]\s*Almaghribtoday(?:\.net)?\s*$"),
-    page="clippings.sites.almaghribtoday_en.page:AlmaghribtodayEnPage",
+    # Read by the shared page object, as the Arabic site is: the credit is the dateline's
+    # outlet or journalist ("Rabat - Almaghribtoday").
     byline_xpaths=(
         "//*[@class][{}]".format(class_words("source", "byline", "author")),
         # Legacy pages: a bold dateline opening the body ("<strong>Rabat - Almaghribtoday</strong>").
@@ -43,23 +56,15 @@ SITE = Site(
     image_xpaths=ARABIC.image_xpaths,
     credit_patterns=(re.compile(r"\s*(?:©|Photo\s*:|Credit\s*:).*$", re.IGNORECASE),),
     body_xpaths=(
-        "//*[@id='NewsStory']",  # current pages
-        "//*[@id='balmon']",  # the legacy template
+        "//*[@id='NewsStory']",  # templates current, current-divs (current-wrap: no rule knows it)
+        "//*[@id='balmon']",  # template legacy-balmon
     ),
     prune_classes=ARABIC.prune_classes,
     prune_xpaths=ARABIC.prune_xpaths,
-    stop_markers=(
-        "You may also like",
-        "View on Almaghribtoday.net",
-        "Related news",
-        "Latest news",
-        "Most read",
-        "Mailing list",
-        "Newsletter",
-    ),
+    stop_markers=STOP_MARKERS,
     drop_line_patterns=(
         re.compile(r"^\s*(?:Read also|Read more|See also)\s*:", re.IGNORECASE),
-        re.compile(r"^\s*(?:#[^#\s][^#]*){2,}$"),
+        HASHTAG_ROW,
         re.compile(r"^\s*(?:Published|Last updated|Updated)\s*:"),
         re.compile(r"^\s*©|All rights reserved|uses cookies|Subscribe to our newsletter", re.IGNORECASE),
     ),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from clippings.sites.base import Site, class_words, has_class
+from clippings.sites.base import HASHTAG_ROW, Site, class_words, has_class
 
 HOST = "fr.le360.ma"
 
@@ -56,11 +56,15 @@ SITE = Site(
         "//*[@class][{}]".format(class_words("caption", "legende")),
     ),
     credit_patterns=(re.compile(r"\s*(?:©|Copyright|Crédit|Credit|Photo\s*:)\s*.*$", re.IGNORECASE),),
+    # Each rule names the templates it is for, as fixtures/le360/*/meta.json name them
+    # (docs/sites/le360.md); arc-noans pages have no container a rule knows.
     body_xpaths=(
-        "//*[@id='article-body']",  # Arc (Fusion) pages, read so when the story is not a standard one
-        f"//*[@class][{has_class('article-text')}]",  # Arc pages of the "article-page" template
-        f"//*[@class][{has_class('amp-article-body')}]",  # ?outputType=amp
-        "//*[@property='content:encoded']",  # pre-Arc (Drupal) pages
+        # templates arc-jsonld, arc-rich, arc-nonstandard (the Fusion page): read so when
+        # its embedded story is not a standard one
+        "//*[@id='article-body']",
+        f"//*[@class][{has_class('article-text')}]",  # template arc-nojsonld (the "article-page" layout)
+        f"//*[@class][{has_class('amp-article-body')}]",  # template amp (?outputType=amp)
+        "//*[@property='content:encoded']",  # template pre-arc (Drupal)
     ),
     prune_classes=(
         "related",
@@ -112,7 +116,7 @@ SITE = Site(
     ),
     drop_line_patterns=(
         re.compile(r"^\s*(?:À\s+)?[Ll]ire aussi\s*:?", re.IGNORECASE),
-        re.compile(r"^\s*(?:#[^#\s][^#]*){2,}$"),
+        HASHTAG_ROW,
         re.compile(r"^\s*Par\s+[^.]{2,80}$"),
         re.compile(r"^\s*(?:Publié\s+)?[Ll]e \d{1,2}/\d{1,2}/\d{4} à \d{1,2}h\d{2}\s*$"),
         re.compile(r"^\s*Mis à jour le .{6,40}$"),
