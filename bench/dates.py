@@ -1,8 +1,8 @@
 """Benchmark: clippings.dates.parse_date against dateparser on the sites' date forms.
 
 Not a test. Run `python bench/dates.py [--size N]`. Builds a seeded mixed corpus (~2,000
-texts) of every form in SITES.md (ISO, RFC 822, French, Arabic in four month families with
-Western/Eastern digits, bylines, relative forms), each with its known answer, then reports
+texts) of every form docs/sites/ and docs/dates.md describe (ISO, RFC 822, French, Arabic in
+four month families with Western/Eastern digits, bylines, relative forms), each with its known answer, then reports
 parses/second and mismatches for both parsers. dateparser is configured as carefully as it
 allows: DMY order, Casablanca zone, the fetch time as relative base, and for Arabic one
 locale at a time (ar-MA, ar-LB, ar-DZ: it refuses two Arabic regions in one call).

@@ -1,6 +1,6 @@
 """clippings.dates: every documented form, Ramadan transitions, and round-trip properties.
 
-The renderers below use their own month and weekday lists (copied from SITES.md), not
+The renderers below use their own month and weekday lists (the tables of docs/sites/README.md), not
 clippings.dates.tables, so a misspelt table entry fails here instead of agreeing with itself.
 """
 
@@ -10,6 +10,7 @@ import email.utils
 import pickle
 import re
 from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from hypothesis import example, given, settings
@@ -305,7 +306,7 @@ def test_naive_now_is_refused() -> None:
 @pytest.mark.parametrize(
     ("utc", "offset_hours"),
     [
-        # SITES.md: UTC+0 from 2025-02-23 02:00 to 2025-04-06 03:00, and from
+        # docs/sites/README.md: UTC+0 from 2025-02-23 02:00 to 2025-04-06 03:00, and from
         # 2026-02-15 02:00 to 2026-03-22 03:00; UTC+1 otherwise.
         (datetime(2025, 2, 23, 1, 59, tzinfo=UTC), 1),
         (datetime(2025, 2, 23, 2, 0, tzinfo=UTC), 0),
@@ -315,13 +316,13 @@ def test_naive_now_is_refused() -> None:
         (datetime(2026, 2, 15, 2, 0, tzinfo=UTC), 0),
         (datetime(2026, 3, 22, 1, 59, tzinfo=UTC), 0),
         (datetime(2026, 3, 22, 2, 0, tzinfo=UTC), 1),
-        # tzdb 2026c (newer than SITES.md): permanent UTC from 2026-09-20 02:00 local.
+        # tzdb 2026c (docs/sites/README.md): permanent UTC from 2026-09-20 02:00 local.
         (datetime(2026, 9, 20, 0, 59, tzinfo=UTC), 1),
         (datetime(2026, 9, 20, 1, 0, tzinfo=UTC), 0),
         (datetime(2027, 7, 1, 12, 0, tzinfo=UTC), 0),
     ],
 )
-def test_zoneinfo_agrees_with_sites_md(utc: datetime, offset_hours: int) -> None:
+def test_zoneinfo_agrees_with_the_sites_documented_clock(utc: datetime, offset_hours: int) -> None:
     assert utc.astimezone(CASABLANCA).utcoffset() == timedelta(hours=offset_hours)
 
 
@@ -503,7 +504,7 @@ INSTANTS = st.one_of(
     ),
 )
 
-# Independent oracle tables, as written in SITES.md and on the sites.
+# Independent oracle tables, as docs/sites/ writes them and the sites show them.
 FR_MONTHS = [
     "janvier",
     "février",
@@ -592,6 +593,19 @@ AR_FAMILIES = {
         "ديسمبر",
     ],
 }
+
+
+def test_the_oracle_tables_are_the_month_tables_of_docs_sites():
+    """The month names these tests render are the ones the site documentation gives."""
+    readme = Path(__file__).resolve().parents[2] / "docs" / "sites" / "README.md"
+    rows = re.findall(r"^\| (\d+) \| (.+) \|$", readme.read_text("utf-8"), re.M)
+    columns = list(zip(*(cells.split(" | ") for _, cells in rows), strict=True))
+    assert [int(n) for n, _ in rows] == list(range(1, 13))
+    assert [list(c) for c in columns] == [
+        AR_FAMILIES[f] for f in ("moroccan", "egyptian_gulf", "levantine", "maghrebi")
+    ]
+
+
 DIGITS = {
     "western": str.maketrans("", ""),
     "eastern": str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"),
