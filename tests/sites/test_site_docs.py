@@ -1,6 +1,7 @@
 """docs/sites/ holds what the code and the fixtures rely on about the sites: every registered
-site and every fixture template is described there, its links lead somewhere, and nothing in
-the repository cites a file the repository does not hold."""
+site and every fixture template is described there, and nothing in the repository cites a
+file the repository does not hold (its links are checked with the other docs'
+in tests/unit/test_readme.py)."""
 
 from __future__ import annotations
 
@@ -14,19 +15,10 @@ SITE_DOCS = ROOT / "docs" / "sites"
 # Files of the material the project started from, which the repository does not hold (the
 # names are built so that this file does not cite them itself).
 OUTSIDE = re.compile("|".join([r"\bSITES" + r"\.md\b", "ARC-" + r"ANS\.md", "shared/" + "seeds/"]))
-LINK = re.compile(r"\]\(([^)#\s]*)(?:#([^)\s]+))?\)")
 
 
 def _doc_of(site: str) -> str:
     return "le360.md" if site.startswith("le360") else "almaghribtoday.md"
-
-
-def _anchors(text: str) -> set[str]:
-    """GitHub's anchors of a Markdown file's headings."""
-    return {
-        re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
-        for heading in re.findall(r"^#+ (.+)$", text, re.M)
-    }
 
 
 def test_every_site_is_described_with_every_template_its_fixtures_follow():
@@ -42,20 +34,6 @@ def test_every_site_is_described_with_every_template_its_fixtures_follow():
         text = (SITE_DOCS / doc).read_text("utf-8")
         missing = sorted(t for t in names if f"`{t}`" not in text)
         assert not missing, f"docs/sites/{doc} does not describe the templates {missing}"
-
-
-def test_the_links_of_docs_sites_lead_to_files_and_headings_that_exist():
-    checked = 0
-    for doc in sorted(SITE_DOCS.glob("*.md")):
-        for target, anchor in LINK.findall(doc.read_text("utf-8")):
-            if target.startswith(("http://", "https://")):
-                continue
-            path = (doc.parent / target) if target else doc
-            assert path.exists(), f"{doc.name}: {target} does not exist"
-            if anchor and path.suffix == ".md":
-                assert anchor in _anchors(path.read_text("utf-8")), f"{doc.name}: no heading {target}#{anchor}"
-            checked += 1
-    assert checked >= 5
 
 
 def test_nothing_in_the_repository_cites_a_file_outside_it():
