@@ -1,7 +1,7 @@
 """Normalise the date texts of the monitored sites to ISO 8601 in Moroccan civil time.
 
 Pure functions, no Scrapy. Table-driven: the vocabulary (months in four Arabic families
-and French/English, weekdays, relative words) is data in `tables`; `fold` folds text, `grammar`
+and French/English, weekdays, relative words) is data in `tables`; `spelling` folds spelling variants (`spelling_key`), `grammar`
 compiles the tables into a few regular expressions once, and `parse` turns a match into a
 date; `zone` is Morocco's zone, built once. dateparser was measured against this on the same 2,000 texts
 (`python bench/dates.py`): 60 to 110 times slower, and 581 wrong answers against none (it
@@ -17,8 +17,8 @@ times go through `localize`, which resolves transitions deterministically.
 
 from __future__ import annotations
 
-from clippings.dates.fold import fold
 from clippings.dates.parse import MAX_LENGTH, OLDEST, DateError, parse_date, plausibility
+from clippings.dates.spelling import spelling_key
 from clippings.dates.zone import CASABLANCA, localize, morocco_day
 
 __all__ = [
@@ -26,9 +26,9 @@ __all__ = [
     "MAX_LENGTH",
     "OLDEST",
     "DateError",
-    "fold",
     "localize",
     "morocco_day",
     "parse_date",
     "plausibility",
+    "spelling_key",
 ]

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from typing import TypeVar
 
 from clippings.dates import tables
-from clippings.dates.fold import fold
+from clippings.dates.spelling import spelling_key
 
 V = TypeVar("V")
 
@@ -16,7 +16,7 @@ def _folded(pairs: Iterable[tuple[str, V]], what: str) -> dict[str, V]:
     """Index words by their folded form, refusing a folded word with two meanings."""
     index: dict[str, V] = {}
     for word, value in pairs:
-        key = fold(word)
+        key = spelling_key(word)
         if index.setdefault(key, value) != value:
             raise ValueError(f"{what} {word!r} means both {index[key]!r} and {value!r}")
     return index
@@ -43,7 +43,7 @@ DAY_WORDS = _folded(tables.DAY_WORDS.items(), "day word")
 
 def _words(words: Iterable[str]) -> str:
     """Alternation of folded words, longest first, not glued to other letters."""
-    alternatives = sorted({fold(w) for w in words}, key=len, reverse=True)
+    alternatives = sorted({spelling_key(w) for w in words}, key=len, reverse=True)
     return rf"(?<![^\W\d_])(?:{'|'.join(map(re.escape, alternatives))})(?![^\W\d_])"
 
 

@@ -6,7 +6,6 @@ import re
 from datetime import date, datetime, time, timedelta, timezone
 
 from clippings.dates import tables
-from clippings.dates.fold import fold
 from clippings.dates.grammar import (
     DATE_RE,
     DAY_WORD_RE,
@@ -23,6 +22,7 @@ from clippings.dates.grammar import (
     WEEKDAYS,
     ZONES,
 )
+from clippings.dates.spelling import spelling_key
 from clippings.dates.zone import CASABLANCA, localize
 
 # Longer inputs are not a date text but a page; refusing them bounds the work per call.
@@ -59,7 +59,7 @@ def parse_date(raw: str, *, now: datetime | None = None) -> str:
         raise DateError("naive_now", str(now))
     if raw and len(raw) > MAX_LENGTH:
         raise DateError("too_long", raw)
-    text = NOISE_RE.sub(" | ", fold(raw or ""))
+    text = NOISE_RE.sub(" | ", spelling_key(raw or ""))
     if not text:
         raise DateError("empty", raw)
     if found := DATE_RE.search(text):

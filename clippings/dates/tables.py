@@ -2,7 +2,7 @@
 
 Everything `clippings.dates` knows about words lives here; the parser only walks these
 tables. Spellings are written as the sites write them (accents, hamza, tā' marbūṭa);
-`clippings.dates.fold` folds table keys and input the same way (drops accents, harakat, hamza
+`clippings.dates.spelling` folds table keys and input the same way (drops accents, harakat, hamza
 seats, tatweel; lower-cases; converts Eastern digits), so a hamza or accent variant
 need not be listed twice, but listing it is harmless.
 

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from clippings.dates import CASABLANCA, DateError, fold, localize, parse_date, plausibility
+from clippings.dates import CASABLANCA, DateError, localize, parse_date, plausibility, spelling_key
 from clippings.dates import tables as datetables
 
 NOW = datetime(2025, 9, 9, 19, 5, tzinfo=UTC)  # 20:05 local, a fixture-style fetch time
@@ -444,7 +444,7 @@ def test_no_folded_word_means_two_things() -> None:
     for table in tables:
         for month, words in table.items():
             for word in words:
-                assert seen.setdefault(fold(word), month) == month, word
+                assert seen.setdefault(spelling_key(word), month) == month, word
 
 
 @pytest.mark.parametrize(
@@ -461,8 +461,8 @@ def test_no_folded_word_means_two_things() -> None:
         ("2025-09-09T17:36:00Z", "2025-09-09 17:36:00z"),
     ],
 )
-def test_fold(raw: str, folded: str) -> None:
-    assert fold(raw) == folded
+def test_spelling_key(raw: str, folded: str) -> None:
+    assert spelling_key(raw) == folded
 
 
 # --- Properties -------------------------------------------------------------------------
@@ -865,7 +865,7 @@ def test_any_text_gives_a_date_or_a_reason(text: str) -> None:
 def test_unknown_month_words_are_never_guessed(word: str) -> None:
     # The right answer, from the tables: a listed word gives its own month, others fail.
     months = {
-        fold(w): month
+        spelling_key(w): month
         for table in (datetables.LATIN_MONTHS, *datetables.ARABIC_MONTH_FAMILIES.values())
         for month, words in table.items()
         for w in words
@@ -874,9 +874,9 @@ def test_unknown_month_words_are_never_guessed(word: str) -> None:
         result = parse_date(f"15 {word} 2025")
     except DateError as error:
         if error.reason == "needs_now":  # a day word ("أمس", yesterday): a date, relative to now
-            assert fold(word) in {fold(w) for w in datetables.DAY_WORDS}
+            assert spelling_key(word) in {spelling_key(w) for w in datetables.DAY_WORDS}
             return
         assert error.reason == "unrecognised"
-        assert fold(word).rstrip(".") not in months
+        assert spelling_key(word).rstrip(".") not in months
     else:
-        assert result == date(2025, months[fold(word).rstrip(".")], 15).isoformat()
+        assert result == date(2025, months[spelling_key(word).rstrip(".")], 15).isoformat()

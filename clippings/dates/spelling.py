@@ -46,8 +46,9 @@ _ISO_T = re.compile(r"(?<=\d)t(?=\d)")
 _SPACES = re.compile(r"\s+")
 
 
-def fold(text: str) -> str:
-    """Fold spelling variants together so one table entry matches them all.
+def spelling_key(text: str) -> str:
+    """A text with its spelling variants folded together, so that one table entry matches them
+    all (the key the date tables and the texts read are compared by).
 
     NFKD then dropping combining marks removes French accents, Arabic harakat and hamza
     seats (أ إ آ -> ا), and splits ligatures and presentation forms; the character map
