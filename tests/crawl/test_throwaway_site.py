@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 import clippings.sites
+from clippings.replay.fixture import Fixture
 from tests.helpers.crawl import read_output, run_clippings
 from tests.helpers.fixturelib import ROOT
 
@@ -172,8 +173,6 @@ def _expected(article: dict) -> dict:
 
 
 def _save(folder: Path, url: str, body: bytes, kind: str, content_type: str, **extra) -> None:
-    folder.mkdir(parents=True)
-    (folder / "body.bin").write_bytes(body)
     meta = {
         "url": url,
         "status": 200,
@@ -185,7 +184,7 @@ def _save(folder: Path, url: str, body: bytes, kind: str, content_type: str, **e
         "must_not_contain": extra.pop("must_not_contain", []),
         "drop_reason": None,
     }
-    (folder / "meta.json").write_text(json.dumps(meta, indent=2), "utf-8")
+    Fixture(folder, meta, body).save()
 
 
 @pytest.fixture(scope="module")

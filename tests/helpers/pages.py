@@ -18,6 +18,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from clippings.replay.fixture import Fixture, read_meta
+
 LE360 = "https://fr.le360.ma"
 FETCHED_AT = "2025-09-09T19:05:00Z"
 
@@ -87,16 +89,13 @@ class ReplayFolder:
     ) -> str:
         # One folder a URL (replay refuses two): a page saved again replaces the earlier one.
         for meta_path in (self.root / self.site).glob("*/meta.json"):
-            if json.loads(meta_path.read_text("utf-8"))["url"] == url:
+            if read_meta(meta_path.parent)["url"] == url:
                 shutil.rmtree(meta_path.parent)
         self.count += 1
         folder = self.root / self.site / f"{fetched_at[:10]}_{self.count:03d}"
         while folder.exists():
             self.count += 1
             folder = self.root / self.site / f"{fetched_at[:10]}_{self.count:03d}"
-        folder.mkdir(parents=True)
-        if body is not None:
-            (folder / "body.bin").write_bytes(body)
         meta = {
             "url": url,
             "status": status,
@@ -104,7 +103,7 @@ class ReplayFolder:
             "fetched_at": fetched_at,
             "body": "body.bin" if body is not None else None,
         }
-        (folder / "meta.json").write_text(json.dumps(meta), "utf-8")
+        Fixture(folder, meta, body or b"").save()
         return url
 
 
