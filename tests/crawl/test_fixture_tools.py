@@ -12,6 +12,7 @@ import shutil
 import pytest
 
 from clippings.cli.fixtures import short_name
+from clippings.core.tokens import count as count_words
 from clippings.replay.responses import ReplaySourceError
 from clippings.replay.stores import FixtureStore
 from tests.helpers.crawl import run_clippings
@@ -128,6 +129,21 @@ def test_update_rewrites_the_derived_fields_from_the_hand_written_ones(tmp_path)
     assert again.returncode == 0 and "already right" in again.stdout
     path.write_text("{", "utf-8")
     assert "expected.json: not JSON" in one_line_error(run_clippings("fixture", "update", str(folder)))
+
+
+def test_update_counts_words_as_the_crawl_does(tmp_path):
+    """A Japanese paragraph is one whitespace-separated piece but many words to the crawl:
+    update writes the crawl's count, not str.split()'s."""
+    folder = tmp_path / "le360" / BOURITA.name
+    shutil.copytree(BOURITA, folder)
+    path = folder / "expected.json"
+    expected = json.loads(path.read_text("utf-8"))
+    expected["body"] = "モロッコの外相は電話会談を行った。\n\nDeux mots."
+    path.write_text(json.dumps(expected, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    done = run_clippings("fixture", "update", str(folder))
+    assert done.returncode == 0, done.stderr
+    after = json.loads(path.read_text("utf-8"))
+    assert after["word_count"] == count_words(expected["body"]) > len(expected["body"].split())
 
 
 def test_replay_refuses_two_fixtures_of_one_url(tmp_path):
