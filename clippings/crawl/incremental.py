@@ -26,8 +26,8 @@ from scrapy.http import Response
 from scrapy.utils.defer import deferred_from_coro
 
 from clippings.core.stats import count, stat_key
-from clippings.crawl.pipelines import article_written
 from clippings.crawl.resources import resources
+from clippings.crawl.signals import article_written
 from clippings.state import (
     Action,
     StateError,

@@ -20,6 +20,7 @@ from scrapy.http import Request, Response
 from clippings.core.arguments import parse_count, parse_day, parse_workers
 from clippings.core.fate import decide
 from clippings.core.items import Article
+from clippings.core.site import Site
 from clippings.core.stats import count
 from clippings.crawl.admission import Admission, admission
 from clippings.crawl.incremental import Incremental, incremental
@@ -33,7 +34,6 @@ from clippings.discovery import (
     sniff,
 )
 from clippings.discovery.policy import CrawlPolicy, Decision
-from clippings.sites.base import Site
 from clippings.state import StateError
 from clippings.state.learned import ContainerMemory, learn_containers
 

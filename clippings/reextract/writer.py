@@ -5,7 +5,7 @@ each is taken here through the rest of a crawl's steps (date range, duplicates, 
 unchanged), then written by the crawl's writer and recorded in the crawl's incremental state,
 exactly as the crawl's item pipelines do it (``clippings.core.finish``). What the workers counted
 and logged is counted and logged here, in stats kept under a crawl's own keys, so the summary
-is a crawl's (``clippings.crawl.summary.summary``).
+is a crawl's (``clippings.core.summary.summary``).
 """
 
 from __future__ import annotations

@@ -36,7 +36,7 @@ def read_output(directory: Path) -> list[dict[str, Any]]:
 
 def summary_rows(stdout: str) -> dict[str, dict[str, int]]:
     """The summary table a run prints, by site: {site: {"pages": n, "written": n, ...}}."""
-    from clippings.crawl.summary import HEADER
+    from clippings.core.summary import HEADER
     from clippings.sites import SITES
 
     columns = HEADER.split()[1:]

@@ -18,7 +18,7 @@ from clippings.core.finish import written_counts
 from clippings.core.health import health_limits, judge
 from clippings.core.items import Article
 from clippings.core.stats import stat_key
-from clippings.crawl.pipelines import article_written
+from clippings.crawl.signals import article_written
 
 logger = logging.getLogger("clippings.crawl.extensions")
 
