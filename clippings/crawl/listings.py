@@ -84,7 +84,7 @@ class ListingPages:
         if last_day is not None and last_day < self.since:
             self.count("listing/stopped_at_since")
             return
-        if page >= self.crawler.settings.getint("CLIPPINGS_LISTING_MAX_PAGES", 50):
+        if page >= self.listing_max_pages:
             self.count("listing/stopped_at_max_pages")
             return
         if not self.policy.budget_left():

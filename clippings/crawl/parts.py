@@ -27,6 +27,7 @@ class Spider(Protocol):
     policy: CrawlPolicy
     since: date | None
     given_urls: list[str]
+    listing_max_pages: int
 
     @property
     def logger(self) -> logging.LoggerAdapter: ...

@@ -16,6 +16,7 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
 
 from clippings.collection.output import JsonLinesWriter, OutputError
+from clippings.core.config import WithDefaults
 from clippings.core.finish import Duplicates, dates_step, output_day, schema_problem
 from clippings.core.items import Article
 from clippings.core.normalize import derive
@@ -142,7 +143,7 @@ class JsonLinesPipeline(_Pipeline):
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
-        self.directory = Path(crawler.settings.get("CLIPPINGS_OUTPUT_DIR", "output"))
+        self.directory = Path(WithDefaults(crawler.settings).get("CLIPPINGS_OUTPUT_DIR"))
         self.writer = JsonLinesWriter(self.directory)
         self.failed = False
         from clippings.crawl.admission import admission
