@@ -11,6 +11,9 @@ from typing import Any
 
 from tests.helpers.fixturelib import ROOT
 
+# Replays need no politeness: no delay between requests, no AutoThrottle.
+FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False"]
+
 
 def run_clippings(
     *args: str, timeout: float = 300, env: dict[str, str] | None = None

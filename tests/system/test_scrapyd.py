@@ -193,8 +193,8 @@ def test_a_replay_crawl_scheduled_through_scrapyd(egg, scrapyd, tmp_path, worker
 def test_a_cancelled_scrapyd_job_says_how_it_ended(egg, scrapyd, tmp_path, cancels, reason, outcome):
     """Scrapyd's cancel sends SIGINT: once, the pages in flight finish (``shutdown``); twice,
     the job ends at once (``forced``). Either way its run-history line says so."""
-    from tests.helpers.httpsite import LocalSite
-    from tests.system.test_stops import FEED, slow_site, wait_for_hits
+    from tests.helpers.httpsite import LocalSite, wait_for_hits
+    from tests.helpers.le360site import FEED, slow_site
 
     base, home = scrapyd
     out = tmp_path / "out"
