@@ -78,7 +78,7 @@ DOWNLOADER_MIDDLEWARES = {
     "clippings.crawl.transfer.TransferCheckMiddleware": 615,
     # Retries with backoff and Retry-After, in place of Scrapy's RetryMiddleware.
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "clippings.crawl.politeness.BackoffRetryMiddleware": 550,
+    "clippings.crawl.retry.BackoffRetryMiddleware": 550,
 }
 
 ADDONS = {
