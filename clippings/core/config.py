@@ -20,16 +20,16 @@ from clippings.core.settingtypes import (
     LOG_LEVELS,
     Setting,
     SettingError,
-    _bool,
-    _objects,
-    _origins,
-    _shown,
-    _url,
-    _workers,
     boolean,
     log_level,
     number,
+    parse_bool,
+    parse_objects,
+    parse_origins,
+    parse_url,
+    parse_worker_count,
     path,
+    shown_value,
 )
 
 __all__ = [
@@ -147,10 +147,10 @@ class WithDefaults:
 
 # Spidermon's monitors need Spidermon (``find_spec`` here, where a test replaces it).
 def _monitoring(value: Any) -> bool:
-    on = _bool(value)
+    on = parse_bool(value)
     if on and find_spec("spidermon") is None:
         raise SettingError(
-            f"CLIPPINGS_MONITORING={_shown(value)}: Spidermon is not installed; pip install 'clippings[monitoring]'"
+            f"CLIPPINGS_MONITORING={shown_value(value)}: Spidermon is not installed; pip install 'clippings[monitoring]'"
         )
     return on
 
@@ -161,7 +161,7 @@ DECLARED: dict[str, Setting] = {
     for setting in (
         path("CLIPPINGS_OUTPUT_DIR", "a folder path", optional=False),
         path("CLIPPINGS_REPLAY", "a fixtures folder or a WARC file"),
-        Setting("CLIPPINGS_CONTACT_URL", "an http(s) URL, without spaces", _url, optional=True, kind="url"),
+        Setting("CLIPPINGS_CONTACT_URL", "an http(s) URL, without spaces", parse_url, optional=True, kind="url"),
         number("CLIPPINGS_HEALTH_MAX_NO_BODY", 0, 1),
         number("CLIPPINGS_HEALTH_MAX_NO_DATE", 0, 1),
         number("CLIPPINGS_HEALTH_MAX_NO_AUTHOR", 0, 1),
@@ -181,7 +181,7 @@ DECLARED: dict[str, Setting] = {
         Setting(
             "CLIPPINGS_MONITORING_ACTIONS",
             "import paths of Spidermon actions, comma-separated",
-            _objects,
+            parse_objects,
             kind="objects",
         ),
         number("CLIPPINGS_PROGRESS_INTERVAL", 0),
@@ -193,11 +193,11 @@ DECLARED: dict[str, Setting] = {
         Setting(
             "CLIPPINGS_ORIGINS",
             'a JSON object of origins, {"https://fr.le360.ma": "http://127.0.0.1:8000"}',
-            _origins,
+            parse_origins,
             optional=True,
             kind="origins",
         ),
-        Setting("CLIPPINGS_WORKERS", "a whole number above 0, or auto", _workers, kind="workers"),
+        Setting("CLIPPINGS_WORKERS", "a whole number above 0, or auto", parse_worker_count, kind="workers"),
         number("CLIPPINGS_LISTING_MAX_PAGES", 1, whole=True),
         number("CLIPPINGS_RECHECK_DROPPED_DAYS", 0),
         number("CLIPPINGS_RETRY_BACKOFF", 0),

@@ -47,10 +47,10 @@ class Setting:
         except SettingError:
             raise
         except (TypeError, ValueError):
-            raise SettingError(f"{self.name}={_shown(value)}: expected {self.expected}") from None
+            raise SettingError(f"{self.name}={shown_value(value)}: expected {self.expected}") from None
 
 
-def _shown(value: Any) -> str:
+def shown_value(value: Any) -> str:
     return repr(value) if isinstance(value, str) else repr(str(value))
 
 
@@ -110,7 +110,7 @@ def number(
 _TRUE, _FALSE = {"1", "True", "true"}, {"0", "False", "false"}
 
 
-def _bool(value: Any) -> bool:
+def parse_bool(value: Any) -> bool:
     # What Scrapy's getbool takes (" 1" but not "True "), without its quirk of reading any
     # integer ("2") as True.
     if isinstance(value, bool):
@@ -125,7 +125,7 @@ def _bool(value: Any) -> bool:
 
 
 def boolean(name: str, optional: bool = False) -> Setting:
-    return Setting(name, "True or False", _bool, optional, "bool")
+    return Setting(name, "True or False", parse_bool, optional, "bool")
 
 
 def _path(value: Any) -> str:
@@ -148,7 +148,7 @@ def log_level(name: str) -> Setting:
     return Setting(name, f"one of {', '.join(LOG_LEVELS)}", _log_level, kind="log_level")
 
 
-def _url(value: Any) -> str:
+def parse_url(value: Any) -> str:
     parts = urlsplit(value) if isinstance(value, str) else None
     if (
         parts is None
@@ -160,22 +160,22 @@ def _url(value: Any) -> str:
     return value
 
 
-def _origins(value: Any) -> dict[str, str]:
+def parse_origins(value: Any) -> dict[str, str]:
     if isinstance(value, str):
         value = json.loads(value) if value.strip() else {}
     if not isinstance(value, Mapping):
         raise ValueError(value)
-    return {_url(source): _url(target) for source, target in value.items()}
+    return {parse_url(source): parse_url(target) for source, target in value.items()}
 
 
-def _workers(value: Any) -> int:
+def parse_worker_count(value: Any) -> int:
     return parse_workers(value)
 
 
 _DOTTED = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$")
 
 
-def _objects(value: Any) -> list[str]:
+def parse_objects(value: Any) -> list[str]:
     """Import paths, as a list or as ``-s`` gives them: comma-separated, or a JSON list."""
     if isinstance(value, str):
         text = value.strip()
