@@ -21,7 +21,7 @@ run: $(STAMP)
 test: lint
 	$(PY) -m pytest -q
 
-## The import contract (no Scrapy below the crawl side; pyproject.toml) and ruff.
+## The import contracts (the doors one way, no cycle, Scrapy only in crawl/; pyproject.toml) and ruff.
 lint: $(STAMP)
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/ruff check clippings tests bench

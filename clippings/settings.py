@@ -6,86 +6,18 @@ Every ``clippings`` command-line option maps to one of these (README.md lists th
 
 from scrapy.settings import default_settings as _scrapy_defaults
 
+from clippings.core.config import DEFAULTS as _CLIPPINGS_DEFAULTS
+
 BOT_NAME = "clippings"
 SPIDER_MODULES = ["clippings.spiders"]
 NEWSPIDER_MODULE = "clippings.spiders"
 
 # --- clippings' own settings ------------------------------------------------------------
-# Where JSON lines go: <dir>/<site>/<YYYY-MM-DD>.jsonl (anything else under <dir>/.state/).
-CLIPPINGS_OUTPUT_DIR = "output"
-# Answer every request from this fixtures folder or WARC file instead of the network.
-CLIPPINGS_REPLAY = None
-# Contact URL sent in the User-Agent, so a site's operators can reach us.
-CLIPPINGS_CONTACT_URL = "https://github.com/clippings-project/clippings"
-# Extraction health (clippings.crawl.extensions.ExtractionHealth): the largest share of article
-# pages with no body, and of written articles with no date / no author, before the crawl
-# is failed ("layout may have changed"); checked once a site has this many pages.
-CLIPPINGS_HEALTH_MAX_NO_BODY = 0.5
-CLIPPINGS_HEALTH_MAX_NO_DATE = 0.5
-CLIPPINGS_HEALTH_MAX_NO_AUTHOR = 0.8
-# ... and of the other fields (1: never an alarm on the share alone, only against the site's
-# last runs: almaghribtoday has no leads, and tags on a third of its articles), of pages the crawl was sent to fetch that
-# failed, and of pages at article URLs refused as no article (video, not an article...).
-CLIPPINGS_HEALTH_MAX_NO_TITLE = 0.5
-CLIPPINGS_HEALTH_MAX_NO_LEAD = 1.0
-CLIPPINGS_HEALTH_MAX_NO_SECTION = 1.0
-CLIPPINGS_HEALTH_MAX_NO_TAGS = 1.0
-CLIPPINGS_HEALTH_MAX_NO_IMAGE = 1.0
-CLIPPINGS_HEALTH_MAX_ERRORS = 0.05
-CLIPPINGS_HEALTH_MAX_REFUSED = 0.3
-# Against the site's last runs in the run history (clippings.core.drift): a field's coverage
-# more than this below their median alarms, and so do sections none of them had on more
-# than this share of the run's articles.
-CLIPPINGS_HEALTH_MAX_DROP = 0.25
-CLIPPINGS_HEALTH_MAX_NEW_VALUES = 0.25
-CLIPPINGS_HEALTH_MIN_PAGES = 10
-CLIPPINGS_HEALTH_ENABLED = True
-# Run history (clippings.crawl.extensions.RunHistory): one JSON line a crawl, however it ends, in
-# <CLIPPINGS_OUTPUT_DIR>/.state/runs.ndjson (read by clippings status and clippings report).
-CLIPPINGS_RUN_HISTORY = True
-# Spidermon monitors of the health figures (clippings.crawl.monitoring, `pip install
-# 'clippings[monitoring]'`); the Spidermon actions run when one fails (docs/monitoring.md).
-CLIPPINGS_MONITORING = False
-CLIPPINGS_MONITORING_ACTIONS = []
-# Progress (clippings.crawl.extensions.Progress): a live line on a terminal, else a log line
-# every this many seconds (0: off). CLIPPINGS_PROGRESS_LIVE = True/False forces the mode.
-CLIPPINGS_PROGRESS_INTERVAL = 60.0
-CLIPPINGS_PROGRESS_LIVE = None
-# One writer per collection and site (clippings.collection.lock): a crawl holds an exclusive lock on
-# <CLIPPINGS_OUTPUT_DIR>/.state/<site>.lock; a second crawl of the same site into the same
-# folder waits this many seconds for it, then is refused (exit status 75 under `clippings`).
-CLIPPINGS_LOCK_WAIT = 0
-# Incremental state (clippings.crawl.incremental): on by default, kept with the collection in
-# <CLIPPINGS_OUTPUT_DIR>/.state/state.sqlite unless CLIPPINGS_STATE names another file.
-CLIPPINGS_INCREMENTAL = True
-CLIPPINGS_STATE = None
-# Save every response fetched into this WARC file (.warc.gz), readable by CLIPPINGS_REPLAY.
-CLIPPINGS_RECORD = None
-# Send a site's requests to another origin: {"https://fr.le360.ma": "http://127.0.0.1:8000"}
-# (mirrors, staging copies, tests). Installs clippings.crawl.handlers.OriginsDownloadHandler.
-CLIPPINGS_ORIGINS = {}
-# Pages are read (parsed, extracted) in this many worker processes; "auto": one per core.
-# Requests, state, pipelines and output stay in the crawl's process (clippings.workers).
-CLIPPINGS_WORKERS = 1
-# Backfills: at most this many pages of each section listing (pagination stops earlier
-# once a page's entries are older than ``since``).
-CLIPPINGS_LISTING_MAX_PAGES = 50
-# An article URL that gave no article (video page, soft 404, HTTP 404/410) is not fetched
-# again for this many days, unless its feed or sitemap date moves.
-CLIPPINGS_RECHECK_DROPPED_DAYS = 7
-# Retries (429, 5xx, timeouts): the pause before retry n is BACKOFF * 2**(n-1) seconds, at
-# most BACKOFF_MAX; a Retry-After header sets the pause instead, and one longer than
-# RETRY_AFTER_MAX seconds is not waited for (the page is given up). The pause holds the
-# whole host, not just the one request.
-CLIPPINGS_RETRY_BACKOFF = 2.0
-CLIPPINGS_RETRY_BACKOFF_MAX = 60.0
-CLIPPINGS_RETRY_AFTER_MAX = 600.0
-
-# The `clippings` command's log level when --loglevel is not given (LOG_LEVEL is for
-# scrapy crawl and Scrapyd).
-CLIPPINGS_LOG_LEVEL = "WARNING"
-# Every CLIPPINGS_* setting, and the Scrapy settings below that the project relies on, has a
-# declared type and range in clippings.core.config: `clippings crawl` refuses a bad value up front.
+# Every CLIPPINGS_* setting, with its default and what it does, is in clippings.core.config
+# (DEFAULTS; docs/settings.md lists them): project settings here, as if written out one by
+# one. Each has a declared type and range there too: `clippings crawl` refuses a bad value
+# up front.
+globals().update(_CLIPPINGS_DEFAULTS)
 
 # --- politeness ---------------------------------------------------------------------------
 # {contact} is replaced by CLIPPINGS_CONTACT_URL, even one given with -s (clippings.crawl.addon).
@@ -146,7 +78,7 @@ DOWNLOADER_MIDDLEWARES = {
     "clippings.crawl.transfer.TransferCheckMiddleware": 615,
     # Retries with backoff and Retry-After, in place of Scrapy's RetryMiddleware.
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "clippings.crawl.politeness.BackoffRetryMiddleware": 550,
+    "clippings.crawl.retry.BackoffRetryMiddleware": 550,
 }
 
 ADDONS = {

@@ -1,4 +1,6 @@
-"""What the whole suite shares: it leaves the checkout's ``output/`` as it found it.
+"""What the whole suite shares: it leaves the checkout's ``output/`` as it found it; the
+``browser`` fixture (headless Chromium) of the report's tests. Shared helpers are modules of
+``tests/helpers/``; no test module imports another.
 
 A test writes its collections under its ``tmp_path``; one that wrote into the checkout's
 ``output/`` (a crawl, ``clippings record`` run from the checkout without ``--output``)
@@ -14,7 +16,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers.browser import Browser, BrowserError, chromium
 from tests.helpers.fixturelib import ROOT
+
+IN_CI = os.environ.get("CI") == "true"
 
 
 def snapshot(folder: Path) -> dict[str, tuple[int, int] | None]:
@@ -46,3 +51,23 @@ def checkout_output_untouched():
     new = left_behind(before, snapshot(folder))
     if new:
         pytest.fail(f"the test suite wrote into {folder}: {', '.join(new[:10])}", pytrace=False)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Chromium, or a skip saying why it cannot run; under CI=true it must run."""
+    binary = chromium()
+    if binary is None:
+        if IN_CI:
+            pytest.fail(
+                "CI=true: Chromium must run the report test, and is not installed (.ci/run installs Debian's chromium)"
+            )
+        pytest.skip("Chromium is not installed: apt-get install chromium (.ci/run does it for CI)")
+    try:
+        browser = Browser(binary)
+    except BrowserError as exc:
+        if IN_CI:
+            pytest.fail(f"CI=true: Chromium must run the report test, and cannot: {exc}")
+        pytest.skip(f"Chromium is installed but cannot run here: {exc}")
+    yield browser
+    browser.close()

@@ -27,7 +27,7 @@ from clippings.sites import SITES
 
 
 def scrapy_settings(args: argparse.Namespace):  # -> scrapy.settings.Settings
-    from clippings.core.config import check_settings, check_value
+    from clippings.core.config import WithDefaults, check_settings, check_value
 
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "clippings.settings")
     from scrapy.utils.project import get_project_settings
@@ -48,7 +48,7 @@ def scrapy_settings(args: argparse.Namespace):  # -> scrapy.settings.Settings
             settings.set(name, getattr(args, option), priority="cmdline")
     checked(lambda: check_settings(settings))
     given = dict(set_options(args))
-    level = args.loglevel or given.get("LOG_LEVEL") or settings.get("CLIPPINGS_LOG_LEVEL", "WARNING")
+    level = args.loglevel or given.get("LOG_LEVEL") or WithDefaults(settings).get("CLIPPINGS_LOG_LEVEL")
     level = checked(lambda: check_value("LOG_LEVEL", level))  # "info" -> "INFO"
     settings.set("LOG_LEVEL", level, priority="cmdline")
     return settings
@@ -93,7 +93,10 @@ def crawl(args: argparse.Namespace) -> int:
             pool = _start_pool(shared, _worker_count(args.workers, "--workers"))
         settings = scrapy_settings(args)
         if args.workers is None:
-            pool = _start_pool(shared, _worker_count(settings.get("CLIPPINGS_WORKERS", 1), "CLIPPINGS_WORKERS"))
+            from clippings.core.config import WithDefaults
+
+            workers = WithDefaults(settings).get("CLIPPINGS_WORKERS")
+            pool = _start_pool(shared, _worker_count(workers, "CLIPPINGS_WORKERS"))
         if settings.get("JOBDIR") and len(per_site) > 1:
             raise UsageError("JOBDIR holds one crawl: crawl one site per JOBDIR")
         from clippings.crawl.extensions.stops import job_finished

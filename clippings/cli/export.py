@@ -41,11 +41,14 @@ def export(args: argparse.Namespace) -> int:
 
     from clippings.collection.export import ExportError
     from clippings.collection.export import export as run_export
+    from clippings.sites import SITES
 
     line = _StatusLine(sys.stderr)
     progress = line.show if sys.stderr.isatty() and not args.quiet else None
     try:
-        result = run_export(args.directory, args.to, all_versions=args.all_versions, errors=line, progress=progress)
+        result = run_export(
+            args.directory, args.to, all_versions=args.all_versions, errors=line, progress=progress, sites=SITES
+        )
     except ExportError as exc:
         raise UsageError(f"export: {exc}") from None
     except (OSError, duckdb.Error) as exc:

@@ -172,11 +172,13 @@ def check_folders(settings: Any, labels: dict[str, str] | None = None) -> None:
     naming a folder, ``--output`` a file) is a UsageError saying what the path is, found
     before anything is created. ``labels`` names the option each setting came from
     (default ``--output``, ``--state``)."""
+    from clippings.core.config import WithDefaults
+
     labels = {"CLIPPINGS_OUTPUT_DIR": "--output", "CLIPPINGS_STATE": "--state", **(labels or {})}
     output = Path(settings.get("CLIPPINGS_OUTPUT_DIR"))
     _refuse_wrong_kind(output, labels["CLIPPINGS_OUTPUT_DIR"], "a folder")
     state = None
-    if settings.getbool("CLIPPINGS_INCREMENTAL", True):
+    if WithDefaults(settings).getbool("CLIPPINGS_INCREMENTAL"):
         from clippings.state import state_path
 
         state = state_path(settings)

@@ -11,29 +11,27 @@ from pathlib import Path
 from typing import Any
 
 from clippings.cli.options import UsageError, check_folders, checked, set_options
+from clippings.core.config import DEFAULTS
 from clippings.core.health import LIMIT_SETTINGS
 
-# The settings ``clippings reextract`` reads, with their defaults: those of clippings/settings.py
-# (a test holds them equal), kept here so that the command loads no Scrapy.
+# The settings ``clippings reextract`` reads, with their defaults (``clippings.core.config``;
+# the two Scrapy ones as clippings/settings.py sets them, a test holds them equal), kept here
+# so that the command loads no Scrapy.
 REEXTRACT_SETTINGS: dict[str, Any] = {
-    "CLIPPINGS_HEALTH_MAX_NO_BODY": 0.5,
-    "CLIPPINGS_HEALTH_MAX_NO_DATE": 0.5,
-    "CLIPPINGS_HEALTH_MAX_NO_AUTHOR": 0.8,
-    "CLIPPINGS_HEALTH_MAX_NO_TITLE": 0.5,
-    "CLIPPINGS_HEALTH_MAX_NO_LEAD": 1.0,
-    "CLIPPINGS_HEALTH_MAX_NO_SECTION": 1.0,
-    "CLIPPINGS_HEALTH_MAX_NO_TAGS": 1.0,
-    "CLIPPINGS_HEALTH_MAX_NO_IMAGE": 1.0,
-    "CLIPPINGS_HEALTH_MAX_ERRORS": 0.05,
-    "CLIPPINGS_HEALTH_MAX_REFUSED": 0.3,
-    "CLIPPINGS_HEALTH_MAX_DROP": 0.25,
-    "CLIPPINGS_HEALTH_MAX_NEW_VALUES": 0.25,
-    "CLIPPINGS_HEALTH_MIN_PAGES": 10,
-    "CLIPPINGS_HEALTH_ENABLED": True,
-    "CLIPPINGS_INCREMENTAL": True,
-    "CLIPPINGS_STATE": None,
-    "CLIPPINGS_LOCK_WAIT": 0,
-    "CLIPPINGS_LOG_LEVEL": "WARNING",
+    **{
+        name: DEFAULTS[name]
+        for name in (
+            *LIMIT_SETTINGS.values(),
+            "CLIPPINGS_HEALTH_MAX_DROP",
+            "CLIPPINGS_HEALTH_MAX_NEW_VALUES",
+            "CLIPPINGS_HEALTH_MIN_PAGES",
+            "CLIPPINGS_HEALTH_ENABLED",
+            "CLIPPINGS_INCREMENTAL",
+            "CLIPPINGS_STATE",
+            "CLIPPINGS_LOCK_WAIT",
+            "CLIPPINGS_LOG_LEVEL",
+        )
+    },
     "DOWNLOAD_MAXSIZE": 16 * 1024 * 1024,
     "DOWNLOAD_WARNSIZE": 4 * 1024 * 1024,
 }

@@ -17,13 +17,14 @@ def report(args: argparse.Namespace) -> int:
     from clippings.collection.overview import gather as gather_overview
     from clippings.collection.status import parse_age
     from clippings.core.arguments import parse_count
+    from clippings.sites import SITES
 
     try:
         days = parse_count(args.days, "--days")
     except ValueError as exc:
         raise UsageError(str(exc).replace("=", " ", 1)) from None
     try:
-        gather = partial(gather_overview, max_age=parse_age(args.max_age))
+        gather = partial(gather_overview, max_age=parse_age(args.max_age), sites=SITES)
     except ValueError as exc:
         raise UsageError(f"report: {exc}") from None
     if not days:

@@ -14,6 +14,7 @@ def status(args: argparse.Namespace) -> int:
 
     from clippings.collection.status import as_text, parse_age
     from clippings.collection.status import status as site_statuses
+    from clippings.sites import SITES
 
     try:
         max_age = parse_age(args.max_age)
@@ -21,7 +22,7 @@ def status(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     if not Path(args.directory).is_dir():
         raise UsageError(f"status: {args.directory}: no such folder")
-    report, problems = site_statuses(args.directory, max_age)
+    report, problems = site_statuses(args.directory, max_age, sites=SITES)
     for problem in problems:
         print(problem, file=sys.stderr)
     print(json.dumps(report, ensure_ascii=False, indent=2) if args.json else as_text(report))

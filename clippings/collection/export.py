@@ -29,7 +29,7 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
@@ -88,9 +88,11 @@ def export(
     all_versions: bool = False,
     errors: TextIO | None = None,
     progress: Callable[[str], None] | None = None,
+    sites: Collection[str] | None = None,
 ) -> Result:
     """Export the collection in ``directory`` to ``target``; bad lines are named on
-    ``errors`` (stderr by default) and counted in the result."""
+    ``errors`` (stderr by default) and counted in the result (``sites``: the registered
+    names, as ``read_lines`` takes them)."""
     started = time.perf_counter()
     errors = errors if errors is not None else sys.stderr
     kind = target_kind(target)
@@ -104,7 +106,7 @@ def export(
     result.files = len(files)
     with tempfile.TemporaryDirectory(prefix="clippings-export-") as work:
         lines_path = Path(work) / "lines.jsonl"
-        _normalise(files, lines_path, result, errors, progress)
+        _normalise(files, lines_path, result, errors, progress, sites)
         if progress:
             progress(f"export: writing {final} ({result.lines:,} lines read)")
         _write(lines_path, source, final, kind, all_versions, result)
@@ -134,13 +136,18 @@ def _is_export_folder(folder: Path) -> bool:
 
 
 def _normalise(
-    files: list[Path], out: Path, result: Result, errors: TextIO, progress: Callable[[str], None] | None
+    files: list[Path],
+    out: Path,
+    result: Result,
+    errors: TextIO,
+    progress: Callable[[str], None] | None,
+    sites: Collection[str] | None,
 ) -> None:
     """The good lines, read as 2.0, into one JSON-lines file DuckDB types by ``COLUMNS``."""
     shown = 0.0
     done_files: set[Path] = set()
     with out.open("w", encoding="utf-8") as handle:
-        for line in read_lines(files):
+        for line in read_lines(files, sites):
             if progress is not None:
                 done_files.add(line.path)
                 now = time.monotonic()

@@ -13,7 +13,9 @@ import json
 import logging
 import os
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
+
+from clippings.state.files import line_end_before
 
 logger = logging.getLogger(__name__)
 
@@ -45,20 +47,6 @@ def repair_tail(path: Path) -> int:
         os.fsync(handle.fileno())
     logger.warning("%s: removed a partial last line (%d bytes) left by an earlier run", path, size - keep)
     return size - keep
-
-
-def line_end_before(handle: BinaryIO, limit: int) -> int:
-    """Offset just after the last newline at or before ``limit`` in an open file (0 when
-    there is none), read backwards a block at a time."""
-    position = limit
-    while position > 0:
-        step = min(65536, position)
-        position -= step
-        handle.seek(position)
-        index = handle.read(step).rfind(b"\n")
-        if index != -1:
-            return position + index + 1
-    return 0
 
 
 class JsonLinesWriter:

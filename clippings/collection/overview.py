@@ -12,6 +12,7 @@ plotting library.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -133,8 +134,15 @@ def _point(run: dict[str, Any], finished: datetime) -> RunPoint:
 
 
 def gather(
-    directory: str | Path, *, days: int = 90, now: datetime | None = None, max_age: timedelta = DEFAULT_MAX_AGE
+    directory: str | Path,
+    *,
+    days: int = 90,
+    now: datetime | None = None,
+    max_age: timedelta = DEFAULT_MAX_AGE,
+    sites: Collection[str] | None = None,
 ) -> Overview:
+    """The report's figures for the collection (``sites``: the registered names, as
+    ``read_lines`` takes them)."""
     directory = Path(directory)
     now = now or datetime.now(UTC)
     overview = Overview(str(directory), now, morocco_day(now), days)
@@ -142,7 +150,7 @@ def gather(
     overview.files = len(files)
     # The latest line of each article: by fetched_at, then file order (as the export has it).
     latest: dict[tuple[str, str], tuple[str, int, dict[str, Any]]] = {}
-    for order, line in enumerate(read_lines(files)):
+    for order, line in enumerate(read_lines(files, sites)):
         if not line.good:
             overview.skipped_lines += 1
             continue

@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import re
 import socket
+from collections.abc import Collection
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -158,15 +159,21 @@ def interrupted_status(mark: dict[str, Any], now: datetime, max_age: timedelta) 
     return row
 
 
-def collection_sites(directory: Path) -> list[str]:
-    """Sites with a folder of articles in the collection."""
-    from clippings.sites import SITES
+def collection_sites(directory: Path, sites: Collection[str] | None = None) -> list[str]:
+    """Sites with a folder of articles in the collection (of ``sites``, the registered names,
+    when given)."""
+    return sorted(
+        p.name
+        for p in directory.iterdir()
+        if p.is_dir() and (sites is None or p.name in sites) and any(p.glob("*.jsonl"))
+    )
 
-    return sorted(p.name for p in directory.iterdir() if p.is_dir() and p.name in SITES and any(p.glob("*.jsonl")))
 
-
-def status(directory: str | Path, max_age: timedelta, now: datetime | None = None) -> tuple[dict[str, Any], list[str]]:
-    """({"ok", "sites", ...}, problems reading the history) for the collection."""
+def status(
+    directory: str | Path, max_age: timedelta, now: datetime | None = None, sites: Collection[str] | None = None
+) -> tuple[dict[str, Any], list[str]]:
+    """({"ok", "sites", ...}, problems reading the history) for the collection; ``sites``:
+    the registered names (the command passes the registry's; None: every folder of lines)."""
     directory = Path(directory)
     now = now or datetime.now(UTC)
     problems: list[str] = []
@@ -176,7 +183,7 @@ def status(directory: str | Path, max_age: timedelta, now: datetime | None = Non
         for site, mark in started_marks(directory).items()
         if str(mark.get("started") or "") > str((latest.get(site) or {}).get("finished") or "") and not _running(mark)
     }
-    sites = sorted(set(latest) | set(collection_sites(directory)) | set(interrupted))
+    sites = sorted(set(latest) | set(collection_sites(directory, sites)) | set(interrupted))
     rows = [
         interrupted_status(interrupted[site], now, max_age)
         if site in interrupted

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
@@ -39,9 +39,10 @@ def jsonl_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     return list(files)
 
 
-def read_line(raw: bytes) -> tuple[dict[str, Any] | None, list[str]]:
+def read_line(raw: bytes, sites: Collection[str] | None = None) -> tuple[dict[str, Any] | None, list[str]]:
     """One line of a JSON-lines file (with its newline): (the article, []) when it keeps the
-    contract of the schema version it declares, else (None or the object, what is wrong)."""
+    contract of the schema version it declares, else (None or the object, what is wrong).
+    ``sites``: the registered site names (the commands pass the registry's; None: any)."""
     if not raw.strip():
         return None, ["blank line"]
     if not raw.endswith(b"\n"):
@@ -54,12 +55,12 @@ def read_line(raw: bytes) -> tuple[dict[str, Any] | None, list[str]]:
         return None, [f"not JSON ({exc})"]
     if not isinstance(record, dict):
         return None, ["not a JSON object"]
-    return record, schema_errors(record)
+    return record, schema_errors(record, sites=sites)
 
 
-def line_problems(raw: bytes) -> list[str]:
+def line_problems(raw: bytes, sites: Collection[str] | None = None) -> list[str]:
     """What is wrong with one line of a JSON-lines file (with its newline); [] when nothing."""
-    return read_line(raw)[1]
+    return read_line(raw, sites)[1]
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,7 @@ class Line:
         return self.record is not None and not self.problems
 
 
-def read_lines(files: Iterable[Path]) -> Iterator[Line]:
+def read_lines(files: Iterable[Path], sites: Collection[str] | None = None) -> Iterator[Line]:
     """Every line of ``files``, in order, read and checked (``read_line``)."""
     for path in files:
         try:
@@ -89,13 +90,13 @@ def read_lines(files: Iterable[Path]) -> Iterator[Line]:
             number = 0
             try:
                 for number, raw in enumerate(handle, start=1):
-                    record, problems = read_line(raw)
+                    record, problems = read_line(raw, sites)
                     yield Line(path, number, record, problems)
             except OSError as exc:  # an I/O error half-way
                 yield Line(path, 0, None, [f"cannot read ({exc.strerror})"])
 
 
-def validate_files(paths: Iterable[str | os.PathLike[str]], out: TextIO) -> int:
+def validate_files(paths: Iterable[str | os.PathLike[str]], out: TextIO, sites: Collection[str] | None = None) -> int:
     """Report every bad line as FILE:LINE: reason, then the counts; 0 when every line of
     every file is good, else 1. Folders are read for their ``*.jsonl`` files; a missing path
     raises PathError before anything is printed."""
@@ -105,7 +106,7 @@ def validate_files(paths: Iterable[str | os.PathLike[str]], out: TextIO) -> int:
         if Path(given).is_dir() and not any(_under(f, Path(given)) for f in files):
             print(f"{given}: no .jsonl files in this folder", file=out)
     good = bad = unreadable = 0
-    for line in read_lines(files):
+    for line in read_lines(files, sites):
         if line.number == 0:
             print(f"{line.path}: {line.problems[0]}", file=out)
             unreadable += 1

@@ -1,7 +1,8 @@
 """Every setting clippings reads, with its type and range, and the one check of their values.
 
-``DECLARED`` names every ``CLIPPINGS_*`` setting (their defaults are in
-``clippings.settings``) and the Scrapy settings the project relies on. ``check_settings``
+``DEFAULTS`` holds every ``CLIPPINGS_*`` setting's default; ``DECLARED`` names every
+``CLIPPINGS_*`` setting (its kind: ``clippings.core.settingtypes``) and the Scrapy settings
+the project relies on. ``check_settings``
 checks a whole set of settings (a Scrapy ``Settings`` or any mapping with ``get``), and
 ``check_value`` one value: a bad value raises ``SettingError``, whose text is one line
 naming the setting, the value and what is expected. The ``clippings`` command runs it before
@@ -11,193 +12,147 @@ Scrapy starts (``-s`` values before anything at all is started). Imports no Scra
 from __future__ import annotations
 
 import difflib
-import json
-import math
-import re
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable
 from importlib.util import find_spec
 from typing import Any
-from urllib.parse import urlsplit
 
-from clippings.core.arguments import parse_workers
+from clippings.core.settingtypes import (
+    LOG_LEVELS,
+    Setting,
+    SettingError,
+    boolean,
+    log_level,
+    number,
+    parse_bool,
+    parse_objects,
+    parse_origins,
+    parse_url,
+    parse_worker_count,
+    path,
+    shown_value,
+)
 
-LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
+__all__ = [
+    "DECLARED",
+    "DEFAULTS",
+    "LOG_LEVELS",
+    "Setting",
+    "SettingError",
+    "WithDefaults",
+    "check_settings",
+    "check_value",
+]
 
-
-class SettingError(ValueError):
-    """A setting with a value it cannot take: ``NAME='value': expected ...``."""
-
-
-@dataclass(frozen=True)
-class Setting:
-    """One setting: ``parse`` turns a value (typed, or a string from ``-s``) into what the
-    code reads, or raises ValueError; ``expected`` says in words what it takes."""
-
-    name: str
-    expected: str
-    parse: Callable[[Any], Any]
-    optional: bool = False  # None (or "" from -s) means "not set": the code's own fallback
-    kind: str = "other"  # number, bool, path, log_level, url, origins, workers
-    low: float | None = None
-    high: float | None = None
-    whole: bool = False
-
-    def check(self, value: Any) -> Any:
-        if value is None or (self.optional and value == ""):
-            if self.optional:
-                return None
-            raise SettingError(f"{self.name}: not set; expected {self.expected}")
-        try:
-            return self.parse(value)
-        except SettingError:
-            raise
-        except (TypeError, ValueError):
-            raise SettingError(f"{self.name}={_shown(value)}: expected {self.expected}") from None
-
-
-def _shown(value: Any) -> str:
-    return repr(value) if isinstance(value, str) else repr(str(value))
-
-
-# --- kinds ------------------------------------------------------------------------------
-def _number(value: Any, whole: bool) -> float | int:
-    if isinstance(value, bool):
-        raise ValueError(value)
-    if isinstance(value, str):
-        value = value.strip()
-    number = float(value)
-    if not math.isfinite(number):
-        raise ValueError(value)
-    if whole:
-        if isinstance(value, str):
-            return int(value)  # as Scrapy's getint: "10.0" is not a whole number
-        if number != int(number):
-            raise ValueError(value)
-        return int(number)
-    return number
-
-
-def _range_words(low: float | None, high: float | None, above: bool) -> str:
-    def shown(x: float) -> str:
-        return str(int(x)) if float(x).is_integer() else str(x)
-
-    if low is not None and high is not None:
-        return f"from {shown(low)} to {shown(high)}"
-    if low is not None:
-        return f"above {shown(low)}" if above else f"{shown(low)} or more"
-    return ""
-
-
-def number(
-    name: str,
-    low: float | None = None,
-    high: float | None = None,
-    above: bool = False,
-    whole: bool = False,
-    optional: bool = False,
-) -> Setting:
-    """A number (``whole``: an integer) within ``low``..``high`` (``above``: low excluded)."""
-
-    def parse(value: Any) -> float | int:
-        got = _number(value, whole)
-        if low is not None and (got < low or (above and got == low)):
-            raise ValueError(value)
-        if high is not None and got > high:
-            raise ValueError(value)
-        return got
-
-    kind = "a whole number" if whole else "a number"
-    words = _range_words(low, high, above)
-    expected = f"{kind}, {words}" if words.endswith("or more") else f"{kind} {words}".strip()
-    return Setting(name, expected, parse, optional, "number", low, high, whole)
-
-
-_TRUE, _FALSE = {"1", "True", "true"}, {"0", "False", "false"}
-
-
-def _bool(value: Any) -> bool:
-    # What Scrapy's getbool takes (" 1" but not "True "), without its quirk of reading any
-    # integer ("2") as True.
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value in _TRUE | _FALSE:
-        return value in _TRUE
-    if isinstance(value, float) and not value.is_integer():
-        raise ValueError(value)
-    if int(value) in (0, 1):
-        return bool(int(value))
-    raise ValueError(value)
+# --- the defaults ---------------------------------------------------------------------------
+# Every CLIPPINGS_* setting's default, the one place it is written: clippings/settings.py makes
+# them project settings (so `scrapy crawl`, `scrapy settings --get` and Scrapyd see them), and
+# the components read a setting with the default from here when it is not set at all.
+DEFAULTS: dict[str, Any] = {
+    # Where JSON lines go: <dir>/<site>/<YYYY-MM-DD>.jsonl (anything else under <dir>/.state/).
+    "CLIPPINGS_OUTPUT_DIR": "output",
+    # Answer every request from this fixtures folder or WARC file instead of the network.
+    "CLIPPINGS_REPLAY": None,
+    # Contact URL sent in the User-Agent, so a site's operators can reach us.
+    "CLIPPINGS_CONTACT_URL": "https://github.com/clippings-project/clippings",
+    # Extraction health (clippings.crawl.extensions.ExtractionHealth): the largest share of article
+    # pages with no body, and of written articles with no date / no author, before the crawl
+    # is failed ("layout may have changed"); checked once a site has this many pages.
+    "CLIPPINGS_HEALTH_MAX_NO_BODY": 0.5,
+    "CLIPPINGS_HEALTH_MAX_NO_DATE": 0.5,
+    "CLIPPINGS_HEALTH_MAX_NO_AUTHOR": 0.8,
+    # ... and of the other fields (1: never an alarm on the share alone, only against the site's
+    # last runs: almaghribtoday has no leads, and tags on a third of its articles), of pages the crawl was sent to fetch that
+    # failed, and of pages at article URLs refused as no article (video, not an article...).
+    "CLIPPINGS_HEALTH_MAX_NO_TITLE": 0.5,
+    "CLIPPINGS_HEALTH_MAX_NO_LEAD": 1.0,
+    "CLIPPINGS_HEALTH_MAX_NO_SECTION": 1.0,
+    "CLIPPINGS_HEALTH_MAX_NO_TAGS": 1.0,
+    "CLIPPINGS_HEALTH_MAX_NO_IMAGE": 1.0,
+    "CLIPPINGS_HEALTH_MAX_ERRORS": 0.05,
+    "CLIPPINGS_HEALTH_MAX_REFUSED": 0.3,
+    # Against the site's last runs in the run history (clippings.core.drift): a field's coverage
+    # more than this below their median alarms, and so do sections none of them had on more
+    # than this share of the run's articles.
+    "CLIPPINGS_HEALTH_MAX_DROP": 0.25,
+    "CLIPPINGS_HEALTH_MAX_NEW_VALUES": 0.25,
+    "CLIPPINGS_HEALTH_MIN_PAGES": 10,
+    "CLIPPINGS_HEALTH_ENABLED": True,
+    # Run history (clippings.crawl.extensions.RunHistory): one JSON line a crawl, however it ends, in
+    # <CLIPPINGS_OUTPUT_DIR>/.state/runs.ndjson (read by clippings status and clippings report).
+    "CLIPPINGS_RUN_HISTORY": True,
+    # Spidermon monitors of the health figures (clippings.crawl.monitoring, `pip install
+    # 'clippings[monitoring]'`); the Spidermon actions run when one fails (docs/monitoring.md).
+    "CLIPPINGS_MONITORING": False,
+    "CLIPPINGS_MONITORING_ACTIONS": [],
+    # Progress (clippings.crawl.extensions.Progress): a live line on a terminal, else a log line
+    # every this many seconds (0: off). CLIPPINGS_PROGRESS_LIVE = True/False forces the mode.
+    "CLIPPINGS_PROGRESS_INTERVAL": 60.0,
+    "CLIPPINGS_PROGRESS_LIVE": None,
+    # One writer per collection and site (clippings.collection.lock): a crawl holds an exclusive lock on
+    # <CLIPPINGS_OUTPUT_DIR>/.state/<site>.lock; a second crawl of the same site into the same
+    # folder waits this many seconds for it, then is refused (exit status 75 under `clippings`).
+    "CLIPPINGS_LOCK_WAIT": 0,
+    # Incremental state (clippings.crawl.incremental): on by default, kept with the collection in
+    # <CLIPPINGS_OUTPUT_DIR>/.state/state.sqlite unless CLIPPINGS_STATE names another file.
+    "CLIPPINGS_INCREMENTAL": True,
+    "CLIPPINGS_STATE": None,
+    # Save every response fetched into this WARC file (.warc.gz), readable by CLIPPINGS_REPLAY.
+    "CLIPPINGS_RECORD": None,
+    # Send a site's requests to another origin: {"https://fr.le360.ma": "http://127.0.0.1:8000"}
+    # (mirrors, staging copies, tests). Installs clippings.crawl.handlers.OriginsDownloadHandler.
+    "CLIPPINGS_ORIGINS": {},
+    # Pages are read (parsed, extracted) in this many worker processes; "auto": one per core.
+    # Requests, state, pipelines and output stay in the crawl's process (clippings.workers).
+    "CLIPPINGS_WORKERS": 1,
+    # Backfills: at most this many pages of each section listing (pagination stops earlier
+    # once a page's entries are older than ``since``).
+    "CLIPPINGS_LISTING_MAX_PAGES": 50,
+    # An article URL that gave no article (video page, soft 404, HTTP 404/410) is not fetched
+    # again for this many days, unless its feed or sitemap date moves.
+    "CLIPPINGS_RECHECK_DROPPED_DAYS": 7,
+    # Retries (429, 5xx, timeouts): the pause before retry n is BACKOFF * 2**(n-1) seconds, at
+    # most BACKOFF_MAX; a Retry-After header sets the pause instead, and one longer than
+    # RETRY_AFTER_MAX seconds is not waited for (the page is given up). The pause holds the
+    # whole host, not just the one request.
+    "CLIPPINGS_RETRY_BACKOFF": 2.0,
+    "CLIPPINGS_RETRY_BACKOFF_MAX": 60.0,
+    "CLIPPINGS_RETRY_AFTER_MAX": 600.0,
+    # The `clippings` command's log level when --loglevel is not given (LOG_LEVEL is for
+    # scrapy crawl and Scrapyd).
+    "CLIPPINGS_LOG_LEVEL": "WARNING",
+}
 
 
-def boolean(name: str, optional: bool = False) -> Setting:
-    return Setting(name, "True or False", _bool, optional, "bool")
+class WithDefaults:
+    """Settings read with the defaults above: ``WithDefaults(crawler.settings).getfloat(NAME)``
+    is the value given (at any priority), or ``DEFAULTS[NAME]`` when none is; what the
+    components read, in their ``from_crawler``, instead of repeating a default. ``settings``:
+    Scrapy's ``Settings`` (typed getters) or, for ``get`` alone, any mapping with ``get``."""
+
+    def __init__(self, settings: Any) -> None:
+        self.settings = settings
+
+    def get(self, name: str) -> Any:
+        return self.settings.get(name, DEFAULTS[name])
+
+    def getbool(self, name: str) -> bool:
+        return self.settings.getbool(name, DEFAULTS[name])
+
+    def getint(self, name: str) -> int:
+        return self.settings.getint(name, DEFAULTS[name])
+
+    def getfloat(self, name: str) -> float:
+        return self.settings.getfloat(name, DEFAULTS[name])
 
 
-def _path(value: Any) -> str:
-    if not isinstance(value, str) or not value.strip() or "\0" in value:
-        raise ValueError(value)
-    return value
-
-
-def path(name: str, what: str, optional: bool = True) -> Setting:
-    return Setting(name, what, _path, optional, "path")
-
-
-def _log_level(value: Any) -> str:
-    if not isinstance(value, str) or value.strip().upper() not in LOG_LEVELS:
-        raise ValueError(value)
-    return value.strip().upper()
-
-
-def log_level(name: str) -> Setting:
-    return Setting(name, f"one of {', '.join(LOG_LEVELS)}", _log_level, kind="log_level")
-
-
-def _url(value: Any) -> str:
-    parts = urlsplit(value) if isinstance(value, str) else None
-    if (
-        parts is None
-        or parts.scheme not in ("http", "https")
-        or not parts.netloc
-        or any(c.isspace() or ord(c) < 32 for c in value)
-    ):
-        raise ValueError(value)
-    return value
-
-
-def _origins(value: Any) -> dict[str, str]:
-    if isinstance(value, str):
-        value = json.loads(value) if value.strip() else {}
-    if not isinstance(value, Mapping):
-        raise ValueError(value)
-    return {_url(source): _url(target) for source, target in value.items()}
-
-
-def _workers(value: Any) -> int:
-    return parse_workers(value)
-
-
+# Spidermon's monitors need Spidermon (``find_spec`` here, where a test replaces it).
 def _monitoring(value: Any) -> bool:
-    on = _bool(value)
+    on = parse_bool(value)
     if on and find_spec("spidermon") is None:
         raise SettingError(
-            f"CLIPPINGS_MONITORING={_shown(value)}: Spidermon is not installed; pip install 'clippings[monitoring]'"
+            f"CLIPPINGS_MONITORING={shown_value(value)}: Spidermon is not installed; pip install 'clippings[monitoring]'"
         )
     return on
-
-
-_DOTTED = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$")
-
-
-def _objects(value: Any) -> list[str]:
-    """Import paths, as a list or as ``-s`` gives them: comma-separated, or a JSON list."""
-    if isinstance(value, str):
-        text = value.strip()
-        value = json.loads(text) if text.startswith("[") else [p.strip() for p in text.split(",") if p.strip()]
-    if not isinstance(value, list | tuple) or not all(isinstance(p, str) and _DOTTED.match(p) for p in value):
-        raise ValueError(value)
-    return list(value)
 
 
 # --- the declaration ------------------------------------------------------------------------
@@ -206,7 +161,7 @@ DECLARED: dict[str, Setting] = {
     for setting in (
         path("CLIPPINGS_OUTPUT_DIR", "a folder path", optional=False),
         path("CLIPPINGS_REPLAY", "a fixtures folder or a WARC file"),
-        Setting("CLIPPINGS_CONTACT_URL", "an http(s) URL, without spaces", _url, optional=True, kind="url"),
+        Setting("CLIPPINGS_CONTACT_URL", "an http(s) URL, without spaces", parse_url, optional=True, kind="url"),
         number("CLIPPINGS_HEALTH_MAX_NO_BODY", 0, 1),
         number("CLIPPINGS_HEALTH_MAX_NO_DATE", 0, 1),
         number("CLIPPINGS_HEALTH_MAX_NO_AUTHOR", 0, 1),
@@ -226,7 +181,7 @@ DECLARED: dict[str, Setting] = {
         Setting(
             "CLIPPINGS_MONITORING_ACTIONS",
             "import paths of Spidermon actions, comma-separated",
-            _objects,
+            parse_objects,
             kind="objects",
         ),
         number("CLIPPINGS_PROGRESS_INTERVAL", 0),
@@ -238,11 +193,11 @@ DECLARED: dict[str, Setting] = {
         Setting(
             "CLIPPINGS_ORIGINS",
             'a JSON object of origins, {"https://fr.le360.ma": "http://127.0.0.1:8000"}',
-            _origins,
+            parse_origins,
             optional=True,
             kind="origins",
         ),
-        Setting("CLIPPINGS_WORKERS", "a whole number above 0, or auto", _workers, kind="workers"),
+        Setting("CLIPPINGS_WORKERS", "a whole number above 0, or auto", parse_worker_count, kind="workers"),
         number("CLIPPINGS_LISTING_MAX_PAGES", 1, whole=True),
         number("CLIPPINGS_RECHECK_DROPPED_DAYS", 0),
         number("CLIPPINGS_RETRY_BACKOFF", 0),

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from statistics import median
 from typing import Any
 
+from clippings.core.config import DEFAULTS
 from clippings.core.health import FIELD_FIGURES, VALUE_FIELDS, WHAT, figure_values, health_figures
 from clippings.core.stats import site_stat
 
@@ -118,4 +119,6 @@ def drift_alarms(
 
 def drift_limits(settings: Any) -> tuple[float, float]:
     """(``CLIPPINGS_HEALTH_MAX_DROP``, ``CLIPPINGS_HEALTH_MAX_NEW_VALUES``) from ``settings``."""
-    return settings.getfloat(DROP_SETTING, 0.25), settings.getfloat(NEW_VALUES_SETTING, 0.25)
+    return settings.getfloat(DROP_SETTING, DEFAULTS[DROP_SETTING]), settings.getfloat(
+        NEW_VALUES_SETTING, DEFAULTS[NEW_VALUES_SETTING]
+    )

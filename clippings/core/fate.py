@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 
 from clippings.core.finish import REMEMBERED_DROPS
 from clippings.core.items import Article, NotArticle
-from clippings.state.learned import reading_counts
 
 INFO, WARNING, ERROR = logging.INFO, logging.WARNING, logging.ERROR
 
@@ -62,3 +61,20 @@ def decide(url: str, result: Article | BaseException) -> Fate:
         counts=["errors/extraction"],
         logs=[(ERROR, f"{url}: extraction failed: {type(result).__name__}: {result}")],
     )
+
+
+def reading_counts(article: Article) -> list[tuple[str, str | None]]:
+    """What a page's reading counts (keys below ``clippings/<site>/``), each with a line to
+    log at INFO or None: where each field came from, the embedded story's status, a short body,
+    a template read whole."""
+    counts: list[tuple[str, str | None]] = [
+        (f"source/{name}/{source}", None) for name, source in article.provenance.items()
+    ]
+    if article.story:
+        counts.append((f"story/{article.story}", None))
+    if article.body_short:
+        counts.append(("body/short", f"{article.url}: the body is much shorter than the page's other evidence of it"))
+    if article.provenance.get("body") == "page":
+        # Not a template the site module or the crawl knows: slower, maybe a new layout.
+        counts.append(("pages/unknown_template", None))
+    return counts

@@ -10,6 +10,7 @@ the caller keeps its own stats (Scrapy's, or a plain dict).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection
 from datetime import UTC, date, datetime
 
 from clippings.core.health import VALUE_FIELDS, WRITTEN_FIELDS
@@ -70,12 +71,13 @@ class Duplicates:
         return False
 
 
-def schema_problem(article: Article) -> tuple[str, str] | None:
+def schema_problem(article: Article, sites: Collection[str] | None = None) -> tuple[str, str] | None:
     """Why the article may not be written, as (reason counted under ``dropped/``, message);
-    None when it fits the output contract."""
+    None when it fits the output contract (``sites``: the registered names, as
+    ``schema_errors`` takes them)."""
     if not article.body:
         return "empty_body", f"{article.url}: no article text found (empty body)"
-    errors = schema_errors(article.to_record(), versions=(SCHEMA_VERSION,))
+    errors = schema_errors(article.to_record(), versions=(SCHEMA_VERSION,), sites=sites)
     if errors:
         return "invalid", f"{article.url}: does not fit the output schema: {'; '.join(errors)}"
     return None

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from clippings.core.config import DEFAULTS
 from clippings.core.stats import site_prefix, site_stat
 
 # The fields whose coverage is judged, each by its figure: (figure, field) in output order.
@@ -141,27 +142,16 @@ LIMIT_SETTINGS = {
     "errors": "CLIPPINGS_HEALTH_MAX_ERRORS",
     "refused": "CLIPPINGS_HEALTH_MAX_REFUSED",
 }
-# The defaults (clippings/settings.py holds the same values): what a caller without Scrapy's
-# settings (``clippings reextract``'s own runner) starts from.
-DEFAULT_LIMITS = {
-    "no_title": 0.5,
-    "no_lead": 1.0,
-    "no_section": 1.0,
-    "no_tags": 1.0,
-    "no_image": 1.0,
-    "no_date": 0.5,
-    "no_author": 0.8,
-    "no_body": 0.5,
-    "errors": 0.05,
-    "refused": 0.3,
-}
+# The defaults (``clippings.core.config.DEFAULTS``): what a caller without Scrapy's settings
+# (``clippings reextract``'s own runner) starts from.
+DEFAULT_LIMITS = {check: DEFAULTS[name] for check, name in LIMIT_SETTINGS.items()}
 
 
 def health_limits(settings: Any) -> tuple[dict[str, float], int]:
     """The thresholds and ``CLIPPINGS_HEALTH_MIN_PAGES`` from ``settings`` (anything with
     ``getfloat`` and ``getint``: a Scrapy ``Settings``); a threshold not set keeps its default."""
     limits = {check: settings.getfloat(name, DEFAULT_LIMITS[check]) for check, name in LIMIT_SETTINGS.items()}
-    return limits, settings.getint("CLIPPINGS_HEALTH_MIN_PAGES")
+    return limits, settings.getint("CLIPPINGS_HEALTH_MIN_PAGES", DEFAULTS["CLIPPINGS_HEALTH_MIN_PAGES"])
 
 
 @dataclass(frozen=True)

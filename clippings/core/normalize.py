@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import datetime
 from functools import cache
 from importlib import resources
@@ -137,15 +137,18 @@ def _fast_check(version: str = SCHEMA_VERSION) -> Callable[[dict[str, Any]], Any
     return fastjsonschema.compile(load_schema(version))
 
 
-def schema_errors(record: dict[str, Any], versions: tuple[str, ...] = tuple(SCHEMA_FILES)) -> list[str]:
+def schema_errors(
+    record: dict[str, Any], versions: tuple[str, ...] = tuple(SCHEMA_FILES), sites: Collection[str] | None = None
+) -> list[str]:
     """Every way ``record`` breaks the output contract, as 'field: message' lines. A line is
     checked against the schema of the version it declares among ``versions`` (any known one
     by default; the current schema when it declares another). The schema says a site's name
-    is a word, the registry says which words are sites; a 2.0 line's ``published_date`` must
-    be the Moroccan day of its ``published``."""
+    is a word, the registry says which words are sites: ``sites``, the registered names (the
+    callers above the registry pass ``clippings.sites.SITES``; None: not checked). A 2.0
+    line's ``published_date`` must be the Moroccan day of its ``published``."""
     declared = record.get("schema_version") if isinstance(record, dict) else None
     version = declared if declared in versions else SCHEMA_VERSION
-    unknown = _unknown_site(record)
+    unknown = _unknown_site(record, sites)
     try:
         _fast_check(version)(record)
     except fastjsonschema.JsonSchemaException:
@@ -156,10 +159,8 @@ def schema_errors(record: dict[str, Any], versions: tuple[str, ...] = tuple(SCHE
     return [f"{'/'.join(map(str, e.absolute_path)) or '(line)'}: {e.message}" for e in errors] + unknown
 
 
-def _unknown_site(record: dict[str, Any]) -> list[str]:
-    from clippings.sites import SITES
-
+def _unknown_site(record: dict[str, Any], sites: Collection[str] | None) -> list[str]:
     site = record.get("site") if isinstance(record, dict) else None
-    if isinstance(site, str) and site not in SITES:
-        return [f"site: {site!r} is not a registered site (known: {', '.join(sorted(SITES))})"]
+    if sites is not None and isinstance(site, str) and site not in sites:
+        return [f"site: {site!r} is not a registered site (known: {', '.join(sorted(sites))})"]
     return []

@@ -65,6 +65,8 @@ class Clippings:
         ):
             settings.set("RETRY_ENABLED", False, priority=settings.getpriority("RETRY_ENABLED") or "addon")
         if not settings.getbool("COOKIES_ENABLED"):
+            # By hand: Scrapy's priority-dict helpers import every component the dict names,
+            # and not importing this one is the point.
             base = settings.getdict("DOWNLOADER_MIDDLEWARES_BASE")
             if COOKIES_MIDDLEWARE in base:
                 del base[COOKIES_MIDDLEWARE]
@@ -77,6 +79,8 @@ class Clippings:
                 )
         if _monitoring(settings):
             settings.set("SPIDERMON_ENABLED", True, priority="addon")
+            # By path, as EXTENSIONS names every other extension: Scrapy's priority-dict helpers
+            # (setdefault_in_component_priority_dict) would key it by its class.
             extensions = settings.getdict("EXTENSIONS")
             if SPIDERMON_EXTENSION not in extensions:
                 settings.set(

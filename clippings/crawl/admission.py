@@ -29,7 +29,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.settings import default_settings as scrapy_defaults
 
 from clippings.collection import lock as locks
-from clippings.core.config import DECLARED, SettingError, check_value
+from clippings.core.config import DECLARED, DEFAULTS, SettingError, WithDefaults, check_value
 from clippings.crawl.resources import resources
 
 logger = logging.getLogger(__name__)
@@ -111,6 +111,8 @@ def checked_settings(settings: Any) -> str | None:
 def default_of(name: str) -> Any:
     from clippings import settings as project
 
+    if name in DEFAULTS:
+        return DEFAULTS[name]
     if hasattr(project, name):
         return getattr(project, name)
     return vars(scrapy_defaults).get(name)  # not getattr: deprecated names warn through it
@@ -125,7 +127,7 @@ def writes(settings: Any) -> bool:
 
     writer = any(order is not None and name(key) == WRITER for key, order in pipelines.items())
     try:
-        incremental = settings.getbool("CLIPPINGS_INCREMENTAL", True)
+        incremental = WithDefaults(settings).getbool("CLIPPINGS_INCREMENTAL")
     except ValueError:
         incremental = True
     return writer or incremental
@@ -133,7 +135,7 @@ def writes(settings: Any) -> bool:
 
 def _take_lock(found: Admission) -> None:
     crawler = found.crawler
-    output = crawler.settings.get("CLIPPINGS_OUTPUT_DIR", "output")
+    output = WithDefaults(crawler.settings).get("CLIPPINGS_OUTPUT_DIR")
     site = crawler.spidercls.name
     held = resources(crawler).shared.claim(output, site)  # taken by the clippings command for this crawl
     if held is not None:
@@ -141,7 +143,7 @@ def _take_lock(found: Admission) -> None:
         return
     lock = locks.WriterLock(output, site)
     try:
-        lock.acquire(crawler.settings.getfloat("CLIPPINGS_LOCK_WAIT", 0.0))
+        lock.acquire(WithDefaults(crawler.settings).getfloat("CLIPPINGS_LOCK_WAIT"))
     except locks.Busy as busy:
         found.refuse("locked", str(busy))
         return

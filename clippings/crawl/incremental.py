@@ -25,9 +25,10 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 from scrapy.utils.defer import deferred_from_coro
 
+from clippings.core.config import WithDefaults
 from clippings.core.stats import count, stat_key
-from clippings.crawl.pipelines import article_written
 from clippings.crawl.resources import resources
+from clippings.crawl.signals import article_written
 from clippings.state import (
     Action,
     StateError,
@@ -75,7 +76,7 @@ class Incremental:
         self.store = store
         self.site = site
         self.output = output
-        self.recheck = timedelta(days=crawler.settings.getfloat("CLIPPINGS_RECHECK_DROPPED_DAYS", 7.0))
+        self.recheck = timedelta(days=WithDefaults(crawler.settings).getfloat("CLIPPINGS_RECHECK_DROPPED_DAYS"))
         self.opened = False
         self.pending: dict[tuple[str, str], _Fetched] = {}
         self.sources: dict[str, dict[str, str | None]] = {}
@@ -106,13 +107,14 @@ class Incremental:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Incremental | None:
         settings = crawler.settings
-        if not settings.getbool("CLIPPINGS_INCREMENTAL", True):
+        defaults = WithDefaults(settings)
+        if not defaults.getbool("CLIPPINGS_INCREMENTAL"):
             return None
         path = state_path(settings)
         store = StateStore(path)
         logger.info("incremental state: %s", path)
         site = crawler.spidercls.name
-        return cls(crawler, store, site, Path(settings.get("CLIPPINGS_OUTPUT_DIR", "output")))
+        return cls(crawler, store, site, Path(defaults.get("CLIPPINGS_OUTPUT_DIR")))
 
     def write_failed(self, exc: StateError) -> None:
         """The state could not be written: one ERROR line, and the crawl stops (as when the

@@ -4,12 +4,12 @@ section listings, each link handed to the crawl policy (``clippings.discovery.po
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.http import Request, Response
 
+from clippings.crawl.parts import Spider
 from clippings.dates import morocco_day
 from clippings.discovery import (
     FeedError,
@@ -20,14 +20,11 @@ from clippings.discovery import (
     robots_sitemaps,
 )
 
-if TYPE_CHECKING:
-    from clippings.crawl.spider import NewsSpider
-
 
 class ListingPages:
     """``NewsSpider``'s part that reads robots.txt, feeds, sitemaps and listings."""
 
-    def robots_received(self: NewsSpider, response: Response, request: Request) -> None:
+    def robots_received(self: Spider, response: Response, request: Request) -> None:
         """robots.txt fetched by Scrapy's robots.txt middleware: follow the sitemaps it names."""
         if not request.meta.get("dont_obey_robotstxt") or urlsplit(response.url).path != "/robots.txt":
             return
@@ -36,7 +33,7 @@ class ListingPages:
         for follow in self.robots_requests(response):
             self.crawler.engine.crawl(follow)
 
-    def robots_requests(self: NewsSpider, response: Response) -> Iterator[Request]:
+    def robots_requests(self: Spider, response: Response) -> Iterator[Request]:
         self.count("pages/robots")
         for sitemap in robots_sitemaps(response.body, response.url):
             if not self.site.owns(sitemap):
@@ -47,7 +44,7 @@ class ListingPages:
             if request is not None:
                 yield request
 
-    def parse_links(self: NewsSpider, response: Response, kind: str) -> Iterator[scrapy.Request]:
+    def parse_links(self: Spider, response: Response, kind: str) -> Iterator[scrapy.Request]:
         try:
             links = parse_xml_links(response.body, response.url)
         except FeedError as exc:
@@ -67,7 +64,7 @@ class ListingPages:
         if self.incremental is not None:
             self.incremental.source_fetched(first_url(response), response, response.meta.get("listed_date"))
 
-    def parse_listing(self: NewsSpider, response: Response) -> Iterator[scrapy.Request]:
+    def parse_listing(self: Spider, response: Response) -> Iterator[scrapy.Request]:
         """A section listing: its articles, then (backfills) its next page until ``since``."""
         self.count("pages/listing")
         entries = listing_entries(
@@ -87,7 +84,7 @@ class ListingPages:
         if last_day is not None and last_day < self.since:
             self.count("listing/stopped_at_since")
             return
-        if page >= self.crawler.settings.getint("CLIPPINGS_LISTING_MAX_PAGES", 50):
+        if page >= self.listing_max_pages:
             self.count("listing/stopped_at_max_pages")
             return
         if not self.policy.budget_left():
@@ -98,7 +95,7 @@ class ListingPages:
             if request is not None:
                 yield request
 
-    def not_modified(self: NewsSpider, response: Response) -> None:
+    def not_modified(self: Spider, response: Response) -> None:
         """304 to a conditional request: the feed, sitemap or article is as last seen."""
         listed = response.meta.get("listed_date")
         if self.incremental is None:

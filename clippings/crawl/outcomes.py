@@ -5,7 +5,6 @@ after a 404), download failures and cut transfers (errors, by reason:
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
@@ -14,16 +13,14 @@ from twisted.python.failure import Failure
 from clippings.crawl.extensions.stops import Stopped
 from clippings.crawl.failures import failure_reason
 from clippings.crawl.listings import first_url
+from clippings.crawl.parts import Spider
 from clippings.discovery import link_time
-
-if TYPE_CHECKING:
-    from clippings.crawl.spider import NewsSpider
 
 
 class Outcomes:
     """``NewsSpider``'s part that maps failures to counts, fallbacks and the state."""
 
-    def on_error(self: NewsSpider, failure: Failure) -> Iterator[Request]:
+    def on_error(self: Spider, failure: Failure) -> Iterator[Request]:
         """A request that gave no page. A page the crawl was sent to fetch and could not have
         counts under ``errors/<reason>`` (``failure_reason``), named in one line; a page
         refused on purpose (robots.txt, a redirect off the site) or gone (404, 410) is a drop."""
@@ -60,13 +57,13 @@ class Outcomes:
         if response is not None or not isinstance(failure.value, IgnoreRequest):
             self.mark_incomplete(f"{detail} for {request.url}")
 
-    def cut_response(self: NewsSpider, response: Response, reason: str) -> None:
+    def cut_response(self: Spider, response: Response, reason: str) -> None:
         """A cut response that reached the spider (no retry middleware: a replay): an error."""
         self.count("errors/cut", url=response.url)
         self.logger.error("%s: download failed: cut transfer: %s", response.url, reason)
         self.mark_incomplete(f"cut transfer for {response.url}")
 
-    def fallback_request(self: NewsSpider, request: Request) -> Request | None:
+    def fallback_request(self: Spider, request: Request) -> Request | None:
         """The article's next rendering (``Site.article_fallbacks``) after a 404, if any."""
         if not request.meta.get("article_id"):
             return None
@@ -91,13 +88,13 @@ class Outcomes:
             follow.meta.pop(name, None)
         return follow
 
-    def remember_dropped(self: NewsSpider, response: Response, reason: str) -> None:
+    def remember_dropped(self: Spider, response: Response, reason: str) -> None:
         article_id = response.meta.get("article_id")
         if self.incremental is not None and article_id:
             listed = link_time(response.meta.get("listed_date"))
             url = response.meta.get("fallback_of") or first_url(response)
             self.incremental.dropped(article_id, url, reason, listed)
 
-    def mark_incomplete(self: NewsSpider, why: str) -> None:
+    def mark_incomplete(self: Spider, why: str) -> None:
         if self.incremental is not None:
             self.incremental.incomplete(why)

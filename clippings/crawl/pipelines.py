@@ -16,10 +16,15 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
 
 from clippings.collection.output import JsonLinesWriter, OutputError
+from clippings.core.config import WithDefaults
 from clippings.core.finish import Duplicates, dates_step, output_day, schema_problem
 from clippings.core.items import Article
 from clippings.core.normalize import derive
 from clippings.core.stats import count
+from clippings.crawl.incremental import incremental
+from clippings.crawl.signals import article_written
+from clippings.sites import SITES
+from clippings.state import StateError
 
 logger = logging.getLogger(__name__)
 
@@ -89,7 +94,7 @@ class SchemaPipeline(_Pipeline):
     """Nothing that breaks the output contract is written; the reason names the field."""
 
     def process_item(self, item: Article) -> Article:
-        problem = schema_problem(item)
+        problem = schema_problem(item, SITES)
         if problem:
             reason, message = problem
             self.count(f"dropped/{reason}", item.site, item.url)
@@ -121,9 +126,6 @@ class UnchangedPipeline(_Pipeline):
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
-        from clippings.crawl.incremental import incremental
-        from clippings.state import StateError
-
         try:
             self.incremental = incremental(crawler)
         except StateError:
@@ -141,7 +143,7 @@ class JsonLinesPipeline(_Pipeline):
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
-        self.directory = Path(crawler.settings.get("CLIPPINGS_OUTPUT_DIR", "output"))
+        self.directory = Path(WithDefaults(crawler.settings).get("CLIPPINGS_OUTPUT_DIR"))
         self.writer = JsonLinesWriter(self.directory)
         self.failed = False
         from clippings.crawl.admission import admission
@@ -175,8 +177,3 @@ class JsonLinesPipeline(_Pipeline):
         except OutputError as exc:
             self.stats.set_value("clippings/output_error", str(exc))
             logger.error("%s", exc)
-
-
-# Sent after an article's line is written, with the file and the byte offset where the line
-# ends (incremental state listens to it).
-article_written = object()

@@ -14,8 +14,8 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from clippings.core.items import Article
+from clippings.core.site import Site
 from clippings.crawl.resources import Shared
-from clippings.sites.base import Site
 
 logger = logging.getLogger(__name__)
 

@@ -18,8 +18,10 @@ from scrapy.crawler import Crawler
 from scrapy.http import Request, Response
 
 from clippings.core.arguments import parse_count, parse_day, parse_workers
+from clippings.core.config import WithDefaults
 from clippings.core.fate import decide
 from clippings.core.items import Article
+from clippings.core.site import Site
 from clippings.core.stats import count
 from clippings.crawl.admission import Admission, admission
 from clippings.crawl.incremental import Incremental, incremental
@@ -33,7 +35,6 @@ from clippings.discovery import (
     sniff,
 )
 from clippings.discovery.policy import CrawlPolicy, Decision
-from clippings.sites.base import Site
 from clippings.state import StateError
 from clippings.state.learned import ContainerMemory, learn_containers
 
@@ -54,6 +55,7 @@ class NewsSpider(ListingPages, Outcomes, scrapy.Spider):
     extractor: Extractor
     containers: ContainerMemory
     admission: Admission
+    listing_max_pages: int
 
     def __init__(
         self,
@@ -92,6 +94,8 @@ class NewsSpider(ListingPages, Outcomes, scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         # First of all: the settings and arguments checked, the collection's lock taken.
         spider.admission = admission(crawler, spider.argument_error)
+        defaults = WithDefaults(crawler.settings)
+        spider.listing_max_pages = defaults.getint("CLIPPINGS_LISTING_MAX_PAGES")
         spider.containers = ContainerMemory(None)
         spider.extractor = InProcess()
         crawler.signals.connect(spider.robots_received, signal=signals.response_received)
@@ -105,9 +109,7 @@ class NewsSpider(ListingPages, Outcomes, scrapy.Spider):
         spider.containers = ContainerMemory(spider.incremental.store.db if spider.incremental else None)
         if spider.incremental and (spider.since or spider.until or spider.max_articles):
             spider.incremental.incomplete("a restricted run: since, until or max_articles")
-        spider.extractor = extractor_for(
-            parse_workers(crawler.settings.get("CLIPPINGS_WORKERS", 1)), resources(crawler).shared
-        )
+        spider.extractor = extractor_for(parse_workers(defaults.get("CLIPPINGS_WORKERS")), resources(crawler).shared)
         crawler.signals.connect(spider.close_extractor, signal=signals.spider_closed)
         return spider
 

@@ -5,7 +5,7 @@ shorter than its ``Content-Length`` can reach the middlewares from handlers that
 check it. ``TransferCheckMiddleware`` sits before the recorder (``--record`` saves no cut
 response) and Scrapy's ``HttpCompressionMiddleware`` (it sees the bytes as they came) and
 flags such a response ``cut: <reason>``; the retry
-middleware (``clippings.crawl.politeness``) retries it like a reset connection and, once the
+middleware (``clippings.crawl.retry``) retries it like a reset connection and, once the
 retries are spent, fails it with ``CutTransfer``: the spider counts it as an error
 (``errors/cut``) and names the URL. What the checks read:
 

@@ -14,9 +14,9 @@ from datetime import date
 from typing import Any, Protocol
 
 from clippings.core.finish import in_range
+from clippings.core.site import Site
 from clippings.dates import morocco_day
 from clippings.discovery.links import Link, link_time
-from clippings.sites.base import Site
 from clippings.state import Action
 
 

@@ -14,6 +14,7 @@ from functools import lru_cache
 from importlib import import_module
 
 from clippings.core.items import Article, NotArticle
+from clippings.core.site import Site
 from clippings.core.stamps import utc_stamp
 from clippings.extract.evidence import article_evidence
 from clippings.extract.html import (
@@ -29,7 +30,6 @@ from clippings.extract.html import (
 from clippings.extract.language import detect_language
 from clippings.extract.metadata import first_meta
 from clippings.extract.sources import PageSources
-from clippings.sites.base import Site
 
 __all__ = ["NotArticle", "extract_article", "read_article"]
 

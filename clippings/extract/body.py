@@ -12,11 +12,11 @@ import lxml.html
 from trafilatura import bare_extraction
 from trafilatura.settings import DEFAULT_CONFIG, Extractor
 
+from clippings.core.site import Site
 from clippings.core.tokens import count as count_words
 from clippings.extract.cleaning import clean_paragraphs
 from clippings.extract.html import fold, new_document, text_of
 from clippings.extract.xpaths import compiled, with_class_words
-from clippings.sites.base import Site
 
 # trafilatura's log lines name no page ("discarding data: None": it is handed a tree, not a
 # URL), and a reading it gives up on is read otherwise and judged by the health figures: they

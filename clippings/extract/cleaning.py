@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from clippings.core.site import Site
 from clippings.extract.html import marker_key, marker_keys
-from clippings.sites.base import Site
 
 
 def clean_paragraphs(site: Site, found: list[str], not_body: Iterable[str], stops: bool = True) -> list[str]:

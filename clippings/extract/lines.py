@@ -11,9 +11,9 @@ from urllib.parse import urljoin
 import lxml.html
 
 from clippings import dates
+from clippings.core.site import Site
 from clippings.extract.html import fold, marker_key, text_of
 from clippings.extract.sources import NOTHING, PageSources, Pick
-from clippings.sites.base import Site
 
 _DIGIT = re.compile(r"[0-9٠-٩]")
 _LONE_NUMBER = re.compile(r"(?<!\w)[0-9٠-٩]")

@@ -40,7 +40,7 @@ from clippings.extract.html import marker_key, text_of
 from clippings.extract.metadata import article_body
 from clippings.extract.scripted import script_html
 from clippings.extract.sources import PageSources, Pick
-from clippings.sites.base import has_class
+from clippings.extract.xpaths import has_class
 
 # A body under this share of the evidence's words is short: read again, else flagged. The
 # page's main block of paragraphs is the closest estimate of the body (it holds the article's

@@ -16,12 +16,12 @@ from typing import Any
 
 import lxml.html
 
+from clippings.core.site import Site
 from clippings.extract import ans
 from clippings.extract.body import block_words, main_block
 from clippings.extract.html import fold, leaf_elements, text_of
 from clippings.extract.metadata import jsonld_article, metas
 from clippings.extract.xpaths import Selector
-from clippings.sites.base import Site
 
 
 @dataclass(frozen=True)

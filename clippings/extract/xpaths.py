@@ -9,7 +9,26 @@ from functools import lru_cache
 import lxml.etree
 import lxml.html
 
-from clippings.sites.base import class_words, has_class
+
+def has_class(name: str) -> str:
+    """XPath test for one class token: ``has_class('lead')`` is true of class="x lead",
+    not of class="leader" (which ``contains(@class, 'lead')`` would also match)."""
+    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+
+
+def class_words(*words: str) -> str:
+    """XPath test for class words: ``class_words('most-read')`` is true of an element with a
+    class token holding the words "most read" whole (``most-read``, ``c-most-read__list``),
+    never of one where they are part of a word: ``class_words('lead')`` is false of
+    ``leaderboard``. Tokens split into words at ``-`` and ``_``. Plain XPath 1.0: a substring
+    test first (cheap, false for almost every element), then the class with its spaces and
+    underscores as ``-``, between two ``-``, searched for ``-word-``."""
+    folded = "concat('-', translate(normalize-space(@class), ' _', '--'), '-')"
+    tests = []
+    for word in words:
+        dashed = word.replace("_", "-")
+        tests.append(f"(contains(@class, '{word}') and contains({folded}, '-{dashed}-'))")
+    return "(" + " or ".join(tests) + ")"
 
 
 @lru_cache(maxsize=256)
@@ -71,7 +90,7 @@ def needs(xpath: str) -> tuple[str, tuple[str, ...]] | None:
 
     Read from the rule's first step, ``//name[...]`` (or ``//*``): one of its predicates is
     ``[@attribute='value']``, ``[class_words(...)]`` or ``[has_class(...)]`` as
-    ``clippings.sites.base`` writes them, and what follows the step is more steps and
+    ``class_words`` and ``has_class`` above write them, and what follows the step is more steps and
     predicates only (no union, no operator: nothing selects from elsewhere).
     """
     step = _FIRST_STEP.match(xpath)

@@ -26,7 +26,7 @@ from typing import TextIO
 
 from clippings.collection.lock import WriterLock, acquire_all
 from clippings.collection.runs import append_run, package_version, run_record
-from clippings.crawl.summary import summary
+from clippings.core.summary import summary
 from clippings.reextract.archive import SHARD_BYTES, SHARD_RECORDS, ArchiveError, plan, warc_files
 from clippings.reextract.engine import Crashed, Failed, OnDask, OneProcess
 from clippings.reextract.task import Reading, ShardResult, owned

@@ -28,7 +28,7 @@ from clippings.extract import read_article  # once per worker process, when it u
 from clippings.reextract.archive import Problem, Shard
 from clippings.reextract.reader import ShardReader
 from clippings.replay import SavedResponse
-from clippings.sites import site_for_url
+from clippings.sites import SITES, site_for_url
 from clippings.workers import RESET_CACHES_EVERY
 
 INFO, WARNING, ERROR = logging.INFO, logging.WARNING, logging.ERROR
@@ -237,7 +237,7 @@ def _read_page(out: Outcome, saved: SavedResponse, headers: dict[str, str], lear
     out.counts.extend(counts)
     out.date_warnings = warnings  # logged once the article is written
     derive(article)
-    out.problem = schema_problem(article)
+    out.problem = schema_problem(article, SITES)
     out.article = article
     out.validators = (last_header(saved.headers, "ETag"), last_header(saved.headers, "Last-Modified"))
     return out

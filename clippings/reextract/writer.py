@@ -5,7 +5,7 @@ each is taken here through the rest of a crawl's steps (date range, duplicates, 
 unchanged), then written by the crawl's writer and recorded in the crawl's incremental state,
 exactly as the crawl's item pipelines do it (``clippings.core.finish``). What the workers counted
 and logged is counted and logged here, in stats kept under a crawl's own keys, so the summary
-is a crawl's (``clippings.crawl.summary.summary``).
+is a crawl's (``clippings.core.summary.summary``).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from typing import Any
 
 from clippings.collection.output import JsonLinesWriter, OutputError
 from clippings.collection.runs import read_runs
+from clippings.core.config import DEFAULTS
 from clippings.core.drift import baseline, drift_alarms
 from clippings.core.finish import Duplicates, out_of_range, output_day, written_counts
 from clippings.core.health import DEFAULT_LIMITS, judge
@@ -34,9 +35,9 @@ logger = logging.getLogger("clippings.reextract")
 class Health:
     enabled: bool = True
     limits: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_LIMITS))
-    min_pages: int = 10
-    max_drop: float = 0.25  # CLIPPINGS_HEALTH_MAX_DROP
-    max_new: float = 0.25  # CLIPPINGS_HEALTH_MAX_NEW_VALUES
+    min_pages: int = DEFAULTS["CLIPPINGS_HEALTH_MIN_PAGES"]
+    max_drop: float = DEFAULTS["CLIPPINGS_HEALTH_MAX_DROP"]
+    max_new: float = DEFAULTS["CLIPPINGS_HEALTH_MAX_NEW_VALUES"]
 
 
 class Collection:

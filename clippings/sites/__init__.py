@@ -13,7 +13,7 @@ import importlib
 import pkgutil
 from importlib.metadata import entry_points
 
-from clippings.sites.base import Site
+from clippings.core.site import Site
 
 ENTRY_POINTS = "clippings.sites"
 

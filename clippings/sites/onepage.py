@@ -68,7 +68,7 @@ def extract_page(
     article = read_article(site, url, body, given, _fetch_time(fetched_at, url))
     dates_step(article)
     derive(article)
-    problem = schema_problem(article)
+    problem = schema_problem(article, SITES)
     if problem is not None:
         reason, message = problem
         raise NotArticle(reason, message)

@@ -6,9 +6,9 @@ package, nothing here changes when a site is added.
 
 from __future__ import annotations
 
+from clippings.core.site import Site
 from clippings.crawl.spider import NewsSpider
 from clippings.sites import SITES
-from clippings.sites.base import Site
 
 _made: dict[str, type[NewsSpider]] = {}
 

@@ -7,11 +7,23 @@ import json
 import logging
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
-
-from clippings.collection.output import line_end_before
+from typing import Any, BinaryIO
 
 logger = logging.getLogger("clippings.state")
+
+
+def line_end_before(handle: BinaryIO, limit: int) -> int:
+    """Offset just after the last newline at or before ``limit`` in an open file (0 when
+    there is none), read backwards a block at a time."""
+    position = limit
+    while position > 0:
+        step = min(65536, position)
+        position -= step
+        handle.seek(position)
+        index = handle.read(step).rfind(b"\n")
+        if index != -1:
+            return position + index + 1
+    return 0
 
 
 def last_line_end(path: Path, limit: int) -> int:

@@ -99,23 +99,6 @@ class ContainerMemory:
             self.db = None
 
 
-def reading_counts(article: Article) -> list[tuple[str, str | None]]:
-    """What a page's reading counts (keys below ``clippings/<site>/``), each with a line to
-    log at INFO or None: where each field came from, the embedded story's status, a short body,
-    a template read whole."""
-    counts: list[tuple[str, str | None]] = [
-        (f"source/{name}/{source}", None) for name, source in article.provenance.items()
-    ]
-    if article.story:
-        counts.append((f"story/{article.story}", None))
-    if article.body_short:
-        counts.append(("body/short", f"{article.url}: the body is much shorter than the page's other evidence of it"))
-    if article.provenance.get("body") == "page":
-        # Not a template the site module or the crawl knows: slower, maybe a new layout.
-        counts.append(("pages/unknown_template", None))
-    return counts
-
-
 def learn_containers(memory: ContainerMemory, site: str, article: Article) -> list[tuple[str, str | None]]:
     """Learn (or forget) the article container a page's reading points to; what to count,
     each with a line to log at INFO or None."""

@@ -9,6 +9,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
+from clippings.core.config import WithDefaults
 from clippings.core.contract import split_date
 from clippings.dates import CASABLANCA
 
@@ -22,7 +23,7 @@ def state_path(settings: Any) -> Path:
     given = settings.get("CLIPPINGS_STATE")
     if given:
         return Path(given)
-    return Path(settings.get("CLIPPINGS_OUTPUT_DIR", "output")) / ".state" / "state.sqlite"
+    return Path(WithDefaults(settings).get("CLIPPINGS_OUTPUT_DIR")) / ".state" / "state.sqlite"
 
 
 def parse_iso(text: str | None) -> datetime | None:

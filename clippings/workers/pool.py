@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from clippings.core.items import Article, NotArticle
-from clippings.sites.base import Site
+from clippings.core.site import Site
 from clippings.workers.worker import Task, Worker, WorkerCrashed, serve, socket_room
 
 logger = logging.getLogger("clippings.workers")

@@ -17,10 +17,10 @@ import pytest
 
 from clippings.collection.export import export
 from clippings.collection.runs import LEGACY_RUNS_FILE, RUNS_FILE, append_run, read_runs
-from tests.crawl.test_reading import readme_block
 from tests.helpers.collection import article, demo, write
 from tests.helpers.crawl import run_clippings
 from tests.helpers.fixturelib import ROOT
+from tests.helpers.readme import readme_block
 
 ISO_RAW = [
     article(

@@ -43,7 +43,7 @@ def test_every_line_fits_the_schema_and_is_readable_utf8(fixture_crawl):
         raw = path.read_bytes()
         assert b"\\u06" not in raw, f"{path}: Arabic escaped"
         for line in raw.decode("utf-8").splitlines():
-            assert schema_errors(json.loads(line)) == []
+            assert schema_errors(json.loads(line), sites=SITES) == []
 
 
 def test_files_are_named_by_site_and_fetch_day(fixture_crawl):

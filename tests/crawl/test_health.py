@@ -10,10 +10,8 @@ from scrapy.utils.test import get_crawler
 
 from clippings.core.items import Article
 from clippings.crawl.extensions import ExtractionHealth, health_figures
-from tests.helpers.crawl import read_output, run_clippings
-from tests.helpers.pages import ReplayFolder, article_html, le360_url
-
-FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False"]
+from tests.helpers.crawl import FAST, read_output, run_clippings
+from tests.helpers.pages import ReplayFolder, article_html, halved_article, le360_url
 
 
 def test_a_day_without_a_time_is_a_date_and_no_day_is_none():
@@ -129,25 +127,8 @@ def test_a_healthy_crawl_passes_and_keeps_the_figures_in_the_stats(tmp_path):
     assert "'clippings/le360/health/alarms': []" in done.stderr
 
 
-def _halved(title: str) -> bytes:
-    """An article whose redesign gave every other paragraph a class the pruning removes
-    (``ad-safe``: the word ``ad``): half the body is lost, none of it is empty."""
-    paragraphs = "".join(
-        f'<p class="{"paragraph ad-safe" if i % 2 else "paragraph"}">Paragraphe {i} : le gouvernement '
-        "a annoncé de nouveaux investissements dans le transport ferroviaire, selon un communiqué "
-        f"publié à Rabat ce mardi ({title}).</p>"
-        for i in range(8)
-    )
-    return (
-        '<!doctype html><html lang="fr"><head><meta charset="utf-8">'
-        f'<title>{title} | Le360</title><meta property="og:type" content="article"></head>'
-        f'<body><article><h1>{title}</h1><p class="byline">Par Karim Alaoui</p>'
-        f'<div class="article-text">{paragraphs}</div></article></body></html>'
-    ).encode()
-
-
 def test_a_layout_change_that_halves_bodies_fails_the_crawl(tmp_path):
-    pages = {f"moitie-{i}": _halved(f"Moitié {i}") for i in range(10)}
+    pages = {f"moitie-{i}": halved_article(f"Moitié {i}") for i in range(10)}
     done = _crawl(tmp_path, pages, "--loglevel", "INFO")
     assert done.returncode == 1, done.stdout + done.stderr[-2000:]
     assert "le360: 10 of 10 article pages had no body — layout may have changed" in done.stdout

@@ -3,38 +3,15 @@ without them, to the character, and forgotten at the first difference; never cha
 
 from __future__ import annotations
 
-import json
 import sqlite3
 
 from clippings.extract import read_article
 from clippings.sites import get_site
 from clippings.state.learned import LEARN_AFTER, ContainerMemory, learn_containers
-from tests.helpers.crawl import read_output, run_clippings
-from tests.helpers.pages import ReplayFolder, le360_url
+from tests.helpers.crawl import FAST, read_output, run_clippings
+from tests.helpers.pages import ReplayFolder, le360_url, redesigned
 
 LE360 = get_site("le360")
-FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False"]
-
-
-def redesigned(n: int, paragraphs: list[str] | None = None, sidebar: str = "") -> bytes:
-    """A le360 page of a template the site module has never seen (no story, new classes)."""
-    texts = paragraphs or [
-        f"Article {n}, paragraphe {i} : la région de Souss-Massa a reçu {n * 10 + i} millions de dirhams "
-        "pour ses projets d’irrigation, selon le communiqué publié à Agadir lundi."
-        for i in range(5)
-    ]
-    ld = {"@type": "NewsArticle", "headline": f"Souss-Massa : les projets d’irrigation n°{n}"}
-    return (
-        '<!doctype html><html lang="fr"><head><meta charset="utf-8">'
-        f'<title>Souss-Massa {n} | Le360</title><meta property="og:type" content="article">'
-        f'<script type="application/ld+json">{json.dumps(ld)}</script></head>'
-        '<body class="tpl-story-2027"><header class="site-top"><a href="/">Accueil</a>'
-        '<a href="/economie/">Économie</a></header><main class="page-main">'
-        f"<h1>Souss-Massa : les projets d’irrigation n°{n}</h1>"
-        '<section class="story-flow">' + "".join(f"<p>{t}</p>" for t in texts) + "</section>"
-        f'<aside class="rail">{sidebar}<h3>À la une</h3><ul><li><a href="/x/">Un autre sujet</a></li></ul></aside>'
-        "</main></body></html>"
-    ).encode()
 
 
 def test_a_page_read_whole_names_its_container():

@@ -22,9 +22,8 @@ from clippings.core import config
 from clippings.core.config import SettingError, check_value
 from clippings.crawl import addon
 from clippings.crawl.addon import HEALTH_SUITE, SPIDERMON_EXTENSION, Clippings
-from tests.crawl.test_health import FAST, _halved
-from tests.helpers.crawl import run_clippings
-from tests.helpers.pages import ReplayFolder, article_html, le360_url
+from tests.helpers.crawl import FAST, run_clippings
+from tests.helpers.pages import ReplayFolder, article_html, halved_article, le360_url
 
 ACTION = f"{__name__}.WriteFailures"
 # The summary's figures, one monitor each, and the comparison with the last runs.
@@ -100,7 +99,7 @@ LAYOUT_CHANGES = {
         ["no body"],
     ),
     "halved": (
-        {f"moitie-{i}": _halved(f"Moitié {i}") for i in range(10)},
+        {f"moitie-{i}": halved_article(f"Moitié {i}") for i in range(10)},
         (
             "le360: no_body 1.000 (10 of 10 article pages had no body) is above"
             " CLIPPINGS_HEALTH_MAX_NO_BODY=0.5 — layout may have changed"

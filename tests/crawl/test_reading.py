@@ -5,7 +5,6 @@ and ``published_date`` DATE, with no invented time."""
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import sys
 from datetime import date
@@ -17,8 +16,7 @@ import pytest
 from clippings.collection.runs import append_run
 from tests.helpers.collection import article, write
 from tests.helpers.fixturelib import ROOT
-
-README = (ROOT / "README.md").read_text(encoding="utf-8")
+from tests.helpers.readme import readme_block
 
 
 def mixed_collection(directory: Path, date_only_first: bool) -> None:
@@ -74,13 +72,6 @@ def test_read_json_auto_types_the_dates(tmp_path, date_only_first):
     published, day = rows["7002"]
     assert (published.isoformat(), day.isoformat()) == ("2026-03-01T23:30:00+00:00", "2026-03-01")
     assert len(rows) == 7
-
-
-def readme_block(language: str, containing: str) -> str:
-    for block in re.findall(rf"```{language}\n(.*?)```", README, re.S):
-        if containing in block:
-            return block
-    raise AssertionError(f"README has no {language} block with {containing!r}")
 
 
 def test_the_readme_duckdb_snippet(tmp_path):

@@ -13,11 +13,9 @@ from pathlib import Path
 
 from clippings.collection.runs import RUN_COLUMNS, append_run, last_runs, read_runs, runs_path
 from clippings.sites import SITES
-from tests.helpers.crawl import read_output, run_clippings
+from tests.helpers.crawl import FAST, read_output, run_clippings
 from tests.helpers.fixturelib import ROOT
 from tests.helpers.pages import ReplayFolder, article_html, le360_url
-
-FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False"]
 
 
 def _replay(tmp_path: Path, pages: dict[str, bytes]) -> tuple[Path, list[str]]:

@@ -14,11 +14,10 @@ from clippings.collection.runs import append_run
 from clippings.collection.status import parse_age, shown_age, status
 from clippings.sites import SITES
 from tests.helpers.collection import article, write
-from tests.helpers.crawl import run_clippings
+from tests.helpers.crawl import FAST, run_clippings
 from tests.helpers.pages import ReplayFolder, article_html, le360_url
 
 NOW = datetime(2026, 4, 8, 12, 0, tzinfo=UTC)
-FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False"]
 
 
 def run(site: str, minutes_ago: float, now: datetime = NOW, **fields) -> dict:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 
-from clippings.crawl.summary import HEADER, crawl_report, site_summary
+from clippings.core.summary import HEADER, site_summary
+from clippings.crawl.summary import crawl_report
 from tests.helpers.crawl import run_clippings
 from tests.helpers.fixturelib import ROOT
 from tests.helpers.pages import ReplayFolder, article_html, le360_url

@@ -22,12 +22,11 @@ import pytest
 
 import clippings.sites
 from clippings.replay.fixture import Fixture
-from tests.helpers.crawl import read_output, run_clippings
+from tests.helpers.crawl import FAST, read_output, run_clippings
 from tests.helpers.fixturelib import ROOT
 
 HOST = "https://www.gazette.example"
 FETCHED_AT = "2026-05-12T12:00:00Z"
-FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False"]
 
 PACKAGE = {
     "__init__.py": '''"""The Gazette (www.gazette.example): a site kept outside clippings, in a plug-in."""

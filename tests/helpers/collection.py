@@ -12,6 +12,7 @@ from typing import Any
 from clippings.collection.output import encode_line
 from clippings.core.contract import morocco_date
 from clippings.core.normalize import schema_errors
+from clippings.sites import SITES
 
 URLS = {
     "le360": "https://fr.le360.ma/politique/article-{id}_{id}/",
@@ -56,7 +57,7 @@ def article(
         "published_raw": published or day,
         "modified_raw": modified,
     }
-    assert schema_errors(record) == [], schema_errors(record)
+    assert schema_errors(record, sites=SITES) == [], schema_errors(record, sites=SITES)
     return record
 
 

@@ -11,6 +11,9 @@ from typing import Any
 
 from tests.helpers.fixturelib import ROOT
 
+# Replays need no politeness: no delay between requests, no AutoThrottle.
+FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False"]
+
 
 def run_clippings(
     *args: str, timeout: float = 300, env: dict[str, str] | None = None
@@ -36,7 +39,7 @@ def read_output(directory: Path) -> list[dict[str, Any]]:
 
 def summary_rows(stdout: str) -> dict[str, dict[str, int]]:
     """The summary table a run prints, by site: {site: {"pages": n, "written": n, ...}}."""
-    from clippings.crawl.summary import HEADER
+    from clippings.core.summary import HEADER
     from clippings.sites import SITES
 
     columns = HEADER.split()[1:]

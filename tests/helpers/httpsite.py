@@ -271,3 +271,14 @@ def listing(entries: list[tuple[str, datetime]], next_url: str | None) -> str:
     )
     more = f'<a rel="next" href="{escape(next_url)}">Page suivante</a>' if next_url else ""
     return f'<!doctype html><html><head><title>Section</title></head><body><div class="list">\n{cards}</div>{more}</body></html>'
+
+
+def wait_for_hits(site: LocalSite, urls: list[str], count: int, quiet: float = 0.0, timeout: float = 60) -> None:
+    """Until ``count`` articles were asked for, and then nothing for ``quiet`` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        log = site.log()
+        if sum(hit.url in urls for hit in log) >= count and time.monotonic() - log[-1].at >= quiet:
+            return
+        time.sleep(0.01)
+    raise AssertionError(f"fewer than {count} article requests within {timeout}s")

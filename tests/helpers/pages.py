@@ -63,6 +63,44 @@ def article_html(
     )
 
 
+def redesigned(n: int, paragraphs: list[str] | None = None, sidebar: str = "") -> bytes:
+    """A le360 page of a template the site module has never seen (no story, new classes)."""
+    texts = paragraphs or [
+        f"Article {n}, paragraphe {i} : la région de Souss-Massa a reçu {n * 10 + i} millions de dirhams "
+        "pour ses projets d’irrigation, selon le communiqué publié à Agadir lundi."
+        for i in range(5)
+    ]
+    ld = {"@type": "NewsArticle", "headline": f"Souss-Massa : les projets d’irrigation n°{n}"}
+    return (
+        '<!doctype html><html lang="fr"><head><meta charset="utf-8">'
+        f'<title>Souss-Massa {n} | Le360</title><meta property="og:type" content="article">'
+        f'<script type="application/ld+json">{json.dumps(ld)}</script></head>'
+        '<body class="tpl-story-2027"><header class="site-top"><a href="/">Accueil</a>'
+        '<a href="/economie/">Économie</a></header><main class="page-main">'
+        f"<h1>Souss-Massa : les projets d’irrigation n°{n}</h1>"
+        '<section class="story-flow">' + "".join(f"<p>{t}</p>" for t in texts) + "</section>"
+        f'<aside class="rail">{sidebar}<h3>À la une</h3><ul><li><a href="/x/">Un autre sujet</a></li></ul></aside>'
+        "</main></body></html>"
+    ).encode()
+
+
+def halved_article(title: str) -> bytes:
+    """An article whose redesign gave every other paragraph a class the pruning removes
+    (``ad-safe``: the word ``ad``): half the body is lost, none of it is empty."""
+    paragraphs = "".join(
+        f'<p class="{"paragraph ad-safe" if i % 2 else "paragraph"}">Paragraphe {i} : le gouvernement '
+        "a annoncé de nouveaux investissements dans le transport ferroviaire, selon un communiqué "
+        f"publié à Rabat ce mardi ({title}).</p>"
+        for i in range(8)
+    )
+    return (
+        '<!doctype html><html lang="fr"><head><meta charset="utf-8">'
+        f'<title>{title} | Le360</title><meta property="og:type" content="article"></head>'
+        f'<body><article><h1>{title}</h1><p class="byline">Par Karim Alaoui</p>'
+        f'<div class="article-text">{paragraphs}</div></article></body></html>'
+    ).encode()
+
+
 def rss(links: list[str], head: str = "") -> bytes:
     items = "".join(f"<item><link>{link}</link></item>" for link in links)
     return (

@@ -97,7 +97,7 @@ def test_skipped_means_articles_known_and_unchanged_in_summary_history_status_an
     from clippings.collection.overview import gather
     from clippings.collection.runs import append_run, run_record
     from clippings.collection.status import status
-    from clippings.crawl.summary import site_summary
+    from clippings.core.summary import site_summary
 
     counts = {"seen": 3, "not_modified": 2, "out_of_range": 1, "duplicate_link": 39, "sitemap_unchanged": 1}
     stats = {f"clippings/le360/skipped/{k}": v for k, v in {**counts, "max_articles": 4}.items()}

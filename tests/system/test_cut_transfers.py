@@ -16,7 +16,7 @@ from clippings.replay import WarcStore
 from tests.helpers.crawl import read_output, summary_rows
 from tests.helpers.fixturelib import FIXTURES
 from tests.helpers.httpsite import Answer, LocalSite
-from tests.system.test_live_crawl import ARTICLES, FEED, crawl, publish
+from tests.helpers.le360site import ARTICLES, FEED, crawl, publish
 
 BODY = b"<html><body>" + b"<p>Un paragraphe de texte.</p>" * 400 + b"</body></html>"
 

@@ -14,73 +14,37 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from datetime import datetime
 from pathlib import Path
 
 import pytest
 
-from clippings.dates import CASABLANCA
 from clippings.replay import WarcStore
 from clippings.sites import SITES
 from tests.helpers.crawl import read_output, run_clippings
-from tests.helpers.fixturelib import FIXTURES, ROOT, article_fixtures
-from tests.helpers.httpsite import Answer, LocalSite, listing, rss, sitemap, sitemap_index
+from tests.helpers.fixturelib import FIXTURES, ROOT
+from tests.helpers.httpsite import Answer, LocalSite, listing
+from tests.helpers.le360site import (
+    ARTICLES,
+    BOURITA,
+    CASA,
+    CONTACT,
+    HOST,
+    OLD_SLUG,
+    crawl,
+    publish,
+    published,
+)
 
-HOST = "https://fr.le360.ma"
-FEED = f"{HOST}/arc/outboundfeeds/rss/?outputType=xml"
-INDEX = f"{HOST}/sitemap_index.xml"
-SITEMAP = f"{HOST}/sitemaps/articles.xml"
-CONTACT = "https://example.org/clippings-contact"
-CASA = CASABLANCA
 NEW = 3  # articles that appear between the first run and the third
 
 
-def published(fixture) -> datetime:
-    text = fixture.expected["published"]
-    moment = datetime.fromisoformat(text)
-    return moment if moment.tzinfo else moment.replace(hour=12, tzinfo=CASA)
-
-
-# le360 article fixtures saved at their canonical URL (AMP ones are saved at ?outputType=amp).
-ARTICLES = sorted(
-    (f for f in article_fixtures() if f.site == "le360" and f.url == f.expected["url"]),
-    key=published,
-)
 if len(ARTICLES) < NEW + 6:  # pragma: no cover - the fixture set is still being written
     pytest.skip("not enough le360 article fixtures yet", allow_module_level=True)
 
-BOURITA = next(f for f in ARTICLES if "6VUZYMXQWNCSXNQ7TRBFVQKIDI" in f.url)
-OLD_SLUG = f"{HOST}/politique/entretien-telephonique-bourita-lavrov_6VUZYMXQWNCSXNQ7TRBFVQKIDI/"
 MISSING = f"{HOST}/politique/un-article-retire_AAAAAAAAAAAAAAAAAAAAAAAAAA/"
 FORBIDDEN = f"{HOST}/recherche/resultats_BBBBBBBBBBBBBBBBBBBBBBBBBB/"  # robots.txt: Disallow: /recherche/
 OFFSITE = "https://example.com/politique/ailleurs_CCCCCCCCCCCCCCCCCCCCCCCCCC/"
 VIDEO = next(json.loads(p.read_text("utf-8"))["url"] for p in FIXTURES.glob("le360/*video*/meta.json"))
-
-
-def publish(site: LocalSite, articles, extra: list[str] = ()) -> None:
-    """The feed, sitemap index and sitemap listing ``articles`` (plus ``extra`` URLs)."""
-    entries = [(OLD_SLUG if f is BOURITA else f.url, published(f)) for f in articles]
-    latest = max((when for _, when in entries), default=published(ARTICLES[-1]))
-    entries += [(url, published(ARTICLES[0])) for url in extra]
-    xml = {"Content-Type": "application/xml; charset=utf-8"}
-    site.add(FEED, rss(entries), headers={"Content-Type": "application/rss+xml; charset=utf-8"})
-    site.add(INDEX, sitemap_index([(SITEMAP, latest)]), headers=xml)
-    site.add(SITEMAP, sitemap([(f.url, published(f)) for f in articles]), headers=xml)
-
-
-def crawl(site: LocalSite, out: Path, *extra: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    # example.com is sent to the local server too: were it ever requested, the log would show it.
-    return run_clippings(
-        "crawl",
-        "le360",
-        "--output",
-        str(out),
-        *site.settings(also=("https://example.com",)),
-        "-s",
-        f"CLIPPINGS_CONTACT_URL={CONTACT}",
-        *extra,
-        timeout=timeout,
-    )
 
 
 def article_hits(site: LocalSite) -> Counter[str]:

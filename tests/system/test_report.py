@@ -4,7 +4,6 @@ shown equal to the collection's as DuckDB counts them), and the same figures as 
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -16,12 +15,9 @@ import pytest
 
 from clippings.collection.overview import gather
 from clippings.collection.report_html import render
-from tests.helpers.browser import Browser, BrowserError, chromium
 from tests.helpers.collection import demo
 from tests.helpers.crawl import run_clippings
 from tests.helpers.fixturelib import ROOT
-
-IN_CI = os.environ.get("CI") == "true"
 
 
 @pytest.fixture(scope="module")
@@ -38,26 +34,6 @@ def report(collection, tmp_path_factory) -> Path:
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.startswith(f"{target}: ") and done.stdout.strip().endswith(" KB")
     return target
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """Chromium, or a skip saying why it cannot run; under CI=true it must run."""
-    binary = chromium()
-    if binary is None:
-        if IN_CI:
-            pytest.fail(
-                "CI=true: Chromium must run the report test, and is not installed (.ci/run installs Debian's chromium)"
-            )
-        pytest.skip("Chromium is not installed: apt-get install chromium (.ci/run does it for CI)")
-    try:
-        browser = Browser(binary)
-    except BrowserError as exc:
-        if IN_CI:
-            pytest.fail(f"CI=true: Chromium must run the report test, and cannot: {exc}")
-        pytest.skip(f"Chromium is installed but cannot run here: {exc}")
-    yield browser
-    browser.close()
 
 
 def test_the_file_needs_nothing_from_outside(report):

@@ -15,7 +15,6 @@ from clippings.collection.report_html import render
 from clippings.collection.runs import append_run
 from tests.helpers.collection import article, demo, write
 from tests.helpers.crawl import run_clippings
-from tests.system.test_report import browser  # noqa: F401  (the Chromium fixture)
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 REASON = "le360: 16 of 21 article pages had no body — layout may have changed"
@@ -78,7 +77,7 @@ def alarmed(tmp_path_factory):
     return directory, target
 
 
-def test_the_alarms_reason_is_on_the_first_screen_and_no_url_is_percent_encoded(alarmed, browser):  # noqa: F811
+def test_the_alarms_reason_is_on_the_first_screen_and_no_url_is_percent_encoded(alarmed, browser):
     _, target = alarmed
     page = browser.open(target.as_uri())
     assert page.errors() == []
@@ -135,7 +134,7 @@ def test_a_page_dropped_in_every_run_counts_once(tmp_path):
     assert drops["empty_body"] == (5, named)  # 3 named, 2 more the run counted without naming them
 
 
-def test_an_empty_time_chart_collapses_to_one_line(tmp_path, browser):  # noqa: F811
+def test_an_empty_time_chart_collapses_to_one_line(tmp_path, browser):
     out = tmp_path / "out"
     old = [
         article("le360", f"{n}", published=f"2019-03-0{n}T10:00:00+01:00", fetched_at="2019-03-09T10:00:00Z")

@@ -24,6 +24,7 @@ import pytest
 
 from clippings.collection.runs import read_runs
 from clippings.core.normalize import schema_errors
+from clippings.sites import SITES
 from tests.helpers.crawl import read_output
 from tests.helpers.fixturelib import ROOT
 from tests.helpers.pages import LE360, ReplayFolder, article_html, free_port, le360_url, rss
@@ -176,7 +177,7 @@ def test_a_replay_crawl_scheduled_through_scrapyd(egg, scrapyd, tmp_path, worker
     records = read_output(out)
     assert len(records) == 2, log[-3000:]  # max_articles=2 of the feed's 3
     assert {r["url"] for r in records} <= set(articles)
-    assert all(schema_errors(r) == [] for r in records)
+    assert all(schema_errors(r, sites=SITES) == [] for r in records)
     assert all(r["title"].startswith("Planifié par Scrapyd") for r in records)
     # Health figures reach the stats and the log of a Scrapyd job too.
     assert "le360 health: 2 written" in log
@@ -192,8 +193,8 @@ def test_a_replay_crawl_scheduled_through_scrapyd(egg, scrapyd, tmp_path, worker
 def test_a_cancelled_scrapyd_job_says_how_it_ended(egg, scrapyd, tmp_path, cancels, reason, outcome):
     """Scrapyd's cancel sends SIGINT: once, the pages in flight finish (``shutdown``); twice,
     the job ends at once (``forced``). Either way its run-history line says so."""
-    from tests.helpers.httpsite import LocalSite
-    from tests.system.test_stops import FEED, slow_site, wait_for_hits
+    from tests.helpers.httpsite import LocalSite, wait_for_hits
+    from tests.helpers.le360site import FEED, slow_site
 
     base, home = scrapyd
     out = tmp_path / "out"

@@ -13,37 +13,19 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 from clippings.collection.runs import read_runs
 from clippings.state.marks import started_marks
 from tests.helpers.crawl import read_output, run_clippings
 from tests.helpers.fixturelib import ROOT
-from tests.helpers.httpsite import LocalSite, rss, sitemap, sitemap_index
-from tests.helpers.pages import LE360, article_html, le360_url
+from tests.helpers.httpsite import LocalSite, wait_for_hits
+from tests.helpers.le360site import SITEMAP, slow_site
+from tests.helpers.pages import le360_url
 
-FEED = f"{LE360}/arc/outboundfeeds/rss/?outputType=xml"
-INDEX = f"{LE360}/sitemap_index.xml"
-SITEMAP = f"{LE360}/sitemaps/articles.xml"
 STOPPING = re.compile(r"stopping: finishing (\d+) pages in flight \(Ctrl-C again to force\)")
 NOW = datetime.now(UTC)
-
-
-def slow_site(site: LocalSite, delay: float, articles: int = 12) -> tuple[list[str], str]:
-    """``articles`` in the feed, each answered after ``delay`` seconds, and one more listed
-    only by a sitemap answered slower still (found only once it is in)."""
-    urls = [le360_url(f"arret-{n}") for n in range(articles)]
-    for n, url in enumerate(urls):
-        site.add(url, article_html(title=f"Article arrêté {n}"), headers={"Content-Type": "text/html"}, delay=delay)
-    late = le360_url("decouvert-tard")
-    site.add(late, article_html(title="Découvert tard"), headers={"Content-Type": "text/html"})
-    when = [(url, NOW - timedelta(minutes=n)) for n, url in enumerate(urls)]
-    site.add(FEED, rss(when), headers={"Content-Type": "application/rss+xml"})
-    xml = {"Content-Type": "application/xml"}
-    site.add(INDEX, sitemap_index([(SITEMAP, NOW)]), headers=xml)
-    site.add(SITEMAP, sitemap([(late, NOW)]), headers=xml, delay=delay * 2.5)
-    return urls, late
 
 
 class Crawl:
@@ -100,17 +82,6 @@ class Crawl:
             if stream is not None and not stream.closed:
                 with contextlib.suppress(OSError):
                     stream.close()
-
-
-def wait_for_hits(site: LocalSite, urls: list[str], count: int, quiet: float = 0.0, timeout: float = 60) -> None:
-    """Until ``count`` articles were asked for, and then nothing for ``quiet`` seconds."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        log = site.log()
-        if sum(hit.url in urls for hit in log) >= count and time.monotonic() - log[-1].at >= quiet:
-            return
-        time.sleep(0.01)
-    raise AssertionError(f"fewer than {count} article requests within {timeout}s")
 
 
 def test_one_ctrl_c_says_so_and_fetches_nothing_new(tmp_path):

@@ -15,8 +15,8 @@ from twisted.internet.error import ConnectionLost
 from twisted.python.failure import Failure
 
 from clippings.collection.runs import run_record
+from clippings.core.summary import site_summary
 from clippings.crawl.extensions.progress import progress_line
-from clippings.crawl.summary import site_summary
 from clippings.crawl.transfer import CutTransfer
 from clippings.spiders import spider_class
 

@@ -9,8 +9,7 @@ from clippings.core.fate import decide
 from clippings.core.items import NotArticle
 from clippings.extract import read_article
 from clippings.sites import get_site
-from tests.crawl.test_learning import redesigned
-from tests.helpers.pages import le360_url
+from tests.helpers.pages import le360_url, redesigned
 
 LE360 = get_site("le360")
 

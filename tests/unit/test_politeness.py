@@ -11,7 +11,7 @@ import pytest
 from scrapy.settings import Settings
 
 from clippings.crawl.addon import Clippings, user_agent
-from clippings.crawl.politeness import retry_after
+from clippings.crawl.retry import retry_after
 
 
 def project_settings(**overrides: object) -> Settings:
@@ -32,7 +32,7 @@ def test_defaults_are_polite():
     assert settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN") <= 2
     assert 0 < settings.getfloat("DOWNLOAD_TIMEOUT") <= 60
     assert {429, 500, 502, 503, 504} <= {int(c) for c in settings.getlist("RETRY_HTTP_CODES")}
-    assert settings["DOWNLOADER_MIDDLEWARES"]["clippings.crawl.politeness.BackoffRetryMiddleware"]
+    assert settings["DOWNLOADER_MIDDLEWARES"]["clippings.crawl.retry.BackoffRetryMiddleware"]
     assert settings["USER_AGENT"].startswith("clippings/")
     assert settings["CLIPPINGS_CONTACT_URL"] in settings["USER_AGENT"]
 
@@ -95,7 +95,7 @@ def test_retry_after_reads_seconds_and_http_dates():
 def test_a_replay_does_not_retry_a_recording_unless_told_to():
     from scrapy.exceptions import NotConfigured
 
-    from clippings.crawl.politeness import BackoffRetryMiddleware
+    from clippings.crawl.retry import BackoffRetryMiddleware
 
     assert BackoffRetryMiddleware(project_settings()).max_retry_times == 3
     with pytest.raises(NotConfigured):  # the middleware manager leaves it out

@@ -3,7 +3,7 @@ run history (``history``), Ctrl-C and SIGTERM (``stops``).
 
 They work from the crawl's stats, so ``clippings crawl``, ``scrapy crawl`` and Scrapyd jobs
 get the same figures in their stats, logs and run history; the ``clippings`` command turns a
-health alarm into a non-zero exit status (see ``clippings.crawl.summary``).
+health alarm into a non-zero exit status (see ``clippings.core.summary``).
 """
 
 from clippings.core.health import health_figures

@@ -13,12 +13,13 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from clippings.collection.runs import read_runs
+from clippings.core.config import WithDefaults
 from clippings.core.drift import Baseline, baseline, drift_alarms, drift_limits
 from clippings.core.finish import written_counts
 from clippings.core.health import health_limits, judge
 from clippings.core.items import Article
 from clippings.core.stats import stat_key
-from clippings.crawl.pipelines import article_written
+from clippings.crawl.signals import article_written
 
 logger = logging.getLogger("clippings.crawl.extensions")
 
@@ -39,12 +40,12 @@ class ExtractionHealth:
         self.crawler = crawler
         self.limits, self.min_pages = health_limits(crawler.settings)
         self.max_drop, self.max_new = drift_limits(crawler.settings)
-        self.directory = Path(crawler.settings.get("CLIPPINGS_OUTPUT_DIR", "output"))
+        self.directory = Path(WithDefaults(crawler.settings).get("CLIPPINGS_OUTPUT_DIR"))
         self.baseline = Baseline()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractionHealth:
-        if not crawler.settings.getbool("CLIPPINGS_HEALTH_ENABLED", True):
+        if not WithDefaults(crawler.settings).getbool("CLIPPINGS_HEALTH_ENABLED"):
             raise NotConfigured
         extension = cls(crawler)
         crawler.signals.connect(extension.article_written, signal=article_written)

@@ -15,6 +15,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from clippings.collection.runs import append_run, package_version, run_record
+from clippings.core.config import WithDefaults
 from clippings.crawl.resources import resources
 from clippings.state.marks import clear_started, mark_started
 
@@ -35,7 +36,7 @@ class RunHistory:
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.directory = Path(crawler.settings.get("CLIPPINGS_OUTPUT_DIR", "output"))
+        self.directory = Path(WithDefaults(crawler.settings).get("CLIPPINGS_OUTPUT_DIR"))
         self.run_id = uuid.uuid4().hex
         self.started: datetime | None = None
         self.recorded = False
@@ -43,7 +44,7 @@ class RunHistory:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RunHistory:
-        if not crawler.settings.getbool("CLIPPINGS_RUN_HISTORY", True):
+        if not WithDefaults(crawler.settings).getbool("CLIPPINGS_RUN_HISTORY"):
             raise NotConfigured
         extension = cls(crawler)
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)

@@ -31,6 +31,7 @@ from scrapy.utils.response import response_status_message
 from twisted.internet import reactor
 from twisted.internet.task import deferLater
 
+from clippings.core.config import WithDefaults
 from clippings.crawl.transfer import CutTransfer, cut_flag
 
 logger = logging.getLogger(__name__)
@@ -65,10 +66,10 @@ class BackoffRetryMiddleware(RetryMiddleware):
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> BackoffRetryMiddleware:
         middleware = super().from_crawler(crawler)
-        settings = crawler.settings
-        middleware.backoff = settings.getfloat("CLIPPINGS_RETRY_BACKOFF", 2.0)
-        middleware.backoff_max = settings.getfloat("CLIPPINGS_RETRY_BACKOFF_MAX", 60.0)
-        middleware.retry_after_max = settings.getfloat("CLIPPINGS_RETRY_AFTER_MAX", 600.0)
+        defaults = WithDefaults(crawler.settings)
+        middleware.backoff = defaults.getfloat("CLIPPINGS_RETRY_BACKOFF")
+        middleware.backoff_max = defaults.getfloat("CLIPPINGS_RETRY_BACKOFF_MAX")
+        middleware.retry_after_max = defaults.getfloat("CLIPPINGS_RETRY_AFTER_MAX")
         return middleware
 
     def backoff_for(self, attempt: int) -> float:
