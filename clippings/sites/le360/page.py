@@ -13,4 +13,7 @@ class Le360Page(ArticlePage):
     the standfirst (Arc writes it from the story's subheadline)."""
 
     def lead_sources(self) -> list[Pick | Callable[[], Pick]]:
-        return [*super().lead_sources(), self.declared_lead]
+        story, rule, shown = super().lead_sources()
+        # The description where the page shows it, before a standfirst known by its shape;
+        # else as declared (a page may not show its standfirst).
+        return [story, rule, self.shown_declared_lead, shown, self.declared_lead]
