@@ -3,6 +3,9 @@ page read whole lets into a body when no site rule names it.
 
 - A caption by shape: the one short text standing beside an image in a wrapper that holds
   nothing else (``<div><img><div>the caption</div></div>``), where no ``<figure>`` says so.
+- The body's closing run of short lines (at least ``CLOSING_RUN`` lines of at most
+  ``SHORT_LINE`` words: link lists, credits, sign-up and shop boxes), with the few lines
+  after it: what follows the article, not part of it, whatever the words.
 - The body's opening lines that are not yet the article: the headline again (with a kicker
   run into it), and labels the page shows before its headline (a kicker, a breaking-news
   label, a "main content" line, a date): short lines standing before the title's element.
@@ -22,6 +25,12 @@ CAPTION_CHARS = 300
 LABEL_WORDS = 4
 # A headline line holds the title's words and at most this many more (a kicker).
 KICKER_WORDS = 6
+# A closing run: this many lines of at most this many words, followed by at most
+# ``CLOSING_AFTER`` lines, with most of the body's words before it.
+CLOSING_RUN = 4
+SHORT_LINE = 8
+CLOSING_AFTER = 3
+CLOSING_KEEPS = 0.6
 _IMAGES = ("img", "picture", "amp-img")
 _WRAPPERS = frozenset({"a", "picture", "span"})
 
@@ -42,6 +51,20 @@ def captions_by_shape(root: lxml.html.HtmlElement) -> list[str]:
         if 0 < len(text) <= CAPTION_CHARS and next(others[0].iter(*_IMAGES), None) is None:
             found.append(text)
     return found
+
+
+def without_closing(body: str) -> str:
+    """The body without a closing run of short lines and the few lines after it."""
+    paragraphs = body.split("\n\n")
+    sizes = [count_words(p) for p in paragraphs]
+    for after in range(min(CLOSING_AFTER, len(paragraphs)) + 1):
+        end = len(paragraphs) - after
+        start = end
+        while start > 0 and sizes[start - 1] <= SHORT_LINE:
+            start -= 1
+        if end - start >= CLOSING_RUN and sum(sizes[:start]) >= CLOSING_KEEPS * sum(sizes):
+            return "\n\n".join(paragraphs[:start])
+    return body
 
 
 def without_opening(page: PageSources, body: str, titles: tuple[str, ...], start: int) -> str:

@@ -288,9 +288,8 @@ class ArticlePage(ItemPage):
         if not pick.value or pick.source == "ans":
             return pick
         # Opening lines that are not yet the article: left out, whichever way it was read.
-        return replace(
-            pick, value=furniture.without_opening(self.page, pick.value, self._title.texts, self._title_index)
-        )
+        body = furniture.without_opening(self.page, pick.value, self._title.texts, self._title_index)
+        return replace(pick, value=furniture.without_closing(body))
 
     @cached_property
     def _kept_lead(self) -> Pick:

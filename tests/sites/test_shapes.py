@@ -15,7 +15,7 @@ from __future__ import annotations
 import lxml.html
 
 from clippings.extract import extract_article
-from clippings.extract.furniture import without_opening
+from clippings.extract.furniture import without_closing, without_opening
 from clippings.extract.sources import PageSources
 from clippings.extract.standfirst import class_words
 from clippings.sites import get_site
@@ -148,4 +148,22 @@ def test_a_label_shown_before_the_headline_does_not_open_the_body():
 def test_the_headline_again_with_a_kicker_does_not_open_the_body():
     kicker = f"<p>Verkehr: {TITLE}</p>"
     html = page(f"<article><h1>{TITLE}</h1><div>{kicker}{plain(GERMAN)}</div></article>")
+    assert read(html).body.split("\n\n") == GERMAN
+
+
+def test_a_closing_run_of_short_lines_and_what_follows_it_is_not_body():
+    box = ["Neue Bilder", "Aktienkurs", "Beiträge aus dem Forum", "Beliebt im Vergleich", "Weiterführende Links"]
+    shop = "Ab 06:45 Uhr ein Angebot des Tages mit einem Preis, der nur für kurze Zeit gilt, solange der Vorrat reicht."
+    assert without_closing("\n\n".join([*GERMAN, *box, shop])) == "\n\n".join(GERMAN)
+    # The same short lines inside the article (a list followed by paragraphs) stay.
+    inside = "\n\n".join([*GERMAN[:3], *box, *GERMAN[3:]])
+    assert without_closing(inside) == inside
+    # A body made mostly of short lines (a list article) is kept whole.
+    listing = "\n\n".join([GERMAN[0], *box, *box])
+    assert without_closing(listing) == listing
+    # Read from a page: the box after the article, and the line after it, are left out.
+    items = "".join(f"<li>{t}</li>" for t in box)
+    html = page(
+        f"<article><h1>{TITLE}</h1><div>{plain(GERMAN)}<div><ul>{items}</ul><p>{shop}</p></div></div></article>"
+    )
     assert read(html).body.split("\n\n") == GERMAN
