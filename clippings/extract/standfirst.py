@@ -42,10 +42,17 @@ STANDFIRST_WORDS = frozenset(
         "lead", "leadtext", "intro", "introduction", "teaser", "standfirst", "summary", "chapo", "chapeau",
         "abstract", "preface", "dek", "deck", "excerpt", "subheadline", "subhead", "perex", "ingress", "ingres",
         "ingresso", "spot", "sapo", "entradilla", "bajada", "sumario", "sommario", "vorspann", "anriss",
-        "einleitung", "strapline", "description", "descr", "desc",
+        "einleitung", "strapline",
     }
 )  # fmt: skip
-_CAPTION_WORDS = frozenset({"caption", "legend", "legende", "credit", "credits", "copyright"})
+# Class words of what stands between a headline and its article and is no standfirst: captions
+# and galleries, credits, the article's meta line (byline, date, section, tags, share bar).
+_FURNITURE_WORDS = frozenset(
+    {
+        "caption", "legend", "legende", "credit", "credits", "copyright", "gallery", "lightbox", "slider",
+        "carousel", "meta", "info", "byline", "author", "date", "time", "tags", "share", "breadcrumb",
+    }
+)  # fmt: skip
 _HEADINGS = frozenset({"h1", "h2", "h3"})
 _WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 
@@ -77,12 +84,13 @@ def standfirst(page: PageSources, title: lxml.html.HtmlElement | None, start: in
 
 
 def _furniture(element: lxml.html.HtmlElement) -> bool:
-    """A caption (by its tag or its class words), or a line of links (a teaser card, a menu)."""
+    """A caption or a meta line (by its tag or its class words), or a line of links (a teaser
+    card, a menu)."""
     if element.tag in ("figcaption", "a") or any(
         a.tag in ("figure", "figcaption", "a") for a in element.iterancestors()
     ):
         return True
-    if class_words(element) & _CAPTION_WORDS:
+    if class_words(element) & _FURNITURE_WORDS:
         return True
     text = len(text_of(element))
     linked = sum(len(text_of(a)) for a in element.iter("a"))
