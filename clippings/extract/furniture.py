@@ -7,11 +7,14 @@ page read whole lets into a body when no site rule names it.
   ``SHORT_LINE`` words: link lists, credits, sign-up and shop boxes), with the few lines
   after it: what follows the article, not part of it, whatever the words.
 - The body's opening lines that are not yet the article: the headline again (with a kicker
-  run into it), and labels the page shows before its headline (a kicker, a breaking-news
-  label, a "main content" line, a date): short lines standing before the title's element.
+  run into it), a heading before any paragraph (a second headline), a short line holding a
+  number (a date, a reading time), and labels the page shows before its headline (a kicker,
+  a breaking-news label, a "main content" line): short lines standing before the title's element.
 """
 
 from __future__ import annotations
+
+import re
 
 import lxml.html
 
@@ -31,6 +34,10 @@ CLOSING_RUN = 4
 SHORT_LINE = 8
 CLOSING_AFTER = 3
 CLOSING_KEEPS = 0.6
+# A heading opening the body, before any paragraph, is the headline block's (at most this many words).
+HEADING_WORDS = 16
+_HEADINGS = ("h1", "h2", "h3")
+_SENTENCE_END = re.compile(r"[.!?؟。]\s*$")
 _IMAGES = ("img", "picture", "amp-img")
 _WRAPPERS = frozenset({"a", "picture", "span"})
 
@@ -76,16 +83,24 @@ def without_opening(page: PageSources, body: str, titles: tuple[str, ...], start
 
 
 def opening_lines(page: PageSources, paragraphs: list[str], titles: tuple[str, ...], start: int) -> int:
-    """How many of the body's first ``paragraphs`` are the headline again (any of ``titles``)
-    or labels the page shows before its title (whose first line is leaf ``start``)."""
+    """How many of the body's first ``paragraphs`` are the headline again (any of ``titles``),
+    headings, dates or labels the page shows before its title (whose first line is leaf ``start``)."""
     headlines = [{w.casefold() for w in words(t)} for t in titles if t]
     labels: set[str] | None = None
+    heads: set[str] | None = None
     for index, line in enumerate(paragraphs):
         line_words = [w.casefold() for w in words(line)]
         if any(h <= set(line_words) and len(line_words) <= len(h) + KICKER_WORDS for h in headlines):
             continue  # the headline, a kicker run into it
+        if len(line_words) <= HEADING_WORDS and not _SENTENCE_END.search(line):
+            if heads is None:
+                heads = {marker_key(text_of(h)) for h in page.root.iter(*_HEADINGS)}
+            if marker_key(line) in heads:
+                continue  # a heading before any paragraph: a second headline, a kicker
         if count_words(line) > LABEL_WORDS:
             return index
+        if any(c.isdigit() for c in line):
+            continue  # a date, a reading time
         if labels is None:
             start = start or _headline_index(page, headlines)
             shown = (text_of(e) for leaf in page.leaves[:start] for e in leaf.iter() if isinstance(e.tag, str))

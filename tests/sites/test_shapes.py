@@ -167,3 +167,12 @@ def test_a_closing_run_of_short_lines_and_what_follows_it_is_not_body():
         f"<article><h1>{TITLE}</h1><div>{plain(GERMAN)}<div><ul>{items}</ul><p>{shop}</p></div></div></article>"
     )
     assert read(html).body.split("\n\n") == GERMAN
+
+
+def test_a_second_headline_and_a_reading_time_do_not_open_the_body():
+    subtitle = "<h2>Pendler sparen täglich eine halbe Stunde</h2>"
+    html = page(f"<article><h1>{TITLE}</h1><div>{subtitle}<p>Lesezeit: 3 Minuten</p>{plain(GERMAN)}</div></article>")
+    assert read(html).body.split("\n\n") == GERMAN
+    # A heading further down the article is a section headline: it stays.
+    html = page(f"<article><h1>{TITLE}</h1><div>{plain(GERMAN[:3])}{subtitle}{plain(GERMAN[3:])}</div></article>")
+    assert "Pendler sparen täglich eine halbe Stunde" in read(html).body.split("\n\n")
