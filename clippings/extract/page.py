@@ -152,7 +152,8 @@ class ArticlePage(ItemPage):
     def shown_standfirst(self) -> Pick:
         """A standfirst no rule names, known by its shape (``standfirst``); none beside a story."""
         title = self._dom_title.elements[0] if self._dom_title.elements else None
-        return NOTHING if self.story else standfirst.standfirst(self.page, title, self._title_index)
+        authors = tuple(as_texts(self.page.ld.get("author")))
+        return NOTHING if self.story else standfirst.standfirst(self.page, title, self._title_index, authors)
 
     def declared_lead(self) -> Pick:
         """The JSON-LD or meta description as the lead, when the page shows it apart from

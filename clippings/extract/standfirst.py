@@ -10,7 +10,9 @@ the article's paragraphs, by one of three signs a reader sees too:
   a standfirst by a word of its class or id (``lead``, ``intro``, ``teaser``, ``chapo``,
   ``perex``, ``ingress``...: class names are cut into words at ``-``, ``_`` and case changes,
   ``Article_elementLead__x9`` holds the word ``lead``);
-- it is set wholly in bold above paragraphs that are not.
+- it is set wholly in bold above paragraphs that are not;
+- the byline (a short line naming one of the article's authors) stands between it and the
+  article's paragraphs.
 
 Anything else after the title (a kicker, a byline, a date, a caption) is shorter than a
 paragraph, inside a figure, or a line of links, and is passed over; the first paragraph-length
@@ -64,9 +66,12 @@ def class_words(element: lxml.html.HtmlElement) -> set[str]:
     return {w.lower() for w in _WORD.findall(names)}
 
 
-def standfirst(page: PageSources, title: lxml.html.HtmlElement | None, start: int) -> Pick:
+def standfirst(
+    page: PageSources, title: lxml.html.HtmlElement | None, start: int, authors: tuple[str, ...] = ()
+) -> Pick:
     """The standfirst the page shows after its title ``title`` (whose first line is leaf
-    ``start``), or nothing: see the module's docstring."""
+    ``start``), or nothing: see the module's docstring. ``authors`` are the article's authors'
+    names, as declared (their byline sets a standfirst above it apart from the article)."""
     main = page.main_block
     if title is None or main is None:
         return NOTHING
@@ -77,7 +82,13 @@ def standfirst(page: PageSources, title: lxml.html.HtmlElement | None, start: in
             continue  # a kicker, a byline, a subtitle, a caption, a date line
         if len(text) > MAX_CHARS or element is main:
             return NOTHING
-        if _with_headline(element, title, main) or _named(element, main) or _bold_above_plain(lines[index:]):
+        following = lines[index:]
+        if (
+            _with_headline(element, title, main)
+            or _named(element, main)
+            or _bold_above_plain(following)
+            or _above_byline(following, authors)
+        ):
             return Pick(text, "lines", (text,), (element,))
         return NOTHING
     return NOTHING
@@ -121,6 +132,18 @@ def _named(element: lxml.html.HtmlElement, main: lxml.html.HtmlElement) -> bool:
         if _holds(candidate, main) or candidate.tag in ("body", "html"):
             return False
         if class_words(candidate) & STANDFIRST_WORDS:
+            return True
+    return False
+
+
+def _above_byline(lines: list[tuple[lxml.html.HtmlElement, str]], authors: tuple[str, ...]) -> bool:
+    """Whether the byline (a short line naming an author) stands between the first line and
+    the next paragraph-length one: the article starts below it."""
+    names = [n.casefold() for n in authors if len(n) >= 4]
+    for _, text in lines[1:]:
+        if count_words(text) >= PARAGRAPH_WORDS:
+            return False
+        if any(n in text.casefold() for n in names):
             return True
     return False
 

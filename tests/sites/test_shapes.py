@@ -176,3 +176,17 @@ def test_a_second_headline_and_a_reading_time_do_not_open_the_body():
     # A heading further down the article is a section headline: it stays.
     html = page(f"<article><h1>{TITLE}</h1><div>{plain(GERMAN[:3])}{subtitle}{plain(GERMAN[3:])}</div></article>")
     assert "Pendler sparen täglich eine halbe Stunde" in read(html).body.split("\n\n")
+
+
+def test_a_paragraph_above_the_byline_is_the_lead():
+    ld = '<script type="application/ld+json">{"@type": "NewsArticle", "author": {"@type": "Person", "name": "Ana Pereira"}}</script>'
+    byline = "<div><span>von</span> <a href='/autor/ana'>Ana Pereira</a></div>"
+    html = f"{ld}<article><h1>{TITLE}</h1><div><p>{STANDFIRST}</p>{byline}<div>{plain(GERMAN)}</div></div></article>"
+    article = read(page(html))
+    assert article.lead == STANDFIRST
+    assert article.body.split("\n\n") == GERMAN
+    # A byline under the article is no sign: the first paragraph stays the article's.
+    tail = "<div><span>von</span> <a href='/autor/ana'>Ana Pereira</a></div>"
+    article = read(page(f"{ld}<article><h1>{TITLE}</h1><div><p>{STANDFIRST}</p>{plain(GERMAN)}{tail}</div></article>"))
+    assert article.lead is None
+    assert article.body.split("\n\n")[0] == STANDFIRST
