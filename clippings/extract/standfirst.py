@@ -15,7 +15,7 @@ the article's paragraphs, by one of three signs a reader sees too:
   article's paragraphs.
 
 Anything else after the title (a kicker, a byline, a date, a caption) is shorter than a
-paragraph, inside a figure, or a line of links, and is passed over; the first paragraph-length
+paragraph, inside a figure or beside an image, or a line of links, and is passed over; the first paragraph-length
 line that shows none of the signs is the article's opening, and there is no standfirst.
 """
 
@@ -28,6 +28,7 @@ import lxml.html
 
 from clippings.core.tokens import count as count_words
 from clippings.core.tokens import words
+from clippings.extract.furniture import captions_by_shape
 from clippings.extract.html import text_of
 from clippings.extract.sources import NOTHING, PageSources, Pick
 
@@ -76,7 +77,8 @@ def standfirst(
     if title is None or main is None:
         return NOTHING
     inside_title = set(title.iter())
-    lines = [(e, t) for e, t in islice(page.lines(start), _WINDOW) if e not in inside_title]
+    captions = set(captions_by_shape(page.root))
+    lines = [(e, t) for e, t in islice(page.lines(start), _WINDOW) if e not in inside_title and t not in captions]
     for index, (element, text) in enumerate(lines):
         if count_words(text) < PARAGRAPH_WORDS or element.tag in _HEADINGS or _furniture(element) or _figures(text):
             continue  # a kicker, a byline, a subtitle, a caption, a date line
