@@ -42,8 +42,20 @@ _IMAGES = ("img", "picture", "amp-img")
 _WRAPPERS = frozenset({"a", "picture", "span"})
 
 
+# The last page's captions (the standfirst and the body both ask for them): (root, captions).
+_last: list[tuple[lxml.html.HtmlElement, list[str]]] = []
+
+
 def captions_by_shape(root: lxml.html.HtmlElement) -> list[str]:
     """Texts standing alone beside an image in a wrapper holding nothing else."""
+    if _last and _last[0][0] is root:
+        return _last[0][1]
+    found = _captions(root)
+    _last[:] = [(root, found)]
+    return found
+
+
+def _captions(root: lxml.html.HtmlElement) -> list[str]:
     found: list[str] = []
     for image in root.iter(*_IMAGES):
         holder = image.getparent()
