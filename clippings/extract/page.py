@@ -136,7 +136,8 @@ class ArticlePage(ItemPage):
 
     @cached_property
     def _dom_lead(self) -> Pick:
-        return self.page.rule("lead", limit=_MAX_LEAD)
+        pick = self.page.rule("lead", limit=_MAX_LEAD)
+        return pick if standfirst.placed(self.page, pick, self._title.value) else NOTHING
 
     @cached_property
     def _lead(self) -> Pick:

@@ -167,3 +167,20 @@ def _bold_above_plain(lines: list[tuple[lxml.html.HtmlElement, str]]) -> bool:
     following = (e for e, t in lines[1:] if count_words(t) >= PARAGRAPH_WORDS and not _furniture(e))
     after = next(following, None)
     return after is not None and not _bold(after)
+
+
+# A standfirst a rule finds stands at most this many lines below the start of the article's paragraphs.
+BELOW_MAIN = 12
+
+
+def placed(page: PageSources, pick: Pick, title: str | None) -> bool:
+    """Whether a standfirst a rule found stands where one does: not the headline block again
+    (a kicker and the headline, its words all there), and not far below the start of the
+    article's paragraphs (a newsletter blurb, a comment box that the rule's word also names)."""
+    if not pick.value or not pick.elements:
+        return bool(pick.value)
+    headline = {w.casefold() for w in words(title or "")}
+    if headline and headline <= {w.casefold() for w in words(pick.value)}:
+        return False
+    main = page.main_block
+    return main is None or page.index_of(pick.elements[0]) <= page.index_of(main) + BELOW_MAIN

@@ -190,3 +190,20 @@ def test_a_paragraph_above_the_byline_is_the_lead():
     article = read(page(f"{ld}<article><h1>{TITLE}</h1><div><p>{STANDFIRST}</p>{plain(GERMAN)}{tail}</div></article>"))
     assert article.lead is None
     assert article.body.split("\n\n")[0] == STANDFIRST
+
+
+def test_a_rule_standfirst_is_trusted_only_where_a_standfirst_stands():
+    # le360's lead rule names elements by the class word "lead": on another template the word
+    # may name the headline block (kicker and headline) or a blurb far below the article.
+    header = f'<div class="lead">Verkehr {TITLE}</div>'
+    article = read(page(f"<article>{header}<h1>{TITLE}</h1><div>{plain(GERMAN)}</div></article>"))
+    assert article.lead is None
+    blurb = '<p class="lead">Melden Sie sich an und lesen Sie jeden Morgen die wichtigsten Nachrichten des Tages.</p>'
+    more = "".join(f"<p>{t} Noch ein Satz.</p>" for t in GERMAN * 3)
+    article = read(page(f"<article><h1>{TITLE}</h1><div>{plain(GERMAN)}{more}</div>{blurb}</article>"))
+    assert article.lead is None
+    # Where a standfirst stands, under the headline, the rule is trusted.
+    html = page(f'<article><h1>{TITLE}</h1><p class="lead">{STANDFIRST}</p><div>{plain(GERMAN)}</div></article>')
+    article = read(html)
+    assert article.lead == STANDFIRST
+    assert article.body.split("\n\n") == GERMAN
