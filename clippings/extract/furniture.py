@@ -72,6 +72,11 @@ def _captions(root: lxml.html.HtmlElement) -> list[str]:
     return found
 
 
+def tidy(page: PageSources, body: str, titles: tuple[str, ...], start: int) -> str:
+    """The body without its opening lines that are not yet the article and its closing run."""
+    return without_closing(without_opening(page, body, titles, start))
+
+
 def without_closing(body: str) -> str:
     """The body without a closing run of short lines and the few lines after it."""
     paragraphs = body.split("\n\n")

@@ -161,10 +161,6 @@ class ArticlePage(ItemPage):
         the article's paragraphs (see ``lines.shown_description``)."""
         return self._declared_lead
 
-    def shown_declared_lead(self) -> Pick:
-        """The declared description, only where the page shows it apart from the article."""
-        return self._declared_lead if self._declared_lead.elements else NOTHING
-
     @cached_property
     def _declared_lead(self) -> Pick:
         return lines.declared_description(self.page, self._title_index)
@@ -288,10 +284,8 @@ class ArticlePage(ItemPage):
             title=self._title.elements,
         )
         if not pick.value or pick.source == "ans":
-            return pick
-        # Opening lines that are not yet the article: left out, whichever way it was read.
-        body = furniture.without_opening(self.page, pick.value, self._title.texts, self._title_index)
-        return replace(pick, value=furniture.without_closing(body))
+            return pick  # else what opens or closes it and is not the article goes, however it was read
+        return replace(pick, value=furniture.tidy(self.page, pick.value, self._title.texts, self._title_index))
 
     @cached_property
     def _kept_lead(self) -> Pick:

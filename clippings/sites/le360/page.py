@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from clippings.extract.page import ArticlePage
-from clippings.extract.sources import Pick
+from clippings.extract.sources import NOTHING, Pick
 
 
 class Le360Page(ArticlePage):
@@ -17,3 +17,8 @@ class Le360Page(ArticlePage):
         # The description where the page shows it, before a standfirst known by its shape;
         # else as declared (a page may not show its standfirst).
         return [story, rule, self.shown_declared_lead, shown, self.declared_lead]
+
+    def shown_declared_lead(self) -> Pick:
+        """The declared description, only where the page shows it apart from the article."""
+        declared = self.declared_lead()
+        return declared if declared.elements else NOTHING
