@@ -35,6 +35,7 @@ fixtures: $(STAMP)
 ## Benchmarks (figures, not pass/fail).
 bench: $(STAMP)
 	$(PY) bench/extraction.py
+	$(PY) bench/heldout_bodies.py --pages $${PAGES:-2000}
 	$(PY) bench/dates.py
 	$(PY) bench/throughput.py --pages $${PAGES:-2000} --rounds $${ROUNDS:-5}
 	$(PY) bench/reextract.py --pages $${PAGES:-2000} --rounds $${ROUNDS:-5}

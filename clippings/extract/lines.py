@@ -13,7 +13,8 @@ import lxml.html
 from clippings import dates
 from clippings.core.site import Site
 from clippings.extract.html import fold, marker_key, text_of
-from clippings.extract.sources import NOTHING, PageSources, Pick
+from clippings.extract.metadata import as_text, first_meta
+from clippings.extract.sources import NOTHING, PageSources, Pick, first
 
 _DIGIT = re.compile(r"[0-9٠-٩]")
 _LONE_NUMBER = re.compile(r"(?<!\w)[0-9٠-٩]")
@@ -164,6 +165,14 @@ def opens(body: str, lead: str) -> bool:
     opening = fold(body.split("\n\n", 1)[0])
     stem = fold(lead).rstrip("…." + " ")
     return bool(stem) and (opening.startswith(stem) or (stem.startswith(opening) and len(opening) > 40))
+
+
+def declared_description(page: PageSources, start: int) -> Pick:
+    """The JSON-LD, else the meta description as the lead (see ``shown_description``)."""
+    return first(
+        lambda: shown_description(page, Pick(as_text(page.ld.get("description")), "jsonld"), start),
+        lambda: shown_description(page, Pick(first_meta(page.meta, "og:description", "description"), "meta"), start),
+    )
 
 
 def shown_description(page: PageSources, declared: Pick, start: int) -> Pick:

@@ -9,13 +9,14 @@ body leaves out what ``title``, ``lead``, ``byline``... were read from): no hidd
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from functools import cached_property
 from typing import Any
 from urllib.parse import urljoin
 
 from web_poet import ItemPage, field
 
-from clippings.extract import ans, declared, lines
+from clippings.extract import ans, declared, furniture, lines, standfirst
 from clippings.extract.html import fold, text_of
 from clippings.extract.metadata import as_text, as_texts, first_meta, jsonld_image
 from clippings.extract.reading import BodyPick, BodyReader
@@ -135,28 +136,34 @@ class ArticlePage(ItemPage):
 
     @cached_property
     def _dom_lead(self) -> Pick:
-        return self.page.rule("lead", limit=_MAX_LEAD)
+        pick = self.page.rule("lead", limit=_MAX_LEAD)
+        return pick if standfirst.placed(self.page, pick, self._title.value) else NOTHING
 
     @cached_property
     def _lead(self) -> Pick:
         return first(*self.lead_sources())
 
     def lead_sources(self) -> list[Pick | Callable[[], Pick]]:
-        """The standfirst, in order of trust: the story's, else the one the site's rules find.
+        """The standfirst, in order of trust: the story's, else the one the site's rules find,
+        else one the page shows apart from the article by its shape (``shown_standfirst``).
         A site whose declared description is its standfirst adds ``declared_lead()``."""
-        return [Pick(ans.standfirst(self.story), "ans", (ans.standfirst(self.story) or "",)), self._dom_lead]
+        story = ans.standfirst(self.story)
+        return [Pick(story, "ans", (story or "",)), self._dom_lead, self.shown_standfirst]
+
+    def shown_standfirst(self) -> Pick:
+        """A standfirst no rule names, known by its shape (``standfirst``); none beside a story."""
+        title = self._dom_title.elements[0] if self._dom_title.elements else None
+        authors = tuple(as_texts(self.page.ld.get("author")))
+        return NOTHING if self.story else standfirst.standfirst(self.page, title, self._title_index, authors)
 
     def declared_lead(self) -> Pick:
         """The JSON-LD or meta description as the lead, when the page shows it apart from
         the article's paragraphs (see ``lines.shown_description``)."""
-        return first(
-            lambda: lines.shown_description(
-                self.page, Pick(as_text(self.page.ld.get("description")), "jsonld"), self._title_index
-            ),
-            lambda: lines.shown_description(
-                self.page, Pick(first_meta(self.page.meta, "og:description", "description"), "meta"), self._title_index
-            ),
-        )
+        return self._declared_lead
+
+    @cached_property
+    def _declared_lead(self) -> Pick:
+        return lines.declared_description(self.page, self._title_index)
 
     @cached_property
     def _byline(self) -> Pick:
@@ -271,11 +278,14 @@ class ArticlePage(ItemPage):
         if lead.source == "ans" or lead.elements:
             shown = (*shown, lead)
         reader = BodyReader(self.page, self.story, self.learned)
-        return reader.read(
-            not_body=[t for p in shown for t in p.texts if t],
+        pick = reader.read(
+            not_body=[t for p in shown for t in p.texts if t] + furniture.captions_by_shape(self.page.root),
             used=[e for p in shown if p is not self._title for e in p.elements],
             title=self._title.elements,
         )
+        if not pick.value or pick.source == "ans":
+            return pick  # else what opens or closes it and is not the article goes, however it was read
+        return replace(pick, value=furniture.tidy(self.page, pick.value, self._title.texts, self._title_index))
 
     @cached_property
     def _kept_lead(self) -> Pick:
