@@ -1,10 +1,12 @@
 """Reading the body, and checking it against what else the page says the body is.
 
 In order: the embedded story's text; the article container (the site's rules, schema.org's
-``articleBody`` element); the whole page (or, when it gives next to nothing, the article
-HTML a script holds: see ``scripted``). A container learned from earlier pages of the same
-template never changes the body: its reading of a page is compared, to the character, with
-the body read without it (``BodyPick.agreed``), and a difference makes the crawl forget it.
+``articleBody`` element); the page's article block, read alone (``block``; the whole page
+when it has none), or, when that gives next to nothing, the article HTML a script holds (see
+``scripted``). A container learned from earlier pages of the same template never changes the
+body: it is checked against the body read without it (``BodyPick.agreed``: the block itself
+by identity, another element by its reading, to the character), and a difference makes the
+crawl forget it.
 A body much shorter than the other evidence the page gives (the story's
 text, JSON-LD ``articleBody``, the page's main block of paragraphs) is read again:
 trafilatura's full mode, the whole page in full mode, the page's main block of paragraphs
