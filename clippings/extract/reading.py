@@ -116,12 +116,22 @@ class BodyReader:
         self.story = story
         self.learned = learned
 
+    @cached_property
     def evidence(self) -> dict[str, int]:
         """Words the page's other evidence gives the body, by source: the story's text, JSON-LD
         ``articleBody``, the page's main block of paragraphs; each checked before it is
         trusted (a main block holding two articles, an ``articleBody`` that repeats itself or
         runs its words together gives none)."""
         found = {"main": 0 if self.two_articles else self.page.main_words, "jsonld": words(self.trusted_declared)}
+        if self.story:
+            found["ans"] = words(self.story_text)
+        return found
+
+    @cached_property
+    def _unchecked(self) -> dict[str, int]:
+        """The evidence before its checks: each figure is its checked one or more (a check
+        only ever sets a figure to 0), so a reading not short against these is not short."""
+        found = {"main": self.page.main_words, "jsonld": words(self.declared)}
         if self.story:
             found["ans"] = words(self.story_text)
         return found
@@ -151,13 +161,17 @@ class BodyReader:
         """JSON-LD ``articleBody`` as paragraphs (read once: evidence, and the last reading)."""
         return article_body(self.page.ld)
 
-    def _short(self, paragraphs: list[str], source: str, evidence: dict[str, int]) -> bool:
-        """Whether a reading is much shorter than any evidence but its own source's."""
+    def _short(self, paragraphs: list[str], source: str) -> bool:
+        """Whether a reading is much shorter than any evidence but its own source's. The
+        evidence is checked (``evidence``: two articles in the main block, a doubled or glued
+        ``articleBody``) only when the reading is short against it unchecked."""
         if not paragraphs:
             return True
         count = words(paragraphs)
         return any(
-            count < SHORT_OF.get(kind, SHORT) * n for kind, n in evidence.items() if kind != source.split(":")[0]
+            count < SHORT_OF.get(kind, SHORT) * n and count < SHORT_OF.get(kind, SHORT) * self.evidence[kind]
+            for kind, n in self._unchecked.items()
+            if kind != source.split(":")[0]
         )
 
     def read(
@@ -184,14 +198,13 @@ class BodyReader:
     ) -> BodyPick:
         """The body as the page gives it, learned containers left aside."""
         site, root = self.site, self.page.root
-        evidence = self.evidence()
         tried: list[tuple[list[str], str]] = []
         if self.story:
             # A paragraph the story holds is body even when it is the description (the lead
             # the page prints again as the body's first paragraph).
             lead = marker_key(ans.standfirst(self.story))
             found = clean_paragraphs(site, self.story_text, [t for t in not_body if marker_key(t) != lead], stops=False)
-            if not self._short(found, "ans", evidence):
+            if not self._short(found, "ans"):
                 return BodyPick("\n\n".join(found), "ans")
             tried.append((found, "ans"))
         for element in used:
@@ -205,7 +218,7 @@ class BodyReader:
         container, source = article_container(self.page.select, rules)
         if container is not None:
             found = read_tree(site, container_copy(container), not_body)
-            if not self._short(found, source, evidence):
+            if not self._short(found, source):
                 return BodyPick("\n\n".join(found), source)
             tried.append((found, source))
         # A page no known container reads: its article block alone, else the whole page; a
@@ -219,7 +232,7 @@ class BodyReader:
             text = read_tree(site, scripted, not_body, full=True) if scripted is not None else []
             if words(text) >= SCRIPTED * max(words(found), 1):
                 return BodyPick("\n\n".join(text), "script")
-        if not self._short(found, "page", evidence):
+        if not self._short(found, "page"):
             return BodyPick("\n\n".join(found), "page")
         tried.append((found, "page"))
         if container is not None:
@@ -232,6 +245,7 @@ class BodyReader:
             tried.append((read_tree(site, container_copy(main), not_body, full=True), "container:main"))
         if self.trusted_declared:
             tried.append((clean_paragraphs(site, self.trusted_declared, not_body, stops=False), "jsonld"))
+        evidence = self.evidence
         most = max(evidence.values())
         # The text the page declares its article to be (the story's, ``articleBody``): a re-read
         # bringing in more (consent text, the next article) loses to the first reading.
@@ -239,7 +253,7 @@ class BodyReader:
         for index, (found, source) in enumerate(tried):
             if index and declared and tried[0][0] and words(found) > OVERSHOOT * declared:
                 continue
-            if not self._short(found, source, evidence):
+            if not self._short(found, source):
                 return BodyPick("\n\n".join(found), source)
         found, source = self._best_of(tried, most)
         return BodyPick("\n\n".join(found), source if found else None, short=bool(found))
