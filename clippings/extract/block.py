@@ -2,7 +2,8 @@
 
 From the main block (the element whose paragraphs hold the most text), the innermost element
 holding more than half of the text of the page's paragraphs: the main block itself, or the
-element around an article split into several blocks. The body of such a page is read from a
+element around an article split into several blocks; and the element around that one while
+it holds paragraphs of its own beside it (the article's opening before a paywall's wrapper). The body of such a page is read from a
 copy of that element alone (``block_copy``), so it is a function of that element's subtree:
 a container learned for the page's template gives the same text whenever it selects the same
 element, which is checked by identity, not by reading the page twice (``BodyReader``).
@@ -19,6 +20,9 @@ from clippings.extract.html import new_document
 
 # The block holds more than this share of the text of the page's paragraphs.
 SHARE = 0.5
+# An element around the block that itself holds paragraphs of at least this share of that
+# text holds the article's first or last paragraphs beside the block: it is the block.
+BESIDE = 0.1
 
 
 def article_block(weight: dict[lxml.html.HtmlElement, int]) -> lxml.html.HtmlElement | None:
@@ -37,8 +41,15 @@ def article_block(weight: dict[lxml.html.HtmlElement, int]) -> lxml.html.HtmlEle
         if element.tag in ("body", "html"):
             return None
         if held[element] > SHARE * total:
-            return element
-    return None
+            break
+    else:
+        return None
+    # Paragraphs beside the block, in the element around it: the article's opening before a
+    # paywall's ``<span>``, its end after a box.
+    parent = element.getparent()
+    while parent is not None and parent.tag not in ("body", "html") and weight.get(parent, 0) >= BESIDE * total:
+        element, parent = parent, parent.getparent()
+    return element
 
 
 def block_copy(block: lxml.html.HtmlElement) -> lxml.html.HtmlElement:

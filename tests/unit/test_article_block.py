@@ -54,6 +54,16 @@ def test_an_article_split_into_blocks_is_read_from_the_element_around_them():
     assert block.get("id") == "story"
 
 
+def test_paragraphs_beside_the_block_take_the_element_around_it():
+    # The article's opening, then the rest in a paywall's span: the span holds most of the text.
+    html = f"<html><body><div id='story'>{paragraphs(0, 2)}<span>{paragraphs(2, 6)}</span></div></body></html>"
+    assert block_of(html).get("id") == "story"
+    # A line beside the block holding under a tenth of the text does not.
+    line = "<p>Abonnez-vous à notre lettre d'information pour ne rien manquer.</p>"
+    html = f"<html><body><div id='page'>{line}<div id='story'>{paragraphs(0, 8)}</div></div></body></html>"
+    assert block_of(html).get("id") == "story"
+
+
 def test_no_block_short_of_the_body_holding_most_of_the_text_means_the_whole_page():
     boxes = "".join(f"<div>{paragraphs(n * 10, 2)}</div>" for n in range(3))
     assert block_of(f"<html><body>{boxes}</body></html>") is None
