@@ -504,7 +504,7 @@ def _report_sources(label: str, stats: dict[str, int], sites: list[str]) -> None
         print(f"      {source:<20}{cells}")
     fast = sum(n for s, n in sources["all"].items() if s in FAST)
     print(
-        f"      fast path (ans, rule, container): {fast / total:.1%}; learned: read whole, the learned container equal"
+        f"      fast path (ans, rule, container): {fast / total:.1%}; learned: the article block, which the learned container selects or reads equally"
     )
     extra = []
     for key in ("learned/containers", "learned/verified", "learned/forgotten", "body/short", "pages/unknown_template"):

@@ -233,11 +233,11 @@ def judge(
     unknown = site_stat(stats, site, "pages/unknown_template")
     pages = site_stat(stats, site, "pages/article")
     if pages >= min_pages and unknown > pages / 2:
-        # Not an alarm (the whole page is still read, and the checks above judge what came
-        # out of it): no embedded story, no known or learned container. A template changed.
+        # Not an alarm (the page is still read, and the checks above judge what came out of
+        # it): no embedded story, no known or learned container. A template changed.
         health.warning = (
             f"{site}: {unknown} of {pages} article pages had no embedded story and no known or learned"
-            " article container; they were read whole, more slowly: a template changed?"
+            " article container; they were read from the block holding most of their paragraphs: a template changed?"
         )
     return health
 

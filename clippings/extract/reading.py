@@ -1,10 +1,12 @@
 """Reading the body, and checking it against what else the page says the body is.
 
 In order: the embedded story's text; the article container (the site's rules, schema.org's
-``articleBody`` element); the whole page (or, when it gives next to nothing, the article
-HTML a script holds: see ``scripted``). A container learned from earlier pages of the same
-template never changes the body: its reading of a page is compared, to the character, with
-the body read without it (``BodyPick.agreed``), and a difference makes the crawl forget it.
+``articleBody`` element); the page's article block, read alone (``block``; the whole page
+when it has none), or, when that gives next to nothing, the article HTML a script holds (see
+``scripted``). A container learned from earlier pages of the same template never changes the
+body: it is checked against the body read without it (``BodyPick.agreed``: the block itself
+by identity, another element by its reading, to the character), and a difference makes the
+crawl forget it.
 A body much shorter than the other evidence the page gives (the story's
 text, JSON-LD ``articleBody``, the page's main block of paragraphs) is read again:
 trafilatura's full mode, the whole page in full mode, the page's main block of paragraphs
@@ -25,6 +27,7 @@ import lxml.html
 from clippings.core.tokens import bag
 from clippings.core.tokens import count as count_words
 from clippings.extract import ans
+from clippings.extract.block import block_copy
 from clippings.extract.body import (
     GENERIC_BODY_XPATHS,
     TITLE,
@@ -36,7 +39,7 @@ from clippings.extract.body import (
 )
 from clippings.extract.cleaning import clean_paragraphs
 from clippings.extract.evidence import glued, holds_two_articles, repeats_itself
-from clippings.extract.html import marker_key, text_of
+from clippings.extract.html import marker_key
 from clippings.extract.metadata import article_body
 from clippings.extract.scripted import script_html
 from clippings.extract.sources import PageSources, Pick
@@ -113,12 +116,22 @@ class BodyReader:
         self.story = story
         self.learned = learned
 
+    @cached_property
     def evidence(self) -> dict[str, int]:
         """Words the page's other evidence gives the body, by source: the story's text, JSON-LD
         ``articleBody``, the page's main block of paragraphs; each checked before it is
         trusted (a main block holding two articles, an ``articleBody`` that repeats itself or
         runs its words together gives none)."""
         found = {"main": 0 if self.two_articles else self.page.main_words, "jsonld": words(self.trusted_declared)}
+        if self.story:
+            found["ans"] = words(self.story_text)
+        return found
+
+    @cached_property
+    def _unchecked(self) -> dict[str, int]:
+        """The evidence before its checks: each figure is its checked one or more (a check
+        only ever sets a figure to 0), so a reading not short against these is not short."""
+        found = {"main": self.page.main_words, "jsonld": words(self.declared)}
         if self.story:
             found["ans"] = words(self.story_text)
         return found
@@ -148,21 +161,25 @@ class BodyReader:
         """JSON-LD ``articleBody`` as paragraphs (read once: evidence, and the last reading)."""
         return article_body(self.page.ld)
 
-    def _short(self, paragraphs: list[str], source: str, evidence: dict[str, int]) -> bool:
-        """Whether a reading is much shorter than any evidence but its own source's."""
+    def _short(self, paragraphs: list[str], source: str) -> bool:
+        """Whether a reading is much shorter than any evidence but its own source's. The
+        evidence is checked (``evidence``: two articles in the main block, a doubled or glued
+        ``articleBody``) only when the reading is short against it unchecked."""
         if not paragraphs:
             return True
         count = words(paragraphs)
         return any(
-            count < SHORT_OF.get(kind, SHORT) * n for kind, n in evidence.items() if kind != source.split(":")[0]
+            count < SHORT_OF.get(kind, SHORT) * n and count < SHORT_OF.get(kind, SHORT) * self.evidence[kind]
+            for kind, n in self._unchecked.items()
+            if kind != source.split(":")[0]
         )
 
     def read(
         self, not_body: list[str], used: list[lxml.html.HtmlElement], title: tuple[lxml.html.HtmlElement, ...] = ()
     ) -> BodyPick:
         """The body. Learned containers never change it: a page they apply to is read as if
-        none were known, and the container's reading is compared with that, to the character."""
-        pick, whole = self._read(not_body, used, title)
+        none were known, and the container checked against that reading (``_checked``)."""
+        pick = self._read(not_body, used, title)
         if pick.source and pick.source.startswith(("ans", "rule:", "container:")):
             return pick  # the story or a known container: no learned container is reached
         template = template_key(self.page.root)
@@ -171,26 +188,24 @@ class BodyReader:
         if checked is not None and checked.agreed:
             return checked
         if pick.source == "page":
-            pick = replace(pick, hint=self._hint(whole, template))
+            pick = replace(pick, hint=self._hint(template))
         if checked is not None:
             pick = replace(pick, learned=checked.learned, agreed=False)
         return pick
 
     def _read(
         self, not_body: list[str], used: list[lxml.html.HtmlElement], title: tuple[lxml.html.HtmlElement, ...] = ()
-    ) -> tuple[BodyPick, list[str]]:
-        """The body as the page gives it, learned containers left aside; with the whole
-        page's paragraphs when they are the body."""
+    ) -> BodyPick:
+        """The body as the page gives it, learned containers left aside."""
         site, root = self.site, self.page.root
-        evidence = self.evidence()
         tried: list[tuple[list[str], str]] = []
         if self.story:
             # A paragraph the story holds is body even when it is the description (the lead
             # the page prints again as the body's first paragraph).
             lead = marker_key(ans.standfirst(self.story))
             found = clean_paragraphs(site, self.story_text, [t for t in not_body if marker_key(t) != lead], stops=False)
-            if not self._short(found, "ans", evidence):
-                return BodyPick("\n\n".join(found), "ans"), []
+            if not self._short(found, "ans"):
+                return BodyPick("\n\n".join(found), "ans")
             tried.append((found, "ans"))
         for element in used:
             element.set(USED, "")
@@ -203,19 +218,22 @@ class BodyReader:
         container, source = article_container(self.page.select, rules)
         if container is not None:
             found = read_tree(site, container_copy(container), not_body)
-            if not self._short(found, source, evidence):
-                return BodyPick("\n\n".join(found), source), []
+            if not self._short(found, source):
+                return BodyPick("\n\n".join(found), source)
             tried.append((found, source))
-        found = read_tree(site, deepcopy(root), not_body)
+        # A page no known container reads: its article block alone, else the whole page; a
+        # function of that element, which a learned container is checked against (``_checked``).
+        block = self.page.article_block
+        found = read_tree(site, block_copy(block) if block is not None else deepcopy(root), not_body)
         if words(found) < FEW_WORDS:
             # Next to nothing in the markup: a page rendered in the browser, its article an
             # HTML string in a script.
             scripted = script_html(root)
             text = read_tree(site, scripted, not_body, full=True) if scripted is not None else []
             if words(text) >= SCRIPTED * max(words(found), 1):
-                return BodyPick("\n\n".join(text), "script"), []
-        if not self._short(found, "page", evidence):
-            return BodyPick("\n\n".join(found), "page"), found
+                return BodyPick("\n\n".join(text), "script")
+        if not self._short(found, "page"):
+            return BodyPick("\n\n".join(found), "page")
         tried.append((found, "page"))
         if container is not None:
             tried.append((read_tree(site, container_copy(container), not_body, full=True), f"{source}:full"))
@@ -227,6 +245,7 @@ class BodyReader:
             tried.append((read_tree(site, container_copy(main), not_body, full=True), "container:main"))
         if self.trusted_declared:
             tried.append((clean_paragraphs(site, self.trusted_declared, not_body, stops=False), "jsonld"))
+        evidence = self.evidence
         most = max(evidence.values())
         # The text the page declares its article to be (the story's, ``articleBody``): a re-read
         # bringing in more (consent text, the next article) loses to the first reading.
@@ -234,10 +253,10 @@ class BodyReader:
         for index, (found, source) in enumerate(tried):
             if index and declared and tried[0][0] and words(found) > OVERSHOOT * declared:
                 continue
-            if not self._short(found, source, evidence):
-                return BodyPick("\n\n".join(found), source), []
+            if not self._short(found, source):
+                return BodyPick("\n\n".join(found), source)
         found, source = self._best_of(tried, most)
-        return BodyPick("\n\n".join(found), source if found else None, short=bool(found)), []
+        return BodyPick("\n\n".join(found), source if found else None, short=bool(found))
 
     @staticmethod
     def _best_of(tried: list[tuple[list[str], str]], most: int) -> tuple[list[str], str]:
@@ -250,47 +269,35 @@ class BodyReader:
         return best
 
     def _checked(self, pick: BodyPick, learned: list[tuple[str, str]], not_body: list[str]) -> BodyPick | None:
-        """A learned container's reading of the page, set against the body read without it:
-        the container stands for the page only when the two are equal to the character. None
-        when no learned container of the template is on the page."""
+        """A learned container set against the body read without it: it stands for the page
+        only when its reading equals that body to the character. The element the body was
+        read from (the page's article block) gives that body by construction: the same
+        subtree read by the same code; another element is read, and compared. None when no
+        learned container of the template is on the page."""
         for which in learned:
             container, _ = article_container(self.page.select, [("learned", which[1])])
             if container is not None:
                 break
         else:
             return None
-        found = "\n\n".join(read_tree(self.site, container_copy(container), not_body))
-        if found == pick.value:
+        if pick.source == "page" and container is self.page.article_block:
+            agreed = True
+        else:
+            agreed = "\n\n".join(read_tree(self.site, block_copy(container), not_body)) == pick.value
+        if agreed:
             return replace(pick, source="learned", learned=which, agreed=True)
         return replace(pick, learned=which, agreed=False)
 
-    def _hint(self, found: list[str], template: str) -> tuple[str, str] | None:
-        """(template, xpath) of the smallest element of the page holding the body read whole,
-        when it is named by an id or class a later page of the template can be found by."""
-        if len(found) < 2:
+    def _hint(self, template: str) -> tuple[str, str] | None:
+        """(template, xpath) of the page's article block, the body's element, when an id or
+        class names it and that XPath finds that very element on the page (a later page of
+        the template is then found by it)."""
+        block = self.page.article_block
+        xpath = _named(block) if block is not None else None
+        if xpath is None:
             return None
-        wanted = {marker_key(found[0]), marker_key(found[-1])}
-        holders = [
-            e
-            for e in self.page.root.iter("p", "div", "li", "h2", "h3", "blockquote", "td")
-            if e.get(USED) is None and marker_key(text_of(e)) in wanted
-        ]
-        if not holders:
-            return None
-        element = holders[0]
-        for other in holders[1:]:
-            ancestors = {other, *other.iterancestors()}
-            element = next(a for a in (element, *element.iterancestors()) if a in ancestors)
-        size = sum(len(p) for p in found)
-        for candidate in (element, *element.iterancestors()):
-            if len(candidate.text_content()) > 3 * size + 500:
-                break  # a layout wrapper, not the article's container
-            xpath = _named(candidate)
-            if xpath:
-                return template, xpath
-            if candidate.tag in ("body", "html"):
-                break
-        return None
+        found, _ = article_container(self.page.select, [("learned", xpath)])
+        return (template, xpath) if found is block else None
 
 
 def _named(element: lxml.html.HtmlElement) -> str | None:

@@ -18,7 +18,8 @@ import lxml.html
 
 from clippings.core.site import Site
 from clippings.extract import ans
-from clippings.extract.body import block_words, main_block
+from clippings.extract.block import article_block
+from clippings.extract.body import _block_weights, block_words
 from clippings.extract.html import fold, leaf_elements, text_of
 from clippings.extract.metadata import jsonld_article, metas
 from clippings.extract.xpaths import Selector
@@ -129,9 +130,20 @@ class PageSources:
         return NOTHING
 
     @cached_property
+    def block_weights(self) -> dict[lxml.html.HtmlElement, int]:
+        """{element: characters of the paragraphs that are its children}, measured once."""
+        return _block_weights(self.root)
+
+    @cached_property
     def main_block(self) -> lxml.html.HtmlElement | None:
         """The element whose paragraphs hold the most text (see ``body.main_block``)."""
-        return main_block(self.root)
+        weight = self.block_weights
+        return max(weight, key=weight.__getitem__) if weight else None
+
+    @cached_property
+    def article_block(self) -> lxml.html.HtmlElement | None:
+        """The element a body no known container holds is read from (``block.article_block``)."""
+        return article_block(self.block_weights)
 
     @cached_property
     def main_words(self) -> int:

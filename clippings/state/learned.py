@@ -1,12 +1,15 @@
 """Article containers learned from the pages a crawl reads whole. Imports no Scrapy.
 
-A page of a template the site module does not know is read whole, and its reading names the
-smallest element that held the body (``Article.container_hint``). Once ``LEARN_AFTER`` pages
-of one template name the same element, the container is learned. A learned container never
-changes a body: every page of its template is read as without it, and the container's
-reading compared with that body, to the character (``Article.learned_check``). Equal, the
-body's source is ``learned``; at the first difference the container is forgotten (and can be
-learned again) and the difference counted (``learned/forgotten``). What a page gives is
+A page of a template the site module does not know is read from its article block (the
+element holding most of its paragraphs, ``clippings.extract.block``), and its reading names
+that element when an id or class finds it alone (``Article.container_hint``). Once
+``LEARN_AFTER`` pages of one template name the same element, the container is learned. A
+learned container never changes a body: every page of its template is read as without it,
+and the container checked against that body (``Article.learned_check``): selecting the very
+element the body was read from, it gives that body by construction; another element is read
+and compared, to the character. Equal, the body's source is ``learned``; at the first
+difference the container is forgotten (and can be learned again) and the difference counted
+(``learned/forgotten``). What a page gives is
 therefore the same whatever was learned before it, in whichever process.
 
 What is learned is kept with the collection, in the state database (table ``containers``),

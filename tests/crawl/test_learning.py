@@ -1,5 +1,6 @@
-"""Containers learned from pages read whole: checked on every page against the body read
-without them, to the character, and forgotten at the first difference; never changing a body."""
+"""Containers learned from pages read from their article block: checked on every page against
+the body read without them, to the character, and forgotten at the first difference; never
+changing a body."""
 
 from __future__ import annotations
 

@@ -137,8 +137,8 @@ UNKNOWN_TEMPLATES = ("arc-noans", "current-wrap")
 @pytest.mark.parametrize("fixture", ARTICLES, ids=lambda f: f.name)
 def test_every_template_is_read_through_a_fast_path(fixture):
     """Each known template's body comes from the embedded story or a known container
-    (trafilatura reads the article element alone); an unknown one, read whole, names the
-    container that a later page of its template is read from, with the same body."""
+    (trafilatura reads the article element alone); an unknown one, read from its article block,
+    names the container that a later page of its template is read from, with the same body."""
     site = get_site(fixture.site)
     article = extract_article(site, fixture.url, fixture.body, fixture.headers, fixture.fetched_at)
     assert not article.body_short

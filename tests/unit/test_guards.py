@@ -77,13 +77,28 @@ def test_the_title_is_left_out_of_the_body_by_its_text():
 
 
 def test_a_short_reading_reaches_the_container_holding_many_times_its_words():
-    # The whole-page readings leave out the wrapper (a "comments" box, to trafilatura) and give
-    # the site's strapline alone; the block holding the paragraphs, read alone, is the article.
+    # The article's block holds less than half of the page's paragraph text (three boxes of
+    # teasers hold the rest), so the page is read whole; the whole-page readings leave out the
+    # wrapper (a "comments" box, to trafilatura) and give the site's strapline alone; the block
+    # holding the paragraphs, read alone, is the article.
     strapline = "<header><p>Le site des nouvelles du quartier, chaque jour, depuis vingt ans.</p></header>"
-    article = read_article(SITE, URL, page(f"{strapline}<div id='comments'><div>{paragraphs(0, 6)}</div></div>"))
+    teasers = "".join(f"<section><div>{paragraphs(n, 3)}</div></section>" for n in (20, 30, 40))
+    article = read_article(
+        SITE, URL, page(f"{strapline}<div id='comments'><div>{paragraphs(0, 6)}</div></div><aside>{teasers}</aside>")
+    )
     assert article.provenance["body"] == "container:main"
     assert all(sentence(n) in article.body for n in range(6))
     assert "strapline" not in article.body and "vingt ans" not in article.body
+    assert not article.body_short
+
+
+def test_a_page_of_an_unknown_template_is_read_from_its_article_block_alone():
+    # The block holding the paragraphs is read alone: what is outside it (a strapline, a
+    # "comments" wrapper that trafilatura would drop with the article in it) never reaches it.
+    strapline = "<header><p>Le site des nouvelles du quartier, chaque jour, depuis vingt ans.</p></header>"
+    article = read_article(SITE, URL, page(f"{strapline}<div id='comments'><div>{paragraphs(0, 6)}</div></div>"))
+    assert article.provenance["body"] == "page"
+    assert article.body.split("\n\n") == [f"{sentence(n)} {sentence(n + 100)}" for n in range(6)]
     assert not article.body_short
 
 
