@@ -61,6 +61,12 @@ CLIPPINGS_INCREMENTAL = True
 CLIPPINGS_STATE = None
 # Save every response fetched into this WARC file (.warc.gz), readable by CLIPPINGS_REPLAY.
 CLIPPINGS_RECORD = None
+# A crawl node of a cluster (clippings crawl --cluster URL --run RUN_ID; docs/cluster.md): the
+# Redis holding the run's frontier and the writer's stream, the run's id, and how long the
+# run's frontier stays empty with nothing in flight on any node before the node ends.
+CLIPPINGS_CLUSTER = None
+CLIPPINGS_CLUSTER_RUN = None
+CLIPPINGS_CLUSTER_IDLE = 10
 # Send a site's requests to another origin: {"https://fr.le360.ma": "http://127.0.0.1:8000"}
 # (mirrors, staging copies, tests). Installs clippings.crawl.handlers.OriginsDownloadHandler.
 CLIPPINGS_ORIGINS = {}

@@ -190,6 +190,25 @@ def _monitoring(value: Any) -> bool:
 _DOTTED = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$")
 
 
+def _redis_url(value: Any) -> str:
+    parts = urlsplit(value) if isinstance(value, str) else None
+    if (
+        parts is None
+        or parts.scheme not in ("redis", "rediss")
+        or not parts.hostname
+        or any(c.isspace() for c in value)
+    ):
+        raise ValueError(value)
+    parts.port  # noqa: B018 -- a port that is not a number raises ValueError
+    return value
+
+
+def _run_id(value: Any) -> str:
+    if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z0-9._-]{1,100}", value):
+        raise ValueError(value)
+    return value
+
+
 def _objects(value: Any) -> list[str]:
     """Import paths, as a list or as ``-s`` gives them: comma-separated, or a JSON list."""
     if isinstance(value, str):
@@ -244,6 +263,11 @@ DECLARED: dict[str, Setting] = {
         ),
         Setting("CLIPPINGS_WORKERS", "a whole number above 0, or auto", _workers, kind="workers"),
         number("CLIPPINGS_LISTING_MAX_PAGES", 1, whole=True),
+        Setting(
+            "CLIPPINGS_CLUSTER", "a Redis URL, redis://[:PASSWORD@]HOST:PORT/DB", _redis_url, optional=True, kind="url"
+        ),
+        Setting("CLIPPINGS_CLUSTER_RUN", "a run id (letters, digits, '.', '_' or '-')", _run_id, optional=True),
+        number("CLIPPINGS_CLUSTER_IDLE", 0, above=True),
         number("CLIPPINGS_RECHECK_DROPPED_DAYS", 0),
         number("CLIPPINGS_RETRY_BACKOFF", 0),
         number("CLIPPINGS_RETRY_BACKOFF_MAX", 0),
