@@ -13,13 +13,12 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import asdict
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from clippings.cluster import keys
 from clippings.cluster.messages import encode, moment
-from clippings.core.stamps import utc_stamp
 from clippings.state import Dropped, Seen, StateStore
 
 SEEN_COLUMNS = ("site", "article_id", "url", "content_sha256", "published", "modified", "listed", "etag",
@@ -69,9 +68,10 @@ class MirrorStore:
     """What ``clippings.crawl.incremental.Incremental`` asks of a ``StateStore``, for a node:
     reads from the mirror, changes sent to the writer (``send``: a stream entry)."""
 
-    def __init__(self, client: Any, site: str, send: Callable[[dict[str, str]], None], url: str) -> None:
+    def __init__(self, client: Any, site: str, send: Callable[[dict[str, str]], None], url: str, run: str) -> None:
         self.client = client
         self.site = site
+        self.run = run
         self.send = send
         self.path = Path(url)  # named in messages only
         self.db = None  # no learned containers on a node: each reads pages as if nothing were learned
@@ -116,7 +116,9 @@ class MirrorStore:
         return json.loads(found) if found else None
 
     def save_sources(self, sources: dict[str, dict[str, str | None]]) -> None:
-        self.send(encode("sources", sources=sources, checked_at=utc_stamp(datetime.now(UTC))))
+        # Kept by the writer until the run closes: saved only if no node of the run was lost
+        # (the next run trusts a 304 only because everything the source listed was dealt with).
+        self.send(encode("sources", run=self.run, site=self.site, sources=sources))
 
     def record_written(self, *args: Any, **kwargs: Any) -> None:
         raise RuntimeError("a cluster node writes no line: its articles go to the writer's stream")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import resource
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -54,6 +55,7 @@ class Run:
     written: Counts = field(default_factory=Counts)
     reasons: list[str] = field(default_factory=list)
     health: dict[str, Any] = field(default_factory=dict)
+    sources: dict[str, dict[str, Any]] = field(default_factory=dict)  # saved if the run is complete
 
     def merge(self, stats: dict[str, Any]) -> None:
         for key, value in stats.items():
@@ -81,9 +83,10 @@ class Run:
 class RunBook:
     """The open runs, by (run id, site)."""
 
-    def __init__(self, output: Path, client: Any) -> None:
+    def __init__(self, output: Path, client: Any, save_sources: Callable[[dict[str, Any]], None]) -> None:
         self.output = output
         self.client = client
+        self.save_sources = save_sources
         self.open: dict[tuple[str, str], Run] = {}
         self.closed: list[dict[str, Any]] = []  # the history lines of the runs closed
         self.closed_stats: list[tuple[str, dict[str, Any]]] = []  # (site, stats) of each, for the summary
@@ -151,6 +154,8 @@ class RunBook:
         reasons = [r for r in run.reasons if r != "finished"]
         reason = next((r for r in reasons if r in _WORST), reasons[0] if reasons else None)
         reason = reason or ("finished" if run.ended else "node_lost")
+        if run.sources and not lost and reason == "finished":
+            self.save_sources(run.sources)
         limits = {**DEFAULT_LIMITS, **(run.health.get("limits") or {})}
         min_pages = int(run.health.get("min_pages", 10))
         max_drop, max_new = run.health.get("drift") or (0.25, 0.25)

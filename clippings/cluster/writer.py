@@ -47,7 +47,7 @@ class Writer:
         self.locks = [lock.WriterLock(self.output, site) for site in SITES]
         self.store: StateStore | None = None
         self.lines = JsonLinesWriter(self.output)
-        self.runs = RunBook(self.output, client)
+        self.runs = RunBook(self.output, client, self.save_sources)
         self.totals = {"written": 0, "known": 0, "messages": 0, "claimed": 0}
         self.last_message = time.monotonic()
         self.last_claim = 0.0
@@ -63,6 +63,11 @@ class Writer:
         self.store = StateStore(self.output / ".state" / "state.sqlite")
         for folder in sorted(p for p in self.output.iterdir() if p.is_dir() and not p.name.startswith(".")):
             self.store.reconcile(self.output, folder.name)
+        self.prepare_stream()
+        self.claim(idle_ms=0)  # one writer at a time (the lock): what others read is ours
+
+    def prepare_stream(self) -> None:
+        """The stream's consumer group (made once), and the mirror made again from SQLite."""
         try:
             self.client.xgroup_create(keys.STREAM, keys.GROUP, id="0", mkstream=True)
         except Exception as exc:  # redis.ResponseError BUSYGROUP: made by an earlier writer
@@ -70,7 +75,6 @@ class Writer:
                 raise
         copied = mirror.rebuild(self.client, self.store)
         logger.info("writer: mirror rebuilt from the state (%d articles)", copied)
-        self.claim(idle_ms=0)  # one writer at a time (the lock): what others read is ours
 
     def release(self) -> None:
         self.lines.close()
@@ -81,16 +85,35 @@ class Writer:
 
     # --- the loop ---------------------------------------------------------------------------
     def run(self, until_idle: float | None = None) -> None:
+        """Until stopped (``stopping``), or ``until_idle`` seconds without a message and
+        with no open run. Redis out of reach is waited for; a Redis that came back empty
+        (restarted without persistence) gets its group and mirror made again: what it lost
+        was never acknowledged, so never written, and the next run fetches it."""
+        import redis
+
         while not self.stopping:
-            if time.monotonic() - self.last_claim >= CLAIM_EVERY:
-                self.claim()
-            answer = self.client.xreadgroup(keys.GROUP, self.consumer, {keys.STREAM: ">"}, count=BATCH, block=1000)
-            entries = answer[0][1] if answer else []
-            if entries:
-                self.handle(entries)
-            self.runs.close_finished()
+            try:
+                self.step()
+            except redis.ConnectionError as exc:
+                logger.warning("writer: Redis out of reach (%s); trying again", exc)
+                time.sleep(1.0)
+                continue
+            except redis.ResponseError as exc:
+                if "NOGROUP" not in str(exc):
+                    raise
+                logger.warning("writer: the stream's group is gone (Redis restarted empty): making it again")
+                self.prepare_stream()
             if until_idle is not None and not self.runs.open and time.monotonic() - self.last_message >= until_idle:
                 break
+
+    def step(self) -> None:
+        if time.monotonic() - self.last_claim >= CLAIM_EVERY:
+            self.claim()
+        answer = self.client.xreadgroup(keys.GROUP, self.consumer, {keys.STREAM: ">"}, count=BATCH, block=1000)
+        entries = answer[0][1] if answer else []
+        if entries:
+            self.handle(entries)
+        self.runs.close_finished()
 
     def claim(self, idle_ms: int = CLAIM_IDLE_MS) -> None:
         """Messages read and never acknowledged (a writer killed), taken over and handled."""
@@ -180,12 +203,15 @@ class Writer:
             pipe.hset(keys.dropped(site), article_id, mirror.dropped_json(found))
 
     def on_sources(self, message: dict[str, Any], pipe: Any) -> None:
-        sources = message["sources"]
+        self.runs.run(message["run"], message["site"]).sources.update(message["sources"])
+
+    def save_sources(self, sources: dict[str, Any]) -> None:
+        """A complete run's feed and sitemap validators: recorded, then mirrored."""
         self.store.save_sources(sources)
         for url in sources:
             found = self.store.source(url)
             if found is not None:
-                pipe.hset(keys.SOURCES, url, mirror.json_of(found))
+                self.client.hset(keys.SOURCES, url, mirror.json_of(found))
 
     def on_start(self, message: dict[str, Any], pipe: Any) -> None:
         self.runs.started(message)

@@ -82,7 +82,7 @@ def mirror_store(crawler: Crawler) -> Any:
     from clippings.cluster.mirror import MirrorStore
 
     node = node_of(crawler)
-    return MirrorStore(node.client, node.site, node.send, node.url)
+    return MirrorStore(node.client, node.site, node.send, node.url, node.run)
 
 
 class ClusterNode:
