@@ -63,3 +63,16 @@ def reachable(url: str, run: str | None) -> None:
         connect(url).close()
     except ClusterError as exc:
         raise UsageError(str(exc)) from None
+
+
+def node_note(text: str, stats: list[dict[str, Any]], settings: Any) -> str:
+    """A node's summary: its ``written`` column is the writer's to fill; its last line says
+    how many articles it sent, to which cluster and run."""
+    from clippings.cluster.connect import shown
+
+    sent = sum(found.get("clippings/cluster/sent", 0) for found in stats)
+    lines = text.splitlines()
+    if lines and lines[-1].startswith("output: "):
+        lines.pop()
+    url, run = shown(settings.get("CLIPPINGS_CLUSTER")), settings.get("CLIPPINGS_CLUSTER_RUN")
+    return "\n".join([*lines, f"sent to the writer: {sent} articles (run {run} of {url})"])

@@ -225,6 +225,10 @@ def _run_crawls(
     logging.getLogger().setLevel(settings.get("LOG_LEVEL"))
     process.start()
     text, status = crawl_report(crawlers, output)
+    if settings.get("CLIPPINGS_CLUSTER"):  # a node: its articles went to the writer
+        from clippings.cli.cluster import node_note
+
+        text = node_note(text, [crawler.stats.get_stats() for crawler in crawlers], settings)
     print(text)
     return status
 

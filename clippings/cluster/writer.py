@@ -221,7 +221,7 @@ class Writer:
 
     # --- tests' crash points ----------------------------------------------------------------
     def _maybe_die(self, point: str, step: int) -> None:
-        """``CLIPPINGS_CLUSTER_KILL_AT=written:N`` (or ``read:N``): SIGKILL this process once
+        """``CLUSTER_WRITER_KILL_AT=written:N`` (or ``read:N``): SIGKILL this process once
         N lines are written and not yet recorded (N messages read and none handled): the
         crash tests' real kill at an exact point."""
         if self._kill_at is None or self._kill_at[0] != point:
@@ -232,7 +232,7 @@ class Writer:
 
 
 def _kill_point() -> list[Any] | None:
-    given = os.environ.get("CLIPPINGS_CLUSTER_KILL_AT", "")
+    given = os.environ.get("CLUSTER_WRITER_KILL_AT", "")
     point, _, count = given.partition(":")
     if point in ("read", "written") and count.isdigit():
         return [point, int(count)]

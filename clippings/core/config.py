@@ -38,7 +38,7 @@ class Setting:
     expected: str
     parse: Callable[[Any], Any]
     optional: bool = False  # None (or "" from -s) means "not set": the code's own fallback
-    kind: str = "other"  # number, bool, path, log_level, url, origins, workers
+    kind: str = "other"  # number, bool, path, log_level, url, origins, workers, redis_url, run_id
     low: float | None = None
     high: float | None = None
     whole: bool = False
@@ -264,9 +264,19 @@ DECLARED: dict[str, Setting] = {
         Setting("CLIPPINGS_WORKERS", "a whole number above 0, or auto", _workers, kind="workers"),
         number("CLIPPINGS_LISTING_MAX_PAGES", 1, whole=True),
         Setting(
-            "CLIPPINGS_CLUSTER", "a Redis URL, redis://[:PASSWORD@]HOST:PORT/DB", _redis_url, optional=True, kind="url"
+            "CLIPPINGS_CLUSTER",
+            "a Redis URL, redis://[:PASSWORD@]HOST:PORT/DB",
+            _redis_url,
+            optional=True,
+            kind="redis_url",
         ),
-        Setting("CLIPPINGS_CLUSTER_RUN", "a run id (letters, digits, '.', '_' or '-')", _run_id, optional=True),
+        Setting(
+            "CLIPPINGS_CLUSTER_RUN",
+            "a run id (letters, digits, '.', '_' or '-')",
+            _run_id,
+            optional=True,
+            kind="run_id",
+        ),
         number("CLIPPINGS_CLUSTER_IDLE", 0, above=True),
         number("CLIPPINGS_RECHECK_DROPPED_DAYS", 0),
         number("CLIPPINGS_RETRY_BACKOFF", 0),

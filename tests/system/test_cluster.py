@@ -86,7 +86,9 @@ def test_two_nodes_write_each_article_once_as_one_process_does(redis_server, war
     assert all(r["pages"] > 0 and r["outcome"] == "finished" for r in history), history
     # The run's keys are gone; the stream is trimmed to what was acknowledged.
     client = redis_server.client()
-    assert [k for k in client.keys(f"{keys.PREFIX}:run:r1:*") if not k.endswith(":nodes")] == []
+    left = client.keys(f"{keys.PREFIX}:run:r1:*")
+    assert sorted(k.rsplit(":", 1)[1] for k in left) in ([], ["nodes", "seeded"])
+    assert all(0 < client.ttl(k) <= 70 for k in left)  # expiring: the run's frontier is gone
     assert client.xlen(keys.STREAM) <= 1
     assert client.hlen(keys.mirror("le360")) == sum(1 for site, _ in single if site == "le360")
     # A second and a third run write nothing: the nodes planned from the mirror.
@@ -122,7 +124,7 @@ def test_a_node_killed_mid_run_loses_nothing_and_doubles_nothing(redis_server, w
 def test_the_writer_killed_between_writing_and_acknowledging(redis_server, warc, single, tmp_path):
     out = tmp_path / "out"
     wlog = tmp_path / "writer-1.log"
-    w = writer(redis_server, out, wlog, CLIPPINGS_CLUSTER_KILL_AT="written:25")
+    w = writer(redis_server, out, wlog, CLUSTER_WRITER_KILL_AT="written:25")
     n = node(redis_server, "r1", tmp_path / "node.log", *BOTH, "--replay", str(warc))
     assert w.wait(timeout=300) == -signal.SIGKILL
     finish(n, tmp_path / "node.log")  # the node never waits for the writer
@@ -137,7 +139,7 @@ def test_the_writer_killed_between_writing_and_acknowledging(redis_server, warc,
 
 def test_the_writer_killed_between_reading_and_writing(redis_server, warc, single, tmp_path):
     out = tmp_path / "out"
-    w = writer(redis_server, out, tmp_path / "writer-1.log", CLIPPINGS_CLUSTER_KILL_AT="read:1")
+    w = writer(redis_server, out, tmp_path / "writer-1.log", CLUSTER_WRITER_KILL_AT="read:1")
     n = node(redis_server, "r1", tmp_path / "node.log", *BOTH, "--replay", str(warc))
     assert w.wait(timeout=300) == -signal.SIGKILL
     finish(n, tmp_path / "node.log")

@@ -5,9 +5,10 @@
 - **Heartbeat.** Every second a node busy (a request in flight, an item in the pipelines,
   requests in the frontier) writes the moment into the run's ``nodes`` hash.
 - **Idle close.** A node ends when the run's frontier is empty and no node has been busy
-  for ``CLIPPINGS_CLUSTER_IDLE`` seconds. It then deletes the run's frontier, dupefilter and
-  seeded mark; the heartbeats expire a little later (the writer reads them to tell a node
-  that ended from one that was killed).
+  for ``CLIPPINGS_CLUSTER_IDLE`` seconds, once the run is seeded (a node started before the
+  seeding one waits for it). It then deletes the run's frontier and dupefilter; the seeded
+  mark and the heartbeats expire a minute later (the other nodes of the run still read them,
+  and the writer tells a node that ended from one that was killed by its heartbeat).
 - **Lease.** A live crawl (no replay) holds the site's lease: one node fetches from a
   site's origin at a time, so the cluster is as polite as one crawl. A node that finds the
   lease taken pauses its engine until it can take it (or the run ends).
@@ -162,6 +163,8 @@ class ClusterNode:
     def run_idle(self) -> bool:
         """The run's frontier empty, and no node busy for CLIPPINGS_CLUSTER_IDLE seconds."""
         node = self.node
+        if not node.client.exists(node.key("seeded")):
+            return False  # the node that seeds the run has not started yet
         if node.client.zcard(node.key("requests")):
             return False
         beats = node.client.hvals(node.key("nodes"))
@@ -183,8 +186,9 @@ class ClusterNode:
             if reason == "finished":
                 # The run is over for every node: its frontier goes; the heartbeats stay
                 # long enough for the writer to hear the other nodes' ends.
-                node.client.delete(node.key("requests"), node.key("dupefilter"), node.key("seeded"))
-                node.client.expire(node.key("nodes"), int(3 * node.idle + 60))
+                node.client.delete(node.key("requests"), node.key("dupefilter"))
+                for part in ("seeded", "nodes"):
+                    node.client.expire(node.key(part), int(3 * node.idle + 60))
             if self.holds_lease and node.client.get(keys.lease(node.site)) == node.name:
                 node.client.delete(keys.lease(node.site))
         except Exception as exc:
