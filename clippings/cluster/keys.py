@@ -10,6 +10,7 @@ PREFIX = "clippings"
 STREAM = f"{PREFIX}:stream"  # nodes -> writer: articles, state changes, run starts and ends
 GROUP = "writer"  # the stream's one consumer group: the writer
 SOURCES = f"{PREFIX}:sources"  # feed and sitemap validators, by URL (JSON)
+WRITER_RUNS = f"{PREFIX}:writer:runs"  # the runs the writer has open, and their counts so far (JSON)
 
 
 def mirror(site: str) -> str:
@@ -29,11 +30,11 @@ def lease(site: str) -> str:
 
 def run(run_id: str, site: str, part: str) -> str:
     """One of a run's keys: requests (the frontier), dupefilter, seeded, nodes (node ->
-    its last busy moment), ended (the nodes that ended)."""
+    its last busy moment), budget (the article requests planned, with --max-articles)."""
     return f"{PREFIX}:run:{run_id}:{site}:{part}"
 
 
-RUN_PARTS = ("requests", "dupefilter", "seeded", "nodes", "ended")
+RUN_PARTS = ("requests", "dupefilter", "seeded", "nodes", "budget")
 
 
 def run_keys(run_id: str, site: str) -> list[str]:

@@ -6,6 +6,7 @@ health figures and alarms computed from them."""
 
 from __future__ import annotations
 
+import json
 import logging
 import resource
 import time
@@ -28,6 +29,7 @@ logger = logging.getLogger("clippings.cluster")
 # The node's keys the writer counts itself, from the lines it wrote.
 _WRITER_COUNTS = ("written", "updated", "missing/", "values/", "health/")
 _WORST = ("forced", "shutdown")
+_KEPT = ("run_id", "site", "stale_after", "nodes_stats", "written", "reasons", "health", "sources")
 
 
 class Counts(dict):
@@ -132,7 +134,31 @@ class RunBook:
             if (run.nodes and run.nodes <= run.ended) or self._lost(run, now):
                 del self.open[key]
                 done.append(self.finish(run))
+        if done:
+            self.client.set(keys.WRITER_RUNS, self.dumps())
         return done
+
+    # --- kept in Redis, for a writer restarted mid-run --------------------------------------
+    def dumps(self) -> str:
+        return json.dumps(
+            [
+                {**{f: getattr(run, f) for f in _KEPT}, "nodes": sorted(run.nodes), "ended": sorted(run.ended),
+                 "started": run.started.isoformat()}
+                for run in self.open.values()
+            ],
+            ensure_ascii=False,
+            default=str,
+        )  # fmt: skip
+
+    def load(self) -> None:
+        """The runs an earlier writer had open, with their counts (saved with each batch)."""
+        for kept in json.loads(self.client.get(keys.WRITER_RUNS) or "[]"):
+            run = Run(kept["run_id"], kept["site"], parse_iso(kept["started"]) or datetime.now(UTC))
+            for name in _KEPT:
+                value = kept[name]
+                setattr(run, name, Counts(value) if name in ("nodes_stats", "written") else value)
+            run.nodes, run.ended = set(kept["nodes"]), set(kept["ended"])
+            self.open[(run.run_id, run.site)] = run
 
     def _lost(self, run: Run, now: float) -> bool:
         """The nodes that have not ended are gone: the run's keys deleted, or no heartbeat
@@ -160,9 +186,12 @@ class RunBook:
         min_pages = int(run.health.get("min_pages", 10))
         max_drop, max_new = run.health.get("drift") or (0.25, 0.25)
         try:
-            base = baseline(read_runs(self.output), site, min_pages)
+            history = read_runs(self.output)
         except OSError:
-            base = baseline([], site, min_pages)
+            history = []
+        if any(line.get("run_id") == run.run_id and line.get("site") == site for line in history):
+            return {}  # closed by a writer killed before it could say so: its line is there
+        base = baseline(history, site, min_pages)
         health = judge(stats, site, limits, min_pages, base.shares)
         health.alarms += drift_alarms(stats, site, base, max_drop, max_new, min_pages, frozenset(health.alarmed))
         for check, share in health.shares.items():

@@ -64,6 +64,7 @@ class Writer:
         for folder in sorted(p for p in self.output.iterdir() if p.is_dir() and not p.name.startswith(".")):
             self.store.reconcile(self.output, folder.name)
         self.prepare_stream()
+        self.runs.load()
         self.claim(idle_ms=0)  # one writer at a time (the lock): what others read is ours
 
     def prepare_stream(self) -> None:
@@ -147,6 +148,7 @@ class Writer:
                 continue
             getattr(self, f"on_{message['kind']}")(message, pipe)
         self.lines.sync()  # on disk before the acknowledgement
+        pipe.set(keys.WRITER_RUNS, self.runs.dumps())
         pipe.execute()
         ids = [ident for ident, _fields in entries]
         self.client.xack(keys.STREAM, keys.GROUP, *ids)

@@ -98,7 +98,9 @@ def clippings(*args: str, env: dict[str, str] | None = None, log: Path | None = 
         out.close()
 
 
-def writer(server: RedisServer, output: Path, log: Path, until_idle: float = 3, **env: str) -> subprocess.Popen[str]:
+def writer(server: RedisServer, output: Path, log: Path, until_idle: float = 10, **env: str) -> subprocess.Popen[str]:
+    """The writer, ending ``until_idle`` seconds after the last message once no run is open
+    (long enough for nodes started with it to load Scrapy and say they started)."""
     return clippings(
         "writer", "--cluster", server.url, "--output", str(output), "--until-idle", str(until_idle), env=env, log=log
     )

@@ -86,9 +86,10 @@ def test_two_nodes_write_each_article_once_as_one_process_does(redis_server, war
     assert all(r["pages"] > 0 and r["outcome"] == "finished" for r in history), history
     # The run's keys are gone; the stream is trimmed to what was acknowledged.
     client = redis_server.client()
-    left = client.keys(f"{keys.PREFIX}:run:r1:*")
-    assert sorted(k.rsplit(":", 1)[1] for k in left) in ([], ["nodes", "seeded"])
-    assert all(0 < client.ttl(k) <= 70 for k in left)  # expiring: the run's frontier is gone
+    for site in BOTH:
+        left = client.keys(f"{keys.PREFIX}:run:r1:{site}:*")
+        assert sorted(k.rsplit(":", 1)[1] for k in left) in ([], ["nodes", "seeded"])  # the frontier is gone
+        assert all(0 < client.ttl(k) <= 70 for k in left)  # the rest expiring
     assert client.xlen(keys.STREAM) <= 1
     assert client.hlen(keys.mirror("le360")) == sum(1 for site, _ in single if site == "le360")
     # A second and a third run write nothing: the nodes planned from the mirror.
@@ -159,7 +160,7 @@ def test_redis_restarted_empty_mid_run(redis_server, warc, single, tmp_path):
     wait_for(lambda: written_lines(out) >= 30, what="30 lines written")
     redis_server.stop(signal.SIGKILL)  # no persistence: the stream, the frontier, the mirror are gone
     redis_server.start()
-    n.wait(timeout=300)  # ended, one way or another: its frontier vanished
+    finish(n, tmp_path / "node.log")  # it waited for Redis, found the run's frontier gone, and ended
     finish(w, wlog)
     assert max(lines_per_article(out).values()) == 1
     one_run(redis_server, out, tmp_path, "r2", warc)
@@ -185,3 +186,49 @@ def test_the_same_article_sent_twice_in_two_runs_is_one_line(redis_server, tmp_p
     assert history == {"r1": 1, "r2": 0}
     mirrored = json.loads(client.hget(keys.mirror("le360"), record["article_id"]))
     assert (mirrored["etag"], mirrored["listed"]) == ('"v1"', "2025-09-09T17:40:00Z")
+
+
+def test_three_le360_nodes_and_one_almaghribtoday_node_through_a_node_and_the_writer_killed(
+    redis_server, warc, single, tmp_path
+):
+    """Issue 27's closing case: one le360 node SIGKILLed and the writer SIGKILLed (from
+    outside) and restarted mid-run, then a second run: every article once, as one process
+    writes it; a third run writes nothing; ``clippings status`` shows the runs."""
+    out = tmp_path / "out"
+    w = writer(redis_server, out, tmp_path / "writer-1.log")
+    logs = [tmp_path / f"r1-{n}.log" for n in range(4)]
+    nodes = [node(redis_server, "r1", log, "le360", "--replay", str(warc)) for log in logs[:3]]
+    nodes.append(node(redis_server, "r1", logs[3], "almaghribtoday", "--replay", str(warc)))
+    wait_for(lambda: written_lines(out) >= 30, what="30 lines written")
+    nodes[0].send_signal(signal.SIGKILL)
+    w.send_signal(signal.SIGKILL)
+    nodes[0].wait(timeout=30)
+    w.wait(timeout=30)
+    w = writer(redis_server, out, tmp_path / "writer-2.log")
+    for process, log in zip(nodes[1:], logs[1:], strict=True):
+        finish(process, log)
+    finish(w, tmp_path / "writer-2.log")
+    assert max(lines_per_article(out).values()) == 1
+    one_run(redis_server, out, tmp_path, "r2", warc)
+    assert_once(out, single)
+    summary, _ = one_run(redis_server, out, tmp_path, "r3", warc)
+    assert sum(row["written"] for row in summary_rows(summary).values()) == 0
+    assert_once(out, single)
+    status = run_clippings("status", str(out))
+    assert status.returncode == 0, status.stdout + status.stderr
+    assert {line.split()[0] for line in status.stdout.splitlines()[1:]} == set(BOTH)
+    history = {(r["run_id"], r["site"]) for r in read_runs(out)}
+    assert {(run, site) for run in ("r1", "r2", "r3") for site in BOTH} <= history
+
+
+def test_max_articles_caps_the_whole_run_not_each_node(redis_server, warc, tmp_path):
+    out = tmp_path / "out"
+    w = writer(redis_server, out, tmp_path / "writer.log")
+    logs = [tmp_path / f"node-{n}.log" for n in range(2)]
+    nodes = [node(redis_server, "r1", log, "le360", "--replay", str(warc), "--max-articles", "20") for log in logs]
+    for process, log in zip(nodes, logs, strict=True):
+        finish(process, log)
+    finish(w, tmp_path / "writer.log")
+    # The run's planned count is shared: two nodes planning at once may each pass it by one.
+    assert 20 <= written_lines(out) <= 21
+    assert max(lines_per_article(out).values()) == 1

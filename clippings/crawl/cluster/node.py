@@ -5,10 +5,10 @@
 - **Heartbeat.** Every second a node busy (a request in flight, an item in the pipelines,
   requests in the frontier) writes the moment into the run's ``nodes`` hash.
 - **Idle close.** A node ends when the run's frontier is empty and no node has been busy
-  for ``CLIPPINGS_CLUSTER_IDLE`` seconds, once the run is seeded (a node started before the
-  seeding one waits for it). It then deletes the run's frontier and dupefilter; the seeded
-  mark and the heartbeats expire a minute later (the other nodes of the run still read them,
-  and the writer tells a node that ended from one that was killed by its heartbeat).
+  for ``CLIPPINGS_CLUSTER_IDLE`` seconds (a node seeding the run is busy until its entry
+  points are in the frontier). It then deletes the run's frontier and dupefilter; the seeded
+  mark and the heartbeats expire a minute later (a node of the run starting late does not
+  seed it again, and the writer tells a node that ended from one killed by its heartbeat).
 - **Lease.** A live crawl (no replay) holds the site's lease: one node fetches from a
   site's origin at a time, so the cluster is as polite as one crawl. A node that finds the
   lease taken pauses its engine until it can take it (or the run ends).
@@ -25,6 +25,7 @@ import weakref
 from datetime import UTC, datetime
 from typing import Any
 
+from redis import RedisError
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider, NotConfigured
@@ -122,6 +123,10 @@ class ClusterNode:
                 health={"limits": limits, "min_pages": min_pages, "drift": list(drift_limits(settings))},
             )
         )
+        if getattr(spider, "max_articles", None):  # --max-articles: N for the whole run
+            from clippings.crawl.cluster.budget import SharedBudget
+
+            spider.policy = SharedBudget(spider.policy, node.client, node.key("budget"))
         # A backfill (since) of one site may be shared, as a replay may: it does not take the lease.
         self.leased = node.live and not getattr(spider, "since", None)
         if self.leased and not self.take_lease():
@@ -163,8 +168,6 @@ class ClusterNode:
     def run_idle(self) -> bool:
         """The run's frontier empty, and no node busy for CLIPPINGS_CLUSTER_IDLE seconds."""
         node = self.node
-        if not node.client.exists(node.key("seeded")):
-            return False  # the node that seeds the run has not started yet
         if node.client.zcard(node.key("requests")):
             return False
         beats = node.client.hvals(node.key("nodes"))
@@ -172,7 +175,11 @@ class ClusterNode:
         return time.time() - last >= node.idle
 
     def spider_idle(self, spider: Spider) -> None:
-        if self.paused or not self.run_idle():
+        try:
+            idle = not self.paused and self.run_idle()
+        except RedisError:  # out of reach: wait for it (the heartbeat says so)
+            idle = False
+        if not idle:
             raise DontCloseSpider
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
@@ -186,7 +193,7 @@ class ClusterNode:
             if reason == "finished":
                 # The run is over for every node: its frontier goes; the heartbeats stay
                 # long enough for the writer to hear the other nodes' ends.
-                node.client.delete(node.key("requests"), node.key("dupefilter"))
+                node.client.delete(node.key("requests"), node.key("dupefilter"), node.key("budget"))
                 for part in ("seeded", "nodes"):
                     node.client.expire(node.key(part), int(3 * node.idle + 60))
             if self.holds_lease and node.client.get(keys.lease(node.site)) == node.name:
