@@ -30,9 +30,10 @@ def rebuild(client: Any, store: StateStore, batch: int = 2000) -> int:
     articles copied. Run by the writer at start, before it reads the stream."""
     copied = 0
     db = store.db
-    sites = [row[0] for row in db.execute("SELECT DISTINCT site FROM articles UNION SELECT DISTINCT site FROM dropped")]
-    for site in sites:
-        client.delete(keys.mirror(site), keys.dropped(site))
+    # Every site's, not only those SQLite knows: a mirror of another collection must not stay.
+    for pattern in (keys.mirror("*"), keys.dropped("*")):
+        for key in client.scan_iter(match=pattern, count=1000):
+            client.delete(key)
     query = f"SELECT {', '.join(SEEN_COLUMNS)} FROM articles"
     rows = db.execute(query)
     while chunk := rows.fetchmany(batch):

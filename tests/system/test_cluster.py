@@ -186,6 +186,10 @@ def test_the_same_article_sent_twice_in_two_runs_is_one_line(redis_server, tmp_p
     assert history == {"r1": 1, "r2": 0}
     mirrored = json.loads(client.hget(keys.mirror("le360"), record["article_id"]))
     assert (mirrored["etag"], mirrored["listed"]) == ('"v1"', "2025-09-09T17:40:00Z")
+    # A writer of another collection on the same Redis: the nodes plan from that one only.
+    other = tmp_path / "other"
+    finish(writer(redis_server, other, tmp_path / "other.log", until_idle=0), tmp_path / "other.log")
+    assert client.keys(f"{keys.PREFIX}:mirror:*") == []
 
 
 def test_three_le360_nodes_and_one_almaghribtoday_node_through_a_node_and_the_writer_killed(

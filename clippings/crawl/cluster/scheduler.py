@@ -12,6 +12,7 @@ from redis import RedisError
 from scrapy.utils.misc import load_object
 from scrapy_redis.scheduler import Scheduler
 
+from clippings.core.arguments import parse_workers
 from clippings.core.stats import count
 from clippings.crawl.cluster.node import node_of
 
@@ -34,7 +35,17 @@ class RunScheduler(Scheduler):
         )
         scheduler.stats = crawler.stats
         scheduler.unreachable = False
+        scheduler.crawler = crawler
+        # Responses a node holds waiting to be read, at most: a replay answers at once, and a
+        # node taking all it could download would leave its readers' work to no other node.
+        scheduler.intake = 2 * parse_workers(settings.get("CLIPPINGS_WORKERS", 1)) + 2
         return scheduler
+
+    def _holding(self) -> int:
+        """Responses downloaded and not yet read (Scrapy's scraper slot); downloads in flight
+        are bounded by the downloader's own concurrency."""
+        slot = getattr(getattr(self.crawler.engine, "scraper", None), "slot", None)
+        return len(getattr(slot, "queue", ())) + len(getattr(slot, "active", ())) if slot is not None else 0
 
     def open(self, spider: Any) -> None:
         self.spider = spider
@@ -63,6 +74,8 @@ class RunScheduler(Scheduler):
         return True
 
     def next_request(self) -> Any:
+        if self._holding() >= self.intake:
+            return None  # enough in hand: the rest of the frontier is for the other nodes
         try:
             request = self.queue.pop(0)
         except RedisError as exc:
