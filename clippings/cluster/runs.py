@@ -29,7 +29,7 @@ logger = logging.getLogger("clippings.cluster")
 # The node's keys the writer counts itself, from the lines it wrote.
 _WRITER_COUNTS = ("written", "updated", "missing/", "values/", "health/")
 _WORST = ("forced", "shutdown")
-_KEPT = ("run_id", "site", "stale_after", "nodes_stats", "written", "reasons", "health", "sources")
+_KEPT = ("run_id", "site", "stale_after", "nodes_stats", "written", "reasons", "health", "sources", "heard")
 
 
 class Counts(dict):
@@ -58,6 +58,7 @@ class Run:
     reasons: list[str] = field(default_factory=list)
     health: dict[str, Any] = field(default_factory=dict)
     sources: dict[str, dict[str, Any]] = field(default_factory=dict)  # saved if the run is complete
+    heard: dict[str, float] = field(default_factory=dict)  # node -> when the writer last had a message of it
 
     def merge(self, stats: dict[str, Any]) -> None:
         for key, value in stats.items():
@@ -116,6 +117,9 @@ class RunBook:
             run.merge(message.get("stats") or {})
             run.reasons.append(message.get("reason") or "finished")
 
+    def heard(self, run_id: str, site: str, node: str) -> None:
+        self.run(run_id, site).heard[node] = time.time()
+
     def wrote(self, run_id: str | None, site: str, record: dict[str, Any], updated: bool) -> None:
         if not run_id:
             return
@@ -161,10 +165,15 @@ class RunBook:
             self.open[(run.run_id, run.site)] = run
 
     def _lost(self, run: Run, now: float) -> bool:
-        """The nodes that have not ended are gone: the run's keys deleted, or no heartbeat
-        for ``stale_after`` seconds (a node killed)."""
+        """The nodes that have not ended are gone: neither a heartbeat nor a message of theirs
+        for ``stale_after`` seconds (a node killed; a Redis restarted empty loses the
+        heartbeats, not the nodes)."""
         beats = self.client.hgetall(keys.run(run.run_id, run.site, "nodes"))
-        alive = [node for node in run.nodes - run.ended if now - float(beats.get(node, 0)) < run.stale_after]
+
+        def last(node: str) -> float:
+            return max(float(beats.get(node, 0)), run.heard.get(node, 0.0))
+
+        alive = [node for node in run.nodes - run.ended if now - last(node) < run.stale_after]
         if alive:
             return False
         if not run.nodes:  # articles of a run whose start was trimmed away (an old run)

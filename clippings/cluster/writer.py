@@ -146,6 +146,8 @@ class Writer:
             except (KeyError, ValueError) as exc:
                 logger.error("writer: message %s skipped: %s", _ident, exc)
                 continue
+            if message.get("run") and message.get("node") and message.get("site"):
+                self.runs.heard(message["run"], message["site"], message["node"])
             getattr(self, f"on_{message['kind']}")(message, pipe)
         self.lines.sync()  # on disk before the acknowledgement
         pipe.set(keys.WRITER_RUNS, self.runs.dumps())

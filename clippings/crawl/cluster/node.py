@@ -162,8 +162,18 @@ class ClusterNode:
                 self.crawler.engine.unpause()
             if self.busy():
                 node.client.hset(node.key("nodes"), node.name, time.time())
+            elif not self.paused and node.client.zcard(node.key("requests")):
+                self.wake()
         except Exception as exc:  # Redis gone for a moment: the next beat tries again
             logger.warning("%s: heartbeat failed: %s", node.name, exc)
+
+    def wake(self) -> None:
+        """The frontier holds requests and this node is idle: ask its engine for them now
+        (it asks by itself every five seconds only)."""
+        slot = getattr(self.crawler.engine, "_slot", None)
+        nextcall = getattr(slot, "nextcall", None)
+        if nextcall is not None:
+            nextcall.schedule()
 
     def run_idle(self) -> bool:
         """The run's frontier empty, and no node busy for CLIPPINGS_CLUSTER_IDLE seconds."""
