@@ -41,6 +41,7 @@ logger = logging.getLogger("clippings.cluster")
 
 LEASE_SECONDS = 10.0
 BEAT = 1.0
+FEED = 0.05  # seconds between two looks at whether the node can take more of the frontier
 _NODES: weakref.WeakKeyDictionary[Crawler, Node] = weakref.WeakKeyDictionary()
 
 
@@ -92,6 +93,7 @@ class ClusterNode:
         self.crawler = crawler
         self.node = node_of(crawler)
         self.beat = task.LoopingCall(self.heartbeat)
+        self.feeder = task.LoopingCall(self.feed)
         self.holds_lease = False
         self.paused = False
         self.started = datetime.now(UTC)
@@ -134,6 +136,7 @@ class ClusterNode:
             self.crawler.engine.pause()
             self.paused = True
         self.beat.start(BEAT, now=False)
+        self.feeder.start(FEED, now=False)
 
     def take_lease(self) -> bool:
         node = self.node
@@ -162,18 +165,21 @@ class ClusterNode:
                 self.crawler.engine.unpause()
             if self.busy():
                 node.client.hset(node.key("nodes"), node.name, time.time())
-            elif not self.paused and node.client.zcard(node.key("requests")):
-                self.wake()
+
         except Exception as exc:  # Redis gone for a moment: the next beat tries again
             logger.warning("%s: heartbeat failed: %s", node.name, exc)
 
-    def wake(self) -> None:
-        """The frontier holds requests and this node is idle: ask its engine for them now
-        (it asks by itself every five seconds only)."""
+    def feed(self) -> None:
+        """Ask the engine for the frontier's next requests as soon as this node holds fewer
+        responses than it reads at once: Scrapy asks by itself only when something of its
+        own happens (a request scheduled, a download done) or every five seconds, and the
+        scheduler refuses more while the node holds enough (``RunScheduler.intake``)."""
         slot = getattr(self.crawler.engine, "_slot", None)
-        nextcall = getattr(slot, "nextcall", None)
-        if nextcall is not None:
-            nextcall.schedule()
+        scheduler = getattr(slot, "scheduler", None)
+        if self.paused or scheduler is None or not hasattr(scheduler, "intake"):
+            return
+        if scheduler._holding() < scheduler.intake:
+            slot.nextcall.schedule()
 
     def run_idle(self) -> bool:
         """The run's frontier empty, and no node busy for CLIPPINGS_CLUSTER_IDLE seconds."""
@@ -194,8 +200,9 @@ class ClusterNode:
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         node = self.node
-        if self.beat.running:
-            self.beat.stop()
+        for loop in (self.beat, self.feeder):
+            if loop.running:
+                loop.stop()
         try:
             stats = self.crawler.stats.get_stats()
             numbers = {k: v for k, v in stats.items() if isinstance(v, int | float | list) and not isinstance(v, bool)}
