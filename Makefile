@@ -10,7 +10,7 @@ OUTPUT ?= output
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test,report,dask,lint,export]'
+	$(PY) -m pip install --quiet -e '.[test,report,dask,lint,cluster,export]'
 	touch $(STAMP)
 
 ## Crawl every site offline from fixtures/ into output/ and print a summary.

@@ -18,7 +18,19 @@ from clippings.cli.parser import build_parser
 __all__ = ["COMMANDS", "UsageError", "build_parser", "main"]
 
 # Each subcommand and the module whose function of the same name runs it.
-COMMANDS = ("crawl", "validate", "export", "status", "runs", "report", "pack", "fixture", "record", "reextract")
+COMMANDS = (
+    "crawl",
+    "validate",
+    "export",
+    "status",
+    "runs",
+    "report",
+    "pack",
+    "fixture",
+    "record",
+    "reextract",
+    "writer",
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -43,6 +43,8 @@ def scrapy_settings(args: argparse.Namespace):  # -> scrapy.settings.Settings
         ("state", "CLIPPINGS_STATE"),
         ("record", "CLIPPINGS_RECORD"),
         ("workers", "CLIPPINGS_WORKERS"),
+        ("cluster", "CLIPPINGS_CLUSTER"),
+        ("run", "CLIPPINGS_CLUSTER_RUN"),
     ):
         if getattr(args, option, None):
             settings.set(name, getattr(args, option), priority="cmdline")
@@ -77,6 +79,10 @@ def _spider_urls(args: argparse.Namespace) -> dict[str, list[str]]:
 def crawl(args: argparse.Namespace) -> int:
     per_site = _spider_urls(args)
     spider_args = _spider_args(args)
+    if args.cluster or args.run:
+        from clippings.cli.cluster import check_node_options
+
+        check_node_options(args)
     set_options(args)
     if args.replay and not Path(args.replay).exists():  # the quick check; the rest below
         raise UsageError(f"--replay {args.replay}: no such file or folder")
@@ -104,6 +110,11 @@ def crawl(args: argparse.Namespace) -> int:
         finished = job_finished(settings.get("JOBDIR"))
         if finished:
             raise UsageError(finished)
+        if settings.get("CLIPPINGS_CLUSTER"):  # a node: its writer holds the collection
+            from clippings.cli.cluster import reachable
+
+            reachable(settings.get("CLIPPINGS_CLUSTER"), settings.get("CLIPPINGS_CLUSTER_RUN"))
+            return _run_crawls(per_site, spider_args, settings, _open_replay(args.replay, shared), shared)
         new = not args.new and not holds_collection(Path(settings.get("CLIPPINGS_OUTPUT_DIR")))
         check_folders(settings, labels(args))
         from clippings.collection import lock
@@ -217,6 +228,10 @@ def _run_crawls(
     logging.getLogger().setLevel(settings.get("LOG_LEVEL"))
     process.start()
     text, status = crawl_report(crawlers, output)
+    if settings.get("CLIPPINGS_CLUSTER"):  # a node: its articles went to the writer
+        from clippings.cli.cluster import node_note
+
+        text = node_note(text, [crawler.stats.get_stats() for crawler in crawlers], settings)
     print(text)
     return status
 

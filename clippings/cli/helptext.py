@@ -53,6 +53,11 @@ EPILOGS = {
         f" {USAGE}; 75 a crawl is writing a site of this collection (try later)",
         "clippings reextract archives/ --output output/",
     ),
+    "writer": (
+        "exit statuses: 0 ended (--until-idle) or stopped by Ctrl-C or SIGTERM; 1 a run it closed raised an"
+        f" alarm or failed; {USAGE}, or Redis cannot be used; 75 another process writes this collection",
+        "clippings writer --cluster redis://:secret@10.0.0.5:6379/0 --output /srv/clippings/output",
+    ),
     "pack": (
         f"exit statuses: 0 written; {USAGE}",
         "clippings pack fixtures/ --to fixtures.warc.gz",

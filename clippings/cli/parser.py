@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from clippings.cli.cluster import add_node_options, add_writer
 from clippings.cli.helptext import epilog
 from clippings.cli.options import Parser, version
 from clippings.cli.reextract import REEXTRACT_SETTINGS
@@ -80,6 +81,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="any other Scrapy or CLIPPINGS_* setting",
     )
     crawl.add_argument("--loglevel", default=None, help="Scrapy log level (default: WARNING)")
+    add_node_options(crawl)
+    add_writer(commands, epilog)
 
     validate = commands.add_parser("validate", **epilog("validate"), help="check JSON-lines files against the schema")
     validate.add_argument(

@@ -26,6 +26,8 @@ from clippings.core.settingtypes import (
     parse_bool,
     parse_objects,
     parse_origins,
+    parse_redis_url,
+    parse_run_id,
     parse_url,
     parse_worker_count,
     path,
@@ -98,6 +100,12 @@ DEFAULTS: dict[str, Any] = {
     "CLIPPINGS_STATE": None,
     # Save every response fetched into this WARC file (.warc.gz), readable by CLIPPINGS_REPLAY.
     "CLIPPINGS_RECORD": None,
+    # A crawl node of a cluster (clippings crawl --cluster URL --run RUN_ID; docs/cluster.md): the
+    # Redis holding the run's frontier and the writer's stream, the run's id, and how long the
+    # run's frontier stays empty with nothing in flight on any node before the node ends.
+    "CLIPPINGS_CLUSTER": None,
+    "CLIPPINGS_CLUSTER_RUN": None,
+    "CLIPPINGS_CLUSTER_IDLE": 10,
     # Send a site's requests to another origin: {"https://fr.le360.ma": "http://127.0.0.1:8000"}
     # (mirrors, staging copies, tests). Installs clippings.crawl.handlers.OriginsDownloadHandler.
     "CLIPPINGS_ORIGINS": {},
@@ -199,6 +207,21 @@ DECLARED: dict[str, Setting] = {
         ),
         Setting("CLIPPINGS_WORKERS", "a whole number above 0, or auto", parse_worker_count, kind="workers"),
         number("CLIPPINGS_LISTING_MAX_PAGES", 1, whole=True),
+        Setting(
+            "CLIPPINGS_CLUSTER",
+            "a Redis URL, redis://[:PASSWORD@]HOST:PORT/DB",
+            parse_redis_url,
+            optional=True,
+            kind="redis_url",
+        ),
+        Setting(
+            "CLIPPINGS_CLUSTER_RUN",
+            "a run id (letters, digits, '.', '_' or '-')",
+            parse_run_id,
+            optional=True,
+            kind="run_id",
+        ),
+        number("CLIPPINGS_CLUSTER_IDLE", 0, above=True),
         number("CLIPPINGS_RECHECK_DROPPED_DAYS", 0),
         number("CLIPPINGS_RETRY_BACKOFF", 0),
         number("CLIPPINGS_RETRY_BACKOFF_MAX", 0),

@@ -32,7 +32,7 @@ class Setting:
     expected: str
     parse: Callable[[Any], Any]
     optional: bool = False  # None (or "" from -s) means "not set": the code's own fallback
-    kind: str = "other"  # number, bool, path, log_level, url, origins, workers
+    kind: str = "other"  # number, bool, path, log_level, url, origins, workers, redis_url, run_id
     low: float | None = None
     high: float | None = None
     whole: bool = False
@@ -156,6 +156,27 @@ def parse_url(value: Any) -> str:
         or not parts.netloc
         or any(c.isspace() or ord(c) < 32 for c in value)
     ):
+        raise ValueError(value)
+    return value
+
+
+def parse_redis_url(value: Any) -> str:
+    """A Redis URL, ``redis://[:PASSWORD@]HOST:PORT/DB`` (or ``rediss://``)."""
+    parts = urlsplit(value) if isinstance(value, str) else None
+    if (
+        parts is None
+        or parts.scheme not in ("redis", "rediss")
+        or not parts.hostname
+        or any(c.isspace() for c in value)
+    ):
+        raise ValueError(value)
+    parts.port  # noqa: B018 -- a port that is not a number raises ValueError
+    return value
+
+
+def parse_run_id(value: Any) -> str:
+    """A cluster run's id: letters, digits, '.', '_' or '-', at most 100."""
+    if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z0-9._-]{1,100}", value):
         raise ValueError(value)
     return value
 

@@ -16,6 +16,9 @@ a value given on the command line is seen here too:
   of ``DOWNLOADER_MIDDLEWARES_BASE`` rather than loaded only to say it is not configured: its
   module imports tldextract and its suffix list, 50 ms of every start. (Naming it ``None``
   in ``DOWNLOADER_MIDDLEWARES`` would not do: Scrapy imports every key named there.)
+- ``CLIPPINGS_CLUSTER`` makes the crawl a node of a cluster run
+  (``clippings.crawl.cluster.setup.node_settings``): scrapy-redis's scheduler, the stream
+  pipeline at the writer's place, the node extension.
 - ``CLIPPINGS_MONITORING`` turns Spidermon's extension on with the health monitors
   (``clippings.crawl.monitoring``) run when the spider closes, unless
   ``SPIDERMON_SPIDER_CLOSE_MONITORS`` names suites already. Without Spidermon installed nothing
@@ -77,6 +80,10 @@ class Clippings:
                         settings.getpriority("DOWNLOADER_MIDDLEWARES_BASE") or 0, SETTINGS_PRIORITIES["addon"]
                     ),
                 )
+        if settings.get("CLIPPINGS_CLUSTER"):
+            from clippings.crawl.cluster.setup import node_settings
+
+            node_settings(settings)
         if _monitoring(settings):
             settings.set("SPIDERMON_ENABLED", True, priority="addon")
             # By path, as EXTENSIONS names every other extension: Scrapy's priority-dict helpers

@@ -119,7 +119,10 @@ def default_of(name: str) -> Any:
 
 
 def writes(settings: Any) -> bool:
-    """Whether the crawl writes a collection: JSON lines, or the incremental state."""
+    """Whether the crawl writes a collection: JSON lines, or the incremental state (a
+    cluster node writes neither: its writer does, holding the lock)."""
+    if settings.get("CLIPPINGS_CLUSTER"):
+        return False
     pipelines = settings.getwithbase("ITEM_PIPELINES")
 
     def name(key: Any) -> str:

@@ -110,9 +110,14 @@ class Incremental:
         defaults = WithDefaults(settings)
         if not defaults.getbool("CLIPPINGS_INCREMENTAL"):
             return None
-        path = state_path(settings)
-        store = StateStore(path)
-        logger.info("incremental state: %s", path)
+        if settings.get("CLIPPINGS_CLUSTER"):  # a node plans from the writer's mirror
+            from clippings.crawl.cluster.node import mirror_store
+
+            store = mirror_store(crawler)
+        else:
+            path = state_path(settings)
+            store = StateStore(path)
+            logger.info("incremental state: %s", path)
         site = crawler.spidercls.name
         return cls(crawler, store, site, Path(defaults.get("CLIPPINGS_OUTPUT_DIR")))
 

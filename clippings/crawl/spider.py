@@ -147,6 +147,8 @@ class NewsSpider(ListingPages, Outcomes, scrapy.Spider):
             self.crawler.stats.set_value("clippings/state_error", self.state_error)
             await self.crawler.engine.close_spider_async(reason="state_error")
             return
+        if self.crawler.settings.get("CLIPPINGS_CLUSTER") and not _seeds(self.crawler):
+            return  # a node of a cluster run another node seeded: its requests come from the frontier
         for url in self.given_urls or self.entry_points():
             if not self.site.owns(url):
                 self.logger.error("%s: not a %s URL, skipped", url, self.site.name)
@@ -265,3 +267,9 @@ class NewsSpider(ListingPages, Outcomes, scrapy.Spider):
             self.count(key)
             if message:
                 self.logger.info("%s", message)
+
+
+def _seeds(crawler: Crawler) -> bool:
+    from clippings.crawl.cluster.node import seeds
+
+    return seeds(crawler)

@@ -50,6 +50,8 @@ def _bad_values(setting: Setting) -> list[str]:
         "origins": ["not json", "[1, 2]", '{"https://fr.le360.ma": "127.0.0.1:8000"}'],
         "workers": ["0", "-1", "lots", ""],
         "objects": ["Slack please", "a..b", "[1]", "not.json]["],
+        "redis_url": ["not a url", "http://127.0.0.1:6379/0", "redis://", "redis://h:port/0", "redis://a b:6379/0"],
+        "run_id": ["a b", "r/1", "x" * 101, "run:1"],
     }[setting.kind]
 
 
@@ -68,6 +70,8 @@ def _good_values(setting: Setting) -> list[Any]:
         "origins": ['{"https://fr.le360.ma": "http://127.0.0.1:8000"}', {}],
         "workers": ["1", "4", "auto", 2],
         "objects": ["a.B, c.d.E", '["a.B"]', ["a.B"], ""],
+        "redis_url": ["redis://127.0.0.1:6379/0", "redis://:secret@10.0.0.5:6379/1", "rediss://h.example:6380/0"],
+        "run_id": ["20260101T10", "replay-2025.1_a"],
     }[setting.kind]
     if setting.optional:
         good += [None, ""]

@@ -1,0 +1,32 @@
+"""The settings that make a crawl a node of a cluster run (from the add-on)."""
+
+from __future__ import annotations
+
+from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
+
+from clippings.cluster import keys
+
+WRITER = "clippings.crawl.pipelines.JsonLinesPipeline"
+STREAM = "clippings.crawl.cluster.pipeline.StreamPipeline"
+NODE = "clippings.crawl.cluster.node.ClusterNode"
+# A node writes neither history nor health: the writer does, from the lines it wrote.
+OFF_EXTENSIONS = ("clippings.crawl.extensions.RunHistory", "clippings.crawl.extensions.ExtractionHealth")
+
+
+def node_settings(settings: BaseSettings) -> None:
+    run = settings.get("CLIPPINGS_CLUSTER_RUN") or ""
+    top = SETTINGS_PRIORITIES["addon"]
+
+    def put(name: str, value: object) -> None:
+        settings.set(name, value, priority=max(settings.getpriority(name) or 0, top))
+
+    put("SCHEDULER", "clippings.crawl.cluster.scheduler.RunScheduler")
+    put("DUPEFILTER_CLASS", "scrapy_redis.dupefilter.RFPDupeFilter")
+    put("SCHEDULER_PERSIST", True)  # the first node idle must not flush the others' frontier
+    put("SCHEDULER_QUEUE_KEY", keys.run(run, "%(spider)s", "requests"))
+    put("SCHEDULER_DUPEFILTER_KEY", keys.run(run, "%(spider)s", "dupefilter"))
+    put("REDIS_URL", settings.get("CLIPPINGS_CLUSTER"))
+    put("JOBDIR", None)
+    pipelines = {**settings.getdict("ITEM_PIPELINES"), WRITER: None, STREAM: 900}
+    put("ITEM_PIPELINES", pipelines)
+    put("EXTENSIONS", {**settings.getdict("EXTENSIONS"), **dict.fromkeys(OFF_EXTENSIONS), NODE: 100})
