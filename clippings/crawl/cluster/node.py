@@ -34,6 +34,7 @@ from twisted.internet import task
 from clippings.cluster import keys
 from clippings.cluster.connect import connect
 from clippings.cluster.messages import encode
+from clippings.core.config import WithDefaults
 from clippings.core.drift import drift_limits
 from clippings.core.health import health_limits
 
@@ -53,7 +54,7 @@ class Node:
         self.url = settings.get("CLIPPINGS_CLUSTER")
         self.run = settings.get("CLIPPINGS_CLUSTER_RUN")
         self.site = crawler.spidercls.name
-        self.idle = settings.getfloat("CLIPPINGS_CLUSTER_IDLE", 10.0)
+        self.idle = WithDefaults(settings).getfloat("CLIPPINGS_CLUSTER_IDLE")
         self.name = f"{socket.gethostname()}-{os.getpid()}-{self.site}"
         self.client = connect(self.url)  # text replies
         import redis

@@ -13,6 +13,7 @@ from scrapy.utils.misc import load_object
 from scrapy_redis.scheduler import Scheduler
 
 from clippings.core.arguments import parse_workers
+from clippings.core.config import WithDefaults
 from clippings.core.stats import count
 from clippings.crawl.cluster.node import node_of
 
@@ -38,7 +39,7 @@ class RunScheduler(Scheduler):
         scheduler.crawler = crawler
         # Responses a node holds waiting to be read, at most: a replay answers at once, and a
         # node taking all it could download would leave its readers' work to no other node.
-        scheduler.intake = 2 * parse_workers(settings.get("CLIPPINGS_WORKERS", 1)) + 2
+        scheduler.intake = 2 * parse_workers(WithDefaults(settings).get("CLIPPINGS_WORKERS")) + 2
         return scheduler
 
     def _holding(self) -> int:
