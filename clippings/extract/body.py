@@ -127,10 +127,18 @@ _INLINE = frozenset(
 def paragraph_text(element: lxml.html.HtmlElement) -> str | None:
     """The text of a paragraph-like element: a ``<p>``, or a ``<div>`` holding text and inline
     elements alone; None for anything else, and for a line of links (a card, a menu)."""
-    if element.tag == "div" and any(not isinstance(c.tag, str) or c.tag not in _INLINE for c in element):
+    tag = element.tag
+    if tag == "div":
+        for child in element:
+            if not isinstance(child.tag, str) or child.tag not in _INLINE:
+                return None
+    elif tag != "p":
         return None
-    if element.tag not in ("p", "div"):
-        return None
+    if len(element) == 0:
+        # Text alone (comments and entities are children too): the text is the element's own,
+        # and no link is inside.
+        text = (element.text or "").strip()
+        return text if len(text) >= 40 else None
     text = visible_text(element)
     if len(text) < 40:
         return None

@@ -23,6 +23,9 @@ _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 # Characters an lxml tree accepts from the parser but refuses when the text is set again
 # (pruning moves tails): C0 controls other than tab and newlines, U+FFFE, U+FFFF, surrogates.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+# The C0 controls of ``_NOT_XML``, as UTF-8 bytes: each is its own byte there, and no byte of a
+# longer sequence is below 0x80.
+_C0_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
 # Zero-width and direction marks, BOM, soft hyphen: never part of the text a reader sees.
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u200e\u200f\u2066\u2067\u2068\u2069\ufeff\xad]+")
 # Tatweel (Arabic letter stretching) is kept in the text, as the page writes it, but ignored
@@ -129,7 +132,9 @@ def decode_html(body: bytes, content_type: str | None) -> str:
 
 def parse_html(text: str) -> lxml.html.HtmlElement:
     """An lxml tree of the page, comments and processing instructions dropped."""
-    text = _NOT_XML.sub(" ", _XML_DECL.sub("", text[:MAX_HTML_CHARS], count=1))
+    text = _XML_DECL.sub("", text[:MAX_HTML_CHARS], count=1)
+    if not _xml_compatible(text):
+        text = _NOT_XML.sub(" ", text)
     try:
         root = lxml.html.document_fromstring(text, parser=_PARSER)
     except (lxml.etree.ParserError, ValueError) as exc:
@@ -142,6 +147,17 @@ def parse_html(text: str) -> lxml.html.HtmlElement:
         # and the page has fewer elements than the cap, with no need to walk the tree.
         _keep_first_elements(root, MAX_ELEMENTS)
     return root
+
+
+def _xml_compatible(text: str) -> bool:
+    """Whether ``text`` holds none of ``_NOT_XML``'s characters, known in C passes rather than
+    the regex's scan (a page has none, as a rule): a surrogate cannot be encoded as UTF-8, a
+    C0 control is a byte of its own in UTF-8, and U+FFFE and U+FFFF are looked for."""
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return len(data.translate(None, _C0_BYTES)) == len(data) and "\ufffe" not in text and "\uffff" not in text
 
 
 def new_document() -> lxml.html.HtmlElement:
