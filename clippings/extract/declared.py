@@ -38,7 +38,10 @@ def canonical_url(page: PageSources) -> Pick:
             from_story = ""
         if site.owns(from_story) and site.is_article_url(from_story):
             return Pick(from_story, "ans")
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # a URL no parser reads ("//[]"): kept as fetched, it names no article
+        return Pick(url, "url")
     query = "&".join(q for q in parts.query.split("&") if q and not q.startswith("outputType="))
     return Pick(urlunsplit((parts.scheme, parts.netloc, parts.path, query, "")), "url")
 

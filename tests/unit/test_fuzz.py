@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -265,3 +266,10 @@ def test_a_fuzzed_page_can_still_be_an_article():
         datetime(2025, 9, 9, tzinfo=UTC),
     )
     assert article.title == "Titre" and article.body
+
+
+@pytest.mark.parametrize("url", ["//[]", "http://[::1", "https://[bad]/1187/151638"])
+def test_a_url_no_parser_reads_is_no_article_not_a_crash(url):
+    """Found by the fuzzer: a fetched URL that urlsplit refuses reads as no article."""
+    with pytest.raises(NotArticle):
+        extract_article(SITES["almaghribtoday"], url, b"!", None, None)
