@@ -17,7 +17,7 @@ import lxml.html
 from clippings.extract.html import BLOCK_TAGS
 
 # Elements that may hold text loose between blocks; what stays inside a line of text.
-HOLDERS = ("div", "section", "article", "main", "span", "font", "center", "td")
+_HOLDERS = ("div", "section", "article", "main", "span", "font", "center", "td")
 _INLINE = frozenset(
     {"a", "b", "i", "em", "strong", "u", "s", "small", "mark", "sup", "sub", "abbr", "cite", "q", "code", "font"}
     | {"span", "br", "time", "img", "wbr", "del", "ins", "dfn", "kbd", "var", "data", "bdi", "bdo"}
@@ -25,6 +25,11 @@ _INLINE = frozenset(
 _HIDDEN = frozenset({"script", "style", "noscript", "template"})
 
 Piece = str | lxml.etree._Element
+
+
+def holders(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """The elements of ``root`` holding a block and text of their own beside it."""
+    return [e for e in root.iter(*_HOLDERS) if len(e) and holds_loose_text(e)]
 
 
 def _is_block(child: lxml.etree._Element) -> bool:
@@ -46,11 +51,17 @@ def _seen(piece: Piece) -> str:
 
 def holds_loose_text(element: lxml.html.HtmlElement) -> bool:
     """Whether an element holds a block and, beside it, text of its own (loose or inline)."""
-    if not any(_is_block(c) for c in element):
-        return False
-    if (element.text or "").strip():
-        return True
-    return any((c.tail or "").strip() or (not _is_block(c) and _seen(c).strip()) for c in element)
+    block, text = False, bool((element.text or "").strip())
+    for child in element:
+        text = text or bool((child.tail or "").strip())
+        if isinstance(child.tag, str) and child.tag not in _HIDDEN:
+            if child.tag not in _INLINE or _is_block(child):
+                block = True
+            elif not text:
+                text = bool(child.text_content().strip())
+        if block and text:
+            return True
+    return False
 
 
 def _runs(element: lxml.html.HtmlElement, at_br: bool) -> Iterator[tuple[list[Piece], Piece | None]]:
@@ -94,6 +105,10 @@ def loose_runs(element: lxml.html.HtmlElement) -> Iterator[tuple[str, int]]:
     cut at ``<br>``s too."""
     if not holds_loose_text(element):
         return
+    yield from _texts(element)
+
+
+def _texts(element: lxml.html.HtmlElement) -> Iterator[tuple[str, int]]:
     for run, _ in _runs(element, at_br=True):
         text = "".join(_seen(p) for p in run).strip()
         if text:
@@ -112,9 +127,8 @@ def runs_as_paragraphs(root: lxml.html.HtmlElement) -> None:
     (``<br>``s kept inside: they cut its lines). A ``<div>``, not a ``<p>``: trafilatura reads
     ``<div>`` paragraphs only where no ``<p>`` holds text, and a ``<p>`` made here would lose
     the block's own ``<div>`` paragraphs."""
-    for element in list(root.iter(*HOLDERS)):
-        if holds_loose_text(element):
-            _rewrite(element)
+    for element in holders(root):
+        _rewrite(element)
 
 
 def _rewrite(element: lxml.html.HtmlElement) -> None:
