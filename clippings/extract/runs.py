@@ -14,7 +14,7 @@ from collections.abc import Iterator
 import lxml.etree
 import lxml.html
 
-from clippings.extract.html import BLOCK_TAGS
+from clippings.extract.html import BLOCK_TAGS, FORMATTING
 
 # Elements that may hold text loose between blocks; what stays inside a line of text.
 _HOLDERS = ("div", "section", "article", "main", "span", "font", "center", "td")
@@ -140,15 +140,22 @@ def _rewrite(element: lxml.html.HtmlElement) -> None:
     for run, block in runs:
         if "".join(_seen(p) for p in run).strip():
             paragraph = element.makeelement("div")
+            previous: str | None = None  # the tag of the element just put, no text after it
             for piece in run:
+                last = paragraph[-1] if len(paragraph) else None
                 if isinstance(piece, str):
-                    last = paragraph[-1] if len(paragraph) else None
                     if last is None:
                         paragraph.text = (paragraph.text or "") + piece
                     else:
                         last.tail = (last.tail or "") + piece
-                else:
-                    paragraph.append(piece)
+                    previous = None if piece else previous
+                    continue
+                if last is not None and previous and not (previous in FORMATTING and piece.tag in FORMATTING):
+                    # Two elements side by side, not mere formatting: two pieces of text, as
+                    # ``html.text_of`` reads them (``<span>a</span><span>b</span>``).
+                    last.tail = " "
+                paragraph.append(piece)
+                previous = piece.tag if isinstance(piece.tag, str) and _seen(piece).strip() else previous
             element.append(paragraph)
         if block is not None:
             element.append(block)
