@@ -69,8 +69,11 @@ def _captions(root: lxml.html.HtmlElement) -> list[str]:
             image, holder = holder, holder.getparent()
         if holder is None or holder.tag in ("p", "figure", "body") or (holder.text or "").strip():
             continue
-        others = [c for c in holder if isinstance(c.tag, str) and c is not image and _shown(c)]
-        if not 0 < len(others) <= _CAPTION_LINES or any((c.tail or "").strip() for c in holder):
+        others = [c for c in holder if isinstance(c.tag, str) and c is not image and c.tag not in _UNSHOWN]
+        if len(others) > 2 * _CAPTION_LINES or any((c.tail or "").strip() for c in holder):
+            continue  # a wrapper of more than an image and its caption (the article's paragraphs)
+        others = [c for c in others if _shown(c)]
+        if not 0 < len(others) <= _CAPTION_LINES:
             continue
         texts = [text_of(c) for c in others]
         if sum(map(len, texts)) <= CAPTION_CHARS and not any(next(c.iter(*_IMAGES), None) is not None for c in others):
@@ -82,7 +85,9 @@ def _captions(root: lxml.html.HtmlElement) -> list[str]:
 
 def _shown(element: lxml.html.HtmlElement) -> bool:
     """Whether an element shows text (a script's, a style's are not shown)."""
-    return element.tag not in _UNSHOWN and bool(text_of(element).strip())
+    if element.tag in _UNSHOWN or not element.text_content().strip():
+        return False
+    return next(element.iter(*_UNSHOWN), None) is None or bool(text_of(element))
 
 
 def tidy(page: PageSources, body: str, titles: tuple[str, ...], start: int) -> str:
