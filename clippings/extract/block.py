@@ -17,6 +17,7 @@ import lxml.etree
 import lxml.html
 
 from clippings.extract.html import new_document
+from clippings.extract.runs import runs_as_paragraphs
 
 # The block holds more than this share of the text of the page's paragraphs.
 SHARE = 0.5
@@ -55,10 +56,12 @@ def article_block(weight: dict[lxml.html.HtmlElement, int]) -> lxml.html.HtmlEle
 def block_copy(block: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
     """A small document holding a copy of the block alone, inside an ``<article>``: the
     same elements the whole page gives trafilatura there (``<div>`` paragraphs stay
-    ``<div>``s, as on the page), and nothing outside it."""
+    ``<div>``s, as on the page), its loose text runs written as ``<div>`` paragraphs
+    (``runs.runs_as_paragraphs``), and nothing outside it."""
     document = new_document()
     article = lxml.etree.SubElement(document.find("body"), "article")
     copied = deepcopy(block)
     copied.tail = None
+    runs_as_paragraphs(copied)
     article.append(copied)
     return document

@@ -16,6 +16,7 @@ from clippings.core.site import Site
 from clippings.core.tokens import count as count_words
 from clippings.extract.cleaning import clean_paragraphs
 from clippings.extract.html import fold, new_document, text_of
+from clippings.extract.runs import holders, run_paragraphs
 from clippings.extract.xpaths import compiled, with_class_words
 
 # trafilatura's log lines name no page ("discarding data: None": it is handed a tree, not a
@@ -158,7 +159,8 @@ def visible_text(element: lxml.html.HtmlElement) -> str:
 
 
 def _block_weights(root: lxml.html.HtmlElement) -> dict[lxml.html.HtmlElement, int]:
-    """{element: characters of the paragraphs that are its children}."""
+    """{element: characters of the paragraphs that are its children}; text runs it holds
+    loose between blocks are paragraphs too (``runs``)."""
     weight: dict[lxml.html.HtmlElement, int] = {}
     for element in root.iter("p", "div"):
         text = paragraph_text(element)
@@ -166,6 +168,10 @@ def _block_weights(root: lxml.html.HtmlElement) -> dict[lxml.html.HtmlElement, i
             parent = element.getparent()
             if parent is not None:
                 weight[parent] = weight.get(parent, 0) + len(text)
+    for element in holders(root):
+        chars = sum(len(t) for t in run_paragraphs(element))
+        if chars:
+            weight[element] = weight.get(element, 0) + chars
     return weight
 
 
@@ -195,10 +201,11 @@ def holders_of_text(root: lxml.html.HtmlElement) -> set[lxml.html.HtmlElement]:
 
 
 def block_words(block: lxml.html.HtmlElement | None) -> int:
-    """Words in a block's paragraphs."""
+    """Words in a block's paragraphs (its loose text runs included)."""
     if block is None:
         return 0
-    return sum(count_words(t) for t in (paragraph_text(c) for c in block if isinstance(c.tag, str)) if t)
+    texts = [paragraph_text(c) for c in block if isinstance(c.tag, str)] + run_paragraphs(block)
+    return sum(count_words(t) for t in texts if t)
 
 
 def div_paragraphs(root: lxml.html.HtmlElement) -> None:

@@ -2,7 +2,9 @@
 page read whole lets into a body when no site rule names it.
 
 - A caption by shape: the one short text standing beside an image in a wrapper that holds
-  nothing else (``<div><img><div>the caption</div></div>``), where no ``<figure>`` says so.
+  nothing else (``<div><img><div>the caption</div></div>``), where no ``<figure>`` says so;
+  or two, a caption and its credit line, beside an image in boxes holding it alone
+  (``<div><div><picture>…</picture></div><div>caption</div><div>Source</div><hr></div>``).
 - The body's closing run of short lines (at least ``CLOSING_RUN`` lines of at most
   ``SHORT_LINE`` words: link lists, credits, sign-up and shop boxes), with the few lines
   after it: what follows the article, not part of it, whatever the words.
@@ -20,7 +22,7 @@ import lxml.html
 
 from clippings.core.tokens import count as count_words
 from clippings.core.tokens import words
-from clippings.extract.html import marker_key, text_of
+from clippings.extract.html import BLOCK_TAGS, marker_key, text_of
 from clippings.extract.sources import PageSources
 
 # A caption is at most this long; a label at most this many words.
@@ -40,6 +42,9 @@ _HEADINGS = ("h1", "h2", "h3")
 _SENTENCE_END = re.compile(r"[.!?؟。]\s*$")
 _IMAGES = ("img", "picture", "amp-img")
 _WRAPPERS = frozenset({"a", "picture", "span"})
+_UNSHOWN = frozenset({"script", "style", "noscript", "template"})
+# A caption and its credit line: at most this many texts beside the image.
+_CAPTION_LINES = 2
 
 
 # The last page's captions (the standfirst and the body both ask for them): (root, captions).
@@ -59,17 +64,30 @@ def _captions(root: lxml.html.HtmlElement) -> list[str]:
     found: list[str] = []
     for image in root.iter(*_IMAGES):
         holder = image.getparent()
-        while holder is not None and holder.tag in _WRAPPERS:
+        # Up through inline wrappers and boxes holding the image alone (no text of their own).
+        while holder is not None and (holder.tag in _WRAPPERS or (holder.tag == "div" and not _shown(holder))):
             image, holder = holder, holder.getparent()
         if holder is None or holder.tag in ("p", "figure", "body") or (holder.text or "").strip():
             continue
-        others = [c for c in holder if isinstance(c.tag, str) and c is not image]
-        if len(others) != 1 or (others[0].tail or "").strip() or (image.tail or "").strip():
+        others = [c for c in holder if isinstance(c.tag, str) and c is not image and c.tag not in _UNSHOWN]
+        if len(others) > 2 * _CAPTION_LINES or any((c.tail or "").strip() for c in holder):
+            continue  # a wrapper of more than an image and its caption (the article's paragraphs)
+        others = [c for c in others if _shown(c)]
+        if not 0 < len(others) <= _CAPTION_LINES:
             continue
-        text = text_of(others[0])
-        if 0 < len(text) <= CAPTION_CHARS and next(others[0].iter(*_IMAGES), None) is None:
-            found.append(text)
+        texts = [text_of(c) for c in others]
+        if sum(map(len, texts)) <= CAPTION_CHARS and not any(next(c.iter(*_IMAGES), None) is not None for c in others):
+            found.extend(t for t in texts if t)
+            if len(texts) > 1 and not any(c.tag in BLOCK_TAGS for c in others):
+                found.append(" ".join(texts))  # side by side in a line: one text, as read
     return found
+
+
+def _shown(element: lxml.html.HtmlElement) -> bool:
+    """Whether an element shows text (a script's, a style's are not shown)."""
+    if element.tag in _UNSHOWN or not element.text_content().strip():
+        return False
+    return next(element.iter(*_UNSHOWN), None) is None or bool(text_of(element))
 
 
 def tidy(page: PageSources, body: str, titles: tuple[str, ...], start: int) -> str:

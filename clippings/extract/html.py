@@ -209,7 +209,7 @@ def marker_keys(markers: tuple[str, ...]) -> dict[str, str]:
 # Inline elements that style a run of text: the words they touch are one word
 # (``<b>Rab</b>at``). Between any other two elements written side by side (``<span>Hicham
 # Berrada</span><span>Le 09/09/2025</span>``) a reader sees a separate piece of text.
-_FORMATTING = frozenset(
+FORMATTING = frozenset(
     ["a", "b", "i", "em", "strong", "u", "s", "small", "mark", "sup", "sub", "abbr", "cite", "q", "code", "font"]
 )
 
@@ -234,7 +234,7 @@ def _collect(element: lxml.html.HtmlElement, parts: list[str]) -> None:
             previous = None if child.tail else previous
         else:
             block = tag in BLOCK_TAGS or tag == "br"
-            if block or (previous is not None and not (tag in _FORMATTING and previous in _FORMATTING)):
+            if block or (previous is not None and not (tag in FORMATTING and previous in FORMATTING)):
                 parts.append(" ")
             _collect(child, parts)
             if block:

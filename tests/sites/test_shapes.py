@@ -5,7 +5,8 @@ languages and read as pages of templates the sites do not know (no class a site 
   apart from the article's paragraphs, when a word of its class names it (class names cut
   into words, never matched as substrings), or when it is set wholly in bold above plain
   paragraphs; a first paragraph showing none of these stays in the body;
-- the one short text beside an image in a wrapper is a caption, never body;
+- the one short text beside an image in a wrapper is a caption, never body, and so are a
+  caption and its credit line beside an image in boxes of its own (three texts are body);
 - the body's opening lines that are not yet the article (a label the page shows before its
   headline, the headline again with a kicker) are left out; the same words further down stay.
 """
@@ -127,6 +128,39 @@ def test_the_short_text_beside_an_image_is_a_caption():
     body = read(html).body
     assert caption not in body
     assert body.split("\n\n") == GERMAN  # a paragraph holding an image is still a paragraph
+
+
+def test_a_caption_and_its_credit_beside_an_image_in_boxes_of_its_own_are_not_body():
+    # The image inside boxes holding it alone, then a caption and a credit line; a video's
+    # description, date and length beside the player's picture, a script between them.
+    caption = "Der neue Bahnhof am Dienstagmorgen, kurz vor der Abfahrt des ersten Zuges."
+    photo = (
+        '<div><div><div><picture><img src="/img/zug.jpg" alt=""></picture></div></div>'
+        f"<div>{caption}</div><div>Quelle: dpa</div><hr></div>"
+    )
+    described = "Die Bahnchefin über die ersten Wochen auf der neuen Strecke."
+    video = (
+        '<div><div><picture><img src="/img/video.jpg" alt=""></picture><figure></figure></div>'
+        f'<script type="application/ld+json">{{}}</script><span>{described}</span><span>21.04.2024 | 3:18 min</span>'
+        "<hr></div>"
+    )
+    # The article's paragraphs are <div>s, as the captions are.
+    html = page(
+        f"<article><h1>{TITLE}</h1><div>{divs(GERMAN[:2])}{photo}{divs(GERMAN[2:4])}{video}"
+        f"{divs(GERMAN[4:])}</div></article>"
+    )
+    assert read(html).body.split("\n\n") == GERMAN
+
+
+def divs(texts: list[str]) -> str:
+    return "".join(f"<div>{t}</div>" for t in texts)
+
+
+def test_more_than_a_caption_and_its_credit_beside_an_image_stays_in_the_body():
+    short = ["Der erste Zug fuhr pünktlich ab.", "Die Fahrgäste applaudierten.", "Der Bürgermeister winkte."]
+    box = f'<div><img src="/img/zug.jpg" alt="">{plain(short)}</div>'
+    html = page(f"<article><h1>{TITLE}</h1><div>{plain(GERMAN[:3])}{box}{plain(GERMAN[3:])}</div></article>")
+    assert read(html).body.split("\n\n") == GERMAN[:3] + short + GERMAN[3:]
 
 
 def test_a_label_shown_before_the_headline_does_not_open_the_body():
