@@ -10,7 +10,7 @@ import lxml.html
 from clippings.core.page import Page, ReadingContext
 from clippings.extract import read_article
 from clippings.extract.block import article_block
-from clippings.extract.body import _block_weights
+from clippings.extract.main_block import _block_weights
 from clippings.sites import get_site
 from tests.helpers.pages import le360_url
 

@@ -12,8 +12,8 @@ import pytest
 from clippings.core.items import NotArticle
 from clippings.core.page import Page, ReadingContext
 from clippings.extract import read_article
-from clippings.extract.body import main_block
 from clippings.extract.evidence import glued, holds_two_articles, repeats_itself
+from clippings.extract.main_block import main_block
 from clippings.sites import get_site
 from tests.helpers.pages import le360_url
 

@@ -10,7 +10,7 @@ import lxml.html
 
 from clippings.core.page import Page, ReadingContext
 from clippings.extract import read_article
-from clippings.extract.body import holders_of_text, main_block
+from clippings.extract.main_block import holders_of_text, main_block
 from clippings.sites import get_site
 from tests.helpers.pages import le360_url
 
