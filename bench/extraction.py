@@ -20,7 +20,7 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 import trafilatura
 
-from clippings.extract import extract_article
+from clippings.extract import ReadingContext, extract_article
 from clippings.extract.html import decode_html, header_value
 from clippings.replay.fixture import article_fixtures, leaked, token_f1
 from clippings.sites import get_site
@@ -34,8 +34,7 @@ def plain(fixture) -> str:
 
 
 def read(fixture):
-    site = get_site(fixture.site)
-    return extract_article(site, fixture.url, fixture.body, fixture.headers, fixture.fetched_at)
+    return extract_article(fixture.page(), ReadingContext(get_site(fixture.site)))
 
 
 def ours(fixture) -> str:

@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from throughput import build_pages
 
-from clippings.extract import extract_article
+from clippings.extract import ReadingContext, extract_article
 from clippings.sites import get_site
 from tests.helpers.fixturelib import article_fixtures, leaked, token_f1
 
@@ -43,7 +43,7 @@ def main() -> None:
     with_extra = with_leak = 0
     for n, (site, response) in enumerate(pages):
         fixture = sources[n % len(sources)]
-        article = extract_article(get_site(site), response.url, response.body, dict(response.headers))
+        article = extract_article(response.page(), ReadingContext(get_site(site)))
         want = fixture.expected["body"]
         scores.append(token_f1(article.body, want))
         lines = [p for p in article.body.split("\n\n") if p not in want.split("\n\n")]

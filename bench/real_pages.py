@@ -42,7 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import trafilatura
 
 from clippings.core.items import NotArticle
-from clippings.extract import extract_article
+from clippings.extract import Page, ReadingContext, extract_article
 from clippings.sites import get_site
 
 _TOKEN = re.compile(r"\w+")
@@ -94,7 +94,8 @@ def read_page(folder: Path, entry: dict) -> dict:
     site_name, url = site_url(entry)
     row = {"file": entry["file"], "language": entry.get("language")}
     try:
-        article = extract_article(get_site(site_name), url, body, {"Content-Type": "text/html"}, fetch_time(entry))
+        page = Page(url, body, {"Content-Type": "text/html"}, fetch_time(entry))
+        article = extract_article(page, ReadingContext(get_site(site_name)))
     except NotArticle as exc:
         row.update(f1=0.0, source="refused", refused=str(exc))
     else:

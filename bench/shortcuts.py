@@ -7,7 +7,7 @@ A benchmark, not a test: it prints figures and never fails. Run:
 1. The test of a page's text for the characters an lxml tree refuses: the regex scan
    (``_NOT_XML.search``) against ``html._xml_compatible`` (UTF-8 encoding and a byte
    translation, in C), on every page's decoded text.
-2. A paragraph's text (``body.paragraph_text``) against the long way (the element's visible
+2. A paragraph's text (``main_block.paragraph_text``) against the long way (the element's visible
    text, measured against its links' text, however many children it has), on every ``<p>``
    and ``<div>`` of every page.
 
@@ -28,9 +28,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 import lxml.html
 from throughput import build_pages
 
-from clippings.extract.body import _INLINE, visible_text
-from clippings.extract.body import paragraph_text as shortcut_paragraph
 from clippings.extract.html import _NOT_XML, _xml_compatible, decode_html, header_value, parse_html
+from clippings.extract.main_block import _INLINE, visible_text
+from clippings.extract.main_block import paragraph_text as shortcut_paragraph
 
 
 def long_paragraph(element: lxml.html.HtmlElement) -> str | None:

@@ -200,11 +200,11 @@ def bare_trafilatura(pages: list[tuple[str, SavedResponse]]) -> float:
 
 
 def _read_pages(pages: list[tuple[str, SavedResponse]], started: float, results) -> None:
-    from clippings.extract import NotArticle, read_article
+    from clippings.extract import NotArticle, ReadingContext, read_article
 
     for site, response in pages:
         with contextlib.suppress(NotArticle):
-            read_article(get_site(site), response.url, response.body, dict(response.headers), response.fetched_at)
+            read_article(response.page(), ReadingContext(get_site(site)))
     results.put(time.perf_counter() - started)
 
 

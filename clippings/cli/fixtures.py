@@ -21,6 +21,7 @@ from urllib.parse import unquote, urlsplit
 
 from clippings.core.contract import is_instant, morocco_date
 from clippings.core.items import Article
+from clippings.core.page import Page, ReadingContext
 from clippings.core.stamps import utc_stamp
 from clippings.core.tokens import count as count_words
 from clippings.extract import NotArticle, extract_article
@@ -38,7 +39,7 @@ def read_fixture(folder: Path | Fixture) -> Article | str:
     if site is None:
         return f"no site owns {fixture.url}"
     try:
-        return extract_article(site, fixture.url, fixture.body, fixture.meta.get("headers"), fixture.fetched_at)
+        return extract_article(fixture.page(), ReadingContext(site))
     except NotArticle as exc:
         return f"not an article: {exc}"
 
@@ -123,7 +124,7 @@ def save(url: str, source: str, fixtures: Path, name: str | None, out: TextIO) -
     }
     got: dict[str, Any] | str
     try:
-        article = extract_article(site, saved.url, saved.body, meta["headers"], fetched)
+        article = extract_article(Page(saved.url, saved.body, meta["headers"], fetched), ReadingContext(site))
         got = article.to_record()
     except NotArticle as exc:
         got = f"not an article: {exc}"

@@ -9,31 +9,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
-from datetime import datetime
 from typing import Any, Protocol
 
 from clippings.core.items import Article
-from clippings.core.site import Site
+from clippings.core.page import Page, ReadingContext
 from clippings.crawl.resources import Shared
 
 logger = logging.getLogger(__name__)
-
-Learned = tuple[tuple[str, str], ...]
 
 
 class Extractor(Protocol):
     """Reads one page into an ``Article``; raises ``NotArticle`` for a page that is none."""
 
-    async def read(
-        self,
-        site: Site,
-        url: str,
-        body: bytes,
-        headers: Mapping[str, str],
-        fetched_at: datetime | None,
-        learned: Learned,
-    ) -> Article: ...
+    async def read(self, page: Page, context: ReadingContext) -> Article: ...
 
     def close(self) -> dict[str, int]:
         """Done with it; what to keep in the crawl's stats (``workers/replaced``...)."""
@@ -43,18 +31,10 @@ class Extractor(Protocol):
 class InProcess:
     """``read_article`` in the crawl's own process."""
 
-    async def read(
-        self,
-        site: Site,
-        url: str,
-        body: bytes,
-        headers: Mapping[str, str],
-        fetched_at: datetime | None,
-        learned: Learned,
-    ) -> Article:
+    async def read(self, page: Page, context: ReadingContext) -> Article:
         from clippings.extract import read_article  # not imported by a crawl with workers
 
-        return read_article(site, url, body, headers, fetched_at, learned)
+        return read_article(page, context)
 
     def close(self) -> dict[str, int]:
         return {}
@@ -70,15 +50,7 @@ class InWorkers:
         self.pool: Any = shared.pool(workers)
         self.fallback: InProcess | None = None
 
-    async def read(
-        self,
-        site: Site,
-        url: str,
-        body: bytes,
-        headers: Mapping[str, str],
-        fetched_at: datetime | None,
-        learned: Learned,
-    ) -> Article:
+    async def read(self, page: Page, context: ReadingContext) -> Article:
         if self.fallback is None and not _in_asyncio_loop():
             logger.warning(
                 "CLIPPINGS_WORKERS needs Scrapy's asyncio reactor (TWISTED_REACTOR): pages are read in the crawl's own process"
@@ -86,8 +58,8 @@ class InWorkers:
             self.fallback = InProcess()
             self._release()
         if self.fallback is not None:
-            return await self.fallback.read(site, url, body, headers, fetched_at, learned)
-        return await self.pool.read(site, url, body, headers, fetched_at, learned)
+            return await self.fallback.read(page, context)
+        return await self.pool.read(page, context)
 
     def _release(self) -> dict[str, int]:
         if self.pool is None:

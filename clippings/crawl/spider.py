@@ -21,6 +21,7 @@ from clippings.core.arguments import parse_count, parse_day, parse_workers
 from clippings.core.config import WithDefaults
 from clippings.core.fate import decide
 from clippings.core.items import Article
+from clippings.core.page import Page, ReadingContext
 from clippings.core.site import Site
 from clippings.core.stats import count
 from clippings.crawl.admission import Admission, admission
@@ -238,10 +239,11 @@ class NewsSpider(ListingPages, Outcomes, scrapy.Spider):
     async def read_article_page(self, response: Response) -> Article | None:
         fetched_at = response.meta.get("fetched_at") or datetime.now(UTC)
         headers = {k.decode("latin-1"): v[0].decode("latin-1") for k, v in response.headers.items() if v}
-        learned = self.containers.known(self.site.name)
+        page = Page(response.url, response.body, headers, fetched_at)
+        context = ReadingContext(self.site, self.containers.known(self.site.name))
         result: Article | BaseException
         try:
-            result = await self.extractor.read(self.site, response.url, response.body, headers, fetched_at, learned)
+            result = await self.extractor.read(page, context)
         except Exception as exc:  # a page must never stop the crawl: ``decide`` says what it is
             result = exc
         fate = decide(response.url, result)

@@ -1,4 +1,5 @@
-"""Article extraction: (url, body, headers, fetch time) -> article fields. Imports no Scrapy.
+"""Article extraction: a ``Page`` (url, body, headers, fetch time) read in its
+``ReadingContext`` (the site, its learned containers) -> article fields. Imports no Scrapy.
 
 A page is decoded and parsed once, checked for what makes it no article (video, soft 404,
 not an article URL), then read by its site's page object (``clippings.extract.page``):
@@ -8,20 +9,17 @@ page's other evidence, and each field's source kept in ``Article.provenance``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import datetime
 from functools import lru_cache
 from importlib import import_module
 
 from clippings.core.items import Article, NotArticle
-from clippings.core.site import Site
+from clippings.core.page import Page, ReadingContext
 from clippings.core.stamps import utc_stamp
 from clippings.extract.evidence import article_evidence
 from clippings.extract.html import (
     NotHTML,
     decode_html,
     fold,
-    header_value,
     marker_key,
     marker_keys,
     parse_html,
@@ -31,7 +29,7 @@ from clippings.extract.language import detect_language
 from clippings.extract.metadata import first_meta
 from clippings.extract.sources import PageSources
 
-__all__ = ["NotArticle", "extract_article", "read_article"]
+__all__ = ["NotArticle", "Page", "ReadingContext", "extract_article", "read_article"]
 
 
 @lru_cache(maxsize=16)
@@ -46,26 +44,20 @@ def _first_heading(sources: PageSources) -> str:
     return text_of(h1) if h1 is not None else ""
 
 
-def read_article(
-    site: Site,
-    url: str,
-    body: bytes,
-    headers: Mapping[str, str] | None = None,
-    fetched_at: datetime | None = None,
-    learned: tuple[tuple[str, str], ...] = (),
-) -> Article:
+def read_article(page: Page, context: ReadingContext) -> Article:
     """The article on a page, dates still raw (see ``clippings.core.normalize``).
 
-    ``learned`` are (template, xpath) article containers learned from earlier pages of the
-    site. They never change what is read: a page one of them applies to is read as without
-    it, and the container's reading compared with that (``Article.learned_check``).
+    The context's ``learned`` are (template, xpath) article containers learned from earlier
+    pages of the site. They never change what is read: a page one of them applies to is read
+    as without it, and the container's reading compared with that (``Article.learned_check``).
     Raises NotArticle with the reason when the page holds no article.
     """
+    site, url = context.site, page.url
     reason = site.non_article_reason(url)
     if reason:
         raise NotArticle(reason, url)
     try:
-        root = parse_html(decode_html(body, header_value(headers, "Content-Type")))
+        root = parse_html(decode_html(page.body, page.header("Content-Type")))
     except NotHTML as exc:
         raise NotArticle("not_html", str(exc)) from None
     sources = PageSources(site, url, root)
@@ -82,24 +74,24 @@ def read_article(
         if key in headings or marker in page_title:
             raise NotArticle("soft_404", marker)
 
-    page = page_class(site.page)(sources, learned=learned)
-    if not page.article_id:
+    article_page = page_class(site.page)(sources, learned=context.learned)
+    if not article_page.article_id:
         raise NotArticle("not_article", "URL is not an article URL")
     if labelled and not og_type.startswith("video") and article_evidence(sources) is None:
         raise NotArticle("not_article", f"og:type {og_type}, and no article on the page")
-    if not page.title:
+    if not article_page.title:
         raise NotArticle("no_title")
-    fields = page.to_fields()
-    found = page.body_pick
+    fields = article_page.to_fields()
+    found = article_page.body_pick
     candidates = fields.pop("date_candidates")
     return Article(
         **fields,
         site=site.name,
         language=detect_language(fields["body"]),
-        fetched_at=utc_stamp(fetched_at) if fetched_at else "",
+        fetched_at=utc_stamp(page.fetched_at) if page.fetched_at else "",
         date_candidates={k: [raw for _, raw in v] for k, v in candidates.items()},
         date_sources={k: [source for source, _ in v] for k, v in candidates.items()},
-        provenance=page.provenance,
+        provenance=article_page.provenance,
         story="story" if sources.story else sources.story_found.problem or "absent",
         body_short=found.short,
         container_hint=found.hint,
@@ -107,16 +99,10 @@ def read_article(
     )
 
 
-def extract_article(
-    site: Site,
-    url: str,
-    body: bytes,
-    headers: Mapping[str, str] | None = None,
-    fetched_at: datetime | None = None,
-) -> Article:
+def extract_article(page: Page, context: ReadingContext) -> Article:
     """The complete item for a page, as the crawl writes it (dates and derived fields done)."""
     from clippings.core.normalize import finalize
 
-    article = read_article(site, url, body, headers, fetched_at)
-    finalize(article, now=fetched_at)
+    article = read_article(page, context)
+    finalize(article, now=page.fetched_at)
     return article

@@ -1,11 +1,12 @@
-"""The article body: site pruning before trafilatura, paragraph rendering and filtering after."""
+"""The article body read by trafilatura: site pruning before, paragraph rendering and filtering
+after (``read_tree``). Where to read it from is ``clippings.extract.containers``; which
+reading stands, ``clippings.extract.reading``."""
 
 from __future__ import annotations
 
 import configparser
 import logging
-from collections.abc import Callable, Iterable
-from copy import deepcopy
+from collections.abc import Iterable
 
 import lxml.etree
 import lxml.html
@@ -13,10 +14,9 @@ from trafilatura import bare_extraction
 from trafilatura.settings import DEFAULT_CONFIG, Extractor
 
 from clippings.core.site import Site
-from clippings.core.tokens import count as count_words
 from clippings.extract.cleaning import clean_paragraphs
-from clippings.extract.html import fold, new_document, text_of
-from clippings.extract.runs import holders, run_paragraphs
+from clippings.extract.html import fold
+from clippings.extract.main_block import holders_of_text
 from clippings.extract.xpaths import compiled, with_class_words
 
 # trafilatura's log lines name no page ("discarding data: None": it is handed a tree, not a
@@ -100,112 +100,6 @@ def prune(root: lxml.html.HtmlElement, site: Site, keep_title: bool = False) -> 
 _BLOCKS = frozenset(
     ["p", "div", "ul", "ol", "table", "section", "article", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "figure"]
 )
-_INLINE = frozenset(
-    [
-        "a",
-        "b",
-        "i",
-        "em",
-        "strong",
-        "u",
-        "s",
-        "small",
-        "mark",
-        "sup",
-        "sub",
-        "abbr",
-        "cite",
-        "q",
-        "code",
-        "font",
-        "span",
-        "br",
-        "time",
-    ]
-)
-
-
-def paragraph_text(element: lxml.html.HtmlElement) -> str | None:
-    """The text of a paragraph-like element: a ``<p>``, or a ``<div>`` holding text and inline
-    elements alone; None for anything else, and for a line of links (a card, a menu)."""
-    tag = element.tag
-    if tag == "div":
-        for child in element:
-            if not isinstance(child.tag, str) or child.tag not in _INLINE:
-                return None
-    elif tag != "p":
-        return None
-    if len(element) == 0:
-        # Text alone (comments and entities are children too): the text is the element's own,
-        # and no link is inside.
-        text = (element.text or "").strip()
-        return text if len(text) >= 40 else None
-    text = visible_text(element)
-    if len(text) < 40:
-        return None
-    linked = sum(len(a.text_content()) for a in element.iter("a"))
-    return None if linked > len(text) / 2 else text
-
-
-_HIDDEN = ("script", "style", "noscript", "template")
-
-
-def visible_text(element: lxml.html.HtmlElement) -> str:
-    """The text a reader sees of an element: never a script's, style's, template's or
-    noscript's (12 kB of inline script in a ``<span>`` is no paragraph)."""
-    if next(element.iter(_HIDDEN), None) is None:
-        return element.text_content().strip()
-    return text_of(element)
-
-
-def _block_weights(root: lxml.html.HtmlElement) -> dict[lxml.html.HtmlElement, int]:
-    """{element: characters of the paragraphs that are its children}; text runs it holds
-    loose between blocks are paragraphs too (``runs``)."""
-    weight: dict[lxml.html.HtmlElement, int] = {}
-    for element in root.iter("p", "div"):
-        text = paragraph_text(element)
-        if text:
-            parent = element.getparent()
-            if parent is not None:
-                weight[parent] = weight.get(parent, 0) + len(text)
-    for element in holders(root):
-        chars = sum(len(t) for t in run_paragraphs(element))
-        if chars:
-            weight[element] = weight.get(element, 0) + chars
-    return weight
-
-
-def main_block(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
-    """The element whose paragraphs (``<p>``, or ``<div>``s holding text alone) hold the
-    most text: where the article most likely is, whatever the template."""
-    weight = _block_weights(root)
-    return max(weight, key=weight.__getitem__) if weight else None
-
-
-def holders_of_text(root: lxml.html.HtmlElement) -> set[lxml.html.HtmlElement]:
-    """The elements no prune rule may remove: the main block and its ancestors, and every
-    element holding more than half of the text of the page's paragraphs (an article split
-    into several blocks is held by the element around them)."""
-    weight = _block_weights(root)
-    if not weight:
-        return set()
-    main = max(weight, key=weight.__getitem__)
-    keep = {main, *main.iterancestors()}
-    held: dict[lxml.html.HtmlElement, int] = {}
-    for block, chars in weight.items():
-        for element in (block, *block.iterancestors()):
-            held[element] = held.get(element, 0) + chars
-    half = sum(weight.values()) / 2
-    keep.update(e for e, chars in held.items() if chars > half)
-    return keep
-
-
-def block_words(block: lxml.html.HtmlElement | None) -> int:
-    """Words in a block's paragraphs (its loose text runs included)."""
-    if block is None:
-        return 0
-    texts = [paragraph_text(c) for c in block if isinstance(c.tag, str)] + run_paragraphs(block)
-    return sum(count_words(t) for t in texts if t)
 
 
 def div_paragraphs(root: lxml.html.HtmlElement) -> None:
@@ -273,35 +167,6 @@ def unwrap_layout_tables(root: lxml.html.HtmlElement) -> None:
                 element.attrib.pop(attribute, None)
 
 
-# Where article text is, whatever the site: schema.org's articleBody.
-GENERIC_BODY_XPATHS = ("//*[@itemprop='articleBody']",)
-
-
-def common_ancestor(elements: list[lxml.html.HtmlElement]) -> lxml.html.HtmlElement:
-    """The innermost element holding all of ``elements``."""
-    chain = [elements[0], *elements[0].iterancestors()]
-    for element in elements[1:]:
-        ancestors = {element, *element.iterancestors()}
-        chain = [c for c in chain if c in ancestors]
-    return chain[0]
-
-
-def article_container(
-    select: Callable[[str], list], xpaths: Iterable[tuple[str, str]]
-) -> tuple[lxml.html.HtmlElement | None, str | None]:
-    """(element, source): the element holding the article text, by the first of ``xpaths``
-    ((source, xpath) pairs, run by ``select``: a page's ``PageSources.select``) that finds
-    any element with text. A rule matching several elements (paragraphs of one class, a body
-    split around an ad) gives their innermost common ancestor, so the sub-headings between
-    them stay."""
-    for source, xpath in xpaths:
-        found = [e for e in select(xpath) if isinstance(e, lxml.html.HtmlElement)]
-        if not found or not any(e.text_content().strip() for e in found):
-            continue
-        return (found[0] if len(found) == 1 else common_ancestor(found)), source
-    return None, None
-
-
 def read_tree(site: Site, root: lxml.html.HtmlElement, not_body: Iterable[str], full: bool = False) -> list[str]:
     """The body paragraphs trafilatura finds in ``root`` (a copy, consumed), site-pruned
     before, furniture lines cut after; a re-read (``full``) keeps the title's element."""
@@ -311,16 +176,3 @@ def read_tree(site: Site, root: lxml.html.HtmlElement, not_body: Iterable[str], 
     if document is None or document.body is None:
         return []
     return clean_paragraphs(site, paragraphs(document.body), not_body)
-
-
-def container_copy(container: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
-    """A small document holding a copy of the container alone, ``<div>`` paragraphs as ``<p>``."""
-    document = new_document()
-    article = lxml.etree.SubElement(document.find("body"), "article")
-    copied = deepcopy(container)
-    copied.tail = None
-    if copied.tag in ("html", "body"):
-        copied.tag = "div"
-    article.append(copied)
-    div_paragraphs(document)
-    return document

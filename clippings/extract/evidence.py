@@ -19,8 +19,8 @@ import lxml.html
 
 from clippings.core.tokens import count as count_words
 from clippings.core.tokens import words
-from clippings.extract.body import paragraph_text
 from clippings.extract.html import text_of
+from clippings.extract.main_block import paragraph_text
 from clippings.extract.sources import PageSources
 
 # A main block of paragraphs holding this many words is an article's, whatever the labels say:

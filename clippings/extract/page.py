@@ -12,13 +12,12 @@ from collections.abc import Callable
 from dataclasses import replace
 from functools import cached_property
 from typing import Any
-from urllib.parse import urljoin
 
 from web_poet import ItemPage, field
 
-from clippings.extract import ans, declared, furniture, lines, standfirst
+from clippings.extract import ans, declared, furniture, image, lines, standfirst
 from clippings.extract.html import fold, text_of
-from clippings.extract.metadata import as_text, as_texts, first_meta, jsonld_image
+from clippings.extract.metadata import as_text, as_texts, first_meta
 from clippings.extract.reading import BodyPick, BodyReader
 from clippings.extract.sources import NOTHING, PageSources, Pick, first
 
@@ -215,46 +214,20 @@ class ArticlePage(ItemPage):
     @cached_property
     def _caption(self) -> Pick:
         """The lead image's caption as the page shows it (kept out of the body)."""
-        pick = self.page.rule("caption")
-        if not pick.value and self._image_url.value:
-            title = self._dom_title.elements[0] if self._dom_title.elements else None
-            pick = lines.caption_near(self.page, self._image_url.value, title)
-        return pick
+        title = self._dom_title.elements[0] if self._dom_title.elements else None
+        return image.shown_caption(self.page, self._image_url.value, title)
 
     @cached_property
     def _image_url(self) -> Pick:
-        return first(
-            Pick(first_meta(self.page.meta, "og:image", "og:image:url", "twitter:image"), "meta"),
-            Pick(jsonld_image(self.page.ld)[0], "jsonld"),
-            Pick(ans.image(self.story)[0], "ans"),
-            self.page.rule("image"),
-        )
+        return image.image_url(self.page, self.story)
 
     @cached_property
     def _image_caption(self) -> Pick:
-        visible = self._caption.value or ""
-        for pattern in self.site.credit_patterns:
-            visible = pattern.sub("", visible).strip()
-        caption = first(
-            Pick(ans.image(self.story)[1], "ans"),
-            Pick(visible, self._caption.source),
-            Pick(jsonld_image(self.page.ld)[1], "jsonld"),
-        )
-        text = caption.value
-        for pattern in self.site.credit_patterns:
-            text = pattern.sub("", text).strip() if text else text
-        return Pick(text or None, caption.source)
+        return image.image_caption(self.page, self.story, self._caption)
 
     @cached_property
     def _image(self) -> Pick:
-        url = self._image_url
-        if not url.value:
-            return NOTHING
-        try:
-            absolute = urljoin(self.page.url, url.value)
-        except ValueError:  # not a URL ("http://[::1")
-            return NOTHING
-        return Pick({"url": absolute, "caption": self._image_caption.value}, url.source)
+        return image.lead_image(self.page, self._image_url, self._image_caption)
 
     @cached_property
     def _visible_dates(self) -> tuple[Pick, Pick]:

@@ -16,7 +16,6 @@ short is marked so (``short``) and counted by the crawl.
 
 from __future__ import annotations
 
-import re
 from copy import deepcopy
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -28,22 +27,22 @@ from clippings.core.tokens import bag
 from clippings.core.tokens import count as count_words
 from clippings.extract import ans
 from clippings.extract.block import block_copy
-from clippings.extract.body import (
-    GENERIC_BODY_XPATHS,
-    TITLE,
-    USED,
-    article_container,
-    container_copy,
-    paragraph_text,
-    read_tree,
-)
+from clippings.extract.body import TITLE, USED, read_tree
 from clippings.extract.cleaning import clean_paragraphs
+from clippings.extract.containers import (
+    GENERIC_BODY_XPATHS,
+    article_container,
+    check_learned,
+    container_copy,
+    container_hint,
+    template_key,
+)
 from clippings.extract.evidence import glued, holds_two_articles, repeats_itself
 from clippings.extract.html import marker_key
+from clippings.extract.main_block import paragraph_text
 from clippings.extract.metadata import article_body
 from clippings.extract.scripted import script_html
 from clippings.extract.sources import PageSources, Pick
-from clippings.extract.xpaths import has_class
 
 # A body under this share of the evidence's words is short: read again, else flagged. The
 # page's main block of paragraphs is the closest estimate of the body (it holds the article's
@@ -58,8 +57,6 @@ OVERSHOOT = 1.15
 # string in a script, taken when it holds this many times the words.
 FEW_WORDS = 50
 SCRIPTED = 3
-_STABLE_TOKEN = re.compile(r"^[A-Za-z][A-Za-z_-]{2,40}$")
-_DIGITS = re.compile(r"[0-9]+")
 
 
 @dataclass(frozen=True)
@@ -86,25 +83,6 @@ def token_f1(a: str, b: str) -> float:
         return 0.0
     precision, recall = common / sum(left.values()), common / sum(right.values())
     return 2 * precision * recall / (precision + recall)
-
-
-def _layout_names(value: str) -> set[str]:
-    """Class or id tokens with their numbers as ``#`` (``postid-123`` is ``postid-#``)."""
-    names = (_DIGITS.sub("#", t) for t in value.split())
-    return {n for n in names if _STABLE_TOKEN.match(n.replace("#", ""))}
-
-
-def template_key(root: lxml.html.HtmlElement) -> str:
-    """The page's template, as its layout names it: the ``<body>`` classes and the ids and
-    classes of the body's children, numbers folded (they change page to page)."""
-    body = root.find("body")
-    if body is None:
-        return "-"
-    names = _layout_names(body.get("class") or "")
-    for child in body:
-        if isinstance(child.tag, str):
-            names |= _layout_names(child.get("id") or "") | _layout_names(child.get("class") or "")
-    return " ".join(sorted(names))[:200] or "-"
 
 
 class BodyReader:
@@ -188,7 +166,7 @@ class BodyReader:
         if checked is not None and checked.agreed:
             return checked
         if pick.source == "page":
-            pick = replace(pick, hint=self._hint(template))
+            pick = replace(pick, hint=container_hint(self.page, template))
         if checked is not None:
             pick = replace(pick, learned=checked.learned, agreed=False)
         return pick
@@ -269,43 +247,13 @@ class BodyReader:
         return best
 
     def _checked(self, pick: BodyPick, learned: list[tuple[str, str]], not_body: list[str]) -> BodyPick | None:
-        """A learned container set against the body read without it: it stands for the page
-        only when its reading equals that body to the character. The element the body was
-        read from (the page's article block) gives that body by construction: the same
-        subtree read by the same code; another element is read, and compared. None when no
-        learned container of the template is on the page."""
-        for which in learned:
-            container, _ = article_container(self.page.select, [("learned", which[1])])
-            if container is not None:
-                break
-        else:
+        """The body as read through a learned container of the page's template, if it agrees
+        with the body read without it (``containers.check_learned``); else the body with the
+        disagreeing container; None when none of them is on the page."""
+        checked = check_learned(self.page, pick.source, pick.value, tuple(learned), not_body)
+        if checked is None:
             return None
-        if pick.source == "page" and container is self.page.article_block:
-            agreed = True
-        else:
-            agreed = "\n\n".join(read_tree(self.site, block_copy(container), not_body)) == pick.value
+        which, agreed = checked
         if agreed:
             return replace(pick, source="learned", learned=which, agreed=True)
         return replace(pick, learned=which, agreed=False)
-
-    def _hint(self, template: str) -> tuple[str, str] | None:
-        """(template, xpath) of the page's article block, the body's element, when an id or
-        class names it and that XPath finds that very element on the page (a later page of
-        the template is then found by it)."""
-        block = self.page.article_block
-        xpath = _named(block) if block is not None else None
-        if xpath is None:
-            return None
-        found, _ = article_container(self.page.select, [("learned", xpath)])
-        return (template, xpath) if found is block else None
-
-
-def _named(element: lxml.html.HtmlElement) -> str | None:
-    ident = element.get("id") or ""
-    if _STABLE_TOKEN.match(ident):
-        return f"//*[@id='{ident}']"
-    tokens = [t for t in (element.get("class") or "").split() if _STABLE_TOKEN.match(t)]
-    if tokens:
-        tests = "".join(f"[{has_class(t)}]" for t in tokens[:3])
-        return f"//{element.tag}[@class]{tests}"
-    return None

@@ -19,8 +19,8 @@ import lxml.html
 from clippings.core.site import Site
 from clippings.extract import ans
 from clippings.extract.block import article_block
-from clippings.extract.body import _block_weights, block_words
 from clippings.extract.html import fold, leaf_elements, text_of
+from clippings.extract.main_block import _block_weights, block_words
 from clippings.extract.metadata import jsonld_article, metas
 from clippings.extract.xpaths import Selector
 
@@ -136,7 +136,7 @@ class PageSources:
 
     @cached_property
     def main_block(self) -> lxml.html.HtmlElement | None:
-        """The element whose paragraphs hold the most text (see ``body.main_block``)."""
+        """The element whose paragraphs hold the most text (see ``main_block.main_block``)."""
         weight = self.block_weights
         return max(weight, key=weight.__getitem__) if weight else None
 

@@ -16,13 +16,14 @@ import os
 import re
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from clippings.core.fate import decide
 from clippings.core.finish import dates_step, schema_problem
 from clippings.core.items import Article
 from clippings.core.normalize import derive
+from clippings.core.page import Page, ReadingContext
 from clippings.discovery import sniff
 from clippings.extract import read_article  # once per worker process, when it unpickles a task
 from clippings.reextract.archive import Problem, Shard
@@ -144,15 +145,6 @@ def _problem(problem: Problem) -> Outcome:
     )
 
 
-def response_headers(pairs: list[tuple[str, str]]) -> dict[str, str]:
-    """The headers as a crawl's spider hands them to extraction: Scrapy's names (title case),
-    each with its first value."""
-    headers: dict[str, str] = {}
-    for name, value in pairs:
-        headers.setdefault(name.title(), value)
-    return headers
-
-
 def last_header(pairs: list[tuple[str, str]], name: str) -> str | None:
     """A header's value as Scrapy's ``Headers.get`` gives it: the last one sent."""
     wanted = name.lower()
@@ -203,8 +195,8 @@ def read_record(
         out.logs.append(
             (WARNING, f"{url}: response of {size} bytes is larger than DOWNLOAD_WARNSIZE ({reading.warn_size})")
         )
-    headers = response_headers(saved.headers)
-    refresh = _meta_refresh(saved.body, url, headers)
+    page = saved.page()
+    refresh = _meta_refresh(page.body, url, page.headers)
     if refresh:
         out.counts.append("skipped/redirect")
         out.logs.append((INFO, f"{url}: a meta refresh to {refresh}; its target is read from its own record"))
@@ -212,17 +204,17 @@ def read_record(
     if sniff(saved.body) != "html":
         out.counts.append("skipped/not_article_url")  # a feed or sitemap at an article URL
         return out
-    return _read_page(out, saved, headers, learned.get(site.name, ()))
+    if page.fetched_at is None:
+        page = replace(page, fetched_at=datetime.now(UTC))
+    return _read_page(out, saved, page, ReadingContext(site, learned.get(site.name, ())))
 
 
-def _read_page(out: Outcome, saved: SavedResponse, headers: dict[str, str], learned: tuple) -> Outcome:
-    url = saved.url
-    site = site_for_url(url)
-    fetched_at = saved.fetched_at or datetime.now(UTC)
+def _read_page(out: Outcome, saved: SavedResponse, page: Page, context: ReadingContext) -> Outcome:
+    url = page.url
     _count_page()
     result: Article | BaseException
     try:
-        result = read_article(site, url, saved.body, headers, fetched_at, learned)
+        result = read_article(page, context)
     except Exception as exc:  # a page must never stop the run: ``decide`` says what it is
         result = exc
     fate = decide(url, result)

@@ -19,6 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from clippings.core.page import Page
 from clippings.replay.responses import ReplaySourceError, SavedResponse, parse_stamp
 
 META = "meta.json"
@@ -142,6 +143,10 @@ class Fixture:
     @property
     def must_not_contain(self) -> list[str]:
         return list(self.meta.get("must_not_contain") or [])
+
+    def page(self) -> Page:
+        """The page a reader is handed: the fixture's URL, body, headers and fetch time."""
+        return Page(self.url, self.body, self.headers, self.fetched_at)
 
     def response(self) -> SavedResponse:
         """The saved response a replay answers with."""

@@ -1,4 +1,5 @@
-"""A saved response, and what every store shares: its URL key and its error."""
+"""A saved response (and the ``Page`` it is to a reader), and what every store shares: its
+URL key and its error."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from w3lib.url import canonicalize_url
+
+from clippings.core.page import Page
 
 # Headers describing the transfer, not the content: the body is stored decoded.
 TRANSFER_HEADERS = frozenset({"content-encoding", "transfer-encoding", "content-length"})
@@ -22,6 +25,20 @@ class SavedResponse:
     headers: list[tuple[str, str]]
     body: bytes
     fetched_at: datetime | None
+
+    def page(self) -> Page:
+        """The response as a reader is handed it, its headers as the crawl's spider hands
+        them (``response_headers``)."""
+        return Page(self.url, self.body, response_headers(self.headers), self.fetched_at)
+
+
+def response_headers(pairs: list[tuple[str, str]]) -> dict[str, str]:
+    """The headers as a crawl's spider hands them to extraction: Scrapy's names (title case),
+    each with its first value."""
+    headers: dict[str, str] = {}
+    for name, value in pairs:
+        headers.setdefault(name.title(), value)
+    return headers
 
 
 def url_key(url: str) -> str:

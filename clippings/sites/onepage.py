@@ -18,6 +18,7 @@ from typing import Any
 from clippings.core.finish import dates_step, schema_problem
 from clippings.core.items import NotArticle
 from clippings.core.normalize import derive
+from clippings.core.page import Page, ReadingContext
 
 __all__ = ["NotArticle", "extract_page"]
 
@@ -65,7 +66,7 @@ def extract_page(
         body = html_or_bytes.encode("utf-8")
     else:
         body = bytes(html_or_bytes)
-    article = read_article(site, url, body, given, _fetch_time(fetched_at, url))
+    article = read_article(Page(url, body, given, _fetch_time(fetched_at, url)), ReadingContext(site))
     dates_step(article)
     derive(article)
     problem = schema_problem(article, SITES)

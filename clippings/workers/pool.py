@@ -11,12 +11,10 @@ import os
 import pickle
 import threading
 from collections import deque
-from collections.abc import Mapping
-from datetime import datetime
 from typing import Any
 
 from clippings.core.items import Article, NotArticle
-from clippings.core.site import Site
+from clippings.core.page import Page, ReadingContext
 from clippings.workers.worker import Task, Worker, WorkerCrashed, serve, socket_room
 
 logger = logging.getLogger("clippings.workers")
@@ -88,26 +86,21 @@ class ExtractionPool:
         for worker in list(self._live):
             loop.add_reader(worker.conn.fileno(), self._answer, worker)
 
-    async def read(
-        self,
-        site: Site,
-        url: str,
-        body: bytes,
-        headers: Mapping[str, str],
-        fetched_at: datetime | None,
-        learned: tuple[tuple[str, str], ...] = (),
-    ) -> Article:
-        """The article on a page, as ``read_article`` gives it (NotArticle raised alike)."""
+    async def read(self, page: Page, context: ReadingContext) -> Article:
+        """The article on a page, as ``read_article`` gives it (NotArticle raised alike).
+
+        A worker is sent the page and the context's site by name (its own registry holds
+        the same ``Site``) with the learned containers."""
         if self._closed:
             raise WorkerCrashed("the extraction pool is closed")
         await self._attach()
         assert self._loop is not None
         self._next_id += 1
         payload = pickle.dumps(
-            (self._next_id, (site.name, url, body, headers, fetched_at, learned)),
+            (self._next_id, (page, context.site.name, context.learned)),
             protocol=pickle.HIGHEST_PROTOCOL,
         )
-        task = Task(self._next_id, url, payload, self._loop.create_future())
+        task = Task(self._next_id, page.url, payload, self._loop.create_future())
         self._queue.append(task)
         self._pump()
         kind, value, detail = await task.future

@@ -13,11 +13,10 @@ import signal
 import socket
 import threading
 import time
-from collections.abc import Mapping
-from datetime import datetime
 from typing import Any
 
 from clippings.core.items import NotArticle
+from clippings.core.page import Learned, Page, ReadingContext
 from clippings.sites import get_site
 
 logger = logging.getLogger("clippings.workers")
@@ -35,14 +34,7 @@ class WorkerCrashed(RuntimeError):
 _pages_read = 0
 
 
-def read_in_worker(
-    site_name: str,
-    url: str,
-    body: bytes,
-    headers: Mapping[str, str],
-    fetched_at: datetime | None,
-    learned: tuple[tuple[str, str], ...] = (),
-) -> tuple[str, Any, Any]:
+def read_in_worker(page: Page, site_name: str, learned: Learned = ()) -> tuple[str, Any, Any]:
     """``read_article`` in a worker: ("article", Article, None) or ("not_article", reason, detail).
 
     NotArticle travels as a plain tuple (an exception with extra arguments does not survive
@@ -57,7 +49,7 @@ def read_in_worker(
 
         reset_caches()
     try:
-        article = read_article(get_site(site_name), url, body, headers, fetched_at, learned)
+        article = read_article(page, ReadingContext(get_site(site_name), learned))
         return "article", article, None
     except NotArticle as exc:
         return "not_article", exc.reason, exc.detail

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from clippings.core.page import Page, ReadingContext
 from clippings.extract import read_article
 from clippings.sites import get_site
 from clippings.state.learned import LEARN_AFTER, ContainerMemory, learn_containers
@@ -16,7 +17,7 @@ LE360 = get_site("le360")
 
 
 def test_a_page_read_whole_names_its_container():
-    article = read_article(LE360, le360_url("souss-1"), redesigned(1))
+    article = read_article(Page(le360_url("souss-1"), redesigned(1)), ReadingContext(LE360))
     assert article.provenance["body"] == "page"
     template, xpath = article.container_hint
     assert "tpl-story-#" in template
@@ -24,9 +25,9 @@ def test_a_page_read_whole_names_its_container():
 
 
 def test_a_learned_container_that_reads_the_body_is_its_source():
-    whole = read_article(LE360, le360_url("souss-2"), redesigned(2))
+    whole = read_article(Page(le360_url("souss-2"), redesigned(2)), ReadingContext(LE360))
     learned = (whole.container_hint,)
-    fast = read_article(LE360, le360_url("souss-3"), redesigned(2), learned=learned)
+    fast = read_article(Page(le360_url("souss-3"), redesigned(2)), ReadingContext(LE360, learned))
     assert fast.provenance["body"] == "learned"
     assert fast.learned_check == (learned[0], True)
     assert fast.body == whole.body
@@ -47,10 +48,10 @@ def _captioned(n: int) -> bytes:
 def test_a_learned_container_holding_a_caption_and_a_share_bar_reads_the_page_s_body():
     """The container's reading leaves out what a whole-page reading leaves out: the two are
     equal to the character, and the record is the one the page gives alone."""
-    learned = (read_article(LE360, le360_url("souss-8"), redesigned(8)).container_hint,)
+    learned = (read_article(Page(le360_url("souss-8"), redesigned(8)), ReadingContext(LE360)).container_hint,)
     page = _captioned(9)
-    alone = read_article(LE360, le360_url("souss-9"), page)
-    checked = read_article(LE360, le360_url("souss-9"), page, learned=learned)
+    alone = read_article(Page(le360_url("souss-9"), page), ReadingContext(LE360))
+    checked = read_article(Page(le360_url("souss-9"), page), ReadingContext(LE360, learned))
     assert checked.learned_check == (learned[0], True)
     assert checked.provenance["body"] == "learned"
     assert checked.to_record() == alone.to_record()
@@ -67,27 +68,27 @@ def _moved(n: int, teaser: list[str]) -> bytes:
 
 
 def test_a_learned_container_that_disagrees_with_the_whole_page_is_reported():
-    learned = (read_article(LE360, le360_url("souss-4"), redesigned(4)).container_hint,)
+    learned = (read_article(Page(le360_url("souss-4"), redesigned(4)), ReadingContext(LE360)).container_hint,)
     other = [
         f"Dossier {i} : le barrage de Dkhila est rempli à {40 + i} %, après les pluies de la semaine, "
         "selon la direction régionale de l’équipement, qui appelle à la prudence."
         for i in range(4)
     ]
-    checked = read_article(LE360, le360_url("souss-5"), _moved(5, other), learned=learned)
+    checked = read_article(Page(le360_url("souss-5"), _moved(5, other)), ReadingContext(LE360, learned))
     assert checked.learned_check == (learned[0], False)
     assert checked.provenance["body"] == "page"
     assert "paragraphe 4" in checked.body
 
 
 def test_a_learned_container_holding_a_teaser_differs_and_the_page_is_read():
-    learned = (read_article(LE360, le360_url("souss-6"), redesigned(6)).container_hint,)
+    learned = (read_article(Page(le360_url("souss-6"), redesigned(6)), ReadingContext(LE360)).container_hint,)
     teaser = ["Abonnez-vous pour lire la suite de nos articles sur la région de Souss-Massa et ailleurs."]
     page = _moved(7, teaser)
-    article = read_article(LE360, le360_url("souss-7"), page, learned=learned)
+    article = read_article(Page(le360_url("souss-7"), page), ReadingContext(LE360, learned))
     assert article.provenance["body"] == "page"
     assert article.learned_check == (learned[0], False)
     assert "paragraphe 4" in article.body
-    assert article.to_record() == read_article(LE360, le360_url("souss-7"), page).to_record()
+    assert article.to_record() == read_article(Page(le360_url("souss-7"), page), ReadingContext(LE360)).to_record()
     memory = ContainerMemory(None)
     for _ in range(LEARN_AFTER):
         memory.suggest("le360", *learned[0])

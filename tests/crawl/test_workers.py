@@ -10,10 +10,12 @@ import signal
 import sqlite3
 import subprocess
 import sys
+from dataclasses import replace
 
 import pytest
 
 from clippings.core.arguments import parse_workers
+from clippings.core.page import Page, ReadingContext
 from clippings.extract import NotArticle, read_article
 from clippings.sites import SITES, get_site
 from clippings.workers import QUEUED_PAGES, ExtractionPool, WorkerCrashed
@@ -151,8 +153,9 @@ def test_parse_workers():
         parse_workers("0")
 
 
-def _page(fixture):
-    return fixture.url, fixture.body, dict(fixture.headers), fixture.fetched_at
+def _read(fixture):
+    """The page and context a crawl hands its reader for a fixture."""
+    return fixture.page(), ReadingContext(get_site(fixture.site))
 
 
 def test_pool_reads_as_read_article_does_and_passes_not_article_on():
@@ -160,10 +163,10 @@ def test_pool_reads_as_read_article_does_and_passes_not_article_on():
     site = get_site(fixture.site)
     pool = ExtractionPool(1)
     try:
-        got = asyncio.run(pool.read(site, *_page(fixture)))
-        assert got == read_article(site, *_page(fixture))
+        got = asyncio.run(pool.read(*_read(fixture)))
+        assert got == read_article(*_read(fixture))
         with pytest.raises(NotArticle) as raised:
-            asyncio.run(pool.read(site, fixture.url, b"", {}, None))
+            asyncio.run(pool.read(Page(fixture.url, b""), ReadingContext(site)))
         assert raised.value.reason == "not_html"
     finally:
         pool.close()
@@ -171,17 +174,16 @@ def test_pool_reads_as_read_article_does_and_passes_not_article_on():
 
 def test_a_dead_worker_is_replaced_and_its_page_read_again():
     fixture = ARTICLES[1]
-    site = get_site(fixture.site)
     pool = ExtractionPool(2)
     try:
-        asyncio.run(pool.read(site, *_page(fixture)))  # the pool is up
+        asyncio.run(pool.read(*_read(fixture)))  # the pool is up
         killed = pool.pids()
         for pid in killed:
             os.kill(pid, signal.SIGKILL)
 
         async def read_after_kill():
             await asyncio.sleep(0.5)
-            return await pool.read(site, *_page(fixture))
+            return await pool.read(*_read(fixture))
 
         got = asyncio.run(read_after_kill())
         assert got.title == fixture.expected["title"]
@@ -209,11 +211,10 @@ def _kill_on_send(monkeypatch, pool, times=None):
 
 def test_a_worker_dying_under_a_page_is_replaced_and_the_page_read_again(monkeypatch):
     fixture = ARTICLES[1]
-    site = get_site(fixture.site)
     pool = ExtractionPool(1)
     kills = _kill_on_send(monkeypatch, pool, times=1)
     try:
-        got = asyncio.run(pool.read(site, *_page(fixture)))
+        got = asyncio.run(pool.read(*_read(fixture)))
         assert got.title == fixture.expected["title"]
         assert pool.replaced == 1 and kills and kills[0] not in pool.pids()
     finally:
@@ -222,12 +223,11 @@ def test_a_worker_dying_under_a_page_is_replaced_and_the_page_read_again(monkeyp
 
 def test_a_page_that_kills_every_worker_is_an_error_not_a_hang(monkeypatch):
     fixture = ARTICLES[2]
-    site = get_site(fixture.site)
     pool = ExtractionPool(1)
     _kill_on_send(monkeypatch, pool)
     try:
         with pytest.raises(WorkerCrashed):
-            asyncio.run(asyncio.wait_for(pool.read(site, *_page(fixture)), timeout=60))
+            asyncio.run(asyncio.wait_for(pool.read(*_read(fixture)), timeout=60))
         assert pool.replaced == 2
     finally:
         monkeypatch.undo()
@@ -238,21 +238,25 @@ def test_an_error_in_a_worker_reaches_the_crawl_named():
     pool = ExtractionPool(1)
     try:
         with pytest.raises(Exception) as raised:
-            asyncio.run(pool.read(get_site("le360"), "https://fr.le360.ma/x_ABC/", b"<html>", {}, "not a datetime"))
+            asyncio.run(
+                pool.read(
+                    Page("https://fr.le360.ma/x_ABC/", b"<html>", {}, "not a datetime"),
+                    ReadingContext(get_site("le360")),
+                )
+            )
         assert not isinstance(raised.value, WorkerCrashed)
-        assert asyncio.run(pool.read(get_site(ARTICLES[0].site), *_page(ARTICLES[0]))).title  # the worker lives on
+        assert asyncio.run(pool.read(*_read(ARTICLES[0]))).title  # the worker lives on
     finally:
         pool.close()
 
 
 def test_pages_waiting_when_the_pool_closes_are_errors_not_a_hang():
     fixture = ARTICLES[0]
-    site = get_site(fixture.site)
     pool = ExtractionPool(1)
 
     async def read_then_close():
-        await pool.read(site, *_page(fixture))  # the worker is up
-        reads = [asyncio.ensure_future(pool.read(site, *_page(fixture))) for _ in range(30)]
+        await pool.read(*_read(fixture))  # the worker is up
+        reads = [asyncio.ensure_future(pool.read(*_read(fixture))) for _ in range(30)]
         await asyncio.sleep(0)  # all submitted; most still queued
         pool.close()
         return await asyncio.wait_for(asyncio.gather(*reads, return_exceptions=True), timeout=60)
@@ -271,8 +275,7 @@ def test_a_busy_worker_is_sent_only_what_its_socket_takes_without_blocking():
     socket takes: with the worker stopped and the crawl's end of the socket non-blocking,
     a write that would block raises, which the pool would take for a dead worker."""
     fixture = ARTICLES[0]
-    site = get_site(fixture.site)
-    url, body, headers, fetched_at = _page(fixture)
+    page, context = _read(fixture)
     pool = ExtractionPool(1)
     held = []
     real_send = pool._send
@@ -284,15 +287,15 @@ def test_a_busy_worker_is_sent_only_what_its_socket_takes_without_blocking():
     pool._send = send
 
     async def read_while_stopped():
-        await pool.read(site, url, body, headers, fetched_at)  # the worker is up
+        await pool.read(page, context)  # the worker is up
         (worker,) = pool._live
         # Pages of a third of the room each: a few fit, and eight would overflow the buffer
         # (Linux's is at most twice the room) if the room were wrong.
-        big = body.replace(b"</body>", b"<!-- " + b"x" * (worker.room // 3) + b" --></body>")
+        big = page.body.replace(b"</body>", b"<!-- " + b"x" * (worker.room // 3) + b" --></body>")
         os.set_blocking(worker.conn.fileno(), False)
         os.kill(worker.process.pid, signal.SIGSTOP)
         try:
-            reads = [asyncio.ensure_future(pool.read(site, url, big, headers, fetched_at)) for _ in range(20)]
+            reads = [asyncio.ensure_future(pool.read(replace(page, body=big), context)) for _ in range(20)]
             await asyncio.sleep(0.2)
             queued = len(worker.tasks)
         finally:
@@ -313,7 +316,6 @@ def test_a_busy_worker_is_sent_only_what_its_socket_takes_without_blocking():
 
 def test_a_page_bigger_than_the_socket_takes_waits_for_an_idle_worker(monkeypatch):
     fixture = ARTICLES[0]
-    site = get_site(fixture.site)
     pool = ExtractionPool(1)
     held = []
     real_send = pool._send
@@ -326,7 +328,7 @@ def test_a_page_bigger_than_the_socket_takes_waits_for_an_idle_worker(monkeypatc
     monkeypatch.setattr(pool, "_send", send)
 
     async def read_many():
-        return await asyncio.gather(*(pool.read(site, *_page(fixture)) for _ in range(5)))
+        return await asyncio.gather(*(pool.read(*_read(fixture)) for _ in range(5)))
 
     try:
         results = asyncio.run(read_many())
@@ -341,11 +343,12 @@ def test_a_page_bigger_than_the_socket_takes_waits_for_an_idle_worker(monkeypatc
 GONE_CRAWL = """
 import os, pickle, signal, sys, threading, time
 from multiprocessing import Pipe
+from clippings.core.page import Page
 from clippings.workers import serve
 
 mine, theirs = Pipe(duplex=True)
-page = ("le360", "https://fr.le360.ma/politique/x_ABCDEFGHIJKLMNOPQRSTUVWXYZ/", b"<html><body><p>x</p></body></html>",
-        {}, None, (), False)
+page = (Page("https://fr.le360.ma/politique/x_ABCDEFGHIJKLMNOPQRSTUVWXYZ/", b"<html><body><p>x</p></body></html>"),
+        "le360", ())
 
 def crawl_side():
     time.sleep(0.3)

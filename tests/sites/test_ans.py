@@ -7,6 +7,7 @@ import json
 import lxml.html
 import pytest
 
+from clippings.core.page import Page, ReadingContext
 from clippings.extract import ans, extract_article
 from clippings.sites import get_site
 from tests.helpers.fixturelib import article_fixtures
@@ -94,7 +95,7 @@ def page(global_content, *, visible: str = "", jsonld: dict | None = None, raw: 
 
 
 def read(body: bytes):
-    return extract_article(LE360, URL, body, {"Content-Type": "text/html; charset=utf-8"}, None)
+    return extract_article(Page(URL, body, {"Content-Type": "text/html; charset=utf-8"}), ReadingContext(LE360))
 
 
 def test_the_story_gives_every_field_and_its_body_in_order():
@@ -196,7 +197,7 @@ def test_every_arc_fixture_with_a_story_is_read_from_it():
         root = lxml.html.document_fromstring(fixture.body)
         if fixture.site == "le360" and ans.find_story(root):
             found += 1
-            article = extract_article(LE360, fixture.url, fixture.body, fixture.headers, fixture.fetched_at)
+            article = extract_article(fixture.page(), ReadingContext(LE360))
             assert article.provenance["body"] == "ans", fixture.name
             assert article.body == fixture.expected["body"], fixture.name
     assert found >= 5

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from clippings.core.page import Page, ReadingContext
 from clippings.extract import NotArticle, extract_article, read_article
 from clippings.sites import SITES, get_site
 from tests.helpers.fixturelib import all_fixtures, article_fixtures, leaked, token_f1
@@ -40,9 +41,7 @@ def test_fixture_set_is_big_enough():
 def results():
     out = {}
     for fixture in ARTICLES:
-        out[fixture.name] = extract_article(
-            get_site(fixture.site), fixture.url, fixture.body, fixture.headers, fixture.fetched_at
-        ).to_record()
+        out[fixture.name] = extract_article(fixture.page(), ReadingContext(get_site(fixture.site))).to_record()
     return out
 
 
@@ -83,7 +82,7 @@ def test_non_article_pages_yield_nothing(fixture):
     site = get_site(fixture.site)
     if site.is_article_url(fixture.url):
         with pytest.raises(NotArticle) as raised:
-            extract_article(site, fixture.url, fixture.body, fixture.headers, fixture.fetched_at)
+            extract_article(fixture.page(), ReadingContext(site))
         assert raised.value.reason == fixture.meta["drop_reason"]
     else:
         assert (site.non_article_reason(fixture.url) or "not_article") in (
@@ -102,11 +101,8 @@ def test_extraction_survives_a_redesign(fixture):
     (JSON-LD, metas, bylines, date lines, boilerplate headings) must still carry the
     essentials. A guard against rules that only work on one template's class names."""
     article = extract_article(
-        get_site(fixture.site),
-        fixture.url,
-        _without_classes(fixture.body),
-        fixture.headers,
-        fixture.fetched_at,
+        Page(fixture.url, _without_classes(fixture.body), fixture.headers, fixture.fetched_at),
+        ReadingContext(get_site(fixture.site)),
     )
     got = article.to_record()
     want = fixture.expected
@@ -140,14 +136,14 @@ def test_every_template_is_read_through_a_fast_path(fixture):
     (trafilatura reads the article element alone); an unknown one, read from its article block,
     names the container that a later page of its template is read from, with the same body."""
     site = get_site(fixture.site)
-    article = extract_article(site, fixture.url, fixture.body, fixture.headers, fixture.fetched_at)
+    article = extract_article(fixture.page(), ReadingContext(site))
     assert not article.body_short
     if fixture.meta.get("template") not in UNKNOWN_TEMPLATES:
         assert fast_path(article.provenance["body"]), fixture.meta.get("template")
         return
     assert article.provenance["body"] == "page"
     learned = (article.container_hint,)
-    again = read_article(site, fixture.url, fixture.body, fixture.headers, fixture.fetched_at, learned=learned)
+    again = read_article(fixture.page(), ReadingContext(site, learned))
     assert again.provenance["body"] == "learned"
     assert again.body == article.body == fixture.expected["body"]
 
@@ -159,7 +155,9 @@ def _without_story(body: bytes) -> bytes:
 def test_a_page_of_an_unknown_template_is_read_whole():
     fixture = next(f for f in ARTICLES if f.meta.get("template") == "arc-jsonld")
     body = _without_classes(_without_story(fixture.body))
-    article = extract_article(get_site(fixture.site), fixture.url, body, fixture.headers, fixture.fetched_at)
+    article = extract_article(
+        Page(fixture.url, body, fixture.headers, fixture.fetched_at), ReadingContext(get_site(fixture.site))
+    )
     assert article.provenance["body"] == "page"
     assert article.container_hint is None or article.container_hint[1].startswith("//")
     assert token_f1(article.body, fixture.expected["body"]) >= 0.93

@@ -11,6 +11,7 @@ from scrapy.spiderloader import SpiderLoader
 from scrapy.utils.project import get_project_settings
 
 from clippings.core.normalize import load_schema, schema_errors
+from clippings.core.page import ReadingContext
 from clippings.extract import extract_article
 from clippings.extract.page import ArticlePage
 from clippings.sites import SITES, get_site, site_for_url
@@ -29,7 +30,7 @@ def test_every_registered_site_has_a_spider_and_nothing_else_has():
 
 def _record(name: str) -> dict:
     fixture = next(f for f in article_fixtures() if f.site == name)
-    return extract_article(get_site(name), fixture.url, fixture.body, fixture.headers, fixture.fetched_at).to_record()
+    return extract_article(fixture.page(), ReadingContext(get_site(name))).to_record()
 
 
 @pytest.mark.parametrize("name", sorted(SITES))

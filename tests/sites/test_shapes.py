@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import lxml.html
 
+from clippings.core.page import Page, ReadingContext
 from clippings.extract import extract_article
 from clippings.extract.furniture import without_closing, without_opening
 from clippings.extract.sources import PageSources
@@ -50,7 +51,9 @@ def plain(texts: list[str]) -> str:
 
 
 def read(html: bytes, url: str = URL, site: str = "le360"):
-    return extract_article(get_site(site), url, html, {"Content-Type": "text/html; charset=utf-8"})
+    return extract_article(
+        Page(url, html, {"Content-Type": "text/html; charset=utf-8"}), ReadingContext(get_site(site))
+    )
 
 
 def test_a_standfirst_in_the_headline_block_is_the_lead():

@@ -11,6 +11,7 @@ from functools import cache
 import lxml.html
 import pytest
 
+from clippings.core.page import ReadingContext
 from clippings.extract import NotArticle, extract_article
 from clippings.extract.xpaths import compiled
 from clippings.sites import SITES
@@ -68,7 +69,7 @@ def outputs(site: Site) -> list[object]:
         if fixture.site != site.name:
             continue
         try:
-            article = extract_article(site, fixture.url, fixture.body, fixture.headers, fixture.fetched_at)
+            article = extract_article(fixture.page(), ReadingContext(site))
             found.append((article.to_record(), article.provenance))
         except NotArticle as exc:
             found.append(exc.reason)

@@ -14,8 +14,8 @@ import pytest
 
 from bench.throughput import build_pages, write_warc
 from clippings.core.items import NotArticle
+from clippings.core.page import ReadingContext
 from clippings.extract import extract_article
-from clippings.reextract.task import response_headers
 from clippings.sites import get_site
 from tests.helpers.crawl import read_output, run_clippings
 
@@ -56,9 +56,7 @@ def alone(bulk):
     records = []
     for site, saved in pages:
         try:
-            article = extract_article(
-                get_site(site), saved.url, saved.body, response_headers(saved.headers), saved.fetched_at
-            )
+            article = extract_article(saved.page(), ReadingContext(get_site(site)))
         except NotArticle:
             continue
         records.append(article.to_record())

@@ -19,6 +19,7 @@ from clippings.reextract import reader, task
 from clippings.reextract.archive import Problem, plan
 from clippings.reextract.reader import ShardReader
 from clippings.replay import SavedResponse, WarcRecorder, side_index_path
+from clippings.replay.responses import response_headers
 from tests.helpers.crawl import ROOT, read_output, run_clippings, summary_rows
 from tests.helpers.fixturelib import FIXTURES
 
@@ -187,7 +188,8 @@ def test_headers_reach_extraction_as_the_spider_passes_them():
 
     pairs = [("content-type", "text/html"), ("ETag", "a"), ("etag", "b"), ("x-FOO-bar", "1")]
     spider = {k.decode("latin-1"): v[0].decode("latin-1") for k, v in Headers(pairs).items() if v}
-    assert task.response_headers(pairs) == spider
+    assert response_headers(pairs) == spider
+    assert SavedResponse("https://fr.le360.ma/", 200, pairs, b"", None).page().headers == spider
     assert task.last_header(pairs, "ETag") == Headers(pairs).get("ETag").decode()
 
 

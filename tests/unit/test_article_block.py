@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import lxml.html
 
+from clippings.core.page import Page, ReadingContext
 from clippings.extract import read_article
 from clippings.extract.block import article_block
-from clippings.extract.body import _block_weights
+from clippings.extract.main_block import _block_weights
 from clippings.sites import get_site
 from tests.helpers.pages import le360_url
 
@@ -78,7 +79,7 @@ ARTICLE = f"<div class='xqz-wrap'>{ALSO}{STORY}</div>"
 
 
 def test_a_page_is_read_from_its_block_and_names_it_as_the_container_to_learn():
-    article = read_article(SITE, URL, page(OUTSIDE + ARTICLE))
+    article = read_article(Page(URL, page(OUTSIDE + ARTICLE)), ReadingContext(SITE))
     assert article.provenance["body"] == "page"
     assert article.body.split("\n\n") == [sentence(n) for n in range(6)]
     _template, xpath = article.container_hint
@@ -86,8 +87,8 @@ def test_a_page_is_read_from_its_block_and_names_it_as_the_container_to_learn():
 
 
 def test_a_learned_container_selecting_the_block_gives_the_same_body():
-    alone = read_article(SITE, URL, page(OUTSIDE + ARTICLE))
-    learned = read_article(SITE, URL, page(OUTSIDE + ARTICLE), learned=(alone.container_hint,))
+    alone = read_article(Page(URL, page(OUTSIDE + ARTICLE)), ReadingContext(SITE))
+    learned = read_article(Page(URL, page(OUTSIDE + ARTICLE)), ReadingContext(SITE, (alone.container_hint,)))
     assert learned.provenance["body"] == "learned"
     assert learned.learned_check == (alone.container_hint, True)
     assert learned.body == alone.body
@@ -95,11 +96,11 @@ def test_a_learned_container_selecting_the_block_gives_the_same_body():
 
 
 def test_a_learned_container_selecting_another_element_is_compared_and_forgotten_when_it_differs():
-    alone = read_article(SITE, URL, page(OUTSIDE + ARTICLE))
+    alone = read_article(Page(URL, page(OUTSIDE + ARTICLE)), ReadingContext(SITE))
     template = alone.container_hint[0]
     # The wrapper holds the caption: its reading is not the body.
     wrapper = (template, "//div[@class][contains(concat(' ', normalize-space(@class), ' '), ' xqz-wrap ')]")
-    got = read_article(SITE, URL, page(OUTSIDE + ARTICLE), learned=(wrapper,))
+    got = read_article(Page(URL, page(OUTSIDE + ARTICLE)), ReadingContext(SITE, (wrapper,)))
     assert got.body == alone.body
     assert got.provenance["body"] == "page"
     assert got.learned_check == (wrapper, False)
@@ -107,10 +108,10 @@ def test_a_learned_container_selecting_another_element_is_compared_and_forgotten
 
 def test_a_learned_container_selecting_another_element_that_reads_the_same_is_kept():
     html = page(f"<div id='xqz-around'>{STORY}</div>")
-    alone = read_article(SITE, URL, html)
+    alone = read_article(Page(URL, html), ReadingContext(SITE))
     # Around the block, with nothing else in it: another element, the same reading.
     around = (alone.container_hint[0], "//*[@id='xqz-around']")
-    got = read_article(SITE, URL, html, learned=(around,))
+    got = read_article(Page(URL, html), ReadingContext(SITE, (around,)))
     assert got.body == alone.body
     assert got.provenance["body"] == "learned"
     assert got.learned_check == (around, True)
@@ -119,6 +120,6 @@ def test_a_learned_container_selecting_another_element_that_reads_the_same_is_ke
 def test_no_container_is_learned_from_a_name_that_finds_more_than_the_block():
     # The block's class is also a teaser box's: its XPath would select both.
     teaser = "<div class='xqz-story'><p>Voir aussi : le port de Nador.</p></div>"
-    article = read_article(SITE, URL, page(ARTICLE + teaser))
+    article = read_article(Page(URL, page(ARTICLE + teaser)), ReadingContext(SITE))
     assert article.provenance["body"] == "page"
     assert article.container_hint is None

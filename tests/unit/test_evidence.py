@@ -10,9 +10,10 @@ import lxml.html
 import pytest
 
 from clippings.core.items import NotArticle
+from clippings.core.page import Page, ReadingContext
 from clippings.extract import read_article
-from clippings.extract.body import main_block
 from clippings.extract.evidence import glued, holds_two_articles, repeats_itself
+from clippings.extract.main_block import main_block
 from clippings.sites import get_site
 from tests.helpers.pages import le360_url
 
@@ -57,7 +58,7 @@ ARTICLE_LD = json.dumps({"@context": "https://schema.org", "@graph": [{"@type": 
     ids=["microdata", "rdfa", "jsonld-graph", "article-element", "video-with-article"],
 )  # fmt: skip
 def test_a_labelled_page_holding_an_article_is_read(og_type, head, body):
-    article = read_article(SITE, le360_url("budget-ecoles"), page(og_type, head, body))
+    article = read_article(Page(le360_url("budget-ecoles"), page(og_type, head, body)), ReadingContext(SITE))
     assert "rénovation des écoles" in article.body
     assert article.body.count("rénovation des écoles") >= 4
 
@@ -66,14 +67,16 @@ def test_a_labelled_page_holding_an_article_is_read(og_type, head, body):
 def test_a_labelled_page_holding_no_article_is_refused(og_type, reason):
     body = "<div><p>Regardez la vidéo de la séance du conseil municipal.</p></div>"
     with pytest.raises(NotArticle) as refused:
-        read_article(SITE, le360_url("seance-video"), page(og_type, body=body))
+        read_article(Page(le360_url("seance-video"), page(og_type, body=body)), ReadingContext(SITE))
     assert refused.value.reason == reason
     assert "no article on the page" in str(refused.value)
 
 
 @pytest.mark.parametrize("end", ["", "</body>", "<div class='ads'>"], ids=["no-end-tags", "no-html-end", "open-div"])
 def test_a_page_without_closing_tags_is_not_truncated(end):
-    article = read_article(SITE, le360_url("budget-ecoles"), page("article", body=paragraphs(5), end=end))
+    article = read_article(
+        Page(le360_url("budget-ecoles"), page("article", body=paragraphs(5), end=end)), ReadingContext(SITE)
+    )
     assert article.body.count("rénovation des écoles") == 10
 
 
@@ -97,7 +100,7 @@ def test_an_article_body_holding_the_article_twice_does_not_outrank_the_page():
     visible = "<article><div class='text'>" + "".join(f"<p>{p}</p>" for p in ARTICLE) + "</div></article>"
     doubled = "".join(ARTICLE) + "".join(ARTICLE)  # twice, its paragraphs glued together
     assert repeats_itself([doubled])
-    article = read_article(SITE, le360_url("budget-ecoles"), ld_page(doubled, visible))
+    article = read_article(Page(le360_url("budget-ecoles"), ld_page(doubled, visible)), ReadingContext(SITE))
     assert article.body.split("\n\n") == ARTICLE
     assert article.provenance["body"] == "page"
 

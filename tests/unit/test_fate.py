@@ -7,6 +7,7 @@ import logging
 
 from clippings.core.fate import decide
 from clippings.core.items import NotArticle
+from clippings.core.page import Page, ReadingContext
 from clippings.extract import read_article
 from clippings.sites import get_site
 from tests.helpers.pages import le360_url, redesigned
@@ -16,7 +17,7 @@ LE360 = get_site("le360")
 
 def test_an_article_is_counted_with_where_its_fields_came_from():
     url = le360_url("souss-1")
-    article = read_article(LE360, url, redesigned(1))
+    article = read_article(Page(url, redesigned(1)), ReadingContext(LE360))
     fate = decide(url, article)
     assert fate.kind == "article" and fate.article is article
     assert fate.counts[0] == "pages/article"

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from clippings.collection.output import encode_line
 from clippings.core.items import Article
+from clippings.core.page import Page, ReadingContext
 from clippings.discovery import FeedError, html_links, parse_xml_links, robots_sitemaps, sniff
 from clippings.extract import NotArticle, extract_article
 from clippings.sites import SITES
@@ -182,7 +183,7 @@ def pages(draw) -> bytes:
 
 def _extract(site, url, body, headers, fetched):
     try:
-        result = extract_article(site, url, body, headers, fetched)
+        result = extract_article(Page(url, body, headers, fetched), ReadingContext(site))
     except NotArticle:
         return
     assert isinstance(result, Article)
@@ -259,11 +260,10 @@ def test_a_fuzzed_page_can_still_be_an_article():
         "<p>Un premier paragraphe assez long pour être un article.</p></article></body></html>"
     ).encode()
     article = extract_article(
-        SITES["le360"],
-        "https://fr.le360.ma/politique/x_6VUZYMXQWNCSXNQ7TRBFVQKIDI/",
-        body,
-        None,
-        datetime(2025, 9, 9, tzinfo=UTC),
+        Page(
+            "https://fr.le360.ma/politique/x_6VUZYMXQWNCSXNQ7TRBFVQKIDI/", body, None, datetime(2025, 9, 9, tzinfo=UTC)
+        ),
+        ReadingContext(SITES["le360"]),
     )
     assert article.title == "Titre" and article.body
 
@@ -272,4 +272,4 @@ def test_a_fuzzed_page_can_still_be_an_article():
 def test_a_url_no_parser_reads_is_no_article_not_a_crash(url):
     """Found by the fuzzer: a fetched URL that urlsplit refuses reads as no article."""
     with pytest.raises(NotArticle):
-        extract_article(SITES["almaghribtoday"], url, b"!", None, None)
+        extract_article(Page(url, b"!"), ReadingContext(SITES["almaghribtoday"]))

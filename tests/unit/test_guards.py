@@ -8,8 +8,9 @@ import json
 
 import lxml.html
 
+from clippings.core.page import Page, ReadingContext
 from clippings.extract import read_article
-from clippings.extract.body import holders_of_text, main_block
+from clippings.extract.main_block import holders_of_text, main_block
 from clippings.sites import get_site
 from tests.helpers.pages import le360_url
 
@@ -51,7 +52,7 @@ def test_a_prune_rule_never_removes_the_wrapper_of_the_article():
     body = (
         f'<div class="tracking">{SCRIPTS}</div><main class="container js-social-anchor-start">{paragraphs(0, 6)}</main>'
     )
-    article = read_article(SITE, URL, page(body))
+    article = read_article(Page(URL, page(body)), ReadingContext(SITE))
     assert all(sentence(n) in article.body for n in range(6))
 
 
@@ -65,12 +66,12 @@ def test_a_prune_rule_never_removes_the_element_holding_most_of_the_text():
     wrapper = root.find(".//div")
     assert main_block(root).tag == "aside"
     assert wrapper in holders_of_text(root)
-    article = read_article(SITE, URL, page(f'<div class="share-wrapper">{article_blocks}</div>'))
+    article = read_article(Page(URL, page(f'<div class="share-wrapper">{article_blocks}</div>')), ReadingContext(SITE))
     assert all(sentence(n) in article.body for n in range(9))
 
 
 def test_the_title_is_left_out_of_the_body_by_its_text():
-    article = read_article(SITE, URL, page(f"<article>{paragraphs(0, 4)}</article>"))
+    article = read_article(Page(URL, page(f"<article>{paragraphs(0, 4)}</article>")), ReadingContext(SITE))
     assert article.title == "Budget des écoles"
     assert "Budget des écoles" not in article.body
     assert all(sentence(n) in article.body for n in range(4))
@@ -84,7 +85,8 @@ def test_a_short_reading_reaches_the_container_holding_many_times_its_words():
     strapline = "<header><p>Le site des nouvelles du quartier, chaque jour, depuis vingt ans.</p></header>"
     teasers = "".join(f"<section><div>{paragraphs(n, 3)}</div></section>" for n in (20, 30, 40))
     article = read_article(
-        SITE, URL, page(f"{strapline}<div id='comments'><div>{paragraphs(0, 6)}</div></div><aside>{teasers}</aside>")
+        Page(URL, page(f"{strapline}<div id='comments'><div>{paragraphs(0, 6)}</div></div><aside>{teasers}</aside>")),
+        ReadingContext(SITE),
     )
     assert article.provenance["body"] == "container:main"
     assert all(sentence(n) in article.body for n in range(6))
@@ -96,7 +98,9 @@ def test_a_page_of_an_unknown_template_is_read_from_its_article_block_alone():
     # The block holding the paragraphs is read alone: what is outside it (a strapline, a
     # "comments" wrapper that trafilatura would drop with the article in it) never reaches it.
     strapline = "<header><p>Le site des nouvelles du quartier, chaque jour, depuis vingt ans.</p></header>"
-    article = read_article(SITE, URL, page(f"{strapline}<div id='comments'><div>{paragraphs(0, 6)}</div></div>"))
+    article = read_article(
+        Page(URL, page(f"{strapline}<div id='comments'><div>{paragraphs(0, 6)}</div></div>")), ReadingContext(SITE)
+    )
     assert article.provenance["body"] == "page"
     assert article.body.split("\n\n") == [f"{sentence(n)} {sentence(n + 100)}" for n in range(6)]
     assert not article.body_short
@@ -108,6 +112,6 @@ def test_a_page_rendered_in_the_browser_is_read_from_the_html_its_script_holds()
     state = json.dumps({"queries": [{"data": {"title": "Budget des écoles", "contentHtml": content}}]})
     state = state.replace("<", "\\u003c").replace(">", "\\u003e")
     body = f"<div id='app'><nav><a href='/'>Accueil</a></nav></div><script>window.__STATE__ = {state};</script>"
-    article = read_article(SITE, URL, page(body))
+    article = read_article(Page(URL, page(body)), ReadingContext(SITE))
     assert article.provenance["body"] == "script"
     assert article.body.split("\n\n") == [sentence(n) for n in range(5)]

@@ -8,6 +8,7 @@ import json
 
 import lxml.html
 
+from clippings.core.page import Page, ReadingContext
 from clippings.extract import extract_article
 from clippings.extract.xpaths import compiled, with_class_words
 from clippings.sites import get_site
@@ -37,7 +38,7 @@ def le360_page(main: str, head: str = "", before: str = "") -> bytes:
 
 
 def read(body: bytes, site=LE360, url=URL):
-    return extract_article(site, url, body, {"Content-Type": "text/html; charset=utf-8"}, None)
+    return extract_article(Page(url, body, {"Content-Type": "text/html; charset=utf-8"}), ReadingContext(site))
 
 
 def test_class_words_match_whole_words_of_tokens_never_substrings():

@@ -8,8 +8,8 @@ import random
 import lxml.etree
 import lxml.html
 
-from clippings.extract.body import paragraph_text, visible_text
 from clippings.extract.html import _NOT_XML, _xml_compatible, parse_html
+from clippings.extract.main_block import paragraph_text, visible_text
 
 
 def test_the_xml_test_agrees_with_the_pattern_on_every_character():

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import lxml.html
 
+from clippings.core.page import Page, ReadingContext
 from clippings.extract import read_article
 from clippings.extract.block import article_block, block_copy
-from clippings.extract.body import _block_weights
+from clippings.extract.main_block import _block_weights
 from clippings.extract.runs import loose_runs
 from clippings.sites import get_site
 from tests.helpers.pages import le360_url
@@ -56,15 +57,15 @@ def test_text_runs_weigh_as_paragraphs_of_their_element():
 
 
 def test_each_run_is_a_paragraph_of_the_body_the_text_after_the_advertisement_included():
-    article = read_article(SITE, URL, page(STORY + SIDE))
+    article = read_article(Page(URL, page(STORY + SIDE)), ReadingContext(SITE))
     assert article.provenance["body"] == "page"
     assert article.body.split("\n\n") == RUNS
 
 
 def test_the_body_is_a_function_of_the_element_a_learned_container_selecting_it_agrees():
-    alone = read_article(SITE, URL, page(STORY + SIDE))
+    alone = read_article(Page(URL, page(STORY + SIDE)), ReadingContext(SITE))
     assert alone.container_hint is not None and "lz-story" in alone.container_hint[1]
-    learned = read_article(SITE, URL, page(STORY + SIDE), learned=(alone.container_hint,))
+    learned = read_article(Page(URL, page(STORY + SIDE)), ReadingContext(SITE, (alone.container_hint,)))
     assert learned.provenance["body"] == "learned"
     assert learned.body == alone.body
     # The copy read is the same whatever the page around the element.

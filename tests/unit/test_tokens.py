@@ -6,6 +6,7 @@ import pytest
 
 from clippings.core.items import Article
 from clippings.core.normalize import derive
+from clippings.core.page import Page, ReadingContext
 from clippings.core.tokens import bag, count, words
 from clippings.extract.reading import token_f1
 
@@ -55,6 +56,6 @@ def test_a_short_check_counts_a_japanese_page_per_character():
         "<!doctype html><html lang='ja'><head><meta charset='utf-8'><title>給食無償化</title>"
         f"<meta property='og:type' content='article'></head><body><h1>給食無償化</h1>{notice}{article}</body></html>"
     )
-    read = read_article(get_site("le360"), le360_url("kyushoku"), html.encode())
+    read = read_article(Page(le360_url("kyushoku"), html.encode()), ReadingContext(get_site("le360")))
     assert read.provenance["body"] != "rule:le360.body[1]"
     assert read.body.split("\n\n")[-4:] == JAPANESE

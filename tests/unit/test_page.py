@@ -1,0 +1,87 @@
+"""``Page`` and ``ReadingContext``: the two values every reader of a page is handed (the crawl,
+its workers, ``reextract``, ``extract_page``, the fixture tools)."""
+
+from __future__ import annotations
+
+import pickle
+from datetime import UTC, datetime
+
+import pytest
+
+from clippings.core.page import Page, ReadingContext
+from clippings.extract import NotArticle, extract_article, read_article
+from clippings.replay import SavedResponse
+from clippings.sites import get_site
+from tests.helpers.fixturelib import article_fixtures
+
+URL = "https://fr.le360.ma/politique/x_6VUZYMXQWNCSXNQ7TRBFVQKIDI/"
+WHEN = datetime(2025, 9, 9, 19, 5, tzinfo=UTC)
+
+
+def test_a_page_holds_what_a_response_gives_a_reader():
+    page = Page(URL, b"<html></html>", {"content-TYPE": "text/html; charset=utf-8"}, WHEN)
+    assert (page.url, page.body, page.fetched_at) == (URL, b"<html></html>", WHEN)
+    assert page.header("Content-Type") == "text/html; charset=utf-8"
+    assert page.header("ETag") is None
+    bare = Page(URL, b"")
+    assert (bare.headers, bare.fetched_at) == ({}, None)
+    assert Page(URL, b"", None).headers == {}
+
+
+def test_a_page_keeps_its_own_headers_and_bytes():
+    given = {"Content-Type": "text/html"}
+    body = bytearray(b"<p>x</p>")
+    page = Page(URL, body, given)
+    given["Content-Type"] = "application/json"
+    body[:] = b"changed!"
+    assert page.header("content-type") == "text/html"
+    assert page.body == b"<p>x</p>" and isinstance(page.body, bytes)
+
+
+def test_a_page_body_given_as_text_is_refused_naming_the_url():
+    with pytest.raises(TypeError, match=rf"^{URL}: a Page's body is bytes, not str$"):
+        Page(URL, "<html></html>")  # type: ignore[arg-type]
+
+
+def test_a_page_and_its_context_travel_to_a_worker_process_unchanged():
+    page = Page(URL, b"<html>\xc3\xa9</html>", {"Content-Type": "text/html"}, WHEN)
+    assert pickle.loads(pickle.dumps(page, protocol=pickle.HIGHEST_PROTOCOL)) == page
+    context = ReadingContext(get_site("le360"), (("tpl", "//article"),))
+    assert pickle.loads(pickle.dumps(context)) == context
+
+
+def test_a_context_holds_the_site_and_what_was_learned_of_it():
+    site = get_site("le360")
+    assert ReadingContext(site).learned == ()
+    learned = (("body-class", "//div[@id='story']"),)
+    context = ReadingContext(site, learned)
+    assert (context.site, context.learned) == (site, learned)
+
+
+def test_a_fixture_and_a_saved_response_give_their_page():
+    fixture = article_fixtures()[0]
+    page = fixture.page()
+    assert (page.url, page.body, page.headers, page.fetched_at) == (
+        fixture.url,
+        fixture.body,
+        fixture.headers,
+        fixture.fetched_at,
+    )
+    pairs = [("content-type", "text/html"), ("etag", "a"), ("ETag", "b")]
+    saved = SavedResponse(URL, 200, pairs, b"<html></html>", WHEN).page()
+    # As the crawl's spider hands headers over: Scrapy's names, each with its first value.
+    assert saved == Page(URL, b"<html></html>", {"Content-Type": "text/html", "Etag": "a"}, WHEN)
+
+
+def test_the_page_and_the_context_are_what_the_article_is_read_from():
+    fixture = next(f for f in article_fixtures() if f.site == "le360")
+    context = ReadingContext(get_site("le360"))
+    read = read_article(fixture.page(), context)
+    assert (read.url, read.site) == (fixture.expected["url"], "le360")
+    assert read.fetched_at == fixture.expected["fetched_at"]
+    record = extract_article(fixture.page(), context).to_record()
+    assert {name: record[name] for name in fixture.expected} == fixture.expected
+    # The context's site decides, not the page: another site's URL rules refuse the URL.
+    with pytest.raises(NotArticle) as refused:
+        read_article(fixture.page(), ReadingContext(get_site("almaghribtoday")))
+    assert refused.value.reason == "not_article"
