@@ -9,11 +9,14 @@ page's other evidence, and each field's source kept in ``Article.provenance``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import datetime
 from functools import lru_cache
 from importlib import import_module
 
 from clippings.core.items import Article, NotArticle
 from clippings.core.page import Page, ReadingContext
+from clippings.core.site import Site
 from clippings.core.stamps import utc_stamp
 from clippings.extract.evidence import article_evidence
 from clippings.extract.html import (
@@ -99,10 +102,26 @@ def read_article(page: Page, context: ReadingContext) -> Article:
     )
 
 
-def extract_article(page: Page, context: ReadingContext) -> Article:
-    """The complete item for a page, as the crawl writes it (dates and derived fields done)."""
+def extract_article(
+    page: Page | Site,
+    context: ReadingContext | str | None = None,
+    body: bytes | None = None,
+    headers: Mapping[str, str] | None = None,
+    fetched_at: datetime | None = None,
+) -> Article:
+    """The complete item for a page, as the crawl writes it (dates and derived fields done).
+
+    Called as ``extract_article(page, context)``, or in the form this function has always
+    had, ``extract_article(site, url, body, headers, fetched_at)``, which reads the same.
+    """
     from clippings.core.normalize import finalize
 
+    if not isinstance(page, Page):
+        if not isinstance(context, str) or body is None:
+            raise TypeError("extract_article(page, context) or extract_article(site, url, body, headers, fetched_at)")
+        page, context = Page(context, body, headers, fetched_at), ReadingContext(page)
+    elif not isinstance(context, ReadingContext):
+        raise TypeError(f"extract_article({page.url}): the second argument is a ReadingContext")
     article = read_article(page, context)
     finalize(article, now=page.fetched_at)
     return article

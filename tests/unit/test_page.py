@@ -85,3 +85,15 @@ def test_the_page_and_the_context_are_what_the_article_is_read_from():
     with pytest.raises(NotArticle) as refused:
         read_article(fixture.page(), ReadingContext(get_site("almaghribtoday")))
     assert refused.value.reason == "not_article"
+
+
+def test_extract_article_keeps_its_positional_form():
+    fixture = next(f for f in article_fixtures() if f.site == "almaghribtoday")
+    page = fixture.page()
+    site = get_site("almaghribtoday")
+    given = extract_article(site, page.url, page.body, dict(page.headers), page.fetched_at)
+    assert given.to_record() == extract_article(page, ReadingContext(site)).to_record()
+    with pytest.raises(TypeError):
+        extract_article(site, page.url)
+    with pytest.raises(TypeError, match=page.url):
+        extract_article(page, site)
