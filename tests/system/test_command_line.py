@@ -11,7 +11,7 @@ import pytest
 from clippings.cli import COMMANDS, build_parser
 from clippings.cli.crawl import scrapy_settings
 from clippings.cli.options import UsageError, edits
-from tests.conftest import left_behind, snapshot
+from tests.helpers.checkout import left_behind, snapshot
 from tests.helpers.crawl import run_clippings
 from tests.helpers.httpsite import LocalSite
 from tests.helpers.pages import article_html, le360_url
