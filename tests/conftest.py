@@ -12,35 +12,14 @@ naming what is new or changed.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 
 from tests.helpers.browser import Browser, BrowserError, chromium
+from tests.helpers.checkout import left_behind, snapshot
 from tests.helpers.fixturelib import ROOT
 
 IN_CI = os.environ.get("CI") == "true"
-
-
-def snapshot(folder: Path) -> dict[str, tuple[int, int] | None]:
-    """Every file (size, mtime) and folder (None) under ``folder``, dot-folders included."""
-    found: dict[str, tuple[int, int] | None] = {}
-    for top, folders, files in os.walk(folder):
-        for name in folders:
-            found[os.path.relpath(os.path.join(top, name), folder)] = None
-        for name in files:
-            path = os.path.join(top, name)
-            try:
-                stat = os.lstat(path)
-            except FileNotFoundError:
-                continue
-            found[os.path.relpath(path, folder)] = (stat.st_size, stat.st_mtime_ns)
-    return found
-
-
-def left_behind(before: dict[str, tuple[int, int] | None], after: dict[str, tuple[int, int] | None]) -> list[str]:
-    """What is new or changed in ``after``."""
-    return sorted(name for name, state in after.items() if name not in before or before[name] != state)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -25,7 +25,7 @@ class Parser(argparse.ArgumentParser):
 
 def version() -> str:
     """The installed package's version (pyproject.toml's, through its metadata)."""
-    from clippings.collection.runs import package_version
+    from clippings.collection.run_line import package_version
 
     return package_version() or "(not installed)"
 

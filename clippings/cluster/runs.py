@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from clippings.cluster import keys
-from clippings.collection.runs import append_run, package_version, read_runs, run_record
+from clippings.collection.run_line import package_version, run_record
+from clippings.collection.runs import append_run, read_runs
 from clippings.core.drift import baseline, drift_alarms
 from clippings.core.finish import written_counts
 from clippings.core.health import DEFAULT_LIMITS, judge

@@ -245,7 +245,8 @@ def _write(lines_path: Path, source: Path, final: Path, kind: str, all_versions:
 
 def _runs_table(con: Any, source: Path) -> None:
     """The run history (``DIR/.state/runs.ndjson``) as table ``runs``."""
-    from clippings.collection.runs import RUN_COLUMNS, read_runs
+    from clippings.collection.run_line import RUN_COLUMNS
+    from clippings.collection.runs import read_runs
 
     runs = read_runs(source)
     with tempfile.NamedTemporaryFile("w", suffix=".jsonl", encoding="utf-8", delete=False) as handle:

@@ -23,6 +23,13 @@ a value given on the command line is seen here too:
   (``clippings.crawl.monitoring``) run when the spider closes, unless
   ``SPIDERMON_SPIDER_CLOSE_MONITORS`` names suites already. Without Spidermon installed nothing
   is added: the setting's check refuses the crawl with the line that says what to install.
+
+Components go into Scrapy's component priority dictionaries (``EXTENSIONS``, ``ITEM_PIPELINES``)
+through Scrapy's own helpers, ``setdefault_in_component_priority_dict``,
+``set_in_component_priority_dict`` and ``replace_in_component_priority_dict``: given the
+component's class, they find it whether the dict names it by class or by import path, and
+leave the setting's priority as it was. The cookies middleware alone is taken out by hand
+(above).
 """
 
 from __future__ import annotations
@@ -30,6 +37,7 @@ from __future__ import annotations
 from importlib.util import find_spec
 
 from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
+from scrapy.utils.misc import load_object
 
 COOKIES_MIDDLEWARE = "scrapy.downloadermiddlewares.cookies.CookiesMiddleware"
 SPIDERMON_EXTENSION = "spidermon.contrib.scrapy.extensions.Spidermon"
@@ -68,8 +76,9 @@ class Clippings:
         ):
             settings.set("RETRY_ENABLED", False, priority=settings.getpriority("RETRY_ENABLED") or "addon")
         if not settings.getbool("COOKIES_ENABLED"):
-            # By hand: Scrapy's priority-dict helpers import every component the dict names,
-            # and not importing this one is the point.
+            # By hand, the one place Scrapy's priority-dict helpers cannot serve: they take the
+            # component's class (importing it) and load every key the dict names, and not
+            # importing this middleware is the point.
             base = settings.getdict("DOWNLOADER_MIDDLEWARES_BASE")
             if COOKIES_MIDDLEWARE in base:
                 del base[COOKIES_MIDDLEWARE]
@@ -86,15 +95,8 @@ class Clippings:
             node_settings(settings)
         if _monitoring(settings):
             settings.set("SPIDERMON_ENABLED", True, priority="addon")
-            # By path, as EXTENSIONS names every other extension: Scrapy's priority-dict helpers
-            # (setdefault_in_component_priority_dict) would key it by its class.
-            extensions = settings.getdict("EXTENSIONS")
-            if SPIDERMON_EXTENSION not in extensions:
-                settings.set(
-                    "EXTENSIONS",
-                    {**extensions, SPIDERMON_EXTENSION: 500},
-                    priority=max(settings.getpriority("EXTENSIONS") or 0, SETTINGS_PRIORITIES["addon"]),
-                )
+            # Unless EXTENSIONS names it already, by class or by path (None included: left off).
+            settings.setdefault_in_component_priority_dict("EXTENSIONS", load_object(SPIDERMON_EXTENSION), 500)
             if not settings.getlist("SPIDERMON_SPIDER_CLOSE_MONITORS"):
                 settings.set("SPIDERMON_SPIDER_CLOSE_MONITORS", [HEALTH_SUITE], priority="addon")
 

@@ -25,7 +25,8 @@ from pathlib import Path
 from typing import TextIO
 
 from clippings.collection.lock import WriterLock, acquire_all
-from clippings.collection.runs import append_run, package_version, run_record
+from clippings.collection.run_line import package_version, run_record
+from clippings.collection.runs import append_run
 from clippings.core.summary import summary
 from clippings.reextract.archive import SHARD_BYTES, SHARD_RECORDS, ArchiveError, plan, warc_files
 from clippings.reextract.engine import Crashed, Failed, OnDask, OneProcess

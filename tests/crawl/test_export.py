@@ -18,7 +18,8 @@ import pytest
 
 import clippings.collection.export as export_module
 from clippings.collection.export import ExportError, export
-from clippings.collection.runs import RUN_COLUMNS, append_run
+from clippings.collection.run_line import RUN_COLUMNS
+from clippings.collection.runs import append_run
 from clippings.core.items import OUTPUT_FIELDS
 from tests.helpers.collection import article, write, write_raw
 from tests.helpers.crawl import run_clippings

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from scrapy.settings import Settings
+from scrapy.utils.python import global_object_name
 from spidermon.core.actions import Action
 
 import clippings.settings as project
@@ -189,15 +190,33 @@ def _resolved(**given) -> Settings:
     return settings
 
 
+def _extensions(settings: Settings) -> dict[str, int | None]:
+    """EXTENSIONS by import path, whether the add-on put a component in by class or by path."""
+    named = settings.getdict("EXTENSIONS").items()
+    return {key if isinstance(key, str) else global_object_name(key): order for key, order in named}
+
+
 def test_the_setting_turns_spidermon_on_with_the_health_suite():
     off = _resolved()
-    assert SPIDERMON_EXTENSION not in off.getdict("EXTENSIONS") and not off.getbool("SPIDERMON_ENABLED")
+    assert SPIDERMON_EXTENSION not in _extensions(off) and not off.getbool("SPIDERMON_ENABLED")
     on = _resolved(CLIPPINGS_MONITORING="True")
     assert on.getbool("SPIDERMON_ENABLED")
-    assert on.getdict("EXTENSIONS")[SPIDERMON_EXTENSION] == 500
+    assert _extensions(on)[SPIDERMON_EXTENSION] == 500
     assert on.getlist("SPIDERMON_SPIDER_CLOSE_MONITORS") == [HEALTH_SUITE]
     own = _resolved(CLIPPINGS_MONITORING=True, SPIDERMON_SPIDER_CLOSE_MONITORS=["myproject.monitors.Suite"])
     assert own.getlist("SPIDERMON_SPIDER_CLOSE_MONITORS") == ["myproject.monitors.Suite"]
+
+
+def test_spidermon_named_in_extensions_keeps_its_order_or_stays_off():
+    # Named by path or by class, with an order or None: the add-on adds no second entry.
+    from spidermon.contrib.scrapy.extensions import Spidermon
+
+    given = {**project.EXTENSIONS, SPIDERMON_EXTENSION: None}
+    kept_off = _resolved(CLIPPINGS_MONITORING=True, EXTENSIONS=given)
+    assert _extensions(kept_off)[SPIDERMON_EXTENSION] is None
+    by_class = _resolved(CLIPPINGS_MONITORING=True, EXTENSIONS={**project.EXTENSIONS, Spidermon: 300})
+    assert by_class.getdict("EXTENSIONS")[Spidermon] == 300
+    assert list(_extensions(by_class)).count(SPIDERMON_EXTENSION) == 1
 
 
 def test_without_spidermon_the_setting_says_what_to_install(monkeypatch, tmp_path, capsys):
@@ -208,7 +227,7 @@ def test_without_spidermon_the_setting_says_what_to_install(monkeypatch, tmp_pat
         check_value("CLIPPINGS_MONITORING", "True")
     assert str(refused.value) == line
     assert check_value("CLIPPINGS_MONITORING", "False") is False  # off needs nothing
-    assert SPIDERMON_EXTENSION not in _resolved(CLIPPINGS_MONITORING=True).getdict("EXTENSIONS")
+    assert SPIDERMON_EXTENSION not in _extensions(_resolved(CLIPPINGS_MONITORING=True))
     monkeypatch.setenv("SCRAPY_SETTINGS_MODULE", "clippings.settings")
     out = tmp_path / "out"
     assert main(["crawl", "le360", "--output", str(out), "-s", "CLIPPINGS_MONITORING=True"]) == 2

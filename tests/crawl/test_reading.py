@@ -76,7 +76,7 @@ def test_read_json_auto_types_the_dates(tmp_path, date_only_first):
 
 def test_the_readme_duckdb_snippet(tmp_path):
     mixed_collection(tmp_path / "output", date_only_first=False)
-    sql = readme_block("sql", "read_json_auto")
+    sql = readme_block("sql", "CREATE VIEW lines")  # the view, then the query by date
     os.chdir(tmp_path)
     try:
         relation = duckdb.connect().sql(sql)

@@ -11,7 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from clippings.collection.runs import RUN_COLUMNS, append_run, last_runs, read_runs, runs_path
+from clippings.collection.run_line import RUN_COLUMNS
+from clippings.collection.runs import append_run, last_runs, read_runs, runs_path
 from clippings.sites import SITES
 from tests.helpers.crawl import FAST, read_output, run_clippings
 from tests.helpers.fixturelib import ROOT

@@ -2,8 +2,8 @@
 (tests/helpers/httpsite.py) ask the site's origin no faster, and with no more requests in
 flight, than one node does: a live crawl holds the site's lease in Redis, the other nodes
 wait for it. Rates and gaps come from the server's request log (as in
-tests/system/test_politeness_live.py); the gaps are floors, never a limit on how long a
-crawl takes."""
+tests/system/test_politeness_live.py; the feeds both publish: tests/helpers/politeness.py); the
+gaps are floors, never a limit on how long a crawl takes."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from tests.helpers.cluster import finish, lines_per_article, node, running_redis
 from tests.helpers.crawl import run_clippings
 from tests.helpers.fixturelib import FIXTURES
 from tests.helpers.httpsite import LocalSite
-from tests.system.test_politeness_live import ARTICLES, DELAY, SLACK, publish
+from tests.helpers.politeness import ARTICLES, DELAY, SLACK, publish
 
 HOST = "www.almaghribtoday.net"
 OPTIONS = ("-s", f"DOWNLOAD_DELAY={DELAY}", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2", "-s", "RETRY_TIMES=2")

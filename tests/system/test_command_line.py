@@ -11,7 +11,7 @@ import pytest
 from clippings.cli import COMMANDS, build_parser
 from clippings.cli.crawl import scrapy_settings
 from clippings.cli.options import UsageError, edits
-from tests.conftest import left_behind, snapshot
+from tests.helpers.checkout import left_behind, snapshot
 from tests.helpers.crawl import run_clippings
 from tests.helpers.httpsite import LocalSite
 from tests.helpers.pages import article_html, le360_url
@@ -95,7 +95,8 @@ def test_skipped_means_articles_known_and_unchanged_in_summary_history_status_an
     from datetime import UTC, datetime, timedelta
 
     from clippings.collection.overview import gather
-    from clippings.collection.runs import append_run, run_record
+    from clippings.collection.run_line import run_record
+    from clippings.collection.runs import append_run
     from clippings.collection.status import status
     from clippings.core.summary import site_summary
 
@@ -130,7 +131,8 @@ def test_a_stopped_or_forced_run_is_said_so_by_status_and_report(tmp_path):
     from datetime import UTC, datetime, timedelta
 
     from clippings.collection.overview import gather
-    from clippings.collection.runs import append_run, run_record
+    from clippings.collection.run_line import run_record
+    from clippings.collection.runs import append_run
     from clippings.collection.status import as_text, status
 
     now = datetime.now(UTC)

@@ -11,31 +11,14 @@ A request is logged when it arrives, a little after it left: ``SLACK`` allows fo
 from __future__ import annotations
 
 import statistics
-from datetime import UTC, datetime
 from itertools import pairwise
 from pathlib import Path
 
 from clippings.collection.runs import read_runs
 from tests.helpers.crawl import read_output, run_clippings
-from tests.helpers.fixturelib import FIXTURES, article_fixtures
-from tests.helpers.httpsite import Answer, LocalSite, rss, sitemap
-
-HOST = "https://www.almaghribtoday.net"
-FEEDS = (f"{HOST}/rss", f"{HOST}/health/rss.xml")
-DELAY = 0.4
-# Seconds a request may take from leaving to being logged (a new connection, a busy machine)
-# more than the one before it. Scrapy's default jitter would draw a 0.4 s delay from
-# 0.2-0.6 s: several of a run's gaps would fall under DELAY - SLACK.
-SLACK = 0.05
-ARTICLES = [f for f in article_fixtures() if f.site == "almaghribtoday" and f.url == f.expected["url"]]
-WHEN = datetime(2026, 3, 1, 12, tzinfo=UTC)
-
-
-def publish(site: LocalSite, articles) -> None:
-    feed = {"Content-Type": "application/rss+xml; charset=utf-8"}
-    site.add(FEEDS[0], rss([(f.url, WHEN) for f in articles]), headers=feed)
-    site.add(FEEDS[1], rss([]), headers=feed)
-    site.add(f"{HOST}/sitemap.xml", sitemap([]), headers={"Content-Type": "application/xml; charset=utf-8"})
+from tests.helpers.fixturelib import FIXTURES
+from tests.helpers.httpsite import Answer, LocalSite
+from tests.helpers.politeness import ARTICLES, DELAY, FEEDS, SLACK, publish
 
 
 def crawl(site: LocalSite, out: Path, *extra: str):

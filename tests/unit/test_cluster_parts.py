@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from scrapy.utils.python import global_object_name
 
 from clippings.cluster.connect import shown
 from clippings.cluster.messages import decode, encode
@@ -53,3 +54,34 @@ def test_a_runs_counts_are_the_nodes_summed_and_the_writers_own():
         "clippings/le360/examples/dropped/video": ["a", "b"],
         "clippings/le360/written": 9,
     }
+
+
+def _by_path(components) -> dict[str, int | None]:
+    return {key if isinstance(key, str) else global_object_name(key): order for key, order in components.items()}
+
+
+@pytest.mark.parametrize("by_class", [False, True])
+def test_a_node_streams_at_the_writers_place_and_writes_no_history(by_class):
+    from scrapy.settings import Settings
+
+    import clippings.settings as project
+    from clippings.crawl.addon import Clippings
+    from clippings.crawl.pipelines import JsonLinesPipeline
+
+    given = {name: getattr(project, name) for name in dir(project) if name.isupper()}
+    writer = "clippings.crawl.pipelines.JsonLinesPipeline"
+    if by_class:  # a project naming the writer by its class: still the one replaced
+        given["ITEM_PIPELINES"] = {
+            (JsonLinesPipeline if key == writer else key): order for key, order in given["ITEM_PIPELINES"].items()
+        }
+    settings = Settings(given)
+    settings.set("CLIPPINGS_CLUSTER", "redis://127.0.0.1:9/0", priority="cmdline")
+    Clippings().update_settings(settings)
+    pipelines = _by_path(settings.getdict("ITEM_PIPELINES"))
+    assert writer not in pipelines and pipelines["clippings.crawl.cluster.pipeline.StreamPipeline"] == 900
+    assert len(pipelines) == len(given["ITEM_PIPELINES"])  # one in place of the other
+    extensions = _by_path(settings.getwithbase("EXTENSIONS"))
+    assert extensions["clippings.crawl.cluster.node.ClusterNode"] == 100
+    off = {"clippings.crawl.extensions.history.RunHistory", "clippings.crawl.extensions.health.ExtractionHealth"}
+    assert {name for name in extensions if name.rsplit(".", 1)[1] in {"RunHistory", "ExtractionHealth"}} == off
+    assert all(extensions[name] is None for name in off)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from clippings.collection.runs import append_run, read_runs, run_record
+from clippings.collection.run_line import run_record
+from clippings.collection.runs import append_run, read_runs
 from clippings.collection.status import as_text, status
 from clippings.core.drift import baseline, drift_alarms
 from clippings.core.health import DEFAULT_LIMITS, judge

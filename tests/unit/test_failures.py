@@ -14,7 +14,7 @@ from scrapy.utils.test import get_crawler
 from twisted.internet.error import ConnectionLost
 from twisted.python.failure import Failure
 
-from clippings.collection.runs import run_record
+from clippings.collection.run_line import run_record
 from clippings.core.summary import site_summary
 from clippings.crawl.extensions.progress import progress_line
 from clippings.crawl.transfer import CutTransfer

@@ -112,6 +112,24 @@ def _style(axis: Any) -> None:
         axis.spines[side].set_visible(False)
 
 
+def _run_line(axis: Any, moments: list[datetime], values: list[float], colour: str, label: str) -> None:
+    """One series over a site's runs, a point per run."""
+    axis.plot(moments, values, marker="o", markersize=3.5, linewidth=1.4, color=colour, label=label)
+
+
+def _legend(axis: Any, fontsize: int = 8) -> None:
+    """The legend right of the plot, outside it."""
+    axis.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=fontsize)
+
+
+def _per_site(o: Overview, height: float = 2.3) -> tuple[Any, list[tuple[Any, str, list[RunPoint], list[datetime]]]]:
+    """A figure with a plot for each site that has runs: (plot, site, its runs, their ends)."""
+    sites = [s for s in o.sites if o.runs.get(s)]
+    figure, axes = _figure(len(sites), height)
+    ends = {site: [p.finished for p in o.runs[site]] for site in sites}
+    return figure, [(axis, site, o.runs[site], ends[site]) for axis, site in zip(axes, sites, strict=False)]
+
+
 def chart_per_day(o: Overview) -> str:
     figure, (axis,) = _figure(1, 2.8)
     days = o.window_days()
@@ -127,7 +145,7 @@ def chart_per_day(o: Overview) -> str:
     axis.set_ylabel("articles")
     axis.set_title(f"Articles per day of publication, {o.first_day} to {o.today}", loc="left", fontsize=11)
     if o.sites:
-        axis.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=9)
+        _legend(axis, 9)
     _style(axis)
     return _svg(figure, "articles per day per site")
 
@@ -142,51 +160,30 @@ def _mark_failures(axis: Any, points: list[RunPoint]) -> bool:
 
 
 def chart_runs(o: Overview) -> str:
-    sites = [s for s in o.sites if o.runs.get(s)]
-    figure, axes = _figure(len(sites))
-    for axis, site in zip(axes, sites, strict=False):
-        points = o.runs[site]
-        moments = [p.finished for p in points]
+    figure, panels = _per_site(o)
+    for axis, site, points, moments in panels:
         for name, colour in SERIES.items():
-            axis.plot(
-                moments,
-                [getattr(p, name) for p in points],
-                marker="o",
-                markersize=3.5,
-                linewidth=1.4,
-                color=colour,
-                label=name,
-            )
+            _run_line(axis, moments, [getattr(p, name) for p in points], colour, name)
         if _mark_failures(axis, points):
             axis.plot([], [], color=ALARM, linestyle="--", linewidth=1, label="failed or alarm")
         _time_axis(axis, moments)
         axis.set_ylim(bottom=0)
         _whole_numbers(axis)
         axis.set_title(f"{site}: {len(points)} runs", loc="left", fontsize=10)
-        axis.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=8)
+        _legend(axis)
         _style(axis)
     return _svg(figure, "each run over time: written, skipped, dropped, errors")
 
 
 def chart_coverage(o: Overview) -> str:
-    sites = [s for s in o.sites if o.runs.get(s)]
-    figure, axes = _figure(len(sites))
-    for axis, site in zip(axes, sites, strict=False):
-        points = o.runs[site]
-        moments = [p.finished for p in points]
+    figure, panels = _per_site(o)
+    for axis, site, points, moments in panels:
         for check in CHECKS:
             values = [p.coverage[check] * 100 if p.coverage[check] is not None else float("nan") for p in points]
-            axis.plot(
-                moments,
-                values,
-                marker="o",
-                markersize=3.5,
-                linewidth=1.4,
-                color=CHECK_COLOURS[check],
-                label={"author": "with an author", "image": "with an image", "tags": "with tags"}.get(
-                    check, f"with a {check}"
-                ),
+            label = {"author": "with an author", "image": "with an image", "tags": "with tags"}.get(
+                check, f"with a {check}"
             )
+            _run_line(axis, moments, values, CHECK_COLOURS[check], label)
         alarmed = [p for p in points if p.alarms]
         if alarmed:
             axis.plot(
@@ -204,18 +201,15 @@ def chart_coverage(o: Overview) -> str:
         axis.set_ylim(0, 105)
         axis.set_ylabel("% of articles")
         axis.set_title(f"{site}: field coverage per run", loc="left", fontsize=10)
-        axis.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=8)
+        _legend(axis)
         _style(axis)
     return _svg(figure, "field coverage per run, alarms marked")
 
 
 def chart_body_sources(o: Overview) -> str:
-    sites = [s for s in o.sites if o.runs.get(s)]
-    figure, axes = _figure(len(sites), 2.0)
-    for axis, site in zip(axes, sites, strict=False):
-        points = o.runs[site]
+    figure, panels = _per_site(o, 2.0)
+    for axis, site, points, moments in panels:
         sources = sorted({s for p in points for s in p.body_sources}, key=lambda s: (s != "ans", s))
-        moments = [p.finished for p in points]
         width = _bar_width(moments)
         bottom = [0.0] * len(points)
         for n, source in enumerate(sources):
@@ -231,6 +225,6 @@ def chart_body_sources(o: Overview) -> str:
         axis.set_xlabel("each run at its end (a run that wrote nothing has no bar)", fontsize=8)
         axis.set_title(f"{site}: where the bodies came from", loc="left", fontsize=10)
         if sources:
-            axis.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=8)
+            _legend(axis)
         _style(axis)
     return _svg(figure, "where the bodies came from, per run")

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
+from scrapy.utils.misc import load_object
 
 from clippings.cluster import keys
 
+# Components by import path, as settings.py names them (loaded when the add-on runs, as
+# Scrapy would load them a moment later).
 WRITER = "clippings.crawl.pipelines.JsonLinesPipeline"
 STREAM = "clippings.crawl.cluster.pipeline.StreamPipeline"
 NODE = "clippings.crawl.cluster.node.ClusterNode"
@@ -27,6 +30,13 @@ def node_settings(settings: BaseSettings) -> None:
     put("SCHEDULER_DUPEFILTER_KEY", keys.run(run, "%(spider)s", "dupefilter"))
     put("REDIS_URL", settings.get("CLIPPINGS_CLUSTER"))
     put("JOBDIR", None)
-    pipelines = {**settings.getdict("ITEM_PIPELINES"), WRITER: None, STREAM: 900}
-    put("ITEM_PIPELINES", pipelines)
-    put("EXTENSIONS", {**settings.getdict("EXTENSIONS"), **dict.fromkeys(OFF_EXTENSIONS), NODE: 100})
+    # The stream pipeline at the writer's place (by class or path; there even if the writer was
+    # left off), the node's extension on and the history and health extensions off.
+    stream = load_object(STREAM)
+    try:
+        settings.replace_in_component_priority_dict("ITEM_PIPELINES", load_object(WRITER), stream, 900)
+    except KeyError:
+        settings.set_in_component_priority_dict("ITEM_PIPELINES", stream, 900)
+    for extension in OFF_EXTENSIONS:
+        settings.set_in_component_priority_dict("EXTENSIONS", load_object(extension), None)
+    settings.set_in_component_priority_dict("EXTENSIONS", load_object(NODE), 100)

@@ -14,7 +14,8 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-from clippings.collection.runs import append_run, package_version, run_record
+from clippings.collection.run_line import package_version, run_record
+from clippings.collection.runs import append_run
 from clippings.core.config import WithDefaults
 from clippings.crawl.resources import resources
 from clippings.state.marks import clear_started, mark_started
