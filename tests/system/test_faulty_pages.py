@@ -1,0 +1,73 @@
+"""Article pages a faulty server answered with no article (an empty 200, a page with no text,
+a redirect loop) are not had, and not remembered as given up: the run keeps the feed's and
+sitemaps' validators unsaved, so the next run is not told 304 over them and fetches them."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from clippings.collection.runs import read_runs
+from tests.helpers.crawl import read_output
+from tests.helpers.fixturelib import FIXTURES
+from tests.helpers.httpsite import Answer, LocalSite
+from tests.helpers.le360site import ARTICLES, FEED, INDEX, crawl, publish
+
+HTML = {"Content-Type": "text/html; charset=utf-8"}
+NO_TEXT = b"<!doctype html><html><head><title>Le360</title></head><body><main></main></body></html>"
+
+
+def empty_200(site: LocalSite, url: str) -> None:
+    site.page(url).first = [Answer(200, HTML, b"")]
+
+
+def no_text(site: LocalSite, url: str) -> None:
+    site.page(url).first = [Answer(200, HTML, NO_TEXT)]
+
+
+def redirect_loop(site: LocalSite, url: str) -> None:
+    # Once: the page sends the crawl to a URL that sends it back.
+    site.page(url).first = [Answer(301, {"Location": url + "?from=loop"})]
+    site.redirect(url + "?from=loop", url)
+
+
+@pytest.mark.parametrize(
+    ("fault", "kind", "reason"),
+    [
+        (redirect_loop, "errors", "download"),
+    ],
+    ids=["redirect_loop"],
+)
+def test_an_article_a_fault_kept_from_the_first_run_is_fetched_by_the_next(tmp_path, fault, kind, reason):
+    articles = ARTICLES[:5]
+    victim = articles[2]
+    out = tmp_path / "out"
+    with LocalSite(FIXTURES) as site:
+        publish(site, articles)
+        fault(site, victim.url)
+        first = crawl(site, out)
+        assert "Traceback" not in first.stderr, first.stderr[-3000:]
+        assert {r["url"] for r in read_output(out)} == {f.url for f in articles} - {victim.url}
+        run = read_runs(out)[-1]
+        counted = run[kind]
+        assert counted == {reason: 1}, run
+        # Said: in the summary, and the URL in the run history.
+        assert f"{kind}: {reason} 1" in first.stdout, first.stdout
+        # (a redirect loop is named by the request that closed it, its chain in the log line)
+        [example] = run["examples"][f"{kind}/{reason}"]
+        assert example.startswith(victim.url), run["examples"]
+
+        site.clear_log()
+        second = crawl(site, out)
+        assert second.returncode == 0, second.stderr[-3000:]
+        log = site.log()
+    # The feed and the index asked without validators: a 304 would have hidden the page.
+    assert [hit.status for hit in log if hit.url in (FEED, INDEX)] == [200, 200]
+    assert not any("if-none-match" in hit.headers for hit in log if hit.url in (FEED, INDEX))
+    assert Counter(hit.url for hit in log if hit.status == 200 and hit.url in {f.url for f in articles}) == Counter(
+        {victim.url: 1}
+    )
+    records = read_output(out)
+    assert Counter(r["url"] for r in records) == Counter({f.url: 1 for f in articles})
+    assert read_runs(out)[-1]["written"] == 1
