@@ -253,6 +253,10 @@ class NewsSpider(ListingPages, Outcomes, scrapy.Spider):
             self.remember_dropped(response, fate.remember)
         if fate.kind == "error":
             self.mark_incomplete(f"extraction failed for {response.url}")  # not had: the next run tries again
+        elif fate.kind == "dropped" and not fate.remember:
+            # Neither had nor remembered as given up (an empty or unreadable body, no title):
+            # a 304 on the feed must not hide it from the next run.
+            self.mark_incomplete(f"{fate.reason} at {response.url}")
         article = fate.article
         if article is None:
             return None

@@ -35,9 +35,11 @@ def redirect_loop(site: LocalSite, url: str) -> None:
 @pytest.mark.parametrize(
     ("fault", "kind", "reason"),
     [
+        (empty_200, "dropped", "not_html"),
+        (no_text, "dropped", "empty_body"),
         (redirect_loop, "errors", "download"),
     ],
-    ids=["redirect_loop"],
+    ids=["empty_200", "no_text", "redirect_loop"],
 )
 def test_an_article_a_fault_kept_from_the_first_run_is_fetched_by_the_next(tmp_path, fault, kind, reason):
     articles = ARTICLES[:5]
