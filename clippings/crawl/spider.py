@@ -230,6 +230,10 @@ class NewsSpider(ListingPages, Outcomes, scrapy.Spider):
             yield from self.parse_links(response, kind)
         elif self.site.is_listing_url(url):
             yield from self.parse_listing(response)
+        elif response.meta.get("source"):
+            # Asked as a feed or sitemap, answered with nothing or a web page.
+            what = "an HTML page" if response.body.strip() else "an empty body"
+            self.unreadable_source(response, "feed or sitemap", f"{what}, not a feed or sitemap")
         else:
             reason = self.site.non_article_reason(url) or "not_article"
             self.count(f"dropped/{reason}", url=url)

@@ -1,6 +1,7 @@
 """Article pages a faulty server answered with no article (an empty 200, a page with no text,
-a redirect loop) are not had, and not remembered as given up: the run keeps the feed's and
-sitemaps' validators unsaved, so the next run is not told 304 over them and fetches them."""
+a redirect loop), and sitemaps it answered with nothing or cut short, leave articles not had
+and not remembered as given up: the run keeps the feed's and sitemaps' validators unsaved, so
+the next run is not told 304 over them and fetches them."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ import pytest
 from clippings.collection.runs import read_runs
 from tests.helpers.crawl import read_output
 from tests.helpers.fixturelib import FIXTURES
-from tests.helpers.httpsite import Answer, LocalSite
-from tests.helpers.le360site import ARTICLES, FEED, INDEX, crawl, publish
+from tests.helpers.httpsite import Answer, LocalSite, rss
+from tests.helpers.le360site import ARTICLES, FEED, INDEX, SITEMAP, crawl, publish, published
 
 HTML = {"Content-Type": "text/html; charset=utf-8"}
 NO_TEXT = b"<!doctype html><html><head><title>Le360</title></head><body><main></main></body></html>"
@@ -73,3 +74,44 @@ def test_an_article_a_fault_kept_from_the_first_run_is_fetched_by_the_next(tmp_p
     records = read_output(out)
     assert Counter(r["url"] for r in records) == Counter({f.url: 1 for f in articles})
     assert read_runs(out)[-1]["written"] == 1
+
+
+# --- a sitemap a faulty server answered with nothing, or cut short -------------------------------
+def empty_sitemap(site: LocalSite) -> None:
+    site.page(SITEMAP).first = [Answer(200, {"Content-Type": "application/xml"}, b"")]
+
+
+def cut_sitemap(site: LocalSite) -> None:
+    # Cut by the server itself: its Content-Length says so, only the XML tells.
+    body = site.page(SITEMAP).body
+    site.page(SITEMAP).first = [Answer(200, {"Content-Type": "application/xml"}, body[: len(body) // 2])]
+
+
+@pytest.mark.parametrize(
+    ("fault", "said"),
+    [(empty_sitemap, "cannot read feed or sitemap: an empty body"), (cut_sitemap, "malformed XML")],
+    ids=["empty_sitemap", "cut_sitemap"],
+)
+def test_articles_only_a_faulty_sitemap_lists_are_fetched_by_the_next_run(tmp_path, fault, said):
+    articles = ARTICLES[:6]
+    in_feed = articles[:2]  # the others are listed by the sitemap alone
+    out = tmp_path / "out"
+    with LocalSite(FIXTURES) as site:
+        publish(site, articles)
+        site.add(FEED, rss([(f.url, published(f)) for f in in_feed]), headers={"Content-Type": "application/rss+xml"})
+        fault(site)
+        first = crawl(site, out)
+        assert "Traceback" not in first.stderr, first.stderr[-3000:]
+        named = [line for line in first.stderr.splitlines() if SITEMAP in line]
+        assert len(named) == 1 and said in named[0], first.stderr[-3000:]
+        had = {r["url"] for r in read_output(out)}
+        assert {f.url for f in in_feed} <= had and len(had) < len(articles)
+
+        site.clear_log()
+        second = crawl(site, out)
+        assert second.returncode == 0, second.stderr[-3000:]
+        log = site.log()
+    assert [hit.status for hit in log if hit.url in (FEED, INDEX, SITEMAP)] == [200, 200, 200]
+    records = read_output(out)
+    assert Counter(r["url"] for r in records) == Counter({f.url: 1 for f in articles})
+    assert read_runs(out)[-1]["errors"] == {}
