@@ -115,3 +115,17 @@ def test_articles_only_a_faulty_sitemap_lists_are_fetched_by_the_next_run(tmp_pa
     records = read_output(out)
     assert Counter(r["url"] for r in records) == Counter({f.url: 1 for f in articles})
     assert read_runs(out)[-1]["errors"] == {}
+
+
+def test_max_articles_says_how_many_articles_were_left_each_counted_once(tmp_path):
+    articles = ARTICLES[:6]  # each listed by the feed and by the sitemap
+    out = tmp_path / "out"
+    with LocalSite(FIXTURES) as site:
+        publish(site, articles)
+        first = crawl(site, out, "--max-articles", "2")
+        assert first.returncode == 0, first.stderr[-3000:]
+        assert "not fetched: over max_articles 4" in first.stdout, first.stdout
+        assert read_runs(out)[-1]["not_fetched"] == {"max_articles": 4}
+        second = crawl(site, out, "--max-articles", "2")
+        assert "not fetched: over max_articles 2" in second.stdout, second.stdout
+    assert len(read_output(out)) == 4
