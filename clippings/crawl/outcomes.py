@@ -39,6 +39,12 @@ class Outcomes:
             # that does not exist): INFO.
             reason = f"http_{response.status}"
             self.count(f"dropped/{reason}", url=request.url)
+            if request.meta.get("source") and not request.meta.get("page"):
+                # A feed or sitemap (one an index lists, maybe for a moment): what it lists
+                # is not had, and a 304 on the index next time must not hide it.
+                self.logger.warning("%s: HTTP %d, the feed or sitemap is missing", request.url, response.status)
+                self.mark_incomplete(f"HTTP {response.status} for {request.url}")
+                return
             self.logger.info("%s: HTTP %d, nothing written", request.url, response.status)
             self.remember_dropped(response, reason)
             return

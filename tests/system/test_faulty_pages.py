@@ -129,3 +129,24 @@ def test_max_articles_says_how_many_articles_were_left_each_counted_once(tmp_pat
         second = crawl(site, out, "--max-articles", "2")
         assert "not fetched: over max_articles 2" in second.stdout, second.stdout
     assert len(read_output(out)) == 4
+
+
+def test_articles_only_a_sitemap_missing_for_a_moment_lists_are_fetched_by_the_next_run(tmp_path):
+    articles = ARTICLES[:6]
+    in_feed = articles[:2]
+    out = tmp_path / "out"
+    with LocalSite(FIXTURES) as site:
+        publish(site, articles)
+        site.add(FEED, rss([(f.url, published(f)) for f in in_feed]), headers={"Content-Type": "application/rss+xml"})
+        site.page(SITEMAP).first = [Answer(404, HTML, b"<html><body>Not found</body></html>")]
+        first = crawl(site, out)
+        named = [line for line in first.stderr.splitlines() if SITEMAP in line]
+        assert len(named) == 1 and "HTTP 404" in named[0], first.stderr[-3000:]
+        assert {r["url"] for r in read_output(out)} == {f.url for f in in_feed}
+
+        site.clear_log()
+        second = crawl(site, out)
+        assert second.returncode == 0, second.stderr[-3000:]
+        log = site.log()
+    assert [hit.status for hit in log if hit.url in (FEED, INDEX, SITEMAP)] == [200, 200, 200]
+    assert Counter(r["url"] for r in read_output(out)) == Counter({f.url: 1 for f in articles})
