@@ -26,6 +26,7 @@ from clippings.core.stats import count
 from clippings.crawl.admission import Admission, admission
 from clippings.crawl.incremental import Incremental, incremental
 from clippings.crawl.listings import ListingPages
+from clippings.crawl.logformat import quiet_robots_txt_failures
 from clippings.crawl.outcomes import Outcomes
 from clippings.crawl.readers import Extractor, InProcess, extractor_for
 from clippings.crawl.resources import resources
@@ -92,6 +93,7 @@ class NewsSpider(ListingPages, Outcomes, scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
+        quiet_robots_txt_failures()
         # First of all: the settings and arguments checked, the collection's lock taken.
         spider.admission = admission(crawler, spider.argument_error)
         defaults = WithDefaults(crawler.settings)
