@@ -98,7 +98,11 @@ def labels(args: argparse.Namespace) -> dict[str, str]:
     """How the command line named each path setting, for its error messages."""
     given = {name for name, _ in set_options(args)}
     labels = {}
-    for option, name in (("--output", "CLIPPINGS_OUTPUT_DIR"), ("--state", "CLIPPINGS_STATE")):
+    for option, name in (
+        ("--output", "CLIPPINGS_OUTPUT_DIR"),
+        ("--state", "CLIPPINGS_STATE"),
+        ("--record", "CLIPPINGS_RECORD"),
+    ):
         attribute = option.lstrip("-")
         if not getattr(args, attribute, None) and name in given:
             labels[name] = f"-s {name}="
@@ -157,6 +161,17 @@ def _refuse_wrong_kind(path: Path, label: str, wanted: str, what: str = "") -> N
         raise UsageError(f"{named(label, path)}: {blocking[0]} is {blocking[1]}, not a folder")
 
 
+def check_record(path: Path, label: str) -> None:
+    """A WARC file to record into: its name a WARC's (what ``--replay`` reads), a file if it
+    exists. Responses are appended to it: any other file (a collection's ``.jsonl``) would be
+    corrupted."""
+    if not path.name.lower().endswith((".warc", ".warc.gz")):
+        raise UsageError(
+            f"{named(label, path)}: not a WARC file name (.warc.gz or .warc); responses are appended to it"
+        )
+    _refuse_wrong_kind(path, label, "a file", " (a WARC file)")
+
+
 def _make_folder(folder: Path, label: str, path: Path) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -174,7 +189,12 @@ def check_folders(settings: Any, labels: dict[str, str] | None = None) -> None:
     (default ``--output``, ``--state``)."""
     from clippings.core.config import WithDefaults
 
-    labels = {"CLIPPINGS_OUTPUT_DIR": "--output", "CLIPPINGS_STATE": "--state", **(labels or {})}
+    labels = {
+        "CLIPPINGS_OUTPUT_DIR": "--output",
+        "CLIPPINGS_STATE": "--state",
+        "CLIPPINGS_RECORD": "--record",
+        **(labels or {}),
+    }
     output = Path(settings.get("CLIPPINGS_OUTPUT_DIR"))
     _refuse_wrong_kind(output, labels["CLIPPINGS_OUTPUT_DIR"], "a folder")
     state = None
@@ -185,6 +205,8 @@ def check_folders(settings: Any, labels: dict[str, str] | None = None) -> None:
         _refuse_wrong_kind(state, labels["CLIPPINGS_STATE"], "a file", " (the state database)")
     if settings.get("JOBDIR"):
         _refuse_wrong_kind(Path(settings.get("JOBDIR")), "-s JOBDIR=", "a folder")
+    if settings.get("CLIPPINGS_RECORD"):
+        check_record(Path(settings.get("CLIPPINGS_RECORD")), labels["CLIPPINGS_RECORD"])
     _make_folder(output, labels["CLIPPINGS_OUTPUT_DIR"], output)
     if state is not None:
         _make_folder(state.parent, labels["CLIPPINGS_STATE"], state)

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from clippings.cli.crawl import scrapy_settings
-from clippings.cli.options import UsageError
+from clippings.cli.options import UsageError, check_record
 from clippings.sites import SITES, site_for_url
 
 
@@ -21,6 +21,7 @@ def record(args: argparse.Namespace) -> int:
         if site is None:
             raise UsageError(f"{url}: not a URL of {' or '.join(sorted(SITES))}")
         hosts |= site.hosts
+    check_record(Path(args.to), "--to")
     settings = scrapy_settings(args)
     settings.set("CLIPPINGS_RECORD", args.to, priority="cmdline")
     settings.set("CLIPPINGS_INCREMENTAL", False, priority="cmdline")

@@ -32,6 +32,7 @@ from clippings.core.settingtypes import (
     parse_worker_count,
     path,
     shown_value,
+    warc_path,
 )
 
 __all__ = [
@@ -197,7 +198,7 @@ DECLARED: dict[str, Setting] = {
         number("CLIPPINGS_LOCK_WAIT", 0),
         boolean("CLIPPINGS_INCREMENTAL"),
         path("CLIPPINGS_STATE", "a file path (the state database)"),
-        path("CLIPPINGS_RECORD", "a WARC file path (.warc.gz)"),
+        warc_path("CLIPPINGS_RECORD"),
         Setting(
             "CLIPPINGS_ORIGINS",
             'a JSON object of origins, {"https://fr.le360.ma": "http://127.0.0.1:8000"}',

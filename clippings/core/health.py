@@ -157,7 +157,7 @@ def health_limits(settings: Any) -> tuple[dict[str, float], int]:
 @dataclass(frozen=True)
 class Check:
     """One check of one site's run against its threshold. Too few pages (or articles) to
-    judge, below ``min_pages``, is never an alarm."""
+    judge, below ``min_pages``, is never an alarm, but errors on more than half the pages."""
 
     check: str  # no_body, no_date, ..., errors, refused
     count: int
@@ -171,7 +171,9 @@ class Check:
 
     @property
     def judged(self) -> bool:
-        return self.total >= self.min_pages
+        # Errors on most of the pages are judged however few they are: a site that could
+        # not be reached (its feeds and sitemaps failed) gave the run nothing.
+        return self.total >= self.min_pages or (self.check == "errors" and self.count * 2 > self.total)
 
     @property
     def alarm(self) -> bool:

@@ -138,6 +138,17 @@ def path(name: str, what: str, optional: bool = True) -> Setting:
     return Setting(name, what, _path, optional, "path")
 
 
+def _warc_path(value: Any) -> str:
+    # Recorded responses are appended: a name of another kind (a collection's .jsonl) is refused.
+    if not _path(value).lower().endswith((".warc", ".warc.gz")):
+        raise ValueError(value)
+    return value
+
+
+def warc_path(name: str) -> Setting:
+    return Setting(name, "a WARC file path (.warc.gz or .warc)", _warc_path, True, "warc_path")
+
+
 def _log_level(value: Any) -> str:
     if not isinstance(value, str) or value.strip().upper() not in LOG_LEVELS:
         raise ValueError(value)

@@ -16,7 +16,7 @@ from clippings.discovery import (
     link_time,
     listing_entries,
     next_page,
-    parse_xml_links,
+    read_xml_links,
     robots_sitemaps,
 )
 
@@ -46,11 +46,14 @@ class ListingPages:
 
     def parse_links(self: Spider, response: Response, kind: str) -> Iterator[scrapy.Request]:
         try:
-            links = parse_xml_links(response.body, response.url)
+            links, malformed = read_xml_links(response.body, response.url)
         except FeedError as exc:
-            self.count("errors/bad_feed", url=response.url)
-            self.logger.error("%s: cannot read %s: %s", response.url, kind, exc)
+            self.unreadable_source(response, kind, str(exc))
             return
+        if malformed:
+            # Cut short, it lists fewer than it had: a 304 next time must not hide the rest.
+            self.logger.warning("%s: %s", response.url, malformed)
+            self.mark_incomplete(f"{kind} {response.url} read in part")
         self.count(f"pages/{kind}")
         for link in links:
             decision = self.policy.link(link, self.incremental)
@@ -63,6 +66,14 @@ class ListingPages:
                 yield request
         if self.incremental is not None:
             self.incremental.source_fetched(first_url(response), response, response.meta.get("listed_date"))
+
+    def unreadable_source(self: Spider, response: Response, kind: str, why: str) -> None:
+        """A feed or sitemap that could not be read (malformed, empty, an HTML page): an error,
+        named in one line; the articles it lists are left to the next run, asked without
+        validators."""
+        self.count("errors/bad_feed", url=response.url)
+        self.logger.error("%s: cannot read %s: %s", response.url, kind, why)
+        self.mark_incomplete(f"unreadable {kind} {response.url}")
 
     def parse_listing(self: Spider, response: Response) -> Iterator[scrapy.Request]:
         """A section listing: its articles, then (backfills) its next page until ``since``."""

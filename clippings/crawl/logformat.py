@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from urllib.parse import urlsplit
 
 from scrapy import Spider
 from scrapy.http import Response
@@ -48,3 +49,27 @@ class LogFormatter(ScrapyLogFormatter):
         self, item: Any, exception: BaseException, response: Response | Failure | None, spider: Spider
     ) -> LogFormatterResult:
         return {"level": logging.ERROR, "msg": "%(url)s: error in the item pipelines", "args": {"url": _url(item)}}
+
+
+class RobotsTxtFailure(logging.Filter):
+    """Scrapy logs a robots.txt it could not download at ERROR with the whole traceback, under
+    the URL of the request that asked for it; here it is one line naming robots.txt's URL and
+    what Scrapy does then (every URL of the host allowed)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno >= logging.ERROR and record.exc_info and isinstance(record.args, dict):
+            request = record.args.get("request")
+            problem = record.args.get("f_exception") or record.exc_info[1]
+            parts = urlsplit(getattr(request, "url", "") or "")
+            where = f"{parts.scheme}://{parts.netloc}/robots.txt" if parts.netloc else "robots.txt"
+            record.msg = "%s: download failed: %s (robots.txt unread: every URL allowed)"
+            record.args = (where, problem)
+            record.exc_info = record.exc_text = None
+        return True
+
+
+def quiet_robots_txt_failures() -> None:
+    """Installs ``RobotsTxtFailure`` on Scrapy's robots.txt middleware's logger, once."""
+    scrapy_logger = logging.getLogger("scrapy.downloadermiddlewares.robotstxt")
+    if not any(isinstance(f, RobotsTxtFailure) for f in scrapy_logger.filters):
+        scrapy_logger.addFilter(RobotsTxtFailure())

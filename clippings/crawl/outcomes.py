@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
@@ -40,6 +39,12 @@ class Outcomes:
             # that does not exist): INFO.
             reason = f"http_{response.status}"
             self.count(f"dropped/{reason}", url=request.url)
+            if request.meta.get("source") and not request.meta.get("page"):
+                # A feed or sitemap (one an index lists, maybe for a moment): what it lists
+                # is not had, and a 304 on the index next time must not hide it.
+                self.logger.warning("%s: HTTP %d, the feed or sitemap is missing", request.url, response.status)
+                self.mark_incomplete(f"HTTP {response.status} for {request.url}")
+                return
             self.logger.info("%s: HTTP %d, nothing written", request.url, response.status)
             self.remember_dropped(response, reason)
             return
@@ -52,10 +57,10 @@ class Outcomes:
             log("%s: not fetched: %s", request.url, detail)
             return
         self.logger.error("%s: %s", request.url, detail)
-        # An HTTP error (HttpError is an IgnoreRequest) or a failed download leaves the
-        # article to the next run; a request the crawl itself refused does not.
-        if response is not None or not isinstance(failure.value, IgnoreRequest):
-            self.mark_incomplete(f"{detail} for {request.url}")
+        # Every error leaves the page to the next run, an IgnoreRequest too (an HTTP error, a
+        # redirect loop, a body over DOWNLOAD_MAXSIZE): the crawl's own refusals are drops,
+        # and returned above. Saved validators would answer 304 over the page never had.
+        self.mark_incomplete(f"{detail} for {request.url}")
 
     def cut_response(self: Spider, response: Response, reason: str) -> None:
         """A cut response that reached the spider (no retry middleware: a replay): an error."""

@@ -98,6 +98,10 @@ class SchemaPipeline(_Pipeline):
         if problem:
             reason, message = problem
             self.count(f"dropped/{reason}", item.site, item.url)
+            # Not written, nor remembered as given up: the next run fetches it again.
+            mark_incomplete = getattr(self.crawler.spider, "mark_incomplete", None)
+            if mark_incomplete is not None:
+                mark_incomplete(f"{reason} at {item.url}")
             # An invalid article is not a routine skip: the extraction gave what the contract refuses.
             raise DropItem(message, log_level="WARNING" if reason == "invalid" else None)
         return item

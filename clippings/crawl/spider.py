@@ -27,6 +27,7 @@ from clippings.core.stats import count
 from clippings.crawl.admission import Admission, admission
 from clippings.crawl.incremental import Incremental, incremental
 from clippings.crawl.listings import ListingPages
+from clippings.crawl.logformat import quiet_robots_txt_failures
 from clippings.crawl.outcomes import Outcomes
 from clippings.crawl.readers import Extractor, InProcess, extractor_for
 from clippings.crawl.resources import resources
@@ -93,6 +94,7 @@ class NewsSpider(ListingPages, Outcomes, scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
+        quiet_robots_txt_failures()
         # First of all: the settings and arguments checked, the collection's lock taken.
         spider.admission = admission(crawler, spider.argument_error)
         defaults = WithDefaults(crawler.settings)
@@ -231,6 +233,10 @@ class NewsSpider(ListingPages, Outcomes, scrapy.Spider):
             yield from self.parse_links(response, kind)
         elif self.site.is_listing_url(url):
             yield from self.parse_listing(response)
+        elif response.meta.get("source"):
+            # Asked as a feed or sitemap, answered with nothing or a web page.
+            what = "an HTML page" if response.body.strip() else "an empty body"
+            self.unreadable_source(response, "feed or sitemap", f"{what}, not a feed or sitemap")
         else:
             reason = self.site.non_article_reason(url) or "not_article"
             self.count(f"dropped/{reason}", url=url)
@@ -255,6 +261,10 @@ class NewsSpider(ListingPages, Outcomes, scrapy.Spider):
             self.remember_dropped(response, fate.remember)
         if fate.kind == "error":
             self.mark_incomplete(f"extraction failed for {response.url}")  # not had: the next run tries again
+        elif fate.kind == "dropped" and not fate.remember:
+            # Neither had nor remembered as given up (an empty or unreadable body, no title):
+            # a 304 on the feed must not hide it from the next run.
+            self.mark_incomplete(f"{fate.reason} at {response.url}")
         article = fate.article
         if article is None:
             return None

@@ -9,6 +9,7 @@ from clippings.discovery.links import (
     listing_entries,
     next_page,
     parse_xml_links,
+    read_xml_links,
     robots_sitemaps,
     sniff,
 )
@@ -21,6 +22,7 @@ __all__ = [
     "listing_entries",
     "next_page",
     "parse_xml_links",
+    "read_xml_links",
     "robots_sitemaps",
     "sniff",
 ]

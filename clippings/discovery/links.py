@@ -83,7 +83,17 @@ _INTERNAL_SUBSET = re.compile(rb"<!doctype[^>\[]*\[.*?\]\s*>", re.IGNORECASE | r
 
 
 def parse_xml_links(body: bytes, base_url: str) -> list[Link]:
-    """Links of an RSS/Atom feed, a sitemap index or a sitemap (news sitemaps included)."""
+    """Links of an RSS/Atom feed, a sitemap index or a sitemap (news sitemaps included); a
+    malformed document's links read as far as they go, with one WARNING."""
+    links, malformed = read_xml_links(body, base_url)
+    if malformed:
+        logger.warning("%s: %s", base_url, malformed)
+    return links
+
+
+def read_xml_links(body: bytes, base_url: str) -> tuple[list[Link], str | None]:
+    """``parse_xml_links``'s links, and what was wrong when the XML was malformed and its
+    links were read anyway (a document cut short lists fewer than it had): None when whole."""
     head = body[:65536]
     if b"<!entity" in head.lower():
         # Dropped unread: the entities stay undefined, the rest of the feed is still read.
@@ -131,14 +141,11 @@ def parse_xml_links(body: bytes, base_url: str) -> list[Link]:
     if errors:
         if not links:
             raise FeedError(f"malformed XML: {errors[0].message.strip()} (line {errors[0].line})")
-        logger.warning(
-            "%s: malformed XML (%s, line %d); read %d links anyway",
-            base_url,
-            errors[0].message.strip(),
-            errors[0].line,
-            len(links),
+        return (
+            links,
+            f"malformed XML ({errors[0].message.strip()}, line {errors[0].line}); read {len(links)} links anyway",
         )
-    return links
+    return links, None
 
 
 def robots_sitemaps(body: bytes, base_url: str) -> list[str]:

@@ -58,6 +58,7 @@ class CrawlPolicy:
         self.article_requests = 0
         self.planned_ids: set[str] = set()
         self.skipped_ids: set[str] = set()
+        self.capped_ids: set[str] = set()  # left for a later run by max_articles
         self.listed_not_articles: set[str] = set()
 
     def in_range(self, day: str) -> bool:
@@ -99,6 +100,10 @@ class CrawlPolicy:
             known = state is not None and state.knows(article_id)
             return _skip("skipped/seen" if known else "skipped/dropped_before")
         if not self.budget_left():
+            # Counted once an article too: the summary says how many articles were left.
+            if article_id in self.capped_ids:
+                return _skip("skipped/duplicate_link")
+            self.capped_ids.add(article_id)
             return _skip("skipped/max_articles")
         self.planned_ids.add(article_id)
         self.article_requests += 1

@@ -184,16 +184,18 @@ class StateStore:
     # --- reconciling with the output files ----------------------------------------------
     def reconcile(self, directory: str | Path, site: str) -> int:
         """Bring the state in line with ``<directory>/<site>/*.jsonl``; returns lines recovered."""
-        recovered = 0
+        recovered = lost = 0
+        present = set()
         for path in sorted(Path(directory, site).glob("*.jsonl")):
             key = str(path.resolve())
+            present.add(key)
             row = self.db.execute("SELECT recorded FROM files WHERE path = ?", (key,)).fetchone()
             recorded = row[0] if row else 0
             size = path.stat().st_size
             with self._transaction():
                 if size < recorded:
                     # Lines recorded past the end never reached the disk: fetch them again.
-                    self._forget_past(key, site, size)
+                    lost += self._forget_past(key, site, size)
                     recorded = last_line_end(path, size)
                 for record, end in complete_lines(path, recorded):
                     recorded = end
@@ -201,16 +203,38 @@ class StateStore:
                         self._upsert(record, key, end, None, None, None)
                         recovered += 1
                 self._set_recorded(key, recorded)
+        lost += self._forget_gone(site, present)
+        if lost:
+            # The feeds' and sitemaps' validators were saved when these lines were had: a
+            # 304 now would hide the articles forgotten. The next run asks without them.
+            with self._transaction():
+                self.db.execute("DELETE FROM sources")
         if recovered:
             logger.info("state: recorded %d %s lines found in the output files", recovered, site)
         return recovered
 
-    def _forget_past(self, file: str, site: str, size: int) -> None:
+    def _forget_past(self, file: str, site: str, size: int) -> int:
         lost = self.db.execute(
             "DELETE FROM articles WHERE site = ? AND file = ? AND line_end > ?", (site, file, size)
         ).rowcount
         if lost:
             logger.warning("state: %s is shorter than recorded; %d articles will be fetched again", file, lost)
+        return lost
+
+    def _forget_gone(self, site: str, present: set[str]) -> int:
+        """Articles recorded in an output file of ``site`` that is gone (deleted, moved away):
+        fetched again, as the files are the collection."""
+        lost = 0
+        files = {row[0] for row in self.db.execute("SELECT DISTINCT file FROM articles WHERE site = ?", (site,))}
+        for file in sorted(files - present - {None}):
+            if Path(file).exists():
+                continue  # another folder's file (a state shared with --state): not this one's
+            with self._transaction():
+                gone = self.db.execute("DELETE FROM articles WHERE site = ? AND file = ?", (site, file)).rowcount
+                self.db.execute("DELETE FROM files WHERE path = ?", (file,))
+            logger.warning("state: %s is gone; %d articles will be fetched again", file, gone)
+            lost += gone
+        return lost
 
     def _set_recorded(self, file: str, offset: int) -> None:
         self.db.execute(

@@ -45,6 +45,7 @@ def _bad_values(setting: Setting) -> list[str]:
     return {
         "bool": ["maybe", "2", "yes", "on", "True ", "1.0"],
         "path": ["a\0b"] + ([] if setting.optional else [""]),
+        "warc_path": ["a\0b", "/srv/clippings/le360/2026-01-01.jsonl", "/srv/clippings/x"],
         "log_level": ["LOUD", "", "10"],
         "url": ["not a url", "ftp://example.org/", "https://example.org/a b", "https://example.org/\r\nX: y"],
         "origins": ["not json", "[1, 2]", '{"https://fr.le360.ma": "127.0.0.1:8000"}'],
@@ -65,6 +66,7 @@ def _good_values(setting: Setting) -> list[Any]:
         "number": [str(setting.low if setting.low is not None and setting.whole else 0.5 if setting.high else 2)],
         "bool": ["True", "false", "1", "0", " 1", True, False, 0],
         "path": ["/srv/clippings/x"],
+        "warc_path": ["/srv/clippings/x.warc.gz", "/srv/x.WARC"],
         "log_level": [*LOG_LEVELS, "info"],
         "url": ["https://example.org/contact"],
         "origins": ['{"https://fr.le360.ma": "http://127.0.0.1:8000"}', {}],
