@@ -16,7 +16,7 @@ from clippings.core.site import Site
 from clippings.core.tokens import count as count_words
 from clippings.extract.cleaning import clean_paragraphs
 from clippings.extract.html import fold, new_document, text_of
-from clippings.extract.runs import holders, run_paragraphs
+from clippings.extract.runs import run_paragraphs, run_weights
 from clippings.extract.xpaths import compiled, with_class_words
 
 # trafilatura's log lines name no page ("discarding data: None": it is handed a tree, not a
@@ -168,10 +168,8 @@ def _block_weights(root: lxml.html.HtmlElement) -> dict[lxml.html.HtmlElement, i
             parent = element.getparent()
             if parent is not None:
                 weight[parent] = weight.get(parent, 0) + len(text)
-    for element in holders(root):
-        chars = sum(len(t) for t in run_paragraphs(element))
-        if chars:
-            weight[element] = weight.get(element, 0) + chars
+    for element, chars in run_weights(root):
+        weight[element] = weight.get(element, 0) + chars
     return weight
 
 
