@@ -131,7 +131,8 @@ def paragraph_text(element: lxml.html.HtmlElement) -> str | None:
     tag = element.tag
     if tag == "div":
         for child in element:
-            if not isinstance(child.tag, str) or child.tag not in _INLINE:
+            child_tag = child.tag
+            if not isinstance(child_tag, str) or child_tag not in _INLINE:
                 return None
     elif tag != "p":
         return None
