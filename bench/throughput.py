@@ -16,7 +16,9 @@ A benchmark, not a test: it prints figures and never fails. Run:
        package imported from TREE), on the same WARC: the code before a change.
    Each is measured ``--rounds`` times, interleaved (a, b0, b, c in odd rounds; c, b, b0, a
    in even ones), and its best kept; the median of each round's own ratios is printed beside
-   the ratio of the bests.
+   the ratio of the bests. Beside the wall-time ratios, each round gives b/a and b0/a in pages
+   per CPU second: (a) this process's CPU time in its loop, (b) and (b0) the CPU time of the
+   crawls' process trees (start-ups included), which a neighbour's load moves far less.
    Each crawl runs at ``--loglevel INFO``, and the stats it dumps give the share of article
    pages by the source their body was read from (``clippings/<site>/source/body/*``; the
    code before extraction had provenance counted ``pages/unknown_template`` only), the
@@ -192,11 +194,12 @@ def write_warc(pages: list[tuple[str, SavedResponse]], path: Path) -> None:
             recorder.write(response)
 
 
-def bare_trafilatura(pages: list[tuple[str, SavedResponse]]) -> float:
-    start = time.perf_counter()
+def bare_trafilatura(pages: list[tuple[str, SavedResponse]]) -> tuple[float, float]:
+    """(pages/s, CPU seconds) of the bare loop: wall time, and this process's CPU time."""
+    start, cpu = time.perf_counter(), time.process_time()
     for _, response in pages:
         trafilatura.extract(response.body, url=response.url)
-    return len(pages) / (time.perf_counter() - start)
+    return len(pages) / (time.perf_counter() - start), time.process_time() - cpu
 
 
 def _read_pages(pages: list[tuple[str, SavedResponse]], started: float, results) -> None:
@@ -579,7 +582,15 @@ def main() -> None:
             f" {args.rounds} rounds{kind}"
         )
         best: dict[str, float] = {}
-        ratios: dict[str, list[float]] = {"b/a": [], "b0/a": [], "c/b": [], "ceiling": [], "cpu c/b": []}
+        ratios: dict[str, list[float]] = {
+            "b/a": [],
+            "b0/a": [],
+            "c/b": [],
+            "ceiling": [],
+            "cpu c/b": [],
+            "cpu b/a": [],
+            "cpu b0/a": [],
+        }
         runs: dict[str, dict[str, object]] = {}
 
         def run_crawl(warc: Path, workers: int, tree: Path | None = None) -> dict[str, object]:
@@ -593,7 +604,7 @@ def main() -> None:
 
         def measure(step: str, measured: dict[str, float]) -> None:
             if step == "a":
-                measured["a"] = bare_trafilatura(pages)
+                measured["a"], measured["cpu_a"] = bare_trafilatura(pages)
             elif step == "b":
                 b = run_crawl(warc, 1)
                 written_all(step, b)
@@ -604,6 +615,7 @@ def main() -> None:
                 b0 = run_crawl(warc, 1, args.before)
                 written_all(step, b0)
                 measured["b0"] = b0["pages_per_s"]
+                measured["cpu_b0"] = b0["cpu_s"]
                 runs["b0"] = _keep(runs.get("b0"), b0)
             else:
                 before = machine_ceiling(pages)
@@ -643,6 +655,17 @@ def main() -> None:
                 line += f" pages/s;  b/a {ratios['b/a'][-1]:.2f}"
             if "b0" in measured:
                 line += f"  b0/a {ratios['b0/a'][-1]:.2f}"
+            # The same ratios in pages per CPU second (a: this process's CPU time in its loop; b,
+            # b0: the crawls' process trees, start-ups included): what a neighbour's load on the
+            # machine moves far less than wall time.
+            cpu_ratios = {}
+            for key in ("b", "b0"):
+                if measured.get(f"cpu_{key}"):
+                    cpu_ratios[f"cpu {key}/a"] = measured["cpu_a"] / measured[f"cpu_{key}"]
+                    ratios[f"cpu {key}/a"].append(cpu_ratios[f"cpu {key}/a"])
+            if cpu_ratios:
+                cpu = [f"({k}) {measured[f'cpu_{k}']:.1f} s" for k in ("a", "b0", "b") if measured.get(f"cpu_{k}")]
+                line += "\n    CPU " + ", ".join(cpu) + ";" + "".join(f"  {k} {v:.2f}" for k, v in cpu_ratios.items())
             print(line, flush=True)
             for key in ("a", "b0", "b", "c"):
                 if key in measured:
@@ -661,6 +684,12 @@ def main() -> None:
         )
         if args.before is not None:
             print(f"    b/b0 = {best['b'] / best['b0']:.2f}")
+        for key in ("cpu b/a", "cpu b0/a"):
+            if ratios[key]:
+                print(
+                    f"    {key} (pages per CPU second) median {statistics.median(ratios[key]):.2f}"
+                    f" (rounds: {', '.join(f'{x:.2f}' for x in ratios[key])})"
+                )
         if args.workers > 1:
             _report(f"(c) ... --workers {args.workers}:         ", runs["c"])
             print(

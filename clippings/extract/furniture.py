@@ -75,8 +75,10 @@ def _captions(root: lxml.html.HtmlElement) -> list[str]:
         others = [c for c in others if _shown(c)]
         if not 0 < len(others) <= _CAPTION_LINES:
             continue
+        if any(next(c.iter(*_IMAGES), None) is not None for c in others):
+            continue  # another image beside it: no caption of one image
         texts = [text_of(c) for c in others]
-        if sum(map(len, texts)) <= CAPTION_CHARS and not any(next(c.iter(*_IMAGES), None) is not None for c in others):
+        if sum(map(len, texts)) <= CAPTION_CHARS:
             found.extend(t for t in texts if t)
             if len(texts) > 1 and not any(c.tag in BLOCK_TAGS for c in others):
                 found.append(" ".join(texts))  # side by side in a line: one text, as read
@@ -85,7 +87,8 @@ def _captions(root: lxml.html.HtmlElement) -> list[str]:
 
 def _shown(element: lxml.html.HtmlElement) -> bool:
     """Whether an element shows text (a script's, a style's are not shown)."""
-    if element.tag in _UNSHOWN or not element.text_content().strip():
+    if element.tag in _UNSHOWN or not any(text.strip() for text in element.itertext()):
+        # ``itertext`` gives the pieces of ``text_content()``, up to the first that is not blank.
         return False
     return next(element.iter(*_UNSHOWN), None) is None or bool(text_of(element))
 

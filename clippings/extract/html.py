@@ -188,11 +188,15 @@ def fold(text: str | None) -> str:
     """Whitespace folded, invisible marks removed, NFC: text as a reader sees it."""
     if not text:
         return ""
-    if not unicodedata.is_normalized("NFC", text):
-        text = unicodedata.normalize("NFC", text)
+    # ASCII text is in NFC and holds no invisible mark (``isascii`` costs nothing: CPython
+    # knows it of every string).
+    if not text.isascii():
+        if not unicodedata.is_normalized("NFC", text):
+            text = unicodedata.normalize("NFC", text)
+        text = _INVISIBLE.sub("", text)
     # str.split() splits at what the regex ``\s`` matches (Unicode whitespace), and drops it
     # at both ends: whitespace folded as ``\s+`` -> " " and a strip would, with no regex.
-    return " ".join(_INVISIBLE.sub("", text).split())
+    return " ".join(text.split())
 
 
 def marker_key(text: str | None) -> str:
@@ -225,13 +229,18 @@ def text_of(element: lxml.html.HtmlElement) -> str:
 
 
 def _collect(element: lxml.html.HtmlElement, parts: list[str]) -> None:
-    if element.text:
-        parts.append(element.text)
+    # Each read of ``.text``, ``.tag`` or ``.tail`` makes a new string from the tree's: read once.
+    text = element.text
+    if text:
+        parts.append(text)
     previous: str | None = None  # the tag of the sibling just closed with no text after it
     for child in element:
-        tag = child.tag if isinstance(child.tag, str) else ""
+        tag = child.tag
+        if not isinstance(tag, str):
+            tag = ""
+        tail = child.tail
         if tag in INVISIBLE_TAGS:
-            previous = None if child.tail else previous
+            previous = None if tail else previous
         else:
             block = tag in BLOCK_TAGS or tag == "br"
             if block or (previous is not None and not (tag in FORMATTING and previous in FORMATTING)):
@@ -239,9 +248,9 @@ def _collect(element: lxml.html.HtmlElement, parts: list[str]) -> None:
             _collect(child, parts)
             if block:
                 parts.append(" ")
-            previous = None if child.tail else tag
-        if child.tail:
-            parts.append(child.tail)
+            previous = None if tail else tag
+        if tail:
+            parts.append(tail)
 
 
 def leaf_elements(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
@@ -259,16 +268,20 @@ def leaf_elements(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
     walker = lxml.etree.iterwalk(body, events=("start", "end"), tag=_WALKED)
     inner: list[bool] = []  # for each block open: whether a block started inside it
     leaves: list[lxml.html.HtmlElement] = []
+    skipped = False  # an invisible element just started: its "end" is the next event
     for event, element in walker:
         if element is body:
             continue
-        if element.tag in INVISIBLE_TAGS:
-            if event == "start":
+        if event == "start":
+            if element.tag in INVISIBLE_TAGS:
                 walker.skip_subtree()
-        elif event == "start":
+                skipped = True
+                continue
             if inner:
                 inner[-1] = True
             inner.append(False)
+        elif skipped:
+            skipped = False
         elif not inner.pop():
             leaves.append(element)
     return leaves

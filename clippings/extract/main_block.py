@@ -11,7 +11,7 @@ import lxml.html
 
 from clippings.core.tokens import count as count_words
 from clippings.extract.html import text_of
-from clippings.extract.runs import holders, run_paragraphs
+from clippings.extract.runs import run_paragraphs, run_weights
 
 _INLINE = frozenset(
     [
@@ -44,7 +44,8 @@ def paragraph_text(element: lxml.html.HtmlElement) -> str | None:
     tag = element.tag
     if tag == "div":
         for child in element:
-            if not isinstance(child.tag, str) or child.tag not in _INLINE:
+            child_tag = child.tag
+            if not isinstance(child_tag, str) or child_tag not in _INLINE:
                 return None
     elif tag != "p":
         return None
@@ -81,10 +82,8 @@ def _block_weights(root: lxml.html.HtmlElement) -> dict[lxml.html.HtmlElement, i
             parent = element.getparent()
             if parent is not None:
                 weight[parent] = weight.get(parent, 0) + len(text)
-    for element in holders(root):
-        chars = sum(len(t) for t in run_paragraphs(element))
-        if chars:
-            weight[element] = weight.get(element, 0) + chars
+    for element, chars in run_weights(root):
+        weight[element] = weight.get(element, 0) + chars
     return weight
 
 

@@ -32,10 +32,20 @@ def holders(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
     return [e for e in root.iter(*_HOLDERS) if len(e) and holds_loose_text(e)]
 
 
+def run_weights(root: lxml.html.HtmlElement) -> Iterator[tuple[lxml.html.HtmlElement, int]]:
+    """(element, characters of its runs that pass a paragraph's tests) for each element of
+    ``root`` holding loose text runs that do (``run_paragraphs``)."""
+    for element in holders(root):
+        chars = sum(len(t) for t in _paragraphs(element))
+        if chars:
+            yield element, chars
+
+
 def _is_block(child: lxml.etree._Element) -> bool:
-    if not isinstance(child.tag, str) or child.tag in _HIDDEN:
+    tag = child.tag
+    if not isinstance(tag, str) or tag in _HIDDEN:
         return False
-    if child.tag not in _INLINE:
+    if tag not in _INLINE:
         return True
     return len(child) > 0 and any(isinstance(d.tag, str) and d.tag in BLOCK_TAGS for d in child.iterdescendants())
 
@@ -51,14 +61,20 @@ def _seen(piece: Piece) -> str:
 
 def holds_loose_text(element: lxml.html.HtmlElement) -> bool:
     """Whether an element holds a block and, beside it, text of its own (loose or inline)."""
-    block, text = False, bool((element.text or "").strip())
+    # ``s and not s.isspace()`` is ``bool(s.strip())``, without making the stripped copy.
+    own = element.text
+    block, text = False, bool(own) and not own.isspace()
     for child in element:
-        text = text or bool((child.tail or "").strip())
-        if isinstance(child.tag, str) and child.tag not in _HIDDEN:
-            if child.tag not in _INLINE or _is_block(child):
+        if not text:
+            tail = child.tail
+            text = bool(tail) and not tail.isspace()
+        tag = child.tag
+        if isinstance(tag, str) and tag not in _HIDDEN:
+            if tag not in _INLINE or _is_block(child):
                 block = True
             elif not text:
-                text = bool(child.text_content().strip())
+                seen = child.text_content()
+                text = bool(seen) and not seen.isspace()
         if block and text:
             return True
     return False
@@ -118,8 +134,14 @@ def _texts(element: lxml.html.HtmlElement) -> Iterator[tuple[str, int]]:
 
 def run_paragraphs(element: lxml.html.HtmlElement) -> list[str]:
     """The texts of an element's loose runs that pass a paragraph's tests (40 characters or
-    more, at most half of them in links), as ``body.paragraph_text`` tests an element."""
-    return [t for t, linked in loose_runs(element) if len(t) >= 40 and linked <= len(t) / 2]
+    more, at most half of them in links), as ``main_block.paragraph_text`` tests an element."""
+    if not holds_loose_text(element):
+        return []
+    return _paragraphs(element)
+
+
+def _paragraphs(element: lxml.html.HtmlElement) -> list[str]:
+    return [t for t, linked in _texts(element) if len(t) >= 40 and linked <= len(t) / 2]
 
 
 def runs_as_paragraphs(root: lxml.html.HtmlElement) -> None:

@@ -1,0 +1,71 @@
+"""The page walks the reading repeats on every element: the page's lines, a text as a reader
+sees it, an element holding loose text. Their answers at the edges the fast paths take
+(invisible elements holding blocks, blank text of Unicode spaces, ASCII text)."""
+
+from __future__ import annotations
+
+import lxml.html
+
+from clippings.extract.html import fold, leaf_elements, parse_html, text_of
+from clippings.extract.runs import holds_loose_text, run_paragraphs
+
+LONG = "A sentence long enough to weigh as a paragraph of the article."
+
+
+def _ids(elements: list[lxml.html.HtmlElement]) -> list[str | None]:
+    return [e.get("id") for e in elements]
+
+
+def test_lines_skip_blocks_inside_invisible_elements() -> None:
+    root = parse_html(
+        "<html><head><title>t</title></head><body>"
+        "<div id='a'><noscript><div id='hidden'>x</div></noscript><span>y</span></div>"
+        "<svg><div id='in-svg'>q</div></svg>"
+        "<div id='c'><p id='d'>one</p><script>var p = '<p>';</script><p id='e'>two</p></div>"
+        "<p id='f'>three</p>"
+        "</body></html>"
+    )
+    # A block whose only block inside is in a <noscript> is innermost itself; blocks inside
+    # invisible elements are never lines; the rest in document order.
+    assert _ids(leaf_elements(root)) == ["a", "d", "e", "f"]
+
+
+def test_lines_of_nested_blocks_are_the_innermost() -> None:
+    root = parse_html("<body><div id='o'><div id='m'><p id='i'>x</p></div><p id='j'>y</p></div><p id='k'>z</p></body>")
+    assert _ids(leaf_elements(root)) == ["i", "j", "k"]
+
+
+def test_fold_of_ascii_and_of_other_text() -> None:
+    assert fold("  Rabat \t et\n Casablanca ") == "Rabat et Casablanca"
+    assert fold("\xa0Fès\xa0") == "Fès"
+    assert fold("e\u0301te\u0301") == "été"  # NFC
+    assert fold("Mar\u200boc\xad") == "Maroc"  # invisible marks dropped
+    assert fold(" \u200b ") == ""
+    assert fold(None) == ""
+
+
+def test_text_of_keeps_side_by_side_pieces_apart_and_formatting_together() -> None:
+    element = lxml.html.fromstring(
+        "<div><span>Hicham</span><span>Le 09/09/2025</span> <b>Rab</b>at<script>x()</script>!<p>fin</p></div>"
+    )
+    assert text_of(element) == "Hicham Le 09/09/2025 Rabat! fin"
+
+
+def test_loose_text_beside_a_block() -> None:
+    holds = [
+        ("<div>Loose text<div>block</div></div>", True),
+        ("<div><div>block</div>tail text</div>", True),
+        ("<div><span>inline text</span><div>block</div></div>", True),
+        ("<div>\xa0\u2003<div>block</div>\n</div>", False),  # Unicode spaces are blank
+        ("<div><span><div>inline holding a block</div></span></div>", False),
+        ("<div>text<span>inline</span></div>", False),  # no block beside it
+        ("<div><script>var x;</script><div>block</div></div>", False),
+    ]
+    for markup, expected in holds:
+        assert holds_loose_text(lxml.html.fromstring(markup)) is expected, markup
+
+
+def test_run_paragraphs_of_an_element_with_and_without_loose_text() -> None:
+    element = lxml.html.fromstring(f"<div>{LONG}<br>{LONG}<div>an image box</div>short</div>")
+    assert run_paragraphs(element) == [LONG, LONG]
+    assert run_paragraphs(lxml.html.fromstring(f"<div><p>{LONG}</p></div>")) == []
