@@ -21,8 +21,8 @@ from clippings.core.stamps import utc_stamp
 from clippings.extract.evidence import article_evidence
 from clippings.extract.html import (
     NotHTML,
+    clean_text,
     decode_html,
-    fold,
     marker_key,
     marker_keys,
     parse_html,
@@ -30,7 +30,7 @@ from clippings.extract.html import (
 )
 from clippings.extract.language import detect_language
 from clippings.extract.metadata import first_meta
-from clippings.extract.sources import PageSources
+from clippings.extract.sources import PageParts
 
 __all__ = ["NotArticle", "Page", "ReadingContext", "extract_article", "read_article"]
 
@@ -42,7 +42,7 @@ def page_class(path: str) -> type:
     return getattr(import_module(module), name)
 
 
-def _first_heading(sources: PageSources) -> str:
+def _first_heading(sources: PageParts) -> str:
     h1 = sources.root.find(".//h1")
     return text_of(h1) if h1 is not None else ""
 
@@ -63,7 +63,7 @@ def read_article(page: Page, context: ReadingContext) -> Article:
         root = parse_html(decode_html(page.body, page.header("Content-Type")))
     except NotHTML as exc:
         raise NotArticle("not_html", str(exc)) from None
-    sources = PageSources(site, url, root)
+    sources = PageParts(site, url, root)
 
     og_type = (first_meta(sources.meta, "og:type") or "").lower()
     # og:type is a hint: a page labelled video or website is refused only when nothing on it
@@ -71,7 +71,7 @@ def read_article(page: Page, context: ReadingContext) -> Article:
     labelled = og_type and og_type not in ("article", "news", "newsarticle")
     if og_type.startswith("video") and article_evidence(sources) is None:
         raise NotArticle("video", f"og:type {og_type}, and no article on the page")
-    page_title = fold(root.findtext(".//title"))
+    page_title = clean_text(root.findtext(".//title"))
     headings = (marker_key(page_title), marker_key(_first_heading(sources)))
     for key, marker in marker_keys(site.soft_404_markers).items():
         if key in headings or marker in page_title:

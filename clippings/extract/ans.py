@@ -17,7 +17,7 @@ from typing import Any
 
 import lxml.html
 
-from clippings.extract.html import fold
+from clippings.extract.html import clean_text
 
 _ASSIGNMENT = re.compile(r"\bFusion\.globalContent\s*=\s*")
 # The largest embedded story read: real stories are 20-300 kB; a page carrying more is
@@ -94,7 +94,7 @@ def plain(fragment: Any) -> str:
         text = _TAGS.sub("", text)
     if "&" in text:
         text = html.unescape(text)
-    return fold(text)
+    return clean_text(text)
 
 
 def _get(node: Any, *path: str) -> Any:

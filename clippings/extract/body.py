@@ -15,7 +15,7 @@ from trafilatura.settings import DEFAULT_CONFIG, Extractor
 
 from clippings.core.site import Site
 from clippings.extract.cleaning import clean_paragraphs
-from clippings.extract.html import fold
+from clippings.extract.html import clean_text
 from clippings.extract.main_block import holders_of_text
 from clippings.extract.xpaths import compiled, with_class_words
 
@@ -124,7 +124,7 @@ def _split_lines(element: lxml.etree._Element) -> list[str]:
             current.append(child.text or "")
             current.append(child.tail or "")
     lines.append("".join(current))
-    return [t for t in (fold(line) for line in lines) if t]
+    return [t for t in (clean_text(line) for line in lines) if t]
 
 
 def paragraphs(body: lxml.etree._Element) -> list[str]:
@@ -137,14 +137,14 @@ def paragraphs(body: lxml.etree._Element) -> list[str]:
     for element in body.iter():
         tag = element.tag
         if tag == "row" and not _has_block_inside(element):  # a data row: one line
-            cells = [fold(c.xpath("string()")) for c in element.iterchildren("cell")]
+            cells = [clean_text(c.xpath("string()")) for c in element.iterchildren("cell")]
             if any(cells):
                 out.append(" | ".join(cells))
             continue
         if tag not in _TEXT_BLOCKS or any(a.tag == "row" and not _has_block_inside(a) for a in element.iterancestors()):
             continue
         if _has_block_inside(element):
-            text = fold(element.text)
+            text = clean_text(element.text)
             if text:
                 out.append(text)
             continue

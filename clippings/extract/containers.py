@@ -20,7 +20,7 @@ from clippings.core.page import Learned
 from clippings.extract.block import block_copy
 from clippings.extract.body import div_paragraphs, read_tree
 from clippings.extract.html import new_document
-from clippings.extract.sources import PageSources
+from clippings.extract.sources import PageParts
 from clippings.extract.xpaths import has_class
 
 _STABLE_TOKEN = re.compile(r"^[A-Za-z][A-Za-z_-]{2,40}$")
@@ -43,7 +43,7 @@ def article_container(
     select: Callable[[str], list], xpaths: Iterable[tuple[str, str]]
 ) -> tuple[lxml.html.HtmlElement | None, str | None]:
     """(element, source): the element holding the article text, by the first of ``xpaths``
-    ((source, xpath) pairs, run by ``select``: a page's ``PageSources.select``) that finds
+    ((source, xpath) pairs, run by ``select``: a page's ``PageParts.select``) that finds
     any element with text. A rule matching several elements (paragraphs of one class, a body
     split around an ad) gives their innermost common ancestor, so the sub-headings between
     them stay."""
@@ -88,7 +88,7 @@ def template_key(root: lxml.html.HtmlElement) -> str:
 
 
 def check_learned(
-    page: PageSources, source: str | None, body: str, learned: Learned, not_body: Iterable[str]
+    page: PageParts, source: str | None, body: str, learned: Learned, not_body: Iterable[str]
 ) -> tuple[tuple[str, str], bool] | None:
     """(container, agreed): the first learned container found on the page, set against the
     body read without it (``body``, from ``source``); it stands for the page only when its
@@ -107,7 +107,7 @@ def check_learned(
     return which, "\n\n".join(read_tree(page.site, block_copy(container), not_body)) == body
 
 
-def container_hint(page: PageSources, template: str) -> tuple[str, str] | None:
+def container_hint(page: PageParts, template: str) -> tuple[str, str] | None:
     """(template, xpath) of the page's article block, the body's element, when an id or
     class names it and that XPath finds that very element on the page (a later page of
     the template is then found by it)."""

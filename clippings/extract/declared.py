@@ -9,7 +9,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 from clippings.extract import ans
 from clippings.extract.html import text_of
 from clippings.extract.metadata import as_text, first_meta, link_href
-from clippings.extract.sources import PageSources, Pick
+from clippings.extract.sources import PageParts, Pick
 
 _PUBLISHED_METAS = (
     "article:published_time",
@@ -23,7 +23,7 @@ _PUBLISHED_METAS = (
 _MODIFIED_METAS = ("article:modified_time", "og:updated_time", "datemodified", "dc.date.modified")
 
 
-def canonical_url(page: PageSources) -> Pick:
+def canonical_url(page: PageParts) -> Pick:
     """The canonical URL when it is one of the site's article URLs (an AMP page names its
     canonical page; else the story's own path), or the fetched URL without the AMP marker."""
     site, url = page.site, page.url
@@ -46,7 +46,7 @@ def canonical_url(page: PageSources) -> Pick:
     return Pick(urlunsplit((parts.scheme, parts.netloc, parts.path, query, "")), "url")
 
 
-def without_suffix(page: PageSources, title: str | None) -> str | None:
+def without_suffix(page: PageParts, title: str | None) -> str | None:
     """A declared page title without the site's suffix, nor the publisher's name
     (``og:site_name``) after a separator."""
     title = page.site.strip_title(title)
@@ -58,7 +58,7 @@ def without_suffix(page: PageSources, title: str | None) -> str | None:
     return title
 
 
-def _times(page: PageSources, modified: bool) -> list[tuple[str, str]]:
+def _times(page: PageParts, modified: bool) -> list[tuple[str, str]]:
     found = []
     for time_el in page.root.iterfind(".//time"):
         stamp = time_el.get("datetime")
@@ -67,7 +67,7 @@ def _times(page: PageSources, modified: bool) -> list[tuple[str, str]]:
     return found
 
 
-def published(page: PageSources, visible: Pick) -> list[tuple[str, str]]:
+def published(page: PageParts, visible: Pick) -> list[tuple[str, str]]:
     """(source, raw) publication dates: the story's, JSON-LD, metas, ``<time>``, the site's
     date rules, the visible date line."""
     site = page.site
@@ -83,7 +83,7 @@ def published(page: PageSources, visible: Pick) -> list[tuple[str, str]]:
     return [(source, raw) for source, raw in found if raw]
 
 
-def modified(page: PageSources, visible: Pick) -> list[tuple[str, str]]:
+def modified(page: PageParts, visible: Pick) -> list[tuple[str, str]]:
     """(source, raw) update dates, in the same order of trust."""
     found = [
         ("ans", ans.dates(page.story)[1]),

@@ -21,7 +21,7 @@ from clippings.core.tokens import count as count_words
 from clippings.core.tokens import words
 from clippings.extract.html import text_of
 from clippings.extract.main_block import paragraph_text
-from clippings.extract.sources import PageSources
+from clippings.extract.sources import PageParts
 
 # A main block of paragraphs holding this many words is an article's, whatever the labels say:
 # a video page's caption or a section front's teasers hold fewer in one block.
@@ -53,7 +53,7 @@ def _jsonld_types(node: Any, depth: int = 0) -> Iterator[str]:
                 yield from _jsonld_types(node[key], depth + 1)
 
 
-def article_evidence(page: PageSources) -> str | None:
+def article_evidence(page: PageParts) -> str | None:
     """What shows an article on the page: ``jsonld``, ``microdata``, ``rdfa``, ``story``,
     ``main`` (its main block of paragraphs) or ``article`` (an ``<article>`` whose paragraphs
     hold an article's words); None when nothing does."""

@@ -23,7 +23,7 @@ import lxml.html
 from clippings.core.tokens import count as count_words
 from clippings.core.tokens import words
 from clippings.extract.html import BLOCK_TAGS, marker_key, text_of
-from clippings.extract.sources import PageSources
+from clippings.extract.sources import PageParts
 
 # A caption is at most this long; a label at most this many words.
 CAPTION_CHARS = 300
@@ -93,7 +93,7 @@ def _shown(element: lxml.html.HtmlElement) -> bool:
     return next(element.iter(*_UNSHOWN), None) is None or bool(text_of(element))
 
 
-def tidy(page: PageSources, body: str, titles: tuple[str, ...], start: int) -> str:
+def tidy(page: PageParts, body: str, titles: tuple[str, ...], start: int) -> str:
     """The body without its opening lines that are not yet the article and its closing run."""
     return without_closing(without_opening(page, body, titles, start))
 
@@ -112,7 +112,7 @@ def without_closing(body: str) -> str:
     return body
 
 
-def without_opening(page: PageSources, body: str, titles: tuple[str, ...], start: int) -> str:
+def without_opening(page: PageParts, body: str, titles: tuple[str, ...], start: int) -> str:
     """The body without its opening lines that are not yet the article (``opening_lines``);
     as it is when that would leave nothing."""
     paragraphs = body.split("\n\n")
@@ -120,7 +120,7 @@ def without_opening(page: PageSources, body: str, titles: tuple[str, ...], start
     return "\n\n".join(paragraphs[skip:]) if 0 < skip < len(paragraphs) else body
 
 
-def opening_lines(page: PageSources, paragraphs: list[str], titles: tuple[str, ...], start: int) -> int:
+def opening_lines(page: PageParts, paragraphs: list[str], titles: tuple[str, ...], start: int) -> int:
     """How many of the body's first ``paragraphs`` are the headline again (any of ``titles``),
     headings, dates or labels the page shows before its title (whose first line is leaf ``start``)."""
     headlines = [{w.casefold() for w in words(t)} for t in titles if t]
@@ -148,7 +148,7 @@ def opening_lines(page: PageSources, paragraphs: list[str], titles: tuple[str, .
     return len(paragraphs)
 
 
-def _headline_index(page: PageSources, headlines: list[set[str]]) -> int:
+def _headline_index(page: PageParts, headlines: list[set[str]]) -> int:
     """The first leaf showing the headline (0 when none does): where the article starts when
     no rule finds the title's element."""
     for index, element in enumerate(page.leaves):

@@ -184,7 +184,7 @@ def _keep_first_elements(root: lxml.html.HtmlElement, limit: int) -> None:
         node = parent
 
 
-def fold(text: str | None) -> str:
+def clean_text(text: str | None) -> str:
     """Whitespace folded, invisible marks removed, NFC: text as a reader sees it."""
     if not text:
         return ""
@@ -201,7 +201,7 @@ def fold(text: str | None) -> str:
 
 def marker_key(text: str | None) -> str:
     """A looser form for comparing headings with markers: case and trailing colons ignored."""
-    return _TATWEEL.sub("", fold(text)).rstrip(" :：").casefold()
+    return _TATWEEL.sub("", clean_text(text)).rstrip(" :：").casefold()
 
 
 @lru_cache(maxsize=64)
@@ -222,10 +222,10 @@ def text_of(element: lxml.html.HtmlElement) -> str:
     """The element's text as a reader sees it: scripts and styles never count, and the
     texts of adjacent elements that are not mere formatting are kept apart by a space."""
     if len(element) == 0:
-        return fold(element.text)
+        return clean_text(element.text)
     parts: list[str] = []
     _collect(element, parts)
-    return fold("".join(parts))
+    return clean_text("".join(parts))
 
 
 def _collect(element: lxml.html.HtmlElement, parts: list[str]) -> None:

@@ -10,10 +10,10 @@ import lxml.html
 
 from clippings.extract import ans, lines
 from clippings.extract.metadata import first_meta, jsonld_image
-from clippings.extract.sources import NOTHING, PageSources, Pick, first
+from clippings.extract.sources import NOTHING, PageParts, Pick, first
 
 
-def image_url(page: PageSources, story: dict[str, Any]) -> Pick:
+def image_url(page: PageParts, story: dict[str, Any]) -> Pick:
     """The image's URL as declared: OpenGraph or Twitter metas, JSON-LD, the story, the
     site's rule."""
     return first(
@@ -24,7 +24,7 @@ def image_url(page: PageSources, story: dict[str, Any]) -> Pick:
     )
 
 
-def shown_caption(page: PageSources, url: str | None, title: lxml.html.HtmlElement | None) -> Pick:
+def shown_caption(page: PageParts, url: str | None, title: lxml.html.HtmlElement | None) -> Pick:
     """The image's caption as the page shows it (kept out of the body): the site's rule, else
     the line beside the image."""
     pick = page.rule("caption")
@@ -33,7 +33,7 @@ def shown_caption(page: PageSources, url: str | None, title: lxml.html.HtmlEleme
     return pick
 
 
-def image_caption(page: PageSources, story: dict[str, Any], shown: Pick) -> Pick:
+def image_caption(page: PageParts, story: dict[str, Any], shown: Pick) -> Pick:
     """The caption: the story's, the one the page shows, JSON-LD's; credits left out."""
     visible = shown.value or ""
     for pattern in page.site.credit_patterns:
@@ -49,7 +49,7 @@ def image_caption(page: PageSources, story: dict[str, Any], shown: Pick) -> Pick
     return Pick(text or None, caption.source)
 
 
-def lead_image(page: PageSources, url: Pick, caption: Pick) -> Pick:
+def lead_image(page: PageParts, url: Pick, caption: Pick) -> Pick:
     """The ``image`` field: the URL made absolute, and the caption; none for no URL."""
     if not url.value:
         return NOTHING

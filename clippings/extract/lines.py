@@ -12,9 +12,9 @@ import lxml.html
 
 from clippings import dates
 from clippings.core.site import Site
-from clippings.extract.html import fold, marker_key, text_of
+from clippings.extract.html import clean_text, marker_key, text_of
 from clippings.extract.metadata import as_text, first_meta
-from clippings.extract.sources import NOTHING, PageSources, Pick, first
+from clippings.extract.sources import NOTHING, PageParts, Pick, first
 
 _DIGIT = re.compile(r"[0-9٠-٩]")
 _LONE_NUMBER = re.compile(r"(?<!\w)[0-9٠-٩]")
@@ -36,7 +36,7 @@ def split_authors(site: Site, credit: str) -> list[str]:
     """Names in a credit line: "Par A et B" -> [A, B]; "الرباط - المغرب اليوم" -> [المغرب اليوم]."""
     if site.parse_byline:
         return site.parse_byline(credit)
-    text = fold(credit)
+    text = clean_text(credit)
     for prefix in site.author_prefixes:
         if text.startswith(prefix):
             text = text[len(prefix) :].strip(" :")
@@ -51,7 +51,7 @@ def split_authors(site: Site, credit: str) -> list[str]:
     if len(parts) >= 2:
         text = parts[-1]
     names = re.split(r"\s*(?:,|،|&|\bet\b|\band\b|(?<=\s)و(?=\s))\s*", text)
-    return [n for n in (fold(n).strip(" -–—:|") for n in names) if n]
+    return [n for n in (clean_text(n).strip(" -–—:|") for n in names) if n]
 
 
 def looks_like_date(text: str) -> bool:
@@ -62,7 +62,7 @@ def looks_like_date(text: str) -> bool:
     return True
 
 
-def byline(page: PageSources, start: int) -> Pick:
+def byline(page: PageParts, start: int) -> Pick:
     """A credit line near the title: "Par ..." or a dateline "place - outlet"."""
     site = page.site
     for element, text in islice(page.lines(start), 40):
@@ -74,7 +74,7 @@ def byline(page: PageSources, start: int) -> Pick:
     return NOTHING
 
 
-def breadcrumb(page: PageSources, title: str) -> Pick:
+def breadcrumb(page: PageParts, title: str) -> Pick:
     """The last crumb of a breadcrumb whatever its markup: "Accueil » Politique". A line whose
     last crumb links out of the site's pages is a menu ("الرئيسية | اتصل بنا | English": the
     link to another language's edition), not a breadcrumb."""
@@ -87,7 +87,7 @@ def breadcrumb(page: PageSources, title: str) -> Pick:
     return NOTHING
 
 
-def _links_out(page: PageSources, element: lxml.html.HtmlElement, crumb: str) -> bool:
+def _links_out(page: PageParts, element: lxml.html.HtmlElement, crumb: str) -> bool:
     """The crumb is a link to another language (``hreflang``, ``lang``) or off the site's pages."""
     for link in element.iter("a"):
         if text_of(link).strip() != crumb:
@@ -99,7 +99,7 @@ def _links_out(page: PageSources, element: lxml.html.HtmlElement, crumb: str) ->
     return False
 
 
-def section_rule(page: PageSources, title: str) -> Pick:
+def section_rule(page: PageParts, title: str) -> Pick:
     """The site's section rules, last match first (a breadcrumb's last crumb)."""
     site = page.site
     for number, xpath in enumerate(site.section_xpaths, start=1):
@@ -110,7 +110,7 @@ def section_rule(page: PageSources, title: str) -> Pick:
     return NOTHING
 
 
-def hashtags(page: PageSources, start: int) -> Pick:
+def hashtags(page: PageParts, start: int) -> Pick:
     """A row of hashtags whatever its markup: "#Russie#Maroc#Diplomatie"."""
     for element, text in page.lines(start):
         if _HASHTAGS.match(text):
@@ -118,7 +118,7 @@ def hashtags(page: PageSources, start: int) -> Pick:
     return NOTHING
 
 
-def caption_near(page: PageSources, image_url: str, title_element: lxml.html.HtmlElement | None) -> Pick:
+def caption_near(page: PageParts, image_url: str, title_element: lxml.html.HtmlElement | None) -> Pick:
     """The short text beside the lead image in its container: a caption whatever its markup."""
     name = image_url.split("?", 1)[0].rsplit("/", 1)[-1]
     if not name:
@@ -137,7 +137,7 @@ def caption_near(page: PageSources, image_url: str, title_element: lxml.html.Htm
     return NOTHING
 
 
-def visible_dates(page: PageSources, start: int) -> tuple[Pick, Pick]:
+def visible_dates(page: PageParts, start: int) -> tuple[Pick, Pick]:
     """(published, modified) as the page shows them: the first short date line after the
     title, and the first "Mis à jour" / "آخر تحديث" / "Updated" line standing near it."""
     found: dict[str, Pick] = {}
@@ -162,12 +162,12 @@ def visible_dates(page: PageSources, start: int) -> tuple[Pick, Pick]:
 
 def opens(body: str, lead: str) -> bool:
     """Whether ``lead`` is the body's first paragraph or its opening (an excerpt)."""
-    opening = fold(body.split("\n\n", 1)[0])
-    stem = fold(lead).rstrip("…." + " ")
+    opening = clean_text(body.split("\n\n", 1)[0])
+    stem = clean_text(lead).rstrip("…." + " ")
     return bool(stem) and (opening.startswith(stem) or (stem.startswith(opening) and len(opening) > 40))
 
 
-def declared_description(page: PageSources, start: int) -> Pick:
+def declared_description(page: PageParts, start: int) -> Pick:
     """The JSON-LD, else the meta description as the lead (see ``shown_description``)."""
     return first(
         lambda: shown_description(page, Pick(as_text(page.ld.get("description")), "jsonld"), start),
@@ -175,7 +175,7 @@ def declared_description(page: PageSources, start: int) -> Pick:
     )
 
 
-def shown_description(page: PageSources, declared: Pick, start: int) -> Pick:
+def shown_description(page: PageParts, declared: Pick, start: int) -> Pick:
     """A declared description as the lead: a standfirst when the page shows it apart from
     the article's paragraphs (kept out of the body), none when it is one of them (an excerpt
     of the body); as declared when the page does not show it."""

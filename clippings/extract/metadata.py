@@ -11,7 +11,7 @@ from urllib.parse import urljoin
 
 import lxml.html
 
-from clippings.extract.html import fold
+from clippings.extract.html import clean_text
 
 ARTICLE_TYPES = frozenset(
     {
@@ -111,7 +111,7 @@ def decoded(value: str) -> str:
         value = html.unescape(value)
     if "<" in value and ">" in value:
         value = _TAGS.sub(" ", value)
-    return fold(value)
+    return clean_text(value)
 
 
 def first_meta(found: dict[str, list[str]], *keys: str) -> str | None:

@@ -16,10 +16,10 @@ from typing import Any
 from web_poet import ItemPage, field
 
 from clippings.extract import ans, declared, furniture, image, lines, standfirst
-from clippings.extract.html import fold, text_of
+from clippings.extract.html import clean_text, text_of
 from clippings.extract.metadata import as_text, as_texts, first_meta
 from clippings.extract.reading import BodyPick, BodyReader
-from clippings.extract.sources import NOTHING, PageSources, Pick, first
+from clippings.extract.sources import NOTHING, PageParts, Pick, first
 
 _MAX_LEAD = 1000
 _ELLIPSIS = ("…", "...")
@@ -28,7 +28,7 @@ _ELLIPSIS = ("…", "...")
 class ArticlePage(ItemPage):
     """A page at an article URL, read field by field. ``provenance`` says where each came from."""
 
-    def __init__(self, sources: PageSources, learned: tuple[tuple[str, str], ...] = ()) -> None:
+    def __init__(self, sources: PageParts, learned: tuple[tuple[str, str], ...] = ()) -> None:
         self.page = sources
         self.site = sources.site
         self.story = sources.story
@@ -63,7 +63,7 @@ class ArticlePage(ItemPage):
     @field(cached=True)
     def tags(self) -> list[str]:
         seen: set[str] = set()
-        return [t for t in (fold(t) for t in self._tags.value or []) if t and not (t in seen or seen.add(t))]
+        return [t for t in (clean_text(t) for t in self._tags.value or []) if t and not (t in seen or seen.add(t))]
 
     @field(cached=True)
     def image(self) -> dict[str, str | None] | None:
@@ -119,7 +119,7 @@ class ArticlePage(ItemPage):
             Pick(as_text(self.page.ld.get("headline")), "jsonld"),
             Pick(declared.without_suffix(self.page, first_meta(meta, "og:title", "twitter:title")), "meta"),
             dom,
-            Pick(declared.without_suffix(self.page, fold(self.page.root.findtext(".//title"))), "title"),
+            Pick(declared.without_suffix(self.page, clean_text(self.page.root.findtext(".//title"))), "title"),
         )
         stem = (picked.value or "").rstrip("".join(_ELLIPSIS) + " ")
         if dom.value and picked is not dom and picked.value.endswith(_ELLIPSIS) and dom.value.startswith(stem):
@@ -202,7 +202,7 @@ class ArticlePage(ItemPage):
     def _tags(self) -> Pick:
         declared = as_texts(self.page.ld.get("keywords"))
         if len(declared) == 1 and "," in declared[0]:
-            declared = [fold(t) for t in declared[0].split(",")]
+            declared = [clean_text(t) for t in declared[0].split(",")]
         return first(
             Pick(ans.tags(self.story), "ans"),
             Pick(declared, "jsonld"),

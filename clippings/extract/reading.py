@@ -42,7 +42,7 @@ from clippings.extract.html import marker_key
 from clippings.extract.main_block import paragraph_text
 from clippings.extract.metadata import article_body
 from clippings.extract.scripted import script_html
-from clippings.extract.sources import PageSources, Pick
+from clippings.extract.sources import PageParts, Pick
 
 # A body under this share of the evidence's words is short: read again, else flagged. The
 # page's main block of paragraphs is the closest estimate of the body (it holds the article's
@@ -88,7 +88,7 @@ def token_f1(a: str, b: str) -> float:
 class BodyReader:
     """Reads one page's body; ``learned`` are (template, xpath) containers from earlier pages."""
 
-    def __init__(self, page: PageSources, story: dict[str, Any], learned: tuple[tuple[str, str], ...] = ()) -> None:
+    def __init__(self, page: PageParts, story: dict[str, Any], learned: tuple[tuple[str, str], ...] = ()) -> None:
         self.page = page
         self.site = page.site
         self.story = story

@@ -19,7 +19,7 @@ import lxml.html
 from clippings.core.site import Site
 from clippings.extract import ans
 from clippings.extract.block import article_block
-from clippings.extract.html import fold, leaf_elements, text_of
+from clippings.extract.html import clean_text, leaf_elements, text_of
 from clippings.extract.main_block import _block_weights, block_words
 from clippings.extract.metadata import jsonld_article, metas
 from clippings.extract.xpaths import Selector
@@ -50,7 +50,7 @@ def first(*picks: Pick | Callable[[], Pick] | None) -> Pick:
     return NOTHING
 
 
-class PageSources:
+class PageParts:
     """One parsed page and the sources read from it, each read when first asked for."""
 
     def __init__(self, site: Site, url: str, root: lxml.html.HtmlElement) -> None:
@@ -113,7 +113,7 @@ class PageSources:
             source = f"rule:{self.site.name}.{name}[{number}]"
             found = self.select(xpath)
             if texts:
-                values = [fold(e.text_content()) for e in found if isinstance(e, lxml.html.HtmlElement)]
+                values = [clean_text(e.text_content()) for e in found if isinstance(e, lxml.html.HtmlElement)]
                 values = [v.lstrip("#").strip() for v in values if v.strip("# ")]
                 if values:
                     return Pick(values, source)
@@ -124,7 +124,7 @@ class PageSources:
                     if text and (limit is None or len(text) <= limit):
                         return Pick(text, source, (text,), (element,))
                 else:  # an attribute or a string
-                    text = fold(str(element))
+                    text = clean_text(str(element))
                     if text:
                         return Pick(text, source)
         return NOTHING

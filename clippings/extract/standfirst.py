@@ -30,7 +30,7 @@ from clippings.core.tokens import count as count_words
 from clippings.core.tokens import words
 from clippings.extract.furniture import captions_by_shape
 from clippings.extract.html import text_of
-from clippings.extract.sources import NOTHING, PageSources, Pick
+from clippings.extract.sources import NOTHING, PageParts, Pick
 
 # A line of this many words is a paragraph (a kicker, a byline or a date line is shorter).
 PARAGRAPH_WORDS = 12
@@ -67,9 +67,7 @@ def class_words(element: lxml.html.HtmlElement) -> set[str]:
     return {w.lower() for w in _WORD.findall(names)}
 
 
-def standfirst(
-    page: PageSources, title: lxml.html.HtmlElement | None, start: int, authors: tuple[str, ...] = ()
-) -> Pick:
+def standfirst(page: PageParts, title: lxml.html.HtmlElement | None, start: int, authors: tuple[str, ...] = ()) -> Pick:
     """The standfirst the page shows after its title ``title`` (whose first line is leaf
     ``start``), or nothing: see the module's docstring. ``authors`` are the article's authors'
     names, as declared (their byline sets a standfirst above it apart from the article)."""
@@ -173,7 +171,7 @@ def _bold_above_plain(lines: list[tuple[lxml.html.HtmlElement, str]]) -> bool:
 BELOW_MAIN = 12
 
 
-def placed(page: PageSources, pick: Pick, title: str | None) -> bool:
+def placed(page: PageParts, pick: Pick, title: str | None) -> bool:
     """Whether a standfirst a rule found stands where one does: not the headline block again
     (a kicker and the headline, its words all there), and not far below the start of the
     article's paragraphs (a newsletter blurb, a comment box that the rule's word also names)."""

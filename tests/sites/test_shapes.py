@@ -18,7 +18,7 @@ import lxml.html
 from clippings.core.page import Page, ReadingContext
 from clippings.extract import extract_article
 from clippings.extract.furniture import without_closing, without_opening
-from clippings.extract.sources import PageSources
+from clippings.extract.sources import PageParts
 from clippings.extract.standfirst import class_words
 from clippings.sites import get_site
 from tests.helpers.pages import le360_url
@@ -171,7 +171,7 @@ def test_a_label_shown_before_the_headline_does_not_open_the_body():
     # headline: the label is left out of the opening, the same word further down stays.
     ticker = "<div><b>Eilmeldung</b> <marquee>Sturm legt den Verkehr lahm ••• Flughafen geschlossen</marquee></div>"
     root = lxml.html.fromstring(page(f"<div>{ticker}</div><div><h1>{TITLE}</h1><div>{plain(GERMAN)}</div></div>"))
-    sources = PageSources(LE360, URL, root)
+    sources = PageParts(LE360, URL, root)
     start = sources.index_of(root.find(".//h1"))
     body = "\n\n".join(["Eilmeldung", GERMAN[0], "Eilmeldung", *GERMAN[1:]])
     assert without_opening(sources, body, (TITLE,), start).split("\n\n") == [GERMAN[0], "Eilmeldung", *GERMAN[1:]]

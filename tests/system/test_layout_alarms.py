@@ -14,7 +14,7 @@ from pathlib import Path
 import lxml.html
 
 from clippings.extract.lines import breadcrumb
-from clippings.extract.sources import PageSources
+from clippings.extract.sources import PageParts
 from clippings.sites import SITES
 from tests.helpers.crawl import read_output, run_clippings
 from tests.helpers.fixturelib import FIXTURES
@@ -94,11 +94,11 @@ def test_a_menu_ending_on_another_edition_is_not_a_breadcrumb():
         f' | <a href="{home}en/">English</a></div><h1>عنوان</h1>'
         f'<div><a href="{home}">الرئيسية</a> » <a href="{home}sport">رياضة</a></div></body></html>'
     )
-    page = PageSources(site, f"{home}1/2-x", lxml.html.fromstring(markup))
+    page = PageParts(site, f"{home}1/2-x", lxml.html.fromstring(markup))
     assert breadcrumb(page, "عنوان").value == "رياضة"
     # A switch that names its language, wherever it links, is no section either.
     switch = markup.replace(f'<a href="{home}en/">English</a>', f'<a href="{home}x" hreflang="en">English</a>')
-    assert breadcrumb(PageSources(site, f"{home}1/2-x", lxml.html.fromstring(switch)), "عنوان").value == "رياضة"
+    assert breadcrumb(PageParts(site, f"{home}1/2-x", lxml.html.fromstring(switch)), "عنوان").value == "رياضة"
 
 
 def test_trafilatura_lines_that_name_no_page_stay_out_of_the_log(caplog):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import lxml.html
 
-from clippings.extract.html import fold, leaf_elements, parse_html, text_of
+from clippings.extract.html import clean_text, leaf_elements, parse_html, text_of
 from clippings.extract.runs import holds_loose_text, run_paragraphs
 
 LONG = "A sentence long enough to weigh as a paragraph of the article."
@@ -36,12 +36,12 @@ def test_lines_of_nested_blocks_are_the_innermost() -> None:
 
 
 def test_fold_of_ascii_and_of_other_text() -> None:
-    assert fold("  Rabat \t et\n Casablanca ") == "Rabat et Casablanca"
-    assert fold("\xa0Fès\xa0") == "Fès"
-    assert fold("e\u0301te\u0301") == "été"  # NFC
-    assert fold("Mar\u200boc\xad") == "Maroc"  # invisible marks dropped
-    assert fold(" \u200b ") == ""
-    assert fold(None) == ""
+    assert clean_text("  Rabat \t et\n Casablanca ") == "Rabat et Casablanca"
+    assert clean_text("\xa0Fès\xa0") == "Fès"
+    assert clean_text("e\u0301te\u0301") == "été"  # NFC
+    assert clean_text("Mar\u200boc\xad") == "Maroc"  # invisible marks dropped
+    assert clean_text(" \u200b ") == ""
+    assert clean_text(None) == ""
 
 
 def test_text_of_keeps_side_by_side_pieces_apart_and_formatting_together() -> None:
