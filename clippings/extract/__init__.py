@@ -18,6 +18,7 @@ from clippings.core.items import Article, NotArticle
 from clippings.core.page import Page, ReadingContext
 from clippings.core.site import Site
 from clippings.core.stamps import utc_stamp
+from clippings.core.tokens import count as count_words
 from clippings.extract.evidence import article_evidence
 from clippings.extract.html import (
     NotHTML,
@@ -29,7 +30,7 @@ from clippings.extract.html import (
     text_of,
 )
 from clippings.extract.language import detect_language
-from clippings.extract.metadata import first_meta
+from clippings.extract.metadata import article_body, first_meta
 from clippings.extract.sources import PageParts
 
 __all__ = ["NotArticle", "Page", "ReadingContext", "extract_article", "read_article"]
@@ -40,6 +41,11 @@ def page_class(path: str) -> type:
     """The page object class a site names ("module:Class")."""
     module, _, name = path.partition(":")
     return getattr(import_module(module), name)
+
+
+# A body of fewer words than this, read from the page's markup with no embedded story or
+# declared ``articleBody`` to vouch for it, is no article's body.
+THIN_BODY_WORDS = 20
 
 
 def _first_heading(sources: PageParts) -> str:
@@ -86,6 +92,12 @@ def read_article(page: Page, context: ReadingContext) -> Article:
         raise NotArticle("no_title")
     fields = article_page.to_fields()
     found = article_page.body_pick
+    thin = count_words(fields["body"])
+    if 0 < thin < THIN_BODY_WORDS and not sources.story and not article_body(sources.ld):
+        # Nothing on the page vouches for so short a text: it is page furniture (a server's
+        # error page answered with 200, a page cut before its article), and the page has no
+        # body. Not remembered as refused: the next run fetches it again.
+        raise NotArticle("empty_body", f"{thin} words of page text and no story or articleBody: no article text")
     candidates = fields.pop("date_candidates")
     return Article(
         **fields,

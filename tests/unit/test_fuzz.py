@@ -257,7 +257,8 @@ def test_a_fuzzed_page_can_still_be_an_article():
     body = (
         '<!doctype html><html><head><meta property="og:type" content="article"></head>'
         "<body><article><h1>Titre</h1>"
-        "<p>Un premier paragraphe assez long pour être un article.</p></article></body></html>"
+        "<p>Un premier paragraphe assez long pour être un article, puis un second membre de phrase "
+        "qui lui donne la taille du plus court des vrais articles.</p></article></body></html>"
     ).encode()
     article = extract_article(
         Page(
