@@ -118,5 +118,8 @@ ITEM_PIPELINES = {
 # (Scrapy's own formatter logs the whole item, body included, at WARNING).
 LOG_FORMATTER = "clippings.crawl.logformat.LogFormatter"
 
+# Scrapy's MemoryStatsCollector without its per-attribute look-up shim (clippings.crawl.stats).
+STATS_CLASS = "clippings.crawl.stats.CrawlStats"
+
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
