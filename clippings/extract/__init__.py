@@ -43,9 +43,20 @@ def page_class(path: str) -> type:
     return getattr(import_module(module), name)
 
 
-# A body of fewer words than this, read from the page's markup with no embedded story or
-# declared ``articleBody`` to vouch for it, is no article's body.
+# A body of fewer words than this, read from the page's markup on a page with no date, no
+# embedded story and no declared ``articleBody`` to vouch for it, is no article's body.
 THIN_BODY_WORDS = 20
+
+
+def _thin(fields: dict, source: str | None, sources: PageParts) -> bool:
+    """A body too short to be an article's with nothing on the page vouching for it: under
+    ``THIN_BODY_WORDS`` words, read from neither the site's own article container (a short
+    article in its place is the site's) nor a declared text (story, ``articleBody``), on a
+    page with no date."""
+    body = fields["body"]
+    if not body or count_words(body) >= THIN_BODY_WORDS or (source or "").startswith("rule:"):
+        return False
+    return not (fields["date_candidates"]["published"] or sources.story or article_body(sources.ld))
 
 
 def _first_heading(sources: PageParts) -> str:
@@ -92,12 +103,13 @@ def read_article(page: Page, context: ReadingContext) -> Article:
         raise NotArticle("no_title")
     fields = article_page.to_fields()
     found = article_page.body_pick
-    thin = count_words(fields["body"])
-    if 0 < thin < THIN_BODY_WORDS and not sources.story and not article_body(sources.ld):
+    if _thin(fields, found.source, sources):
         # Nothing on the page vouches for so short a text: it is page furniture (a server's
         # error page answered with 200, a page cut before its article), and the page has no
         # body. Not remembered as refused: the next run fetches it again.
-        raise NotArticle("empty_body", f"{thin} words of page text and no story or articleBody: no article text")
+        raise NotArticle(
+            "empty_body", f"{count_words(fields['body'])} words of page text, no date, no story or articleBody"
+        )
     candidates = fields.pop("date_candidates")
     return Article(
         **fields,

@@ -1,7 +1,8 @@
 """A page whose only text is a few words of page furniture is no article, wherever its bytes
 came from: a server's error page answered with 200, or a page the server cut before its
 article. It is dropped as having no body (tried again next run), never written as an article
-of five words; a short text that the page's own story or ``articleBody`` declares is kept."""
+of five words. A short text is kept when something vouches for it: the page's own story or
+``articleBody``, the site's own article container, or a date."""
 
 from __future__ import annotations
 
@@ -56,4 +57,18 @@ def test_a_page_of_enough_words_is_an_article_whatever_it_declares():
     text = " ".join(["Le train à grande vitesse reliera Rabat à Agadir en 2030, annonce l'ONCF."] * 2)
     assert len(text.split()) >= THIN_BODY_WORDS
     record = extract_page(_page(f"<h1>Le rail avance</h1><p>{text}</p>", title="Le rail avance"), URL)
+    assert record["body"] == text
+
+
+def test_a_short_article_in_the_sites_own_container_is_kept():
+    text = "عاجل: وزير الخارجية يستقبل نظيره الروسي في الرباط"
+    assert len(text.split()) < THIN_BODY_WORDS
+    page = _page(f'<h1>وزير الخارجية يستقبل نظيره الروسي</h1><div id="NewsStory"><p>{text}</p></div>', title="خبر")
+    assert extract_page(page, AMT)["body"] == text
+
+
+def test_a_short_text_on_a_dated_page_is_kept():
+    text = "Le train à grande vitesse reliera Rabat à Agadir en 2030, annonce l'ONCF."
+    head = '<meta property="article:published_time" content="2025-09-09T18:36:00+01:00">'
+    record = extract_page(_page(f"<h1>Le rail avance</h1><p>{text}</p>", head, "Le rail avance"), URL)
     assert record["body"] == text
