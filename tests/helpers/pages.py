@@ -30,6 +30,16 @@ def le360_url(slug: str, host: str = LE360) -> str:
     return f"{host}/societe/{slug}_{(key * 26)[:26]}/"
 
 
+def unknown_page(title: str, body: str, body_attrs: str = "") -> bytes:
+    """A French article page of a template no site module knows: a title, ``og:type`` article,
+    an ``<h1>`` and ``body`` (read at a le360 article URL, as a page of an unknown template)."""
+    return (
+        f'<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>{title}</title>'
+        f'<meta property="og:type" content="article"></head><body{body_attrs}>'
+        f"<h1>{title}</h1>{body}</body></html>"
+    ).encode()
+
+
 def article_html(
     title: str = "Le Maroc investit dans le rail",
     paragraphs: int = 6,

@@ -12,7 +12,7 @@ from clippings.extract import read_article
 from clippings.extract.block import article_block
 from clippings.extract.main_block import _block_weights
 from clippings.sites import get_site
-from tests.helpers.pages import le360_url
+from tests.helpers.pages import le360_url, unknown_page
 
 SITE = get_site("le360")
 URL = le360_url("port-tanger")
@@ -30,11 +30,7 @@ def paragraphs(start: int, count: int) -> str:
 
 
 def page(body: str) -> bytes:
-    return (
-        '<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Le port de Tanger</title>'
-        '<meta property="og:type" content="article"></head><body class="xqz-layout">'
-        f"<h1>Le port de Tanger</h1>{body}</body></html>"
-    ).encode()
+    return unknown_page("Le port de Tanger", body, ' class="xqz-layout"')
 
 
 def block_of(html: str) -> lxml.html.HtmlElement | None:

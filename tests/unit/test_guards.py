@@ -12,7 +12,7 @@ from clippings.core.page import Page, ReadingContext
 from clippings.extract import read_article
 from clippings.extract.main_block import holders_of_text, main_block
 from clippings.sites import get_site
-from tests.helpers.pages import le360_url
+from tests.helpers.pages import le360_url, unknown_page
 
 SITE = get_site("le360")
 URL = le360_url("ecoles-budget")
@@ -30,11 +30,7 @@ def paragraphs(start: int, count: int) -> str:
 
 
 def page(body: str) -> bytes:
-    return (
-        '<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Budget des écoles</title>'
-        '<meta property="og:type" content="article"></head><body>'
-        f"<h1>Budget des écoles</h1>{body}</body></html>"
-    ).encode()
+    return unknown_page("Budget des écoles", body)
 
 
 SCRIPTS = "".join(f'<span><script>window.cfg{n} = {{"data": "{"x" * 3000}"}};</script></span>' for n in range(4))
