@@ -89,22 +89,26 @@ def template_key(root: lxml.html.HtmlElement) -> str:
 
 def check_learned(
     page: PageParts, source: str | None, body: str, learned: Learned, not_body: Iterable[str]
-) -> tuple[tuple[str, str], bool] | None:
-    """(container, agreed): the first learned container found on the page, set against the
-    body read without it (``body``, from ``source``); it stands for the page only when its
+) -> tuple[tuple[str, str], bool, bool] | None:
+    """(container, agreed, by_identity): a learned container found on the page, set against
+    the body read without it (``body``, from ``source``); it stands for the page only when its
     reading equals that body to the character. The element the body was read from (the
     page's article block) gives that body by construction: the same subtree read by the same
-    code; another element is read, and compared. None when no learned container of the
-    template is on the page."""
+    code; a learned container that selects it is taken first (``by_identity``), whichever of
+    the template's containers it is. Else the first found is read, and compared. None when
+    no learned container of the template is on the page."""
+    found = []
     for which in learned:
         container, _ = article_container(page.select, [("learned", which[1])])
-        if container is not None:
-            break
-    else:
+        if container is None:
+            continue
+        if source == "page" and container is page.article_block:
+            return which, True, True
+        found.append((which, container))
+    if not found:
         return None
-    if source == "page" and container is page.article_block:
-        return which, True
-    return which, "\n\n".join(read_tree(page.site, block_copy(container), not_body)) == body
+    which, container = found[0]
+    return which, "\n\n".join(read_tree(page.site, block_copy(container), not_body)) == body, False
 
 
 def container_hint(page: PageParts, template: str) -> tuple[str, str] | None:

@@ -162,7 +162,7 @@ class BodyReader:
             return pick  # the story or a known container: no learned container is reached
         template = template_key(self.page.root)
         learned = [(t, x) for t, x in self.learned if t == template]
-        checked = self._checked(pick, learned, not_body) if learned else None
+        checked = self._checked(pick, learned, not_body, template) if learned else None
         if checked is not None and checked.agreed:
             return checked
         if pick.source == "page":
@@ -246,14 +246,19 @@ class BodyReader:
                 best = (found, source)
         return best
 
-    def _checked(self, pick: BodyPick, learned: list[tuple[str, str]], not_body: list[str]) -> BodyPick | None:
+    def _checked(
+        self, pick: BodyPick, learned: list[tuple[str, str]], not_body: list[str], template: str
+    ) -> BodyPick | None:
         """The body as read through a learned container of the page's template, if it agrees
         with the body read without it (``containers.check_learned``); else the body with the
-        disagreeing container; None when none of them is on the page."""
+        disagreeing container; None when none of them is on the page. Agreeing by a second
+        reading (the container around the block, or inside it), the page names its block to
+        be learned too: later pages of the template are then checked by identity."""
         checked = check_learned(self.page, pick.source, pick.value, tuple(learned), not_body)
         if checked is None:
             return None
-        which, agreed = checked
+        which, agreed, by_identity = checked
         if agreed:
-            return replace(pick, source="learned", learned=which, agreed=True)
+            hint = None if by_identity or pick.source != "page" else container_hint(self.page, template)
+            return replace(pick, source="learned", learned=which, agreed=True, hint=hint)
         return replace(pick, learned=which, agreed=False)

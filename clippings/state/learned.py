@@ -7,7 +7,9 @@ that element when an id or class finds it alone (``Article.container_hint``). On
 learned container never changes a body: every page of its template is read as without it,
 and the container checked against that body (``Article.learned_check``): selecting the very
 element the body was read from, it gives that body by construction; another element is read
-and compared, to the character. Equal, the body's source is ``learned``; at the first
+and compared, to the character (and the page then names its block to be learned too, so
+that later pages of the template are checked by identity). Equal, the body's source is
+``learned``; at the first
 difference the container is forgotten (and can be learned again) and the difference counted
 (``learned/forgotten``). What a page gives is
 therefore the same whatever was learned before it, in whichever process.

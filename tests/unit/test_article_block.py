@@ -8,7 +8,7 @@ from __future__ import annotations
 import lxml.html
 
 from clippings.core.page import Page, ReadingContext
-from clippings.extract import read_article
+from clippings.extract import containers, read_article
 from clippings.extract.block import article_block
 from clippings.extract.main_block import _block_weights
 from clippings.sites import get_site
@@ -111,6 +111,33 @@ def test_a_learned_container_selecting_another_element_that_reads_the_same_is_ke
     assert got.body == alone.body
     assert got.provenance["body"] == "learned"
     assert got.learned_check == (around, True)
+
+
+def test_agreeing_by_a_second_reading_names_the_block_to_learn_too():
+    html = page(f"<div id='xqz-around'>{STORY}</div>")
+    alone = read_article(Page(URL, html), ReadingContext(SITE))
+    around = (alone.container_hint[0], "//*[@id='xqz-around']")
+    got = read_article(Page(URL, html), ReadingContext(SITE, (around,)))
+    # The block itself is named, so that later pages of the template are checked by identity.
+    assert got.learned_check == (around, True)
+    assert got.container_hint == alone.container_hint
+
+
+def test_of_several_learned_containers_the_block_itself_is_checked_first(monkeypatch):
+    html = page(f"<div id='xqz-around'>{STORY}</div>")
+    alone = read_article(Page(URL, html), ReadingContext(SITE))
+    around = (alone.container_hint[0], "//*[@id='xqz-around']")
+    readings = []
+    real = containers.read_tree
+    monkeypatch.setattr(containers, "read_tree", lambda *a, **k: readings.append(a) or real(*a, **k))
+    got = read_article(Page(URL, html), ReadingContext(SITE, (around, alone.container_hint)))
+    assert got.body == alone.body
+    assert got.provenance["body"] == "learned"
+    assert got.learned_check == (alone.container_hint, True)
+    assert got.container_hint is None
+    assert readings == []  # checked by identity: no second reading
+    read_article(Page(URL, html), ReadingContext(SITE, (around,)))
+    assert len(readings) == 1  # the container around the block alone is read and compared
 
 
 def test_no_container_is_learned_from_a_name_that_finds_more_than_the_block():
