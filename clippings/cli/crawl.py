@@ -226,8 +226,11 @@ def _run_crawls(
         process.crawl(crawler, urls=urls or None, **spider_args)
     # Scrapy filters by level in its log handler only, and each crawl above reset the root
     # logger to let everything through: every request's and item's DEBUG record would still
-    # be built, then thrown away.
+    # be built, then thrown away. Its own "scrapy" logger is set to DEBUG by Scrapy
+    # (DEFAULT_LOGGING), past the root's level: "Crawled (200)" and "scraped URL", two records
+    # a page, were built for nothing below DEBUG.
     logging.getLogger().setLevel(settings.get("LOG_LEVEL"))
+    logging.getLogger("scrapy").setLevel(settings.get("LOG_LEVEL"))
     with collector_for_crawls():
         process.start()
     text, status = crawl_report(crawlers, output)
