@@ -224,10 +224,7 @@ def _run_crawls(
         share(crawler, shared)
         crawlers.append(crawler)
         process.crawl(crawler, urls=urls or None, **spider_args)
-    # Scrapy filters by level in its log handler only, and each crawl above reset the root
-    # logger to let everything through: every request's and item's DEBUG record would still
-    # be built, then thrown away.
-    logging.getLogger().setLevel(settings.get("LOG_LEVEL"))
+    records_from(settings.get("LOG_LEVEL"))
     with collector_for_crawls():
         process.start()
     text, status = crawl_report(crawlers, output)
@@ -237,6 +234,15 @@ def _run_crawls(
         text = node_note(text, [crawler.stats.get_stats() for crawler in crawlers], settings)
     print(text)
     return status
+
+
+def records_from(level: str) -> None:
+    """Log records built from ``level`` up only. Scrapy filters by level in its log handler
+    only, and each crawl resets the root logger to let everything through; its own "scrapy"
+    logger it sets to DEBUG (``DEFAULT_LOGGING``), past the root's level. Every request's and
+    item's DEBUG record ("Crawled (200)", "scraped URL") would be built, then thrown away."""
+    logging.getLogger().setLevel(level)
+    logging.getLogger("scrapy").setLevel(level)
 
 
 # Young objects collected in batches of this many allocations (Python's default is 700).
