@@ -68,6 +68,7 @@ class _Fetched:
     listed: datetime | None
     etag: str | None = None
     last_modified: str | None = None
+    again: bool = False  # a page cut inside its article: the next run fetches it again
 
 
 class Incremental:
@@ -154,9 +155,12 @@ class Incremental:
         article last time)."""
         return article_id in self.known
 
-    def fetched(self, article_id: str, listed: datetime | None, response: Response) -> None:
-        """An article page arrived: keep what to record with it once it is written."""
-        self.pending[(self.site, article_id)] = _Fetched(listed, **validators(response))
+    def fetched(self, article_id: str, listed: datetime | None, response: Response, again: bool = False) -> None:
+        """An article page arrived: keep what to record with it once it is written. ``again``:
+        the page came cut (``clippings.crawl.truncation``): recorded without its validators and
+        marked for the next run to fetch whole (``StateStore.refetch``)."""
+        found = {"etag": None, "last_modified": None} if again else validators(response)
+        self.pending[(self.site, article_id)] = _Fetched(listed, **found, again=again)
 
     def not_modified(self, article_id: str, listed: datetime | None, response: Response) -> None:
         """A conditional request answered 304: the article is as written."""
@@ -189,6 +193,8 @@ class Incremental:
         if self.failed is None:
             try:
                 self.store.touch(*key, listed=fetched.listed, etag=fetched.etag, last_modified=fetched.last_modified)
+                if fetched.again:
+                    self.store.refetch(*key)
             except StateError as exc:
                 self.write_failed(exc)
         return True
@@ -214,6 +220,8 @@ class Incremental:
                 etag=fetched.etag,
                 last_modified=fetched.last_modified,
             )
+            if fetched.again:
+                self.store.refetch(*key)
         except StateError as exc:
             self.write_failed(exc)
 

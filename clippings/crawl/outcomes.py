@@ -68,6 +68,16 @@ class Outcomes:
         self.logger.error("%s: download failed: cut transfer: %s", response.url, reason)
         self.mark_incomplete(f"cut transfer for {response.url}")
 
+    def truncated(self: Spider, response: Response, reason: str) -> None:
+        """A page the server cut inside its article, under an honest Content-Length
+        (``clippings.crawl.truncation``): its article is written as it came, and the page
+        is an error, named in one line, that the next run fetches again."""
+        self.count("errors/truncated", url=response.url)
+        self.logger.warning(
+            "%s: cut by the server: %s; written as it came, fetched again by the next run", response.url, reason
+        )
+        self.mark_incomplete(f"a page cut inside its article at {response.url}")
+
     def fallback_request(self: Spider, request: Request) -> Request | None:
         """The article's next rendering (``Site.article_fallbacks``) after a 404, if any."""
         if not request.meta.get("article_id"):

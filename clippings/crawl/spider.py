@@ -32,6 +32,7 @@ from clippings.crawl.outcomes import Outcomes
 from clippings.crawl.readers import Extractor, InProcess, extractor_for
 from clippings.crawl.resources import resources
 from clippings.crawl.transfer import cut_flag
+from clippings.crawl.truncation import ends_in_article
 from clippings.discovery import (
     link_time,
     sniff,
@@ -268,9 +269,15 @@ class NewsSpider(ListingPages, Outcomes, scrapy.Spider):
         article = fate.article
         if article is None:
             return None
-        self.learn(article)
+        declared = (article.provenance.get("body") or "") in ("ans", "jsonld")
+        cut = ends_in_article(response.body, page.header("Content-Type"), article.body, declared)
+        if cut is None:
+            self.learn(article)
+        else:
+            self.truncated(response, cut)  # written as it came, fetched again by the next run
         if self.incremental is not None:
-            self.incremental.fetched(article.article_id, link_time(response.meta.get("listed_date")), response)
+            listed = link_time(response.meta.get("listed_date"))
+            self.incremental.fetched(article.article_id, listed, response, again=cut is not None)
         return article
 
     def learn(self, article: Article) -> None:
