@@ -78,6 +78,17 @@ class Outcomes:
         )
         self.mark_incomplete(f"a page cut inside its article at {response.url}")
 
+    def unvouched(self: Spider, response: Response, reason: str) -> None:
+        """An article nothing on its page vouches for (``clippings.crawl.truncation``): maybe
+        the server's error page answered with 200. Written, said, fetched again next run."""
+        self.count("pages/unvouched", url=response.url)
+        self.logger.warning(
+            "%s: nothing on the page vouches for an article (%s); written, fetched again by the next run",
+            response.url,
+            reason,
+        )
+        self.mark_incomplete(f"an article nothing vouches for at {response.url}")
+
     def fallback_request(self: Spider, request: Request) -> Request | None:
         """The article's next rendering (``Site.article_fallbacks``) after a 404, if any."""
         if not request.meta.get("article_id"):

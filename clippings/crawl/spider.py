@@ -32,7 +32,7 @@ from clippings.crawl.outcomes import Outcomes
 from clippings.crawl.readers import Extractor, InProcess, extractor_for
 from clippings.crawl.resources import resources
 from clippings.crawl.transfer import cut_flag
-from clippings.crawl.truncation import ends_in_article
+from clippings.crawl.truncation import ends_in_article, unvouched
 from clippings.discovery import (
     link_time,
     sniff,
@@ -271,13 +271,16 @@ class NewsSpider(ListingPages, Outcomes, scrapy.Spider):
             return None
         declared = (article.provenance.get("body") or "") in ("ans", "jsonld")
         cut = ends_in_article(response.body, page.header("Content-Type"), article.body, declared)
-        if cut is None:
-            self.learn(article)
-        else:
+        doubt = None if cut else unvouched(article)
+        if cut:
             self.truncated(response, cut)  # written as it came, fetched again by the next run
+        elif doubt:
+            self.unvouched(response, doubt)  # a server's error page answered with 200?
+        else:
+            self.learn(article)
         if self.incremental is not None:
             listed = link_time(response.meta.get("listed_date"))
-            self.incremental.fetched(article.article_id, listed, response, again=cut is not None)
+            self.incremental.fetched(article.article_id, listed, response, again=bool(cut or doubt))
         return article
 
     def learn(self, article: Article) -> None:

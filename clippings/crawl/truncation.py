@@ -13,14 +13,25 @@ is not cut: a missing ``</html>`` alone is not truncation.
 Such a page is never refused: its article is written as it came, counted
 ``errors/truncated`` and named in one line, and fetched again by the next run
 (``NewsSpider.truncated``).
+
+A whole page may not be the one the server meant either: its error page answered with 200.
+A short article that nothing on its page vouches for (a few sentences, no date, no
+embedded story, no ``articleBody``, not read from the site's own article container) is
+written too, but said (``pages/unvouched``) and fetched again by the next run
+(``NewsSpider.unvouched``).
 """
 
 from __future__ import annotations
 
 import re
 
+from clippings.core.items import Article
+from clippings.core.tokens import count as count_words
 from clippings.extract.html import NotHTML, clean_text, decode_html, parse_html, text_of
 
+# A text this short, undated and read from the page as a whole, is a few sentences: an error
+# page as well as an article (fewer than 20 words are no article's: ``empty_body``).
+UNVOUCHED_WORDS = 60
 _DOCUMENT_END = re.compile(rb"</(?:body|html)\s*>", re.IGNORECASE)
 
 
@@ -49,3 +60,16 @@ def ends_in_article(
     if body is None or not "".join(text_of(body).split()).endswith(clean_text(words[-1])):
         return None
     return "the page ends inside its article (its last word is the article's, no </body> nor </html>)"
+
+
+def unvouched(article: Article) -> str | None:
+    """Why nothing on the page vouches for its article, or None: a body of a few sentences
+    (under ``UNVOUCHED_WORDS``) on a page where no date was found, read from neither a
+    declared text nor the site's article container."""
+    source = article.provenance.get("body") or ""
+    size = count_words(article.body or "")
+    if size >= UNVOUCHED_WORDS or any(article.date_candidates.values()) or article.story == "story":
+        return None
+    if source in ("ans", "jsonld") or source.startswith("rule:"):
+        return None
+    return f"{size} words, no date, no embedded story or articleBody, not the site's article container"

@@ -73,3 +73,38 @@ def test_a_page_cut_under_an_honest_length_is_written_said_and_fetched_again(tmp
     assert [hit.status for hit in settled if hit.url in (FEED, INDEX)] == [304, 304]
     assert not [hit for hit in settled if hit.url in {f.url for f in articles}]
     assert run_clippings("validate", str(out), timeout=60).returncode == 0
+
+
+# A server's error page answered with 200 at an article URL: whole, undated, 20 words or more
+# (fewer are dropped as empty_body), nothing on it vouching for an article.
+ERROR_PAGE = (
+    "<!doctype html><html lang='fr'><head><meta charset='utf-8'><title>Erreur</title></head><body>"
+    "<h1>Une erreur est survenue</h1><p>Le service est momentanément indisponible. Nous sommes désolés "
+    "pour la gêne occasionnée : veuillez réessayer dans quelques instants ou revenir à la page "
+    "d'accueil du site.</p></body></html>"
+)
+
+
+def test_an_undated_page_nothing_vouches_for_is_said_and_fetched_again(tmp_path):
+    articles = ARTICLES[:5]
+    victim = articles[2]
+    out = tmp_path / "out"
+    with LocalSite(FIXTURES) as site:
+        publish(site, articles)
+        site.page(victim.url).first = [Answer(200, HTML, ERROR_PAGE.encode())]
+        first = crawl(site, out)
+        assert "Traceback" not in first.stderr, first.stderr[-3000:]
+        named = [line for line in first.stderr.splitlines() if victim.url in line and "vouches" in line]
+        assert len(named) == 1 and "fetched again by the next run" in named[0], first.stderr[-3000:]
+        assert read_runs(out)[-1]["examples"]["pages/unvouched"] == [victim.url]
+
+        site.clear_log()
+        second = crawl(site, out)
+        assert second.returncode == 0, second.stderr[-3000:]
+        log = site.log()
+    assert [hit.status for hit in log if hit.url in (FEED, INDEX)] == [200, 200]
+    again = [hit for hit in log if hit.url in {f.url for f in articles}]
+    assert [(hit.url, hit.status) for hit in again] == [(victim.url, 200)]
+    latest = {r["url"]: r for r in read_output(out)}
+    assert latest[victim.url]["body"] == victim.expected["body"]
+    assert {url: r["body"] for url, r in latest.items()} == {f.url: f.expected["body"] for f in articles}
