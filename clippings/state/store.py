@@ -276,6 +276,13 @@ class StateStore:
     def write_error(self, exc: sqlite3.Error) -> StateError:
         return StateError(f"cannot write the incremental state {self.path}: {exc}")
 
+    def read_error(self, exc: sqlite3.Error) -> StateError:
+        """A state that cannot be read (a damaged file): one line, and what to do about it."""
+        return StateError(
+            f"cannot read the incremental state {self.path}: {exc}"
+            " (move the file away: the next run rebuilds it from the output files)"
+        )
+
 
 class _Transaction:
     """One short write; an SQLite error in it (``database or disk is full``) is rolled back
