@@ -2,13 +2,12 @@
 
 Nothing in the bytes says such a page is cut (``clippings.crawl.transfer`` finds every
 transfer cut against its own framing): only its document does. A page whose bytes hold no
-``</body>`` nor ``</html>`` and whose visible text ends with the last word of the article read
-from it ends inside the article, and one whose bytes end inside a tag was cut: the server
-stopped sending there (an article cut in the middle, or a page cut before its article,
-whose body is then the header's words). A
-page lacking its closing tags after its footer, or whose article came whole from a text
-declared earlier in the page (the embedded story, ``articleBody``), does not end there and
-is not cut: a missing ``</html>`` alone is not truncation.
+``</body>`` nor ``</html>`` was cut when they end inside a tag or a text, or when its
+visible text ends with the last word of the article read from it: the server stopped
+sending there (an article cut in the middle, or a page cut before its article, whose body
+is then the header's words). A page lacking its closing tags after its footer, or whose
+article came whole from a text declared earlier in the page (the embedded story,
+``articleBody``), is not: a missing ``</html>`` alone is not truncation.
 
 Such a page is never refused: its article is written as it came, counted
 ``errors/truncated`` and named in one line, and fetched again by the next run
@@ -42,7 +41,8 @@ def ends_in_article(
     ``declared``: the body was read from a text the page declares (the embedded story,
     ``articleBody``), whole wherever the markup was cut.
 
-    The bytes ending inside a tag (``<a href="...``) were cut. Else the document's visible
+    The bytes ending inside a tag (``<a href="...``) or a text were cut. Else (cut at a
+    tag's end) the document's visible
     text must end with the body's last word, whitespace aside: a reading may set apart words
     the markup glues (``<a>FR</a><a>EN</a>``), or leave out a word between two it keeps, so
     no more than the last word is compared."""
@@ -52,6 +52,8 @@ def ends_in_article(
     end = raw.rstrip()
     if end.rfind(b"<") > end.rfind(b">"):
         return "the page ends inside a tag (no </body> nor </html>)"
+    if not end.endswith(b">"):
+        return "the page ends inside a text (no </body> nor </html>)"
     try:
         root = parse_html(decode_html(raw, content_type))
     except NotHTML:

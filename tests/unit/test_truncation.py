@@ -46,7 +46,7 @@ def test_a_whole_page_is_not_cut_with_or_without_its_closing_tags():
 def test_an_article_read_whole_from_a_declared_text_is_not_cut_by_the_page_cut_after_it():
     # The story (or articleBody) in the head gave the whole text; the markup was cut later.
     cut = PAGE[: PAGE.index("débattront") + 5]
-    assert ends_in_article(cut.encode(), "text/html", BODY) is None
+    assert ends_in_article(cut.encode(), "text/html", BODY, declared=True) is None
 
 
 def test_a_page_marked_cut_is_fetched_again_whole_and_only_once_it_came_whole(tmp_path):
@@ -72,3 +72,9 @@ def test_a_page_ending_inside_a_tag_is_cut_unless_its_body_came_from_a_declared_
     cut = PAGE[: PAGE.index('href="/eco"') + 8]  # inside the second link of the header
     assert ends_in_article(cut.encode(), "text/html", "Accueil") is not None
     assert ends_in_article(cut.encode(), "text/html", BODY, declared=True) is None
+
+
+def test_a_page_ending_inside_a_text_the_reading_left_out_is_cut():
+    # Cut inside a "read also" teaser within the article, which the body leaves out.
+    teaser = f"{PAGE[: PAGE.index('</article>')]}<aside>Lire aussi : le budget de l’an dernier"
+    assert ends_in_article(teaser.encode(), "text/html", BODY) is not None
