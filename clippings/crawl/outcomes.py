@@ -35,16 +35,18 @@ class Outcomes:
                 yield fallback
                 return
         if response is not None and response.status in (404, 410):
-            # The site's answer, counted and remembered (an article taken down, a fallback
-            # that does not exist): INFO.
             reason = f"http_{response.status}"
-            self.count(f"dropped/{reason}", url=request.url)
             if request.meta.get("source") and not request.meta.get("page"):
                 # A feed or sitemap (one an index lists, maybe for a moment): what it lists
-                # is not had, and a 304 on the index next time must not hide it.
+                # is not had, and a 304 on the index next time must not hide it. An error: a
+                # site whose every feed and sitemap is missing gave the crawl nothing to do.
+                self.count(f"errors/{reason}", url=request.url)
                 self.logger.warning("%s: HTTP %d, the feed or sitemap is missing", request.url, response.status)
                 self.mark_incomplete(f"HTTP {response.status} for {request.url}")
                 return
+            # The site's answer, counted and remembered (an article taken down, a fallback
+            # that does not exist): INFO.
+            self.count(f"dropped/{reason}", url=request.url)
             self.logger.info("%s: HTTP %d, nothing written", request.url, response.status)
             self.remember_dropped(response, reason)
             return
