@@ -91,6 +91,15 @@ class Outcomes:
         )
         self.mark_incomplete(f"an article nothing vouches for at {response.url}")
 
+    def redirected_away(self: Spider, response: Response) -> None:
+        """An article URL redirected to a page of the site that is no article (its home page,
+        a section): the article is neither had nor given up. Said in one line naming both
+        URLs, counted ``dropped/not_article`` with the article's URL, left to the next run."""
+        asked = first_url(response)
+        self.count("dropped/not_article", url=asked)
+        self.logger.warning("%s: redirected to %s, not an article page; nothing written", asked, response.url)
+        self.mark_incomplete(f"{asked} redirected to {response.url}")
+
     def fallback_request(self: Spider, request: Request) -> Request | None:
         """The article's next rendering (``Site.article_fallbacks``) after a 404, if any."""
         if not request.meta.get("article_id"):

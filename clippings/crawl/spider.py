@@ -238,6 +238,8 @@ class NewsSpider(ListingPages, Outcomes, scrapy.Spider):
             # Asked as a feed or sitemap, answered with nothing or a web page.
             what = "an HTML page" if response.body.strip() else "an empty body"
             self.unreadable_source(response, "feed or sitemap", f"{what}, not a feed or sitemap")
+        elif response.meta.get("article_id"):
+            self.redirected_away(response)  # an article URL sent to the home page, a section...
         else:
             reason = self.site.non_article_reason(url) or "not_article"
             self.count(f"dropped/{reason}", url=url)
