@@ -104,6 +104,9 @@ def test_articles_only_a_faulty_sitemap_lists_are_fetched_by_the_next_run(tmp_pa
         assert "Traceback" not in first.stderr, first.stderr[-3000:]
         named = [line for line in first.stderr.splitlines() if SITEMAP in line]
         assert len(named) == 1 and said in named[0], first.stderr[-3000:]
+        # Counted too, read in part or not at all: the summary and the run history say so.
+        assert "errors: bad_feed 1" in first.stdout, first.stdout
+        assert read_runs(out)[-1]["examples"]["errors/bad_feed"] == [SITEMAP]
         had = {r["url"] for r in read_output(out)}
         assert {f.url for f in in_feed} <= had and len(had) < len(articles)
 
