@@ -12,6 +12,7 @@ from twisted.python.failure import Failure
 from clippings.crawl.extensions.stops import Stopped
 from clippings.crawl.failures import failure_reason
 from clippings.crawl.listings import first_url
+from clippings.crawl.middlewares import REPLAY_MISSING
 from clippings.crawl.parts import Spider
 from clippings.discovery import link_time
 
@@ -39,8 +40,10 @@ class Outcomes:
             if request.meta.get("source") and not request.meta.get("page"):
                 # A feed or sitemap (one an index lists, maybe for a moment): what it lists
                 # is not had, and a 304 on the index next time must not hide it. An error: a
-                # site whose every feed and sitemap is missing gave the crawl nothing to do.
-                self.count(f"errors/{reason}", url=request.url)
+                # site whose every feed and sitemap is missing gave the crawl nothing to do
+                # (a replay's source lacking it is no fault of the site's: a drop).
+                kind = "dropped" if REPLAY_MISSING in response.flags else "errors"
+                self.count(f"{kind}/{reason}", url=request.url)
                 self.logger.warning("%s: HTTP %d, the feed or sitemap is missing", request.url, response.status)
                 self.mark_incomplete(f"HTTP {response.status} for {request.url}")
                 return
