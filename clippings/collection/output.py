@@ -49,6 +49,18 @@ def repair_tail(path: Path) -> int:
     return size - keep
 
 
+def repair_tails(folder: Path) -> int:
+    """Cut the trailing partial line of every ``*.jsonl`` file in ``folder`` (a site's), under
+    the collection's lock: a line a killed crawl left cut stays in a file no later article is
+    appended to otherwise. Returns the files repaired; a file that cannot be read or written
+    is left to the writer, which says so when it appends to it."""
+    repaired = 0
+    for path in sorted(folder.glob("*.jsonl")):
+        with contextlib.suppress(OSError):
+            repaired += repair_tail(path) > 0
+    return repaired
+
+
 class JsonLinesWriter:
     """Writes records to ``<directory>/<site>/<day>.jsonl``."""
 

@@ -68,6 +68,7 @@ class _Fetched:
     listed: datetime | None
     etag: str | None = None
     last_modified: str | None = None
+    again: bool = False  # a page cut inside its article: the next run fetches it again
 
 
 class Incremental:
@@ -97,12 +98,16 @@ class Incremental:
         self.opened = True
         try:
             recovered = self.store.reconcile(self.output, self.site)
+            known = self.store.count(self.site)
         except StateError as exc:
             self.write_failed(exc)
             return
+        except sqlite3.Error as exc:  # a damaged file, found reading it
+            self.write_failed(self.store.read_error(exc))
+            return
         stats = self.crawler.stats
         stats.set_value(stat_key(self.site, "state/recovered_lines"), recovered)
-        stats.set_value(stat_key(self.site, "state/known_articles"), self.store.count(self.site))
+        stats.set_value(stat_key(self.site, "state/known_articles"), known)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Incremental | None:
@@ -141,8 +146,14 @@ class Incremental:
     def plan(self, article_id: str, listed: datetime | None, given: bool) -> tuple[Action, dict[str, str]]:
         """What to do with an article URL, and the conditional headers for a revalidation."""
         self.open()
-        seen = self.store.get(self.site, article_id)
-        dropped = None if seen else self.store.get_dropped(self.site, article_id)
+        if self.failed is not None:
+            return Action.SKIP, {}  # the crawl is stopping: fetch nothing it cannot record
+        try:
+            seen = self.store.get(self.site, article_id)
+            dropped = None if seen else self.store.get_dropped(self.site, article_id)
+        except sqlite3.Error as exc:  # a damaged file, found reading it: the crawl stops
+            self.write_failed(self.store.read_error(exc))
+            return Action.SKIP, {}
         action = decide(seen, listed, given, dropped, self.recheck)
         headers = seen.conditional_headers() if seen and action is Action.REVALIDATE else {}
         if seen is not None:
@@ -154,9 +165,12 @@ class Incremental:
         article last time)."""
         return article_id in self.known
 
-    def fetched(self, article_id: str, listed: datetime | None, response: Response) -> None:
-        """An article page arrived: keep what to record with it once it is written."""
-        self.pending[(self.site, article_id)] = _Fetched(listed, **validators(response))
+    def fetched(self, article_id: str, listed: datetime | None, response: Response, again: bool = False) -> None:
+        """An article page arrived: keep what to record with it once it is written. ``again``:
+        the page came cut (``clippings.crawl.truncation``): recorded without its validators and
+        marked for the next run to fetch whole (``StateStore.refetch``)."""
+        found = {"etag": None, "last_modified": None} if again else validators(response)
+        self.pending[(self.site, article_id)] = _Fetched(listed, **found, again=again)
 
     def not_modified(self, article_id: str, listed: datetime | None, response: Response) -> None:
         """A conditional request answered 304: the article is as written."""
@@ -180,7 +194,11 @@ class Incremental:
     def unchanged(self, record: dict[str, Any]) -> bool:
         """True (and the state refreshed) when a refetched article is as already written."""
         key = (record["site"], str(record["article_id"]))
-        seen = self.store.get(*key)
+        try:
+            seen = self.store.get(*key)
+        except sqlite3.Error as exc:  # a damaged file: the crawl stops; the line is written
+            self.write_failed(self.store.read_error(exc))
+            return False
         if not is_unchanged(seen, record):
             if seen is not None:
                 self.changed.add(key)
@@ -189,6 +207,8 @@ class Incremental:
         if self.failed is None:
             try:
                 self.store.touch(*key, listed=fetched.listed, etag=fetched.etag, last_modified=fetched.last_modified)
+                if fetched.again and isinstance(self.store, StateStore):  # not a cluster node's mirror
+                    self.store.refetch(*key)
             except StateError as exc:
                 self.write_failed(exc)
         return True
@@ -214,20 +234,31 @@ class Incremental:
                 etag=fetched.etag,
                 last_modified=fetched.last_modified,
             )
+            if fetched.again and isinstance(self.store, StateStore):
+                self.store.refetch(*key)
         except StateError as exc:
             self.write_failed(exc)
 
     # --- feeds and sitemaps -------------------------------------------------------------
     def source_headers(self, url: str) -> dict[str, str]:
         self.open()
-        known = self.store.source(url) or {}
+        known = self.source(url) or {}
         return conditional_headers(known.get("etag"), known.get("last_modified"))
+
+    def source(self, url: str) -> dict[str, str | None] | None:
+        """What the last complete run saved of a feed or sitemap; None when the state cannot
+        be read (a damaged file: the crawl stops, in one line)."""
+        try:
+            return self.store.source(url)
+        except sqlite3.Error as exc:
+            self.write_failed(self.store.read_error(exc))
+            return None
 
     def source_unchanged(self, url: str, listed: str | None) -> bool:
         """A sitemap whose index lastmod is the one of the last complete run."""
         if not listed:
             return False
-        known = self.store.source(url)
+        known = self.source(url)
         if known is None or known.get("listed") != listed:
             return False
         self.sources[url] = known
@@ -235,7 +266,7 @@ class Incremental:
 
     def source_fetched(self, url: str, response: Response, listed: str | None) -> None:
         if response.status == 304:
-            self.sources[url] = self.store.source(url) or {}
+            self.sources[url] = self.source(url) or {}
         else:
             self.sources[url] = {**validators(response), "listed": listed}
 

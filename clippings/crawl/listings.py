@@ -52,6 +52,8 @@ class ListingPages:
             return
         if malformed:
             # Cut short, it lists fewer than it had: a 304 next time must not hide the rest.
+            # An error too (read only in part), counted where the run's errors are.
+            self.count("errors/bad_feed", url=response.url)
             self.logger.warning("%s: %s", response.url, malformed)
             self.mark_incomplete(f"{kind} {response.url} read in part")
         self.count(f"pages/{kind}")

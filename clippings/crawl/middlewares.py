@@ -36,6 +36,10 @@ class NoNetworkDownloadHandler(BaseDownloadHandler):
         raise IgnoreRequest(f"{request.url}: a replay never fetches from the network")
 
 
+# The flag of the 404 a replay answers for a URL its source lacks: not the site's answer.
+REPLAY_MISSING = "replay: missing"
+
+
 class ReplayMiddleware:
     """Answers every request from a fixtures folder or WARC file; never touches the network.
 
@@ -63,7 +67,7 @@ class ReplayMiddleware:
         if saved is None:
             self.stats.inc_value("clippings/replay/missing")
             logger.warning("replay: no saved response for %s (answering 404)", request.url)
-            return Response(request.url, status=404, body=b"", request=request)
+            return Response(request.url, status=404, body=b"", request=request, flags=[REPLAY_MISSING])
         self.stats.inc_value("clippings/replay/served")
         size = len(saved.body)
         if self.maxsize and size > self.maxsize:

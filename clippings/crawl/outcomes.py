@@ -12,6 +12,7 @@ from twisted.python.failure import Failure
 from clippings.crawl.extensions.stops import Stopped
 from clippings.crawl.failures import failure_reason
 from clippings.crawl.listings import first_url
+from clippings.crawl.middlewares import REPLAY_MISSING
 from clippings.crawl.parts import Spider
 from clippings.discovery import link_time
 
@@ -35,16 +36,20 @@ class Outcomes:
                 yield fallback
                 return
         if response is not None and response.status in (404, 410):
-            # The site's answer, counted and remembered (an article taken down, a fallback
-            # that does not exist): INFO.
             reason = f"http_{response.status}"
-            self.count(f"dropped/{reason}", url=request.url)
             if request.meta.get("source") and not request.meta.get("page"):
                 # A feed or sitemap (one an index lists, maybe for a moment): what it lists
-                # is not had, and a 304 on the index next time must not hide it.
+                # is not had, and a 304 on the index next time must not hide it. An error: a
+                # site whose every feed and sitemap is missing gave the crawl nothing to do
+                # (a replay's source lacking it is no fault of the site's: a drop).
+                kind = "dropped" if REPLAY_MISSING in response.flags else "errors"
+                self.count(f"{kind}/{reason}", url=request.url)
                 self.logger.warning("%s: HTTP %d, the feed or sitemap is missing", request.url, response.status)
                 self.mark_incomplete(f"HTTP {response.status} for {request.url}")
                 return
+            # The site's answer, counted and remembered (an article taken down, a fallback
+            # that does not exist): INFO.
+            self.count(f"dropped/{reason}", url=request.url)
             self.logger.info("%s: HTTP %d, nothing written", request.url, response.status)
             self.remember_dropped(response, reason)
             return
@@ -67,6 +72,36 @@ class Outcomes:
         self.count("errors/cut", url=response.url)
         self.logger.error("%s: download failed: cut transfer: %s", response.url, reason)
         self.mark_incomplete(f"cut transfer for {response.url}")
+
+    def truncated(self: Spider, response: Response, reason: str) -> None:
+        """A page the server cut inside its article, under an honest Content-Length
+        (``clippings.crawl.truncation``): its article is written as it came, and the page
+        is an error, named in one line, that the next run fetches again."""
+        self.count("errors/truncated", url=response.url)
+        self.logger.warning(
+            "%s: cut by the server: %s; written as it came, fetched again by the next run", response.url, reason
+        )
+        self.mark_incomplete(f"a page cut inside its article at {response.url}")
+
+    def unvouched(self: Spider, response: Response, reason: str) -> None:
+        """An article nothing on its page vouches for (``clippings.crawl.truncation``): maybe
+        the server's error page answered with 200. Written, said, fetched again next run."""
+        self.count("pages/unvouched", url=response.url)
+        self.logger.warning(
+            "%s: nothing on the page vouches for an article (%s); written, fetched again by the next run",
+            response.url,
+            reason,
+        )
+        self.mark_incomplete(f"an article nothing vouches for at {response.url}")
+
+    def redirected_away(self: Spider, response: Response) -> None:
+        """An article URL redirected to a page of the site that is no article (its home page,
+        a section): the article is neither had nor given up. Said in one line naming both
+        URLs, counted ``dropped/not_article`` with the article's URL, left to the next run."""
+        asked = first_url(response)
+        self.count("dropped/not_article", url=asked)
+        self.logger.warning("%s: redirected to %s, not an article page; nothing written", asked, response.url)
+        self.mark_incomplete(f"{asked} redirected to {response.url}")
 
     def fallback_request(self: Spider, request: Request) -> Request | None:
         """The article's next rendering (``Site.article_fallbacks``) after a 404, if any."""

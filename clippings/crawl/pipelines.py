@@ -15,7 +15,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
 
-from clippings.collection.output import JsonLinesWriter, OutputError
+from clippings.collection.output import JsonLinesWriter, OutputError, repair_tails
 from clippings.core.config import WithDefaults
 from clippings.core.finish import Duplicates, dates_step, output_day, schema_problem
 from clippings.core.items import Article
@@ -154,6 +154,12 @@ class JsonLinesPipeline(_Pipeline):
 
         # Takes the collection's lock if nothing in the crawl took it before.
         self.admission = admission(crawler)
+
+    def open_spider(self) -> None:
+        """The lock held: a line an earlier run left cut is removed from every file of the
+        site, not only from those this run appends to (``clippings validate`` passes)."""
+        if self.admission.admitted:
+            repair_tails(self.directory / self.crawler.spidercls.name)
 
     def process_item(self, item: Article) -> Article:
         if not self.admission.admitted:  # nothing reaches here: the spider closed at once

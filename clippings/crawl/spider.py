@@ -32,6 +32,7 @@ from clippings.crawl.outcomes import Outcomes
 from clippings.crawl.readers import Extractor, InProcess, extractor_for
 from clippings.crawl.resources import resources
 from clippings.crawl.transfer import cut_flag
+from clippings.crawl.truncation import ends_in_article, unvouched
 from clippings.discovery import (
     link_time,
     sniff,
@@ -237,6 +238,8 @@ class NewsSpider(ListingPages, Outcomes, scrapy.Spider):
             # Asked as a feed or sitemap, answered with nothing or a web page.
             what = "an HTML page" if response.body.strip() else "an empty body"
             self.unreadable_source(response, "feed or sitemap", f"{what}, not a feed or sitemap")
+        elif response.meta.get("article_id"):
+            self.redirected_away(response)  # an article URL sent to the home page, a section...
         else:
             reason = self.site.non_article_reason(url) or "not_article"
             self.count(f"dropped/{reason}", url=url)
@@ -268,9 +271,18 @@ class NewsSpider(ListingPages, Outcomes, scrapy.Spider):
         article = fate.article
         if article is None:
             return None
-        self.learn(article)
+        declared = (article.provenance.get("body") or "") in ("ans", "jsonld")
+        cut = ends_in_article(response.body, page.header("Content-Type"), article.body, declared)
+        doubt = None if cut else unvouched(article)
+        if cut:
+            self.truncated(response, cut)  # written as it came, fetched again by the next run
+        elif doubt:
+            self.unvouched(response, doubt)  # a server's error page answered with 200?
+        else:
+            self.learn(article)
         if self.incremental is not None:
-            self.incremental.fetched(article.article_id, link_time(response.meta.get("listed_date")), response)
+            listed = link_time(response.meta.get("listed_date"))
+            self.incremental.fetched(article.article_id, listed, response, again=bool(cut or doubt))
         return article
 
     def learn(self, article: Article) -> None:

@@ -16,6 +16,9 @@ from clippings.dates import CASABLANCA
 # A listed date this close to the article's own date says nothing new (feeds round, CMSs
 # stamp the sitemap a little after the page).
 LISTED_SLACK = timedelta(minutes=2)
+# The ``listed`` of an article whose page came cut (``StateStore.refetch``): the next run that
+# finds it listed, with a date or without, fetches it again.
+REFETCH = "1970-01-01T00:00:00Z"
 
 
 def state_path(settings: Any) -> Path:
@@ -115,9 +118,10 @@ def decide(
 
     A date from the source newer than both the one seen last time and the article's own
     date means it may have changed: fetch it again (conditionally when validators are
-    known). An article named explicitly (``--url``) is always revalidated. Otherwise an
-    article already written is not fetched. A URL that gave no article (video, soft 404,
-    404) is not fetched again for ``recheck`` unless its source date moves.
+    known). An article named explicitly (``--url``), or whose page came cut (``REFETCH``), is
+    always revalidated. Otherwise an article already written is not fetched. A URL that gave
+    no article (video, soft 404, 404) is not fetched again for ``recheck`` unless its source
+    date moves.
     """
     if seen is None:
         if dropped is None or given:
@@ -129,7 +133,7 @@ def decide(
         if recheck is not None and checked is not None and (now or datetime.now(UTC)) - checked > recheck:
             return Action.FETCH
         return Action.SKIP
-    if given:
+    if given or seen.listed == REFETCH:
         return Action.REVALIDATE
     if listed is None:
         return Action.SKIP

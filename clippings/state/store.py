@@ -13,7 +13,7 @@ from typing import Any
 from clippings.core.contract import as_current
 from clippings.core.stamps import utc_stamp
 from clippings.state.files import complete_lines, last_line_end
-from clippings.state.records import Dropped, Seen, StateError
+from clippings.state.records import REFETCH, Dropped, Seen, StateError
 from clippings.state.schema import SCHEMA
 
 logger = logging.getLogger("clippings.state")
@@ -131,6 +131,15 @@ class StateStore:
                     site,
                     article_id,
                 ),
+            )
+
+    def refetch(self, site: str, article_id: str) -> None:
+        """The article's page came cut: its line is kept, and the next run that finds it
+        listed fetches it again, whole (``REFETCH``; no validators, so no 304)."""
+        with self._transaction():
+            self.db.execute(
+                "UPDATE articles SET listed = ?, etag = NULL, last_modified = NULL WHERE site = ? AND article_id = ?",
+                (REFETCH, site, article_id),
             )
 
     def _upsert(
@@ -266,6 +275,13 @@ class StateStore:
 
     def write_error(self, exc: sqlite3.Error) -> StateError:
         return StateError(f"cannot write the incremental state {self.path}: {exc}")
+
+    def read_error(self, exc: sqlite3.Error) -> StateError:
+        """A state that cannot be read (a damaged file): one line, and what to do about it."""
+        return StateError(
+            f"cannot read the incremental state {self.path}: {exc}"
+            " (move the file away: the next run rebuilds it from the output files)"
+        )
 
 
 class _Transaction:

@@ -5,9 +5,10 @@ https://fr.le360.ma/... arrive here with ``Host: fr.le360.ma``, so one server pl
 site. Pages come from a fixture set (folder or WARC) plus pages the test adds or replaces;
 each page can misbehave on its first hits (500, 429 with Retry-After, a slow answer), be
 slow every time, or redirect, or have its transfer cut (``Answer.cut``: a gzip stream cut
-short under a Content-Length that says so, or a Content-Length not met before the connection
-closes). Bodies are gzipped when the client accepts it; ETag and Last-Modified are sent and
-conditional requests answered 304. Every request is logged, and the most requests a host had
+short under a Content-Length that says so, a Content-Length not met before the connection
+closes, a chunked body closed before its last chunk, a connection reset mid-body). Bodies
+are gzipped when the client accepts it; ETag and Last-Modified are sent and conditional
+requests answered 304. Every request is logged, and the most requests a host had
 in flight at once is kept (``peak``).
 """
 
@@ -16,6 +17,8 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import socket
+import struct
 import threading
 import time
 from dataclasses import dataclass, field
@@ -41,7 +44,10 @@ class Answer:
     delay: float = 0.0
     # "gzip": the gzipped body cut in half, sent whole as far as its Content-Length says;
     # "length": the first half of the body sent under the whole body's Content-Length,
-    # then the connection closed. The cut answers a real page, so ``body`` is the page's.
+    # then the connection closed; "chunked": the first half sent in chunks, the connection
+    # closed before the last (empty) chunk; "reset": the first half sent under the whole
+    # body's Content-Length, then the connection reset (RST). The cut answers a real page,
+    # so ``body`` is the page's.
     cut: str = ""
 
 
@@ -210,6 +216,9 @@ class LocalSite:
                     body = gzip.compress(body, mtime=0)
                     out["Content-Encoding"] = "gzip"
                 length = len(body)
+                if answer.cut in ("chunked", "reset"):
+                    self.cut_short(answer, out, body)
+                    return
                 if answer.cut == "gzip":
                     body = body[: len(body) // 2]
                     length = len(body)
@@ -226,6 +235,30 @@ class LocalSite:
                     self.end_headers()
                     self.wfile.write(body)
                     self.wfile.flush()
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+
+            def cut_short(self, answer: Answer, out: dict[str, str], body: bytes) -> None:
+                half = body[: len(body) // 2]
+                self.close_connection = True
+                try:
+                    self.send_response(answer.status)
+                    for name, value in out.items():
+                        self.send_header(name, value)
+                    if answer.cut == "chunked":
+                        self.send_header("Transfer-Encoding", "chunked")
+                    else:
+                        self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    if answer.cut == "chunked":
+                        for start in range(0, len(half), 4096):
+                            piece = half[start : start + 4096]
+                            self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+                    else:
+                        self.wfile.write(half)
+                    self.wfile.flush()
+                    if answer.cut == "reset":  # an RST, not a FIN: SO_LINGER with a zero timeout
+                        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
                 except (BrokenPipeError, ConnectionResetError):
                     pass
 

@@ -15,9 +15,10 @@ from clippings.crawl.transfer import cut_reason
 from clippings.replay import WarcStore
 from tests.helpers.crawl import read_output, summary_rows
 from tests.helpers.fixturelib import FIXTURES
-from tests.helpers.httpsite import Answer, LocalSite
-from tests.helpers.le360site import ARTICLES, FEED, crawl, publish
+from tests.helpers.httpsite import Answer, LocalSite, sitemap
+from tests.helpers.le360site import ARTICLES, FEED, SITEMAP, crawl, publish, published
 
+XML = {"Content-Type": "application/xml; charset=utf-8"}
 BODY = b"<html><body>" + b"<p>Un paragraphe de texte.</p>" * 400 + b"</body></html>"
 
 
@@ -108,3 +109,28 @@ def test_a_cut_article_is_retried_counted_as_an_error_and_fetched_by_the_next_ru
     assert store.get(flaky.url).body == whole
     # Every listed article had, the validators are saved: the third run is told 304.
     assert [hit.status for hit in third if hit.url == FEED] == [304]
+
+
+@pytest.mark.parametrize(("mode", "what"), [("chunked", "article"), ("reset", "feed")])
+def test_a_chunked_stream_cut_or_a_connection_reset_mid_body_is_an_error_the_next_run_makes_good(tmp_path, mode, what):
+    articles = ARTICLES[:5]
+    victim = articles[2]
+    url = victim.url if what == "article" else FEED
+    out = tmp_path / "out"
+    with LocalSite(FIXTURES) as site:
+        publish(site, articles)
+        if what == "feed":  # the feed alone lists the victim
+            site.add(SITEMAP, sitemap([(f.url, published(f)) for f in articles if f is not victim]), headers=XML)
+        site.page(url).first = [Answer(cut=mode), Answer(cut=mode)]  # cut on both tries
+        first = crawl(site, out, "-s", "RETRY_TIMES=1")
+        assert "Traceback" not in first.stderr, first.stderr[-3000:]
+        named = [line for line in first.stderr.splitlines() if url in line]
+        assert len(named) == 1 and "cut transfer" in named[0], first.stderr[-3000:]
+        assert last_run(out)["errors"] == {"cut": 1}
+        assert victim.url not in {r["url"] for r in read_output(out)}
+        site.clear_log()
+        second = crawl(site, out, "-s", "RETRY_TIMES=1")
+        assert second.returncode == 0, second.stderr[-3000:]
+        log = site.log()
+    assert [hit.status for hit in log if hit.url == FEED] == [200], "the feed is not answered 304"
+    assert Counter(r["url"] for r in read_output(out)) == Counter({f.url: 1 for f in articles})

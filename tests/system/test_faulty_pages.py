@@ -104,6 +104,9 @@ def test_articles_only_a_faulty_sitemap_lists_are_fetched_by_the_next_run(tmp_pa
         assert "Traceback" not in first.stderr, first.stderr[-3000:]
         named = [line for line in first.stderr.splitlines() if SITEMAP in line]
         assert len(named) == 1 and said in named[0], first.stderr[-3000:]
+        # Counted too, read in part or not at all: the summary and the run history say so.
+        assert "errors: bad_feed 1" in first.stdout, first.stdout
+        assert read_runs(out)[-1]["examples"]["errors/bad_feed"] == [SITEMAP]
         had = {r["url"] for r in read_output(out)}
         assert {f.url for f in in_feed} <= had and len(had) < len(articles)
 
@@ -149,4 +152,27 @@ def test_articles_only_a_sitemap_missing_for_a_moment_lists_are_fetched_by_the_n
         assert second.returncode == 0, second.stderr[-3000:]
         log = site.log()
     assert [hit.status for hit in log if hit.url in (FEED, INDEX, SITEMAP)] == [200, 200, 200]
+    assert Counter(r["url"] for r in read_output(out)) == Counter({f.url: 1 for f in articles})
+
+
+def test_an_article_redirected_to_the_home_page_is_said_and_fetched_by_the_next_run(tmp_path):
+    articles = ARTICLES[:5]
+    victim = articles[2]
+    home = "https://fr.le360.ma/"
+    out = tmp_path / "out"
+    with LocalSite(FIXTURES) as site:
+        publish(site, articles)
+        site.add(home, "<!doctype html><html><head><title>Le360</title></head><body><h1>Accueil</h1></body></html>")
+        site.page(victim.url).first = [Answer(302, {"Location": home})]  # for a moment
+        first = crawl(site, out)
+        assert "Traceback" not in first.stderr, first.stderr[-3000:]
+        named = [line for line in first.stderr.splitlines() if victim.url in line]
+        assert len(named) == 1 and f"redirected to {home}" in named[0], first.stderr[-3000:]
+        assert read_runs(out)[-1]["examples"]["dropped/not_article"] == [victim.url]
+
+        site.clear_log()
+        second = crawl(site, out)
+        assert second.returncode == 0, second.stderr[-3000:]
+        log = site.log()
+    assert [hit.status for hit in log if hit.url in (FEED, INDEX)] == [200, 200]
     assert Counter(r["url"] for r in read_output(out)) == Counter({f.url: 1 for f in articles})
