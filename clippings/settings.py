@@ -11,6 +11,9 @@ from clippings.core.config import DEFAULTS as _CLIPPINGS_DEFAULTS
 BOT_NAME = "clippings"
 SPIDER_MODULES = ["clippings.spiders"]
 NEWSPIDER_MODULE = "clippings.spiders"
+# `scrapy crawl` exiting as `clippings crawl` does (non-zero after a stop, a failure or an
+# alarm; Scrapy's own exits 0): clippings/crawl/commands/crawl.py.
+COMMANDS_MODULE = "clippings.crawl.commands"
 
 # --- clippings' own settings ------------------------------------------------------------
 # Every CLIPPINGS_* setting, with its default and what it does, is in clippings.core.config

@@ -31,10 +31,15 @@ NOW = datetime.now(UTC)
 class Crawl:
     """A ``clippings crawl le360`` in a subprocess; its stderr read as it comes."""
 
-    def __init__(self, site: LocalSite, out: Path, *extra: str) -> None:
+    def __init__(self, site: LocalSite, out: Path, *extra: str, scrapy: bool = False) -> None:
+        command = (
+            (sys.executable, "-m", "scrapy.cmdline", "crawl", "le360", "-s", f"CLIPPINGS_OUTPUT_DIR={out}")
+            if scrapy
+            else (sys.executable, "-m", "clippings.cli", "crawl", "le360", "--output", str(out), "--new")
+        )
         self.process = subprocess.Popen(
             [
-                *(sys.executable, "-m", "clippings.cli", "crawl", "le360", "--output", str(out), "--new"),
+                *command,
                 *site.settings(),
                 *("-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2", *extra),
             ],
@@ -115,6 +120,36 @@ def test_one_ctrl_c_says_so_and_fetches_nothing_new(tmp_path):
     assert (run["outcome"], run["finish_reason"], run["exit_status"]) == ("stopped", "shutdown", 1)
     assert run["errors"] == {}, "pages not fetched because of the stop are no errors"
     assert started_marks(tmp_path) == {}, "the line replaced the started mark"
+
+
+def test_scrapy_crawl_stopped_by_one_sigterm_exits_1_as_its_history_line_says(tmp_path):
+    # Scrapy's own crawl command exits 0 however the crawl ended: a scheduler running
+    # `scrapy crawl` (a Scrapyd cancel is this signal) would take the stop for a good run.
+    with LocalSite() as site:
+        urls, _ = slow_site(site, delay=2.0)
+        crawl = Crawl(site, tmp_path, scrapy=True)
+        try:
+            wait_for_hits(site, urls, 2, quiet=0.4)
+            crawl.process.send_signal(signal.SIGTERM)
+            status, _, stderr = crawl.finish()
+        finally:
+            crawl.stop()
+    (run,) = read_runs(tmp_path)
+    assert (run["outcome"], run["finish_reason"], run["exit_status"]) == ("stopped", "shutdown", 1)
+    assert status == 1, stderr[-3000:]
+
+
+def test_scrapy_crawl_that_finishes_exits_0(tmp_path):
+    with LocalSite() as site:
+        slow_site(site, delay=0, articles=2)
+        crawl = Crawl(site, tmp_path, scrapy=True)
+        try:
+            status, _, stderr = crawl.finish()
+        finally:
+            crawl.stop()
+    (run,) = read_runs(tmp_path)
+    assert (run["outcome"], run["exit_status"]) == ("finished", 0), run
+    assert status == 0, stderr[-3000:]
 
 
 def _forced(tmp_path: Path, signum: int, *extra: str) -> tuple[int, str, str, dict]:
