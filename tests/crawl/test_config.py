@@ -341,7 +341,7 @@ def test_under_scrapy_crawl_a_bad_setting_or_argument_closes_the_spider_at_once(
         text=True,
         timeout=120,
     )
-    assert done.returncode == 0  # Scrapy's own exit status; the finish reason tells
+    assert done.returncode == 2, done.stderr[-3000:]  # as `clippings crawl`'s: a bad command line
     errors = [entry for entry in done.stderr.splitlines() if " ERROR: " in entry]
     assert len(errors) == 1, done.stderr[-3000:]
     assert errors[0].endswith(f"[le360] ERROR: {line}; the crawl is not started") or (

@@ -5,8 +5,9 @@ an operator's script or scheduler running ``scrapy crawl`` would take a crawl st
 SIGTERM (a Scrapyd cancel), one whose output could not be written or one that raised an
 extraction-health alarm for a good run. This command runs the crawl the same way and then
 exits with the status the run history records for it (``clippings.collection.run_line``):
-0 for a crawl that finished with no alarm, 1 for a failure or an alarm, 75 when another
-crawl held the collection's lock. A second signal still ends the process at once with 130
+0 for a crawl that finished with no alarm, 1 for a failure or an alarm, 2 for a bad setting
+or spider argument (the crawl closed before it started), 75 when another crawl held the
+collection's lock. A second signal still ends the process at once with 130
 or 143 (``clippings.crawl.extensions.stops``).
 """
 
@@ -22,11 +23,18 @@ from clippings.collection.lock import BUSY_STATUS
 from clippings.collection.run_line import failures
 from clippings.core.stats import stat_key
 
+# A bad setting or spider argument: the crawl closed before it started, as `clippings crawl`
+# refuses it up front (exit status 2, argparse's for a bad command line).
+BAD_SETTING_STATUS = 2
+
 
 def exit_status(site: str, stats: dict[str, Any]) -> int:
     """The status of one site's finished crawl, from its stats: what its history line says."""
-    if stats.get("finish_reason") == "locked":
+    reason = stats.get("finish_reason")
+    if reason == "locked":
         return BUSY_STATUS
+    if reason == "bad_setting":
+        return BAD_SETTING_STATUS
     return 1 if failures(stats) or stats.get(stat_key(site, "health/alarms")) else 0
 
 
