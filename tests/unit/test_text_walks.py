@@ -44,6 +44,17 @@ def test_fold_of_ascii_and_of_other_text() -> None:
     assert clean_text(None) == ""
 
 
+def test_each_invisible_mark_is_dropped_alone_and_among_others() -> None:
+    marks = "\u200b\u200c\u200d\u200e\u200f\u2066\u2067\u2068\u2069\ufeff\xad"
+    for mark in marks:
+        assert clean_text(f"Mar{mark}oc") == "Maroc", hex(ord(mark))
+        assert (
+            clean_text(f"\u0627\u0644{mark}\u0645\u063a\u0631\u0628 {mark}") == "\u0627\u0644\u0645\u063a\u0631\u0628"
+        )
+    assert clean_text(f"F\u00e8s{marks}Rabat{marks[::-1]}") == "F\u00e8sRabat"
+    assert clean_text("Fès, l'été") == "Fès, l'été"  # no mark: the text as it is
+
+
 def test_text_of_keeps_side_by_side_pieces_apart_and_formatting_together() -> None:
     element = lxml.html.fromstring(
         "<div><span>Hicham</span><span>Le 09/09/2025</span> <b>Rab</b>at<script>x()</script>!<p>fin</p></div>"
