@@ -31,7 +31,7 @@ _INVISIBLE_MARKS = "\u200b\u200c\u200d\u200e\u200f\u2066\u2067\u2068\u2069\ufeff
 _INVISIBLE = re.compile(f"[{_INVISIBLE_MARKS}]+")
 # Tatweel (Arabic letter stretching) is kept in the text, as the page writes it, but ignored
 # when headings are compared with markers ("قد يهمك أيضــــا" is "قد يهمك أيضا").
-_TATWEEL = re.compile("\u0640+")
+_TATWEEL = "\u0640"
 
 _PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
 # Every element an ``HtmlElement``, its class chosen in C: lxml.html's own lookup is a Python
@@ -206,7 +206,8 @@ def clean_text(text: str | None) -> str:
 
 def marker_key(text: str | None) -> str:
     """A looser form for comparing headings with markers: case and trailing colons ignored."""
-    return _TATWEEL.sub("", clean_text(text)).rstrip(" :：").casefold()
+    # ``str.replace``, not a regex: one character dropped wherever it stands, at C speed.
+    return clean_text(text).replace(_TATWEEL, "").rstrip(" :：").casefold()
 
 
 @lru_cache(maxsize=64)
