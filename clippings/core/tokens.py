@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 
 # Han (with its extensions and compatibility ideographs), Hiragana, Katakana (and its phonetic
 # extensions, half-width forms), Hangul syllables and jamo.
@@ -38,6 +39,9 @@ def words(text: str) -> list[str]:
     return out
 
 
+# A page's texts are counted several times (a body: for the short check, the closing run, the
+# thin-body check, the record's word count): each is counted once, the last few remembered.
+@lru_cache(maxsize=128)
 def count(text: str) -> int:
     """How many words a text holds."""
     if not _HAS_CJK.search(text):

@@ -23,10 +23,9 @@ from clippings.extract.evidence import article_evidence
 from clippings.extract.html import (
     NotHTML,
     clean_text,
-    decode_html,
     marker_key,
     marker_keys,
-    parse_html,
+    read_html,
     text_of,
 )
 from clippings.extract.language import detect_language
@@ -77,7 +76,7 @@ def read_article(page: Page, context: ReadingContext) -> Article:
     if reason:
         raise NotArticle(reason, url)
     try:
-        root = parse_html(decode_html(page.body, page.header("Content-Type")))
+        root = read_html(page.body, page.header("Content-Type"))
     except NotHTML as exc:
         raise NotArticle("not_html", str(exc)) from None
     sources = PageParts(site, url, root)

@@ -11,7 +11,7 @@ import lxml.html
 
 from clippings.core.tokens import count as count_words
 from clippings.extract.html import text_of
-from clippings.extract.runs import run_paragraphs, run_weights
+from clippings.extract.runs import HOLDER_TAGS, holder_paragraphs, run_paragraphs
 
 _INLINE = frozenset(
     [
@@ -72,19 +72,42 @@ def visible_text(element: lxml.html.HtmlElement) -> str:
     return text_of(element)
 
 
+class Paragraphs:
+    """A page's paragraphs, measured in one pass, by the element holding them: the texts of
+    each element's paragraph children (``paragraph_text``, in document order) and of its
+    loose text runs that pass a paragraph's tests (``runs``). The weights, the main block and
+    its words are all read from these, never measured again."""
+
+    def __init__(self, root: lxml.html.HtmlElement) -> None:
+        self.children: dict[lxml.html.HtmlElement, list[str]] = {}
+        for element in root.iter("p", "div"):
+            text = paragraph_text(element)
+            if text:
+                parent = element.getparent()
+                if parent is not None:
+                    self.children.setdefault(parent, []).append(text)
+        self.runs: dict[lxml.html.HtmlElement, list[str]] = dict(holder_paragraphs(root))
+
+    def weights(self) -> dict[lxml.html.HtmlElement, int]:
+        """{element: characters of its paragraphs}: the paragraph children's, then the runs'."""
+        weight = {element: sum(map(len, texts)) for element, texts in self.children.items()}
+        for element, texts in self.runs.items():
+            weight[element] = weight.get(element, 0) + sum(map(len, texts))
+        return weight
+
+    def words(self, block: lxml.html.HtmlElement | None) -> int:
+        """``block_words(block)``, from the texts measured."""
+        if block is None:
+            return 0
+        # Only the elements ``runs.holders`` looks at were measured for runs.
+        runs = self.runs.get(block, []) if block.tag in HOLDER_TAGS else run_paragraphs(block)
+        return sum(count_words(t) for t in (*self.children.get(block, ()), *runs))
+
+
 def _block_weights(root: lxml.html.HtmlElement) -> dict[lxml.html.HtmlElement, int]:
     """{element: characters of the paragraphs that are its children}; text runs it holds
     loose between blocks are paragraphs too (``runs``)."""
-    weight: dict[lxml.html.HtmlElement, int] = {}
-    for element in root.iter("p", "div"):
-        text = paragraph_text(element)
-        if text:
-            parent = element.getparent()
-            if parent is not None:
-                weight[parent] = weight.get(parent, 0) + len(text)
-    for element, chars in run_weights(root):
-        weight[element] = weight.get(element, 0) + chars
-    return weight
+    return Paragraphs(root).weights()
 
 
 def main_block(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:

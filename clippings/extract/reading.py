@@ -39,7 +39,6 @@ from clippings.extract.containers import (
 )
 from clippings.extract.evidence import glued, holds_two_articles, repeats_itself
 from clippings.extract.html import marker_key
-from clippings.extract.main_block import paragraph_text
 from clippings.extract.metadata import article_body
 from clippings.extract.scripted import script_html
 from clippings.extract.sources import PageParts, Pick
@@ -126,8 +125,8 @@ class BodyReader:
         if not declared or repeats_itself(declared):
             return []
         main = self.page.main_block
-        texts = (paragraph_text(c) for c in main if isinstance(c.tag, str)) if main is not None else ()
-        return [] if glued(declared, " ".join(t for t in texts if t)) else declared
+        texts = self.page.paragraphs.children.get(main, []) if main is not None else []
+        return [] if glued(declared, " ".join(texts)) else declared
 
     @cached_property
     def story_text(self) -> list[str]:

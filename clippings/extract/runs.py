@@ -17,7 +17,7 @@ import lxml.html
 from clippings.extract.html import BLOCK_TAGS, FORMATTING
 
 # Elements that may hold text loose between blocks; what stays inside a line of text.
-_HOLDERS = ("div", "section", "article", "main", "span", "font", "center", "td")
+HOLDER_TAGS = ("div", "section", "article", "main", "span", "font", "center", "td")
 _INLINE = frozenset(
     {"a", "b", "i", "em", "strong", "u", "s", "small", "mark", "sup", "sub", "abbr", "cite", "q", "code", "font"}
     | {"span", "br", "time", "img", "wbr", "del", "ins", "dfn", "kbd", "var", "data", "bdi", "bdo"}
@@ -29,16 +29,16 @@ Piece = str | lxml.etree._Element
 
 def holders(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
     """The elements of ``root`` holding a block and text of their own beside it."""
-    return [e for e in root.iter(*_HOLDERS) if len(e) and holds_loose_text(e)]
+    return [e for e in root.iter(*HOLDER_TAGS) if len(e) and holds_loose_text(e)]
 
 
-def run_weights(root: lxml.html.HtmlElement) -> Iterator[tuple[lxml.html.HtmlElement, int]]:
-    """(element, characters of its runs that pass a paragraph's tests) for each element of
-    ``root`` holding loose text runs that do (``run_paragraphs``)."""
+def holder_paragraphs(root: lxml.html.HtmlElement) -> Iterator[tuple[lxml.html.HtmlElement, list[str]]]:
+    """(element, texts of its runs that pass a paragraph's tests) for each element of ``root``
+    holding loose text runs that do (``run_paragraphs``)."""
     for element in holders(root):
-        chars = sum(len(t) for t in _paragraphs(element))
-        if chars:
-            yield element, chars
+        texts = _paragraphs(element)
+        if texts:
+            yield element, texts
 
 
 def _is_block(child: lxml.etree._Element) -> bool:

@@ -20,7 +20,7 @@ from clippings.core.site import Site
 from clippings.extract import ans
 from clippings.extract.block import article_block
 from clippings.extract.html import clean_text, leaf_elements, text_of
-from clippings.extract.main_block import _block_weights, block_words
+from clippings.extract.main_block import Paragraphs
 from clippings.extract.metadata import jsonld_article, metas
 from clippings.extract.xpaths import Selector
 
@@ -130,9 +130,14 @@ class PageParts:
         return NOTHING
 
     @cached_property
+    def paragraphs(self) -> Paragraphs:
+        """The page's paragraphs by the element holding them, measured once."""
+        return Paragraphs(self.root)
+
+    @cached_property
     def block_weights(self) -> dict[lxml.html.HtmlElement, int]:
-        """{element: characters of the paragraphs that are its children}, measured once."""
-        return _block_weights(self.root)
+        """{element: characters of the paragraphs that are its children}."""
+        return self.paragraphs.weights()
 
     @cached_property
     def main_block(self) -> lxml.html.HtmlElement | None:
@@ -148,4 +153,4 @@ class PageParts:
     @cached_property
     def main_words(self) -> int:
         """Words in the main block's paragraphs: what a body read from the page should near."""
-        return block_words(self.main_block)
+        return self.paragraphs.words(self.main_block)

@@ -1,5 +1,6 @@
 """The reading's shortcuts give what the long way gives: the test of a page's text for the
-characters an lxml tree refuses, and a paragraph's text when the element holds text alone."""
+characters an lxml tree refuses (on its text, or on the bytes it was decoded from), and a
+paragraph's text when the element holds text alone."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import random
 import lxml.etree
 import lxml.html
 
-from clippings.extract.html import _NOT_XML, _xml_compatible, parse_html
+from clippings.extract.html import _NOT_XML, MAX_HTML_CHARS, _xml_compatible, decode_html, parse_html, read_html
 from clippings.extract.main_block import paragraph_text, visible_text
 
 
@@ -29,6 +30,42 @@ def test_the_xml_test_agrees_with_the_pattern_on_mixed_texts():
 def test_a_page_with_controls_and_surrogates_is_parsed_with_them_as_spaces():
     root = parse_html("<html><body><p>un\x0bdeux\ud800trois\ufffequatre</p></body></html>")
     assert root.findtext(".//p") == "un deux trois quatre"
+
+
+def _pages() -> list[bytes]:
+    page = "<html><body><h1>Fès</h1><p>un{}deux</p><p>المغرب</p></body></html>"
+    far = " " * MAX_HTML_CHARS  # beyond the cut: a control there is never parsed
+    return [
+        page.format(" ").encode(),
+        page.format("\x0b").encode(),  # a control: a space in the tree
+        b"\xef\xbb\xbf" + page.format(" ").encode(),  # a byte-order mark
+        page.format(" ").encode("cp1256"),  # not UTF-8: decoded otherwise, its text tested
+        page.format("\x0b").encode("cp1256"),
+        (page.format(" ") + far + "\x01").encode(),
+        page.format("\ufffe").encode(),  # refused by XML, no control: looked for in the text
+        ('<?xml version="1.0"?>' + page.format("\x1f")).encode(),
+    ]
+
+
+def test_a_page_read_from_its_bytes_is_the_page_its_text_gives():
+    for body in _pages():
+        long_way = parse_html(decode_html(body, "text/html; charset=windows-1256"))
+        read = read_html(body, "text/html; charset=windows-1256")
+        assert lxml.etree.tostring(read, encoding=str) == lxml.etree.tostring(long_way, encoding=str)
+    assert read_html(_pages()[1], None).findtext(".//p") == "un deux"
+
+
+def test_the_xml_test_on_bytes_agrees_with_the_test_on_their_text():
+    for body in _pages():
+        try:
+            text = body.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            continue
+        cut = text[:MAX_HTML_CHARS]
+        # The whole page's bytes for the cut text: False only where the pattern finds in the
+        # text what the test looks for, or where the bytes hold a control the cut left out.
+        assert _xml_compatible(cut, body) == (_NOT_XML.search(text) is None)
+        assert _xml_compatible(cut) == (_NOT_XML.search(cut) is None)
 
 
 def _long_way(element: lxml.html.HtmlElement) -> str | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import lxml.html
 
-from clippings.extract.html import clean_text, leaf_elements, parse_html, text_of
+from clippings.extract.html import clean_text, leaf_elements, marker_key, parse_html, text_of
 from clippings.extract.runs import holds_loose_text, run_paragraphs
 
 LONG = "A sentence long enough to weigh as a paragraph of the article."
@@ -42,6 +42,24 @@ def test_fold_of_ascii_and_of_other_text() -> None:
     assert clean_text("Mar\u200boc\xad") == "Maroc"  # invisible marks dropped
     assert clean_text(" \u200b ") == ""
     assert clean_text(None) == ""
+
+
+def test_each_invisible_mark_is_dropped_alone_and_among_others() -> None:
+    marks = "\u200b\u200c\u200d\u200e\u200f\u2066\u2067\u2068\u2069\ufeff\xad"
+    for mark in marks:
+        assert clean_text(f"Mar{mark}oc") == "Maroc", hex(ord(mark))
+        assert (
+            clean_text(f"\u0627\u0644{mark}\u0645\u063a\u0631\u0628 {mark}") == "\u0627\u0644\u0645\u063a\u0631\u0628"
+        )
+    assert clean_text(f"F\u00e8s{marks}Rabat{marks[::-1]}") == "F\u00e8sRabat"
+    assert clean_text("Fès, l'été") == "Fès, l'été"  # no mark: the text as it is
+
+
+def test_marker_key_ignores_tatweel_case_and_trailing_colons() -> None:
+    assert marker_key("قد يهمك أيضــــــا :") == marker_key("قد يهمك أيضا") == "قد يهمك أيضا"
+    assert marker_key("\u0640\u0640") == ""
+    assert marker_key("  Lire AUSSI\u200b： ") == "lire aussi"
+    assert marker_key(None) == ""
 
 
 def test_text_of_keeps_side_by_side_pieces_apart_and_formatting_together() -> None:
