@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -89,6 +92,27 @@ def _dask_target(value: str | None) -> tuple[str, Any] | None:
     return target
 
 
+@contextmanager
+def _sigterm_as_ctrl_c() -> Iterator[None]:
+    """SIGTERM (a scheduler's stop, ``kill``) stops a re-read as Ctrl-C does: what is written
+    stays, the run history says ``stopped``, the exit status is 1. A second SIGTERM ends the
+    process at once (143), as a crawl's does."""
+
+    def stop(signum: int, _frame: object) -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread (a test calling the command in a thread)
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def reextract(args: argparse.Namespace) -> int:
     from clippings.core.arguments import parse_day
     from clippings.reextract import ArchiveError, Options, run
@@ -136,7 +160,8 @@ def reextract(args: argparse.Namespace) -> int:
     from clippings.collection import lock
 
     try:
-        return run(options)
+        with _sigterm_as_ctrl_c():
+            return run(options)
     except ArchiveError as exc:
         raise UsageError(str(exc)) from None
     except lock.Busy as exc:  # a crawl writes a site of this collection: try again later

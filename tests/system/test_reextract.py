@@ -370,3 +370,40 @@ def test_it_waits_for_no_crawl_writing_the_collection_and_records_its_runs(tmp_p
     for run in runs:
         assert run["written"] == rows[run["site"]]["written"] > 0
         assert run["exit_status"] == 0 and run["finish_reason"] == "finished"
+
+
+def test_sigterm_stops_it_as_ctrl_c_does_and_the_next_run_reads_the_rest(tmp_path, no_dask):
+    # A scheduler stops a job with SIGTERM: what is written stays whole, the history says
+    # `stopped`, the exit status is 1 (was 143 with no history line and nothing said).
+    import signal
+    import time
+
+    from bench.throughput import build_pages, write_warc
+    from clippings.collection.runs import read_runs
+
+    warc, out = tmp_path / "pages.warc.gz", tmp_path / "out"
+    pages = build_pages(1500, sites=["le360"])
+    write_warc(pages, warc)
+    command = [sys.executable, "-m", "clippings.cli", "reextract", str(warc), "--output", str(out)]
+    env = {**os.environ, **no_dask}
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not list(out.glob("le360/*.jsonl")) and time.monotonic() < deadline and process.poll() is None:
+            time.sleep(0.05)
+        process.send_signal(signal.SIGTERM)
+        stdout, stderr = process.communicate(timeout=120)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=30)
+    assert process.returncode == 1, stderr[-3000:]
+    assert "interrupted: what is written stays" in stderr
+    assert "stopped (shutdown)" in stdout
+    (run,) = read_runs(out)
+    assert (run["outcome"], run["exit_status"]) == ("stopped", 1)
+    assert 0 < run["written"] < len(pages), "stopped part-way"
+    assert run_clippings("validate", str(out)).returncode == 0
+    again = run_clippings("reextract", str(warc), "--output", str(out), env=no_dask)
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert len({r["article_id"] for r in read_output(out)}) == len(pages)
