@@ -6,17 +6,12 @@ from __future__ import annotations
 
 from collections import Counter
 
-from tests.helpers.crawl import FAST, read_output, run_clippings
-from tests.helpers.fixturelib import ROOT
-
-
-def crawl(out):
-    return run_clippings("crawl", "le360", "--replay", str(ROOT / "fixtures"), "--output", str(out), *FAST, timeout=180)
+from tests.helpers.crawl import read_output, replay_fixtures, run_clippings
 
 
 def test_a_line_cut_in_a_file_no_article_of_the_next_run_goes_to_is_removed(tmp_path):
     out = tmp_path / "out"
-    first = crawl(out)
+    first = replay_fixtures(out)
     assert first.returncode == 0, first.stderr[-3000:]
     had = Counter(r["url"] for r in read_output(out))
     oldest = sorted((out / "le360").glob("*.jsonl"))[0]
@@ -25,7 +20,7 @@ def test_a_line_cut_in_a_file_no_article_of_the_next_run_goes_to_is_removed(tmp_
         handle.write(b'{"url":"https://fr.le360.ma/societe/coupe-en-plein-milieu_')
     assert run_clippings("validate", str(out), timeout=60).returncode == 1
 
-    again = crawl(out)
+    again = replay_fixtures(out)
     assert again.returncode == 0, again.stderr[-3000:]
     named = [line for line in again.stderr.splitlines() if str(oldest) in line]
     assert len(named) == 1 and "removed a partial last line" in named[0], again.stderr[-3000:]

@@ -6,19 +6,14 @@ from __future__ import annotations
 
 from collections import Counter
 
-from tests.helpers.crawl import FAST, read_output, run_clippings
-from tests.helpers.fixturelib import ROOT
+from tests.helpers.crawl import read_output, replay_fixtures
 
 PAGE = 4096  # SQLite's default page size
 
 
-def crawl(out):
-    return run_clippings("crawl", "le360", "--replay", str(ROOT / "fixtures"), "--output", str(out), *FAST, timeout=180)
-
-
 def test_a_damaged_state_stops_the_crawl_in_one_line_and_moved_away_is_rebuilt(tmp_path):
     out = tmp_path / "out"
-    first = crawl(out)
+    first = replay_fixtures(out)
     assert first.returncode == 0, first.stderr[-3000:]
     had = Counter(r["url"] for r in read_output(out))
     state = out / ".state" / "state.sqlite"
@@ -27,7 +22,7 @@ def test_a_damaged_state_stops_the_crawl_in_one_line_and_moved_away_is_rebuilt(t
     # The header page kept (the file opens), every table's pages garbage.
     state.write_bytes(data[:PAGE] + b"\x07" * (len(data) - PAGE))
 
-    damaged = crawl(out)
+    damaged = replay_fixtures(out)
     assert damaged.returncode == 1, damaged.stderr[-3000:]
     assert "Traceback" not in damaged.stderr, damaged.stderr[-3000:]
     errors = [line for line in damaged.stderr.splitlines() if "ERROR" in line]
@@ -38,6 +33,6 @@ def test_a_damaged_state_stops_the_crawl_in_one_line_and_moved_away_is_rebuilt(t
     assert Counter(r["url"] for r in read_output(out)) == had, "a crawl without its state wrote again"
 
     state.rename(tmp_path / "damaged.sqlite")
-    rebuilt = crawl(out)
+    rebuilt = replay_fixtures(out)
     assert rebuilt.returncode == 0, rebuilt.stderr[-3000:]
     assert Counter(r["url"] for r in read_output(out)) == had

@@ -28,6 +28,13 @@ def run_clippings(
     )
 
 
+def replay_fixtures(out: Path, site: str = "le360", timeout: float = 180) -> subprocess.CompletedProcess[str]:
+    """``clippings crawl SITE`` replaying the fixtures into ``out``, quickly."""
+    return run_clippings(
+        "crawl", site, "--replay", str(ROOT / "fixtures"), "--output", str(out), *FAST, timeout=timeout
+    )
+
+
 def read_output(directory: Path) -> list[dict[str, Any]]:
     """Every JSON line under ``directory`` (not under .state/)."""
     records = []
