@@ -3,7 +3,6 @@ with the JSON-lines files when a crawl opens it."""
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import sqlite3
 from datetime import UTC, datetime
@@ -15,6 +14,7 @@ from clippings.core.stamps import utc_stamp
 from clippings.state.files import complete_lines, last_line_end
 from clippings.state.records import REFETCH, Dropped, Seen, StateError
 from clippings.state.schema import SCHEMA
+from clippings.state.transaction import Transaction, write_error
 
 logger = logging.getLogger("clippings.state")
 
@@ -270,11 +270,11 @@ class StateStore:
                 )
 
     # --- plumbing -----------------------------------------------------------------------
-    def _transaction(self) -> _Transaction:
-        return _Transaction(self)
+    def _transaction(self) -> Transaction:
+        return Transaction(self.db, self.path)
 
     def write_error(self, exc: sqlite3.Error) -> StateError:
-        return StateError(f"cannot write the incremental state {self.path}: {exc}")
+        return write_error(self.path, exc)
 
     def read_error(self, exc: sqlite3.Error) -> StateError:
         """A state that cannot be read (a damaged file): one line, and what to do about it."""
@@ -282,34 +282,3 @@ class StateStore:
             f"cannot read the incremental state {self.path}: {exc}"
             " (move the file away: the next run rebuilds it from the output files)"
         )
-
-
-class _Transaction:
-    """One short write; an SQLite error in it (``database or disk is full``) is rolled back
-    and raised as a StateError, one line, instead of sqlite3's exception."""
-
-    def __init__(self, store: StateStore) -> None:
-        self.store = store
-        self.db = store.db
-
-    def __enter__(self) -> None:
-        try:
-            self.db.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as exc:
-            raise self.store.write_error(exc) from None
-
-    def __exit__(self, exc_type: object, exc: BaseException | None, traceback: object) -> bool:
-        failure = exc if isinstance(exc, sqlite3.Error) else None
-        if exc_type is None:
-            try:
-                self.db.execute("COMMIT")
-                return False
-            except sqlite3.Error as error:
-                failure = error
-        if self.db.in_transaction:
-            # A failed ROLLBACK: the transaction is gone with the connection's state; nothing to keep.
-            with contextlib.suppress(sqlite3.Error):
-                self.db.execute("ROLLBACK")
-        if failure is not None:
-            raise self.store.write_error(failure) from None
-        return False
