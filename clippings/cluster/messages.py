@@ -19,7 +19,7 @@ from typing import Any
 from clippings.core.stamps import utc_stamp
 from clippings.state import parse_iso
 
-KINDS = ("article", "touch", "dropped", "sources", "start", "end")
+KINDS = ("article", "touch", "refetch", "dropped", "sources", "start", "end")
 
 
 def encode(kind: str, **fields: Any) -> dict[str, str]:

@@ -112,6 +112,9 @@ class MirrorStore:
             )
         )
 
+    def refetch(self, site: str, article_id: str) -> None:
+        self.send(encode("refetch", site=site, article_id=article_id))
+
     def source(self, url: str) -> dict[str, str | None] | None:
         found = self.client.hget(keys.SOURCES, url)
         return json.loads(found) if found else None

@@ -184,7 +184,14 @@ class Writer:
             )
             self.totals["written"] += 1
             self.runs.wrote(message.get("run"), site, record, updated=seen is not None)
+        if message.get("again"):  # its page came cut: the next run fetches it again, whole
+            store.refetch(site, article_id)
         mirror.put(pipe, store, site, article_id)
+
+    def on_refetch(self, message: dict[str, Any], pipe: Any) -> None:
+        site, article_id = message["site"], message["article_id"]
+        self.store.refetch(site, article_id)
+        mirror.put(pipe, self.store, site, article_id)
 
     def on_touch(self, message: dict[str, Any], pipe: Any) -> None:
         site, article_id = message["site"], message["article_id"]

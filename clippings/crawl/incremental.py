@@ -207,7 +207,7 @@ class Incremental:
         if self.failed is None:
             try:
                 self.store.touch(*key, listed=fetched.listed, etag=fetched.etag, last_modified=fetched.last_modified)
-                if fetched.again and isinstance(self.store, StateStore):  # not a cluster node's mirror
+                if fetched.again:
                     self.store.refetch(*key)
             except StateError as exc:
                 self.write_failed(exc)
@@ -234,7 +234,7 @@ class Incremental:
                 etag=fetched.etag,
                 last_modified=fetched.last_modified,
             )
-            if fetched.again and isinstance(self.store, StateStore):
+            if fetched.again:
                 self.store.refetch(*key)
         except StateError as exc:
             self.write_failed(exc)

@@ -192,6 +192,37 @@ def test_the_same_article_sent_twice_in_two_runs_is_one_line(redis_server, tmp_p
     assert client.keys(f"{keys.PREFIX}:mirror:*") == []
 
 
+def test_a_page_a_node_had_cut_is_marked_for_the_next_run_to_fetch_again(redis_server, tmp_path):
+    # A node read a page the server cut (clippings.crawl.truncation): the writer writes its
+    # line and marks it, in SQLite and in the mirror the nodes plan from, as one process does.
+    from clippings.state import StateStore
+    from clippings.state.records import REFETCH
+
+    out = tmp_path / "out"
+    cut = article("le360", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    whole = article("le360", "ZYXWVUTSRQPONMLKJIHGFEDCBA")
+    client = redis_server.client()
+    client.xadd(keys.STREAM, encode("start", run="r1", site="le360", node="n1", started=None, idle=1))
+    for sent, again in ((cut, True), (whole, False)):
+        client.xadd(
+            keys.STREAM,
+            encode("article", run="r1", node="n1", site="le360", day=sent["published_date"], record=sent,
+                   listed="2025-09-09T17:40:00Z", etag=None, last_modified=None, again=again),
+        )  # fmt: skip
+    client.xadd(keys.STREAM, encode("refetch", site="le360", article_id=whole["article_id"]))  # the unchanged path
+    client.xadd(keys.STREAM, encode("end", run="r1", site="le360", node="n1", reason="finished", stats={}))
+    finish(writer(redis_server, out, tmp_path / "writer.log"), tmp_path / "writer.log")
+    assert sorted(r["article_id"] for r in read_output(out)) == sorted([cut["article_id"], whole["article_id"]])
+    store = StateStore(out / ".state" / "state.sqlite")
+    try:
+        for sent in (cut, whole):
+            assert store.get("le360", sent["article_id"]).listed == REFETCH
+            mirrored = json.loads(client.hget(keys.mirror("le360"), sent["article_id"]))
+            assert mirrored["listed"] == REFETCH
+    finally:
+        store.close()
+
+
 def test_three_le360_nodes_and_one_almaghribtoday_node_through_a_node_and_the_writer_killed(
     redis_server, warc, single, tmp_path
 ):

@@ -46,6 +46,7 @@ class StreamPipeline:
                 listed=moment(fetched.listed) if fetched else None,
                 etag=fetched.etag if fetched else None,
                 last_modified=fetched.last_modified if fetched else None,
+                again=bool(fetched and fetched.again),
             )
         )
         count(self.crawler.stats, "cluster/sent", item.site)
