@@ -47,9 +47,13 @@ _PARSER.set_element_class_lookup(
 )
 
 # Elements whose text a reader sees as a block of its own.
-_TEXT_BLOCKS = ["p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "figcaption", "blockquote", "td", "th", "dd"]
-_BOXES = ["dt", "section", "article", "header", "footer", "aside", "main", "nav", "address", "pre", "ul", "ol"]
-BLOCK_TAGS = frozenset([*_TEXT_BLOCKS, *_BOXES, "table", "tr", "form", "label", "button"])
+# fmt: off
+BLOCK_TAGS = frozenset([
+    "p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "figcaption", "blockquote", "td", "th",
+    "dd", "dt", "section", "article", "header", "footer", "aside", "main", "nav", "address", "pre",
+    "ul", "ol", "table", "tr", "form", "label", "button",
+])
+# fmt: on
 INVISIBLE_TAGS = frozenset(["script", "style", "noscript", "template", "svg", "iframe", "head"])
 
 
