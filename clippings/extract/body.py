@@ -158,9 +158,14 @@ def _has_block_inside(element: lxml.etree._Element) -> bool:
     return any(d.tag in inner or d.tag in ("list", "table", "row") for d in element.iterdescendants())
 
 
+_LAYOUT_TABLES = lxml.etree.XPath("//table[.//p or .//div or .//h1 or .//h2 or .//table or .//ul]")
+
+
 def unwrap_layout_tables(root: lxml.html.HtmlElement) -> None:
     """Old templates lay pages out with tables; their cells are blocks, not table data."""
-    for table in root.xpath("//table[.//p or .//div or .//h1 or .//h2 or .//table or .//ul]"):
+    if next(root.iter("table"), None) is None:
+        return  # no table: no XPath compiled and run over the copy
+    for table in _LAYOUT_TABLES(root):
         for element in table.iter("table", "tbody", "thead", "tfoot", "tr", "td", "th"):
             element.tag = "div"
             for attribute in ("colspan", "rowspan", "cellpadding", "cellspacing", "border"):

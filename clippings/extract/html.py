@@ -27,24 +27,35 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 # longer sequence is below 0x80.
 _C0_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
 # Zero-width and direction marks, BOM, soft hyphen: never part of the text a reader sees.
+_UTF8_BOM = b"\xef\xbb\xbf"
 _INVISIBLE_MARKS = "\u200b\u200c\u200d\u200e\u200f\u2066\u2067\u2068\u2069\ufeff\xad"
 _INVISIBLE = re.compile(f"[{_INVISIBLE_MARKS}]+")
 # Tatweel (Arabic letter stretching) is kept in the text, as the page writes it, but ignored
 # when headings are compared with markers ("قد يهمك أيضــــا" is "قد يهمك أيضا").
 _TATWEEL = "\u0640"
 
-_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
-# Every element an ``HtmlElement``, its class chosen in C: lxml.html's own lookup is a Python
-# method run each time Python (ours or trafilatura's) touches an element, to give forms and
-# inputs classes of their own that nothing here uses.
-_PARSER.set_element_class_lookup(
-    lxml.etree.ElementDefaultClassLookup(
-        element=lxml.html.HtmlElement,
-        comment=lxml.html.HtmlComment,
-        pi=lxml.html.HtmlProcessingInstruction,
-        entity=lxml.html.HtmlEntity,
+
+def _parser(encoding: str | None = None) -> lxml.html.HTMLParser:
+    parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False, encoding=encoding)
+    # Every element an ``HtmlElement``, its class chosen in C: lxml.html's own lookup is a Python
+    # method run each time Python (ours or trafilatura's) touches an element, to give forms and
+    # inputs classes of their own that nothing here uses.
+    parser.set_element_class_lookup(
+        lxml.etree.ElementDefaultClassLookup(
+            element=lxml.html.HtmlElement,
+            comment=lxml.html.HtmlComment,
+            pi=lxml.html.HtmlProcessingInstruction,
+            entity=lxml.html.HtmlEntity,
+        )
     )
-)
+    return parser
+
+
+_PARSER = _parser()
+# The same parser for a page's UTF-8 bytes: libxml2 reads them as they are, where a Python
+# string is first converted to the encoding of its own storage (two or four bytes a character
+# for a page in Arabic). A declaration on the page (a meta charset) does not override it.
+_UTF8_PARSER = _parser("utf-8")
 
 # Elements whose text a reader sees as a block of its own.
 # fmt: off
@@ -75,6 +86,10 @@ def read_html(body: bytes, content_type: str | None) -> lxml.html.HtmlElement:
     """``parse_html(decode_html(body, content_type))``; the bytes of a page in UTF-8 (most
     are) are what is looked at for the characters XML refuses, not its text encoded again."""
     text, utf8 = _decode(body, content_type)
+    if utf8 and len(body) <= MAX_HTML_CHARS and not _XML_DECL.match(text) and _xml_compatible(text, body):
+        # The tree ``parse_html(text)`` gives, parsed from the bytes the text was decoded from:
+        # nothing to cut, no declaration to drop, no character to replace.
+        return _parsed(body[3:] if body.startswith(_UTF8_BOM) else body, body.count(b"<"))
     return parse_html(text, body if utf8 else None)
 
 
@@ -121,13 +136,19 @@ def parse_html(text: str, utf8: bytes | None = None) -> lxml.html.HtmlElement:
     text = _XML_DECL.sub("", text[:MAX_HTML_CHARS], count=1)
     if not _xml_compatible(text, utf8):
         text = _NOT_XML.sub(" ", text)
+    return _parsed(text, text.count("<"))
+
+
+def _parsed(markup: str | bytes, tags: int) -> lxml.html.HtmlElement:
+    """The tree of ``markup`` (a string, or UTF-8 bytes), cut to ``MAX_ELEMENTS`` elements;
+    ``tags``: the "<" it holds."""
     try:
-        root = lxml.html.document_fromstring(text, parser=_PARSER)
+        root = lxml.html.document_fromstring(markup, parser=_PARSER if isinstance(markup, str) else _UTF8_PARSER)
     except (lxml.etree.ParserError, ValueError) as exc:
         raise NotHTML(f"unparseable HTML: {exc}") from None
     if root is None:
         raise NotHTML("unparseable HTML")
-    if 2 * text.count("<") + 4 >= MAX_ELEMENTS:
+    if 2 * tags + 4 >= MAX_ELEMENTS:
         # Every element the parser makes opens at a "<", but the html, head and body it adds
         # and a paragraph around text it finds loose (one at most a tag): fewer "<" than this
         # and the page has fewer elements than the cap, with no need to walk the tree.

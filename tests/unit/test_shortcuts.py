@@ -9,7 +9,15 @@ import random
 import lxml.etree
 import lxml.html
 
-from clippings.extract.html import _NOT_XML, MAX_HTML_CHARS, _xml_compatible, decode_html, parse_html, read_html
+from clippings.extract.html import (
+    _NOT_XML,
+    MAX_ELEMENTS,
+    MAX_HTML_CHARS,
+    _xml_compatible,
+    decode_html,
+    parse_html,
+    read_html,
+)
 from clippings.extract.main_block import paragraph_text, visible_text
 
 
@@ -44,6 +52,12 @@ def _pages() -> list[bytes]:
         (page.format(" ") + far + "\x01").encode(),
         page.format("\ufffe").encode(),  # refused by XML, no control: looked for in the text
         ('<?xml version="1.0"?>' + page.format("\x1f")).encode(),
+        # UTF-8 read from its bytes whatever the page declares
+        page.replace("<html>", '<html><head><meta charset="windows-1256"></head>').format(" ").encode(),
+        page.replace("<html>", '<html><meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1">')
+        .format(" ")
+        .encode(),
+        page.format("<b>x</b>" * MAX_ELEMENTS).encode(),  # cut to the first elements
     ]
 
 
