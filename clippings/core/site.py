@@ -72,7 +72,9 @@ class Site:
     prune_xpaths: tuple[str, ...] = ()
     # A body line equal to one of these ends the article: all that follows is page furniture.
     stop_markers: tuple[str, ...] = ()
-    # Body lines matching any of these are dropped ("Lire aussi : ...", hashtag rows).
+    # Body lines matching any of these are dropped ("Lire aussi : ...", hashtag rows). One
+    # pattern a kind of line, anchored (``^``) or opening with its words: an alternation of
+    # unanchored phrases is tried at every character of every line.
     drop_line_patterns: tuple[re.Pattern[str], ...] = ()
     # Page texts (title, first heading) that mean "not found".
     soft_404_markers: tuple[str, ...] = ()

@@ -116,3 +116,46 @@ def test_a_site_without_expected_json_is_told_so():
     with pytest.raises(pytest.fail.Exception) as failed:
         with_expected("gazette")
     assert str(failed.value).startswith("gazette: this site has no fixture with expected.json yet")
+
+
+def _top_level_branches(pattern: str) -> list[str]:
+    """The branches of a pattern's outermost alternation (the whole pattern when it has none)."""
+    branches, depth, escaped, in_set, start = [], 0, False, False, 0
+    for index, char in enumerate(pattern):
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_set:
+            in_set = char != "]"
+        elif char == "[":
+            in_set = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            branches.append(pattern[start:index])
+            start = index + 1
+    return [*branches, pattern[start:]]
+
+
+def test_the_top_level_branches_are_found():
+    assert _top_level_branches(r"^\s*©|Tous (?:les|des) droits|[|]x\|y") == [
+        r"^\s*©",
+        "Tous (?:les|des) droits",
+        r"[|]x\|y",
+    ]
+
+
+@pytest.mark.parametrize("name", sorted(SITES))
+def test_a_drop_line_pattern_is_one_kind_of_line(name):
+    """Every body line is searched with every pattern: one alternating between an anchored
+    line and phrases found anywhere is tried at every character of the line (a pattern a kind
+    of line, each anchored or opening with its own words, is searched for in C)."""
+    mixed = [
+        p.pattern
+        for p in SITES[name].drop_line_patterns
+        if len(branches := _top_level_branches(p.pattern)) > 1 and any(b.startswith("^") for b in branches)
+    ]
+    assert mixed == []

@@ -66,7 +66,10 @@ SITE = Site(
         re.compile(r"^\s*(?:Read also|Read more|See also)\s*:", re.IGNORECASE),
         HASHTAG_ROW,
         re.compile(r"^\s*(?:Published|Last updated|Updated)\s*:"),
-        re.compile(r"^\s*©|All rights reserved|uses cookies|Subscribe to our newsletter", re.IGNORECASE),
+        re.compile(r"^\s*©"),
+        re.compile(r"All rights reserved", re.IGNORECASE),
+        re.compile(r"uses cookies", re.IGNORECASE),
+        re.compile(r"Subscribe to our newsletter", re.IGNORECASE),
     ),
     soft_404_markers=("Page not found", "The page you are looking for does not exist", "Error 404"),
 )

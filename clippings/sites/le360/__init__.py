@@ -120,7 +120,10 @@ SITE = Site(
         re.compile(r"^\s*Par\s+[^.]{2,80}$"),
         re.compile(r"^\s*(?:Publié\s+)?[Ll]e \d{1,2}/\d{1,2}/\d{4} à \d{1,2}h\d{2}\s*$"),
         re.compile(r"^\s*Mis à jour le .{6,40}$"),
-        re.compile(r"^\s*©|Tous droits réservés|En poursuivant votre navigation|utilisation de(?:s)? cookies"),
+        re.compile(r"^\s*©"),
+        re.compile(r"Tous droits réservés"),
+        re.compile(r"En poursuivant votre navigation"),
+        re.compile(r"utilisation de(?:s)? cookies"),
     ),
     soft_404_markers=("Page introuvable", "Page non trouvée", "Erreur 404", "404 - Page"),
 )

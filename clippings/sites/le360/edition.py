@@ -43,12 +43,17 @@ OTHER_LINES = {
     "ar": (
         re.compile(r"^\s*بقلم\s*:?\s*[^.]{2,80}$"),
         re.compile(r"^\s*(?:آخر تحديث|اخر تحديث)\s*:"),
-        re.compile(r"^\s*©|جميع الحقوق محفوظة|ملفات تعريف الارتباط"),
+        re.compile(r"^\s*©"),
+        re.compile(r"جميع الحقوق محفوظة"),
+        re.compile(r"ملفات تعريف الارتباط"),
     ),
     "en": (
         re.compile(r"^\s*By\s+[^.]{2,80}$"),
         re.compile(r"^\s*(?:Updated|Last updated)\b.{6,50}$"),
-        re.compile(r"^\s*©|All rights reserved|use of cookies|cookie settings", re.IGNORECASE),
+        re.compile(r"^\s*©"),
+        re.compile(r"All rights reserved", re.IGNORECASE),
+        re.compile(r"use of cookies", re.IGNORECASE),
+        re.compile(r"cookie settings", re.IGNORECASE),
     ),
 }
 SOFT_404 = {  # page texts meaning "not found"
