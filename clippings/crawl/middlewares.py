@@ -85,13 +85,9 @@ class ReplayMiddleware:
         # From the headers when they say (a list of pairs would not be read, and sniffing the
         # whole body costs more than extracting the page).
         cls = responsetypes.from_args(headers=headers, url=request.url, body=saved.body)
-        return cls(
-            url=request.url,
-            status=saved.status,
-            headers=headers,
-            body=saved.body,
-            request=request,
-        )
+        response = cls(url=request.url, status=saved.status, body=saved.body, request=request)
+        response.headers = headers  # given as built: passed to the constructor, they would be copied
+        return response
 
 
 class RedirectGuardMiddleware:

@@ -32,6 +32,7 @@ from clippings.extract.html import NotHTML, clean_text, decode_html, parse_html,
 # page as well as an article (fewer than 20 words are no article's: ``empty_body``).
 UNVOUCHED_WORDS = 60
 _DOCUMENT_END = re.compile(rb"</(?:body|html)\s*>", re.IGNORECASE)
+_TAIL = 4096
 
 
 def ends_in_article(
@@ -46,8 +47,7 @@ def ends_in_article(
     text must end with the body's last word, whitespace aside: a reading may set apart words
     the markup glues (``<a>FR</a><a>EN</a>``), or leave out a word between two it keeps, so
     no more than the last word is compared."""
-    words = (article_body or "").split()
-    if declared or not words or _DOCUMENT_END.search(raw):
+    if declared or not article_body or article_body.isspace() or _has_document_end(raw):
         return None
     end = raw.rstrip()
     if end.rfind(b"<") > end.rfind(b">"):
@@ -59,9 +59,16 @@ def ends_in_article(
     except NotHTML:
         return None
     body = root.find("body")
-    if body is None or not "".join(text_of(body).split()).endswith(clean_text(words[-1])):
+    last_word = article_body.rsplit(None, 1)[-1]
+    if body is None or not "".join(text_of(body).split()).endswith(clean_text(last_word)):
         return None
     return "the page ends inside its article (its last word is the article's, no </body> nor </html>)"
+
+
+def _has_document_end(raw: bytes) -> bool:
+    """``</body>`` or ``</html>`` anywhere in ``raw``: looked for first in its last bytes, where
+    a page holds them, before the whole page is searched."""
+    return bool(_DOCUMENT_END.search(raw, max(len(raw) - _TAIL, 0)) or _DOCUMENT_END.search(raw))
 
 
 def unvouched(article: Article) -> str | None:

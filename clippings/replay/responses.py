@@ -3,6 +3,7 @@ URL key and its error."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -41,8 +42,24 @@ def response_headers(pairs: list[tuple[str, str]]) -> dict[str, str]:
     return headers
 
 
+# A URL in a form w3lib's canonicalisation leaves as it is: http(s); a lower-case host of
+# letters, digits, dots and hyphens whose last label starts with a letter (no IDNA label,
+# no address, no port); a path of unreserved characters and upper-case escapes of
+# non-ASCII bytes, without dots (no "." or ".." segment to resolve); at most one query
+# parameter of letters, digits, "_" and "-" with a value; no fragment. Most captured URLs
+# are in it, and spare the canonicalisation (the costliest part of a replay's index of
+# canonical keys).
+_CANONICAL_AS_IS = re.compile(
+    r"https?://(?:(?!xn--)[a-z0-9]+(?:-+[a-z0-9]+)*\.)*(?!xn--)[a-z][a-z0-9]*(?:-+[a-z0-9]+)*"
+    r"(?:/(?:[A-Za-z0-9_~-]|%[89A-F][0-9A-F])*)+"
+    r"(?:\?[A-Za-z0-9_-]+=[A-Za-z0-9_-]+)?"
+)
+
+
 def url_key(url: str) -> str:
     """The lookup key of a URL: canonical form, fragment dropped, query sorted."""
+    if _CANONICAL_AS_IS.fullmatch(url):
+        return url
     return canonicalize_url(url.strip(), keep_fragments=False)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -125,10 +126,24 @@ class WarcStore:
         if found is None:
             return None
         offset, length = found
-        with open(self.path, "rb") as stream:
-            stream.seek(offset)
-            raw = stream.read(length)
-        return plain_record(raw) or self._read_with_warcio(offset)
+        return plain_record(self._read(offset, length)) or self._read_with_warcio(offset)
+
+    def _read(self, offset: int, length: int) -> bytes:
+        """The ``length`` bytes from ``offset`` (fewer at the end of the file), read without
+        a buffered file object: one record a request."""
+        fd = os.open(self.path, os.O_RDONLY)
+        try:
+            parts = []
+            while length > 0:
+                part = os.pread(fd, length, offset)
+                if not part:
+                    break
+                parts.append(part)
+                offset += len(part)
+                length -= len(part)
+            return b"".join(parts)
+        finally:
+            os.close(fd)
 
     def _read_with_warcio(self, offset: int) -> SavedResponse:
         with self.path.open("rb") as stream:

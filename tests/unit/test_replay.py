@@ -17,6 +17,7 @@ from clippings.replay import (
     WarcRecorder,
     WarcStore,
     side_index_path,
+    url_key,
 )
 from clippings.replay.index import read_side_index as _read_side_index
 from clippings.replay.index import scan_gzipped_records as _scan_gzipped_records
@@ -274,3 +275,37 @@ def test_a_url_asked_for_in_another_form_finds_its_capture(tmp_path):
     )
     assert store.get(escaped).body == PAGES[1].body
     assert store.get("https://fr.le360.ma/recherche?q=autre") is None
+
+
+def test_a_url_key_is_the_canonical_form_with_or_without_canonicalising(monkeypatch):
+    import random
+
+    from w3lib.url import canonicalize_url
+
+    from clippings.replay import responses
+
+    rng = random.Random(7)
+    hosts = ["fr.le360.ma", "www.almaghribtoday.net", "a", "a-b.c", "q.0", "xn--a.b", "1.a", "0x1.b", "Fr.le360.ma"]
+    alphabet = "az09-._~/%?=#&;+:@ AZD8F9"
+    urls = [page.url for page in PAGES] + [
+        f"{rng.choice(['http', 'https', 'HTTP'])}://{rng.choice(hosts)}"
+        + "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14)))
+        for _ in range(20000)
+    ]
+
+    def key(make, url):
+        try:
+            return make(url)
+        except ValueError as exc:  # "http://a:+": w3lib refuses the port
+            return type(exc)
+
+    for url in urls:
+        assert key(url_key, url) == key(lambda u: canonicalize_url(u.strip(), keep_fragments=False), url), url
+
+    def refused(url, **kwargs):
+        raise AssertionError(f"canonicalised {url}")
+
+    monkeypatch.setattr(responses, "canonicalize_url", refused)
+    escaped = "https://www.almaghribtoday.net/1195/1910335-" + "".join(f"%{b:02X}" for b in "السلطات".encode())
+    for url in [PAGES[0].url, escaped, "https://fr.le360.ma/politique/un-article_ABC/?outputType=amp"]:
+        assert url_key(url) == url

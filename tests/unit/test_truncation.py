@@ -78,3 +78,19 @@ def test_a_page_ending_inside_a_text_the_reading_left_out_is_cut():
     # Cut inside a "read also" teaser within the article, which the body leaves out.
     teaser = f"{PAGE[: PAGE.index('</article>')]}<aside>Lire aussi : le budget de l’an dernier"
     assert ends_in_article(teaser.encode(), "text/html", BODY) is not None
+
+
+def test_a_closing_tag_anywhere_in_the_bytes_is_found_far_from_their_end():
+    # "</html>" in a script of the head, 8 KB of article before the cut: no page cut is said.
+    head = HEAD.replace("</head>", '<script>var end = "</html>";</script></head>')
+    text = "<p>Les députés en débattront demain.</p>" * 200
+    cut = f"{head}{NAV}<main><article>{text}<p>Les députés en débat"
+    assert ends_in_article(cut.encode(), "text/html", "Les députés en débat") is None
+    # Without it, the same bytes are a page cut inside its article.
+    assert ends_in_article(cut.replace(head, HEAD).encode(), "text/html", "Les députés en débat")
+
+
+def test_a_body_of_whitespace_alone_is_no_article_to_end_in():
+    cut = PAGE[: PAGE.index("débattront") + 5]
+    assert ends_in_article(cut.encode(), "text/html", " \u2003\n") is None
+    assert ends_in_article(cut.encode(), "text/html", "  Les députés en débat \u2003\n")
