@@ -34,47 +34,53 @@ class ArticlePage(ItemPage):
         self.story = sources.story
         self.learned = learned
 
+    def _validate_input(self) -> None:
+        """No input to validate (no ``validate_input``). web-poet's own caches its answer on
+        the page, which ties the page, and the tree it reads, to itself in a reference cycle:
+        every page would wait for the garbage collector instead of going when read."""
+        return None
+
     # --- the fields ----------------------------------------------------------------------
-    @field(cached=True)
+    @field
     def url(self) -> str:
         return self._url.value
 
-    @field(cached=True)
+    @field
     def article_id(self) -> str | None:
         return self._article_id.value
 
-    @field(cached=True)
+    @field
     def title(self) -> str | None:
         return self._title.value
 
-    @field(cached=True)
+    @field
     def lead(self) -> str | None:
         return self._kept_lead.value
 
-    @field(cached=True)
+    @field
     def authors(self) -> list[str]:
         seen: set[str] = set()
         return [n for n in self._authors.value or [] if not (n in seen or seen.add(n))]
 
-    @field(cached=True)
+    @field
     def section(self) -> str | None:
         return self._section.value
 
-    @field(cached=True)
+    @field
     def tags(self) -> list[str]:
         seen: set[str] = set()
         return [t for t in (clean_text(t) for t in self._tags.value or []) if t and not (t in seen or seen.add(t))]
 
-    @field(cached=True)
+    @field
     def image(self) -> dict[str, str | None] | None:
         return self._image.value
 
-    @field(cached=True)
+    @field
     def date_candidates(self) -> dict[str, list[tuple[str, str]]]:
         """Raw date texts with their sources, best first: {"published": [(source, raw)...]}."""
         return {"published": self._published, "modified": self._modified}
 
-    @field(cached=True)
+    @field
     def body(self) -> str:
         return self._body.value or ""
 

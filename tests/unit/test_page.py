@@ -97,3 +97,39 @@ def test_extract_article_keeps_its_positional_form():
         extract_article(site, page.url)
     with pytest.raises(TypeError, match=page.url):
         extract_article(page, site)
+
+
+def test_a_page_read_is_let_go_at_once_with_its_tree():
+    """Reading a page leaves no reference cycle: its page object, its parts and the lxml tree
+    they hold go when the reading is done, not when the garbage collector next runs."""
+    import gc
+    import weakref
+
+    from clippings.extract import page as page_module
+    from clippings.extract import sources
+
+    made: list[weakref.ref] = []
+    originals = {cls: cls.__init__ for cls in (page_module.ArticlePage, sources.PageParts)}
+
+    def watched(cls):
+        def init(self, *args, **kwargs):
+            made.append(weakref.ref(self))
+            originals[cls](self, *args, **kwargs)
+
+        return init
+
+    fixtures = [f for f in article_fixtures() if f.site in ("le360", "almaghribtoday")][:6]
+    assert len(fixtures) == 6
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            for cls in originals:
+                patch.setattr(cls, "__init__", watched(cls))
+            for fixture in fixtures:
+                read_article(fixture.page(), ReadingContext(get_site(fixture.site)))
+        assert len(made) == 2 * len(fixtures)
+        assert [ref for ref in made if ref() is not None] == []
+    finally:
+        if collecting:
+            gc.enable()
