@@ -307,9 +307,12 @@ def load_profiles() -> None:
     _langdetect()
 
 
-_LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
+# Runs of what is not a letter (``_count`` counts the letters).
+_NOT_LETTERS = re.compile(r"[\W\d_]+")
 # Arabic-script letters (Arabic, Arabic Supplement, Extended-A, presentation forms).
-_ARABIC_SCRIPT = re.compile("[\u0620-\u064a\u066e-\u06d3\u06d5\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufefc]")
+_ARABIC_LETTERS = "\u0620-\u064a\u066e-\u06d3\u06d5\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufefc"
+_ARABIC_SCRIPT = re.compile(f"[{_ARABIC_LETTERS}]")
+_NOT_ARABIC_SCRIPT = re.compile(f"[^{_ARABIC_LETTERS}]+")
 # Letters that Arabic does not use but Persian, Urdu, Pashto, Kurdish... do (ڤ and ڭ, used
 # in Maghreb Arabic for v and g, are not among them).
 _NOT_ARABIC = re.compile(
@@ -318,10 +321,12 @@ _NOT_ARABIC = re.compile(
 
 
 def _script_says_arabic(sample: str) -> bool:
-    letters = len(_LETTER.findall(sample))
+    if not _ARABIC_SCRIPT.search(sample):
+        return False  # no Arabic-script letter at all: no need to count the letters
+    letters = _count(_NOT_LETTERS, sample)
     if letters < 20:
         return False
-    arabic = len(_ARABIC_SCRIPT.findall(sample))
+    arabic = _count(_NOT_ARABIC_SCRIPT, sample)
     return arabic >= 0.8 * letters and not _NOT_ARABIC.search(sample)
 
 

@@ -7,6 +7,7 @@ windows, case changes and mixtures of them."""
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
@@ -114,3 +115,26 @@ def test_detect_language_is_langdetect_after_the_arabic_letters(own):
         assert language.detect_language(text) == (code and code.split("-")[0])
     assert language.detect_language("   \n ") is None
     assert language.detect_language("2024 - 12 / 07") is None
+
+
+def _arabic_by_the_letter(sample: str) -> bool:
+    """The Arabic rule counted a character at a time: at least 20 letters, four in five of
+    them Arabic-script, none proper to Persian, Urdu and the others."""
+    letters = sum(1 for ch in sample if re.fullmatch(r"[^\W\d_]", ch))
+    arabic = sum(1 for ch in sample if language._ARABIC_SCRIPT.fullmatch(ch))
+    return letters >= 20 and arabic >= 0.8 * letters and not language._NOT_ARABIC.search(sample)
+
+
+def test_arabic_letters_counted_as_one_at_a_time():
+    rng = random.Random(3)
+    arabic = "ابتثجحخدذرزسشصضطظعغفقكلمنهويءآأإئؤةىڤڭ"
+    persian = "پچژگکیٹڈڑںھہے"
+    other = "abcXYZ 0123456789 ٠١٢٣ _-.,؛،؟ éà ﻻﷲ﴾ ًٌٍَُِّْ ۔ ﷼"
+    said = set()
+    for _ in range(3000):
+        pools = [arabic] * rng.randint(0, 8) + [persian] * rng.randint(0, 1) + [other] * rng.randint(1, 3)
+        sample = "".join(rng.choice(rng.choice(pools)) for _ in range(rng.choice([5, 19, 20, 21, 25, 60, 500])))
+        expected = _arabic_by_the_letter(sample)
+        assert language._script_says_arabic(sample) == expected, sample
+        said.add(expected)
+    assert said == {True, False}
