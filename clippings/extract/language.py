@@ -110,7 +110,8 @@ class _Langdetect:
       positions are drawn once, by a generator in the same state (``_positions``);
     - an n-gram's factors, the weight plus its frequency in each language (``_Factors``);
     - a word's n-grams: langdetect's n-gram buffer starts again after each space, so a word,
-      read after a space, has the same n-grams wherever it is (``_Words``).
+      read after a space, has the same n-grams wherever it is (``_Words``), and so has a
+      piece of the text between two spaces, as written (``_Pieces``).
 
     The same characters, n-grams and draws, the same float operations in the same order, so
     the same answers as langdetect's own detector.
@@ -125,8 +126,9 @@ class _Langdetect:
         profiles = factory.word_lang_prob_map
         factors = _Factors(profiles, alpha / Detector.BASE_FREQ)
         known = profiles.words
-        self._inner = _Words(known, factors, " ")
-        self._last = _Words(known, factors, "")
+        inner = _Words(known, factors, " ")
+        self._inner = _Pieces(inner, None)
+        self._last = _Pieces(inner, _Words(known, factors, ""))
         self._drawn: dict[int, tuple[list[int], random.Random]] = {}
         self._drawing = threading.Lock()
 
@@ -146,22 +148,24 @@ class _Langdetect:
     def probabilities(self, text: str) -> list[float] | None:
         """langdetect's probabilities of the languages (``Detector.langprob``) for ``text``,
         or None where it raises "No features in text"."""
-        # Detector.append: URLs and e-mail addresses out (neither pattern matches without its
-        # "http" or its "@"), a Vietnamese letter and its mark as one, the first characters,
-        # runs of spaces as one.
+        # Detector.append: URLs and e-mail addresses out, a Vietnamese letter and its mark as
+        # one, the first characters, runs of spaces as one. (None of the three patterns
+        # matches a text without its "http", its "@" or one of the marks.)
         if "http" in text:
             text = Detector.URL_RE.sub(" ", text)
         if "@" in text:
             text = Detector.MAIL_RE.sub(" ", text)
-        text = _SPACE_RUNS.sub(" ", NGram.normalize_vi(text)[:SAMPLE_CHARS])
+        if any(mark in text for mark in NGram.DMARK_CLASS):
+            text = NGram.normalize_vi(text)
+        text = _SPACE_RUNS.sub(" ", text[:SAMPLE_CHARS])
         # Detector.cleaning_text: Latin letters out of a text mostly in another script.
-        non_latin = _count(_NOT_NON_LATIN, text)
-        if non_latin and _count(_NOT_LATIN, text) * 2 < non_latin:
+        if _mostly_not_latin(text):
             text = _LATIN.sub("", text)
-        # Detector._extract_ngrams: each word's n-grams, the last one's without a space after it.
-        words = text.translate(_NORMAL).split(" ")
-        last = words.pop()
-        ngrams = list(chain.from_iterable(map(self._inner.__getitem__, words)))
+        # Detector._extract_ngrams: the n-grams of each piece between two spaces, the last
+        # one's without a space after it.
+        pieces = text.split(" ")
+        last = pieces.pop()
+        ngrams = list(chain.from_iterable(map(self._inner.__getitem__, pieces)))
         ngrams += self._last[last]
         return self._trial(ngrams) if ngrams else None
 
@@ -169,8 +173,8 @@ class _Langdetect:
         """Detector._detect_block's trial, ``ngrams`` each n-gram's factors: each n-gram drawn
         multiplies every language's probability by its factor; the probabilities are
         normalised after the first draw and then after every fifth, until one language passes
-        ``CONV_THRESHOLD``. The five draws between two normalisations are multiplied in one
-        pass, left to right: the products langdetect computes one draw at a time. (With one
+        ``CONV_THRESHOLD``. A normalisation and the five draws after it are made in one pass,
+        left to right: the quotients and products langdetect computes one draw at a time. (With one
         trial, langdetect's average of the trials is this trial's probabilities.)"""
         count = len(ngrams)
         drawn = self._positions(count, 6)
@@ -178,13 +182,15 @@ class _Langdetect:
         i = 0
         while True:
             total = sum(prob)
-            prob = [p / total for p in prob]
-            if max(prob) > Detector.CONV_THRESHOLD or i >= Detector.ITERATION_LIMIT:
-                return prob
+            # The largest probability once normalised is the largest divided by the sum (a
+            # division by the same positive number, correctly rounded, keeps the order).
+            if max(prob) / total > Detector.CONV_THRESHOLD or i >= Detector.ITERATION_LIMIT:
+                return [p / total for p in prob]
             if len(drawn) < i + 6:
                 drawn = self._positions(count, i + 6)
             a, b, c, d, e = [ngrams[k] for k in drawn[i + 1 : i + 6]]
-            prob = [p * v * w * x * y * z for p, v, w, x, y, z in zip(prob, a, b, c, d, e, strict=False)]
+            # Normalised and multiplied by the five draws' factors in one pass, in langdetect's order.
+            prob = [p / total * v * w * x * y * z for p, v, w, x, y, z in zip(prob, a, b, c, d, e, strict=False)]
             i += 5
 
     def _positions(self, count: int, needed: int) -> list[int]:
@@ -238,6 +244,25 @@ class _Words(dict):
         return found
 
 
+class _Pieces(dict):
+    """A piece of text as written, no space in it -> the factors of the n-grams langdetect
+    takes from it when it is read after a space and followed by one (``last`` None) or by
+    nothing, its words' (``_Words``): its characters normalised, the spaces among them (from
+    punctuation) separate words. Kept for the last ``_WORDS_KEPT`` pieces at most."""
+
+    def __init__(self, inner: _Words, last: _Words | None) -> None:
+        super().__init__()
+        self.inner, self.last = inner, last
+
+    def __missing__(self, piece: str) -> tuple[list[float], ...]:
+        if len(self) >= _WORDS_KEPT:
+            self.clear()
+        words = piece.translate(_NORMAL).split(" ")
+        end = self.last[words.pop()] if self.last is not None else ()
+        found = self[piece] = (*chain.from_iterable(map(self.inner.__getitem__, words)), *end)
+        return found
+
+
 def _ngrams(text: str, known: set[str]) -> list[str]:
     """langdetect's n-grams of ``text`` (normalised characters) read from a space on, in its
     order (``Detector._extract_ngrams`` with ``NGram.add_char``): after each character, the
@@ -278,6 +303,17 @@ class _Normal(dict):
     def __missing__(self, code: int) -> str:
         found = self[code] = NGram.normalize(chr(code))
         return found
+
+
+def _mostly_not_latin(text: str) -> bool:
+    """Detector.cleaning_text's test: fewer than half as many Latin letters as characters of
+    other scripts. The Latin letters of the first characters are often enough to say no."""
+    non_latin = _count(_NOT_NON_LATIN, text)
+    if not non_latin:
+        return False
+    if _count(_NOT_LATIN, text[: 4 * non_latin + 16]) * 2 >= non_latin:
+        return False
+    return _count(_NOT_LATIN, text) * 2 < non_latin
 
 
 def _count(others: re.Pattern[str], text: str) -> int:
