@@ -329,7 +329,10 @@ _NORMAL = _Normal()
 _LATIN = re.compile("[A-z]")
 _NOT_LATIN = re.compile("[^A-z]+")
 _NOT_NON_LATIN = re.compile("[\x00-\u02ff]+")
-_WORDS_KEPT = 50_000
+# Words and pieces whose n-grams are kept, in each of the four tables (a crawl's texts repeat
+# most of their words; the bound keeps a long crawl's tables to a few megabytes).
+_WORDS_KEPT = 20_000
+# Positions drawn beyond those a trial asks for, for the next text with as many n-grams.
 _DRAWN_AHEAD = 60
 
 
