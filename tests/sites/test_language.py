@@ -23,7 +23,7 @@ def _langdetect_itself(text: str) -> str | None:
     """What detect_language answers, through langdetect's own Detector."""
     detector = language._factory().create()
     detector.set_max_text_length(language.SAMPLE_CHARS)
-    detector.n_trial = language.TRIALS
+    detector.n_trial = 1
     detector.append(text[: language.SAMPLE_CHARS * 2])
     try:
         return detector.detect().split("-")[0]
