@@ -199,18 +199,25 @@ def clean_text(text: str | None) -> str:
     """Whitespace folded, invisible marks removed, NFC: text as a reader sees it."""
     if not text:
         return ""
-    # ASCII text is in NFC and holds no invisible mark (``isascii`` costs nothing: CPython
-    # knows it of every string).
-    if not text.isascii():
-        if not unicodedata.is_normalized("NFC", text):
-            text = unicodedata.normalize("NFC", text)
-        # A text holds no mark, as a rule: a search for each (in C) costs less than the regex's scan.
-        for mark in _INVISIBLE_MARKS:
-            if mark in text:
-                text = _INVISIBLE.sub("", text)
-                break
     # str.split() splits at what the regex ``\s`` matches (Unicode whitespace), and drops it
     # at both ends: whitespace folded as ``\s+`` -> " " and a strip would, with no regex.
+    # ASCII text is in NFC and holds no invisible mark (``isascii`` costs nothing: CPython
+    # knows it of every string).
+    if text.isascii():
+        return " ".join(text.split())
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    # A text holds no mark, as a rule. The marks are not printable and not whitespace, so they
+    # outlive the folding; its result printable (the folded whitespace is all " ") holds none,
+    # and is the text. One pass in C, where a search for each mark is one pass each.
+    folded = " ".join(text.split())
+    if folded.isprintable():
+        return folded
+    # Marks are dropped before the folding: "a \u200b b" is "a b".
+    for mark in _INVISIBLE_MARKS:
+        if mark in text:
+            text = _INVISIBLE.sub("", text)
+            break
     return " ".join(text.split())
 
 

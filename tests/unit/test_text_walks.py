@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import lxml.html
 
+from clippings.extract import html
 from clippings.extract.html import clean_text, leaf_elements, marker_key, parse_html, text_of
 from clippings.extract.runs import holds_loose_text, run_paragraphs
 
@@ -53,6 +54,19 @@ def test_each_invisible_mark_is_dropped_alone_and_among_others() -> None:
         )
     assert clean_text(f"F\u00e8s{marks}Rabat{marks[::-1]}") == "F\u00e8sRabat"
     assert clean_text("Fès, l'été") == "Fès, l'été"  # no mark: the text as it is
+
+
+def test_a_mark_between_spaces_leaves_one_space() -> None:
+    # Marks are dropped before the whitespace is folded, whatever else the text holds.
+    assert clean_text("F\u00e8s \u200b Rabat") == "F\u00e8s Rabat"
+    assert clean_text("\ue000 F\u00e8s \ufeff\n Rabat") == "\ue000 F\u00e8s Rabat"  # a private-use icon
+    assert clean_text("\ue000 F\u00e8s") == "\ue000 F\u00e8s"  # not printable, no mark
+
+
+def test_invisible_marks_outlive_the_folding_and_are_not_printable() -> None:
+    # ``clean_text`` takes a folded text that is all printable for one with no mark.
+    for mark in html._INVISIBLE_MARKS:
+        assert not mark.isspace() and not mark.isprintable(), hex(ord(mark))
 
 
 def test_marker_key_ignores_tatweel_case_and_trailing_colons() -> None:
