@@ -285,29 +285,29 @@ def leaf_elements(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
     body = root.find("body")
     if body is None:
         body = root
-    # Only blocks and invisible elements are walked (lxml skips the rest in C), never the
-    # inside of an invisible one. A block is innermost when no block started before it ended;
-    # innermost blocks never nest, so they end in the order they start.
-    walker = lxml.etree.iterwalk(body, events=("start", "end"), tag=_WALKED)
-    inner: list[bool] = []  # for each block open: whether a block started inside it
-    leaves: list[lxml.html.HtmlElement] = []
-    skipped = False  # an invisible element just started: its "end" is the next event
-    for event, element in walker:
-        if element is body:
+    # Only blocks and invisible elements are looked at (lxml finds them in C). Each one's
+    # nearest such ancestor below ``body`` decides: an invisible one, or a block already
+    # known to be inside one, hides it (and so everything inside an invisible element); a
+    # visible block there holds a block, and is no line. The ancestors come before it in
+    # document order, so they are known when it is reached.
+    walked = list(body.iterdescendants(*_WALKED))
+    hidden: set[lxml.html.HtmlElement] = set()
+    outer: set[lxml.html.HtmlElement] = set()  # visible blocks holding a visible block
+    for element in walked:
+        if element.tag in INVISIBLE_TAGS:
+            hidden.add(element)
             continue
-        if event == "start":
-            if element.tag in INVISIBLE_TAGS:
-                walker.skip_subtree()
-                skipped = True
-                continue
-            if inner:
-                inner[-1] = True
-            inner.append(False)
-        elif skipped:
-            skipped = False
-        elif not inner.pop():
-            leaves.append(element)
-    return leaves
+        parent = element.getparent()
+        while parent is not body and parent.tag not in _WALKED_SET:
+            parent = parent.getparent()
+        if parent is body:
+            continue
+        if parent in hidden:
+            hidden.add(element)
+        else:
+            outer.add(parent)
+    return [e for e in walked if e not in hidden and e not in outer]
 
 
-_WALKED = tuple(sorted(BLOCK_TAGS | INVISIBLE_TAGS))
+_WALKED_SET = BLOCK_TAGS | INVISIBLE_TAGS
+_WALKED = tuple(sorted(_WALKED_SET))

@@ -36,6 +36,20 @@ def test_lines_of_nested_blocks_are_the_innermost() -> None:
     assert _ids(leaf_elements(root)) == ["i", "j", "k"]
 
 
+def test_lines_through_inline_elements_and_inside_blocks_hidden() -> None:
+    root = parse_html(
+        "<body><div id='o'><span><a><p id='i'>x</p></a></span></div>"
+        "<noscript><div id='n'><span><p id='deep'>y</p></span></div></noscript>"
+        "<div id='s'><b><script>z</script></b></div></body>"
+    )
+    # A block's nearest block may stand above inline elements; a block inside a hidden block
+    # is hidden too, however deep.
+    assert _ids(leaf_elements(root)) == ["i", "s"]
+    # An element given in place of a page (no <body>) is never a line of its own.
+    assert _ids(leaf_elements(lxml.html.fragment_fromstring("<div><p id='p'>x</p></div>"))) == ["p"]
+    assert leaf_elements(lxml.html.fragment_fromstring("<div>x</div>")) == []
+
+
 def test_fold_of_ascii_and_of_other_text() -> None:
     assert clean_text("  Rabat \t et\n Casablanca ") == "Rabat et Casablanca"
     assert clean_text("\xa0Fès\xa0") == "Fès"
