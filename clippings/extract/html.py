@@ -268,7 +268,12 @@ def _collect(element: lxml.html.HtmlElement, parts: list[str]) -> None:
             block = tag in BLOCK_TAGS or tag == "br"
             if block or (previous is not None and not (tag in FORMATTING and previous in FORMATTING)):
                 parts.append(" ")
-            _collect(child, parts)
+            if len(child):
+                _collect(child, parts)
+            else:  # what ``_collect`` gives of an element holding none: its text
+                inner = child.text
+                if inner:
+                    parts.append(inner)
             if block:
                 parts.append(" ")
             previous = None if tail else tag
