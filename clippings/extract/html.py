@@ -199,10 +199,10 @@ def clean_text(text: str | None) -> str:
     """Whitespace folded, invisible marks removed, NFC: text as a reader sees it."""
     if not text:
         return ""
-    # str.split() splits at what the regex ``\s`` matches (Unicode whitespace), and drops it
-    # at both ends: whitespace folded as ``\s+`` -> " " and a strip would, with no regex.
     # ASCII text is in NFC and holds no invisible mark (``isascii`` costs nothing: CPython
-    # knows it of every string).
+    # knows it of every string). str.split() splits at what the regex ``\s`` matches (Unicode
+    # whitespace), and drops it at both ends: whitespace folded as ``\s+`` -> " " and a strip
+    # would, with no regex.
     if text.isascii():
         return " ".join(text.split())
     if not unicodedata.is_normalized("NFC", text):
@@ -294,7 +294,8 @@ def leaf_elements(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
     # nearest such ancestor below ``body`` decides: an invisible one, or a block already
     # known to be inside one, hides it (and so everything inside an invisible element); a
     # visible block there holds a block, and is no line. The ancestors come before it in
-    # document order, so they are known when it is reached.
+    # document order, so they are known when it is reached (the list keeps each element's
+    # Python object alive: ``getparent`` gives that same object, found in the sets).
     walked = list(body.iterdescendants(*_WALKED))
     hidden: set[lxml.html.HtmlElement] = set()
     outer: set[lxml.html.HtmlElement] = set()  # visible blocks holding a visible block
