@@ -200,17 +200,24 @@ def clean_text(text: str | None) -> str:
     if not text:
         return ""
     # ASCII text is in NFC and holds no invisible mark (``isascii`` costs nothing: CPython
-    # knows it of every string).
-    if not text.isascii():
-        if not unicodedata.is_normalized("NFC", text):
-            text = unicodedata.normalize("NFC", text)
-        # A text holds no mark, as a rule: a search for each (in C) costs less than the regex's scan.
-        for mark in _INVISIBLE_MARKS:
-            if mark in text:
-                text = _INVISIBLE.sub("", text)
-                break
-    # str.split() splits at what the regex ``\s`` matches (Unicode whitespace), and drops it
-    # at both ends: whitespace folded as ``\s+`` -> " " and a strip would, with no regex.
+    # knows it of every string). str.split() splits at what the regex ``\s`` matches (Unicode
+    # whitespace), and drops it at both ends: whitespace folded as ``\s+`` -> " " and a strip
+    # would, with no regex.
+    if text.isascii():
+        return " ".join(text.split())
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    # A text holds no mark, as a rule. The marks are not printable and not whitespace, so they
+    # outlive the folding; its result printable (the folded whitespace is all " ") holds none,
+    # and is the text. One pass in C, where a search for each mark is one pass each.
+    folded = " ".join(text.split())
+    if folded.isprintable():
+        return folded
+    # Marks are dropped before the folding: "a \u200b b" is "a b".
+    for mark in _INVISIBLE_MARKS:
+        if mark in text:
+            text = _INVISIBLE.sub("", text)
+            break
     return " ".join(text.split())
 
 
@@ -261,7 +268,12 @@ def _collect(element: lxml.html.HtmlElement, parts: list[str]) -> None:
             block = tag in BLOCK_TAGS or tag == "br"
             if block or (previous is not None and not (tag in FORMATTING and previous in FORMATTING)):
                 parts.append(" ")
-            _collect(child, parts)
+            if len(child):
+                _collect(child, parts)
+            else:  # what ``_collect`` gives of an element holding none: its text
+                inner = child.text
+                if inner:
+                    parts.append(inner)
             if block:
                 parts.append(" ")
             previous = None if tail else tag
@@ -278,29 +290,30 @@ def leaf_elements(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
     body = root.find("body")
     if body is None:
         body = root
-    # Only blocks and invisible elements are walked (lxml skips the rest in C), never the
-    # inside of an invisible one. A block is innermost when no block started before it ended;
-    # innermost blocks never nest, so they end in the order they start.
-    walker = lxml.etree.iterwalk(body, events=("start", "end"), tag=_WALKED)
-    inner: list[bool] = []  # for each block open: whether a block started inside it
-    leaves: list[lxml.html.HtmlElement] = []
-    skipped = False  # an invisible element just started: its "end" is the next event
-    for event, element in walker:
-        if element is body:
+    # Only blocks and invisible elements are looked at (lxml finds them in C). Each one's
+    # nearest such ancestor below ``body`` decides: an invisible one, or a block already
+    # known to be inside one, hides it (and so everything inside an invisible element); a
+    # visible block there holds a block, and is no line. The ancestors come before it in
+    # document order, so they are known when it is reached (the list keeps each element's
+    # Python object alive: ``getparent`` gives that same object, found in the sets).
+    walked = list(body.iterdescendants(*_WALKED))
+    hidden: set[lxml.html.HtmlElement] = set()
+    outer: set[lxml.html.HtmlElement] = set()  # visible blocks holding a visible block
+    for element in walked:
+        if element.tag in INVISIBLE_TAGS:
+            hidden.add(element)
             continue
-        if event == "start":
-            if element.tag in INVISIBLE_TAGS:
-                walker.skip_subtree()
-                skipped = True
-                continue
-            if inner:
-                inner[-1] = True
-            inner.append(False)
-        elif skipped:
-            skipped = False
-        elif not inner.pop():
-            leaves.append(element)
-    return leaves
+        parent = element.getparent()
+        while parent is not body and parent.tag not in _WALKED_SET:
+            parent = parent.getparent()
+        if parent is body:
+            continue
+        if parent in hidden:
+            hidden.add(element)
+        else:
+            outer.add(parent)
+    return [e for e in walked if e not in hidden and e not in outer]
 
 
-_WALKED = tuple(sorted(BLOCK_TAGS | INVISIBLE_TAGS))
+_WALKED_SET = BLOCK_TAGS | INVISIBLE_TAGS
+_WALKED = tuple(sorted(_WALKED_SET))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import lxml.html
 
+from clippings.extract import html
 from clippings.extract.html import clean_text, leaf_elements, marker_key, parse_html, text_of
 from clippings.extract.runs import holds_loose_text, run_paragraphs
 
@@ -35,6 +36,20 @@ def test_lines_of_nested_blocks_are_the_innermost() -> None:
     assert _ids(leaf_elements(root)) == ["i", "j", "k"]
 
 
+def test_lines_through_inline_elements_and_inside_blocks_hidden() -> None:
+    root = parse_html(
+        "<body><div id='o'><span><a><p id='i'>x</p></a></span></div>"
+        "<noscript><div id='n'><span><p id='deep'>y</p></span></div></noscript>"
+        "<div id='s'><b><script>z</script></b></div></body>"
+    )
+    # A block's nearest block may stand above inline elements; a block inside a hidden block
+    # is hidden too, however deep.
+    assert _ids(leaf_elements(root)) == ["i", "s"]
+    # An element given in place of a page (no <body>) is never a line of its own.
+    assert _ids(leaf_elements(lxml.html.fragment_fromstring("<div><p id='p'>x</p></div>"))) == ["p"]
+    assert leaf_elements(lxml.html.fragment_fromstring("<div>x</div>")) == []
+
+
 def test_fold_of_ascii_and_of_other_text() -> None:
     assert clean_text("  Rabat \t et\n Casablanca ") == "Rabat et Casablanca"
     assert clean_text("\xa0Fès\xa0") == "Fès"
@@ -53,6 +68,19 @@ def test_each_invisible_mark_is_dropped_alone_and_among_others() -> None:
         )
     assert clean_text(f"F\u00e8s{marks}Rabat{marks[::-1]}") == "F\u00e8sRabat"
     assert clean_text("Fès, l'été") == "Fès, l'été"  # no mark: the text as it is
+
+
+def test_a_mark_between_spaces_leaves_one_space() -> None:
+    # Marks are dropped before the whitespace is folded, whatever else the text holds.
+    assert clean_text("F\u00e8s \u200b Rabat") == "F\u00e8s Rabat"
+    assert clean_text("\ue000 F\u00e8s \ufeff\n Rabat") == "\ue000 F\u00e8s Rabat"  # a private-use icon
+    assert clean_text("\ue000 F\u00e8s") == "\ue000 F\u00e8s"  # not printable, no mark
+
+
+def test_invisible_marks_outlive_the_folding_and_are_not_printable() -> None:
+    # ``clean_text`` takes a folded text that is all printable for one with no mark.
+    for mark in html._INVISIBLE_MARKS:
+        assert not mark.isspace() and not mark.isprintable(), hex(ord(mark))
 
 
 def test_marker_key_ignores_tatweel_case_and_trailing_colons() -> None:
