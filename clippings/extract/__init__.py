@@ -22,7 +22,6 @@ from clippings.core.tokens import count as count_words
 from clippings.extract.evidence import article_evidence
 from clippings.extract.html import (
     NotHTML,
-    clean_text,
     marker_key,
     marker_keys,
     read_html,
@@ -87,7 +86,7 @@ def read_article(page: Page, context: ReadingContext) -> Article:
     labelled = og_type and og_type not in ("article", "news", "newsarticle")
     if og_type.startswith("video") and article_evidence(sources) is None:
         raise NotArticle("video", f"og:type {og_type}, and no article on the page")
-    page_title = clean_text(root.findtext(".//title"))
+    page_title = sources.title_text
     headings = (marker_key(page_title), marker_key(_first_heading(sources)))
     for key, marker in marker_keys(site.soft_404_markers).items():
         if key in headings or marker in page_title:

@@ -60,7 +60,7 @@ def without_suffix(page: PageParts, title: str | None) -> str | None:
 
 def _times(page: PageParts, modified: bool) -> list[tuple[str, str]]:
     found = []
-    for time_el in page.root.iterfind(".//time"):
+    for time_el in page.times:
         stamp = time_el.get("datetime")
         if stamp and ("modif" in (time_el.get("itemprop") or time_el.get("class") or "")) == modified:
             found.append(("meta", stamp))

@@ -68,8 +68,7 @@ def byline(page: PageParts, start: int) -> Pick:
     for element, text in islice(page.lines(start), 40):
         if len(text) > MAX_BYLINE:
             continue
-        prefixed = any(text.startswith(p) for p in site.author_prefixes)
-        if prefixed or (not _DIGIT.search(text) and _DATELINE.fullmatch(text)):
+        if text.startswith(site.author_prefixes) or (not _DIGIT.search(text) and _DATELINE.fullmatch(text)):
             return Pick(split_authors(site, text), "lines", (text,), (element,))
     return NOTHING
 

@@ -59,7 +59,9 @@ def _types(node: dict[str, Any]) -> set[str]:
 
 def jsonld_article(root: lxml.html.HtmlElement) -> dict[str, Any]:
     """The page's JSON-LD article object, or {} when it has none (or only broken JSON)."""
-    for script in root.iterfind(".//script[@type='application/ld+json']"):
+    for script in root.iterdescendants("script"):
+        if script.get("type") != "application/ld+json":
+            continue
         raw = (script.text or "").strip()
         if not raw:
             continue

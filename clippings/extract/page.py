@@ -125,7 +125,7 @@ class ArticlePage(ItemPage):
             Pick(as_text(self.page.ld.get("headline")), "jsonld"),
             Pick(declared.without_suffix(self.page, first_meta(meta, "og:title", "twitter:title")), "meta"),
             dom,
-            Pick(declared.without_suffix(self.page, clean_text(self.page.root.findtext(".//title"))), "title"),
+            Pick(declared.without_suffix(self.page, self.page.title_text), "title"),
         )
         stem = (picked.value or "").rstrip("".join(_ELLIPSIS) + " ")
         if dom.value and picked is not dom and picked.value.endswith(_ELLIPSIS) and dom.value.startswith(stem):

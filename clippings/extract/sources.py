@@ -81,6 +81,16 @@ class PageParts:
         return self.story_found.data
 
     @cached_property
+    def title_text(self) -> str:
+        """The document's ``<title>``, its whitespace folded ("" when it has none)."""
+        return clean_text(self.root.findtext(".//title"))
+
+    @cached_property
+    def times(self) -> list[lxml.html.HtmlElement]:
+        """The page's ``<time>`` elements, in document order."""
+        return list(self.root.iterdescendants("time"))
+
+    @cached_property
     def leaves(self) -> list[lxml.html.HtmlElement]:
         return leaf_elements(self.root)
 
@@ -110,24 +120,26 @@ class PageParts:
         """The first of the site's ``<name>_xpaths`` that yields text: a Pick of that text (of
         every match's text with ``texts``), its source ``rule:<site>.<name>[<n>]``."""
         for number, xpath in enumerate(getattr(self.site, f"{name}_xpaths"), start=1):
-            source = f"rule:{self.site.name}.{name}[{number}]"
             found = self.select(xpath)
             if texts:
                 values = [clean_text(e.text_content()) for e in found if isinstance(e, lxml.html.HtmlElement)]
                 values = [v.lstrip("#").strip() for v in values if v.strip("# ")]
                 if values:
-                    return Pick(values, source)
+                    return Pick(values, self._rule_source(name, number))
                 continue
             for element in found:
                 if isinstance(element, lxml.html.HtmlElement):
                     text = text_of(element)
                     if text and (limit is None or len(text) <= limit):
-                        return Pick(text, source, (text,), (element,))
+                        return Pick(text, self._rule_source(name, number), (text,), (element,))
                 else:  # an attribute or a string
                     text = clean_text(str(element))
                     if text:
-                        return Pick(text, source)
+                        return Pick(text, self._rule_source(name, number))
         return NOTHING
+
+    def _rule_source(self, name: str, number: int) -> str:
+        return f"rule:{self.site.name}.{name}[{number}]"
 
     @cached_property
     def paragraphs(self) -> Paragraphs:
