@@ -21,7 +21,7 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 import trafilatura
 
 from clippings.extract import ReadingContext, extract_article
-from clippings.extract.html import decode_html, header_value
+from clippings.extract.document import decode_html, header_value
 from clippings.replay.fixture import article_fixtures, leaked, token_f1
 from clippings.sites import get_site
 

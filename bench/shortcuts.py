@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import lxml.html
 from throughput import build_pages
 
-from clippings.extract.html import _NOT_XML, _xml_compatible, decode_html, header_value, parse_html
+from clippings.extract.document import _NOT_XML, _xml_compatible, decode_html, header_value, parse_html
 from clippings.extract.main_block import _INLINE, visible_text
 from clippings.extract.main_block import paragraph_text as shortcut_paragraph
 

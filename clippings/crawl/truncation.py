@@ -26,7 +26,8 @@ import re
 
 from clippings.core.items import Article
 from clippings.core.tokens import count as count_words
-from clippings.extract.html import NotHTML, clean_text, decode_html, parse_html, text_of
+from clippings.extract.document import NotHTML, decode_html, parse_html
+from clippings.extract.html import clean_text, text_of
 
 # A text this short, undated and read from the page as a whole, is a few sentences: an error
 # page as well as an article (fewer than 20 words are no article's: ``empty_body``).

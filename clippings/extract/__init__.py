@@ -19,14 +19,9 @@ from clippings.core.page import Page, ReadingContext
 from clippings.core.site import Site
 from clippings.core.stamps import utc_stamp
 from clippings.core.tokens import count as count_words
+from clippings.extract.document import NotHTML, read_html
 from clippings.extract.evidence import article_evidence
-from clippings.extract.html import (
-    NotHTML,
-    marker_key,
-    marker_keys,
-    read_html,
-    text_of,
-)
+from clippings.extract.html import marker_key, marker_keys, text_of
 from clippings.extract.language import detect_language
 from clippings.extract.metadata import article_body, first_meta
 from clippings.extract.sources import PageParts

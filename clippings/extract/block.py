@@ -16,7 +16,7 @@ from copy import deepcopy
 import lxml.etree
 import lxml.html
 
-from clippings.extract.html import new_document
+from clippings.extract.document import new_document
 from clippings.extract.runs import runs_as_paragraphs
 
 # The block holds more than this share of the text of the page's paragraphs.

@@ -19,7 +19,7 @@ import lxml.html
 from clippings.core.page import Learned
 from clippings.extract.block import block_copy
 from clippings.extract.body import div_paragraphs, read_tree
-from clippings.extract.html import new_document
+from clippings.extract.document import new_document
 from clippings.extract.sources import PageParts
 from clippings.extract.xpaths import has_class
 

@@ -13,7 +13,7 @@ import re
 
 import lxml.html
 
-from clippings.extract.html import new_document, parse_html
+from clippings.extract.document import new_document, parse_html
 
 # A JSON string literal long enough to hold an article (escapes kept, decoded afterwards).
 _STRING = re.compile(r'"((?:[^"\\]|\\.){400,})"')

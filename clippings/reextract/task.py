@@ -241,7 +241,7 @@ def _meta_refresh(body: bytes, url: str, headers: dict[str, str]) -> str | None:
         return None
     from w3lib.html import get_meta_refresh
 
-    from clippings.extract.html import NotHTML, decode_html
+    from clippings.extract.document import NotHTML, decode_html
 
     try:
         text = decode_html(body, headers.get("Content-Type"))

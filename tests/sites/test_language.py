@@ -7,7 +7,7 @@ import random
 import pytest
 from langdetect.lang_detect_exception import LangDetectException
 
-from clippings.extract import language
+from clippings.extract import langprofiles, language
 from tests.helpers.fixturelib import article_fixtures
 
 OTHERS = [
@@ -21,7 +21,7 @@ OTHERS = [
 
 def _langdetect_itself(text: str) -> str | None:
     """What detect_language answers, through langdetect's own Detector."""
-    detector = language._factory().create()
+    detector = langprofiles.factory().create()
     detector.set_max_text_length(language.SAMPLE_CHARS)
     detector.n_trial = 1
     detector.append(text[: language.SAMPLE_CHARS * 2])
@@ -70,7 +70,7 @@ def test_the_profiles_are_langdetects_own():
 
     own = DetectorFactory()
     own.load_profile(PROFILES_DIRECTORY)
-    ours = language._factory()
+    ours = langprofiles.factory()
     assert ours.langlist == own.langlist
     assert len(ours.word_lang_prob_map) == len(own.word_lang_prob_map)
     assert all(ours.word_lang_prob_map[w] == row for w, row in own.word_lang_prob_map.items())

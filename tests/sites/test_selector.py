@@ -9,7 +9,7 @@ import re
 import lxml.html
 import pytest
 
-from clippings.extract.html import decode_html, header_value, parse_html
+from clippings.extract.document import decode_html, header_value, parse_html
 from clippings.extract.xpaths import Selector, compiled, needs
 from clippings.sites import SITES
 from clippings.sites.base import class_words, has_class

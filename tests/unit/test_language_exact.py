@@ -1,4 +1,4 @@
-"""clippings' langdetect (``clippings.extract.language._Langdetect``) against langdetect's own
+"""clippings' langdetect (``clippings.extract.langdetect_exact.Langdetect``) against langdetect's own
 ``Detector`` over its own profiles, seeded as clippings seeds it, one trial on the same sample:
 the same language and the same probability for every language, to the last bit, on texts in
 many scripts, with URLs, e-mail addresses, capitals, digits, Vietnamese marks, and the
@@ -13,7 +13,7 @@ import pytest
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 from langdetect.lang_detect_exception import LangDetectException
 
-from clippings.extract import language
+from clippings.extract import langdetect_exact, langprofiles, language
 
 TEXTS = [
     "Le roi Mohammed VI a présidé mardi à Rabat une séance de travail consacrée au programme "
@@ -60,13 +60,13 @@ TEXTS = [
 def own() -> DetectorFactory:
     factory = DetectorFactory()
     factory.load_profile(PROFILES_DIRECTORY)
-    factory.set_seed(language.SEED)
+    factory.set_seed(langprofiles.SEED)
     return factory
 
 
 def _langdetect_itself(factory: DetectorFactory, sample: str) -> tuple[str | None, list[float] | None]:
     detector = factory.create()
-    detector.set_max_text_length(language.SAMPLE_CHARS)
+    detector.set_max_text_length(langdetect_exact.SAMPLE_CHARS)
     detector.n_trial = 1
     detector.append(sample)
     try:
@@ -88,8 +88,8 @@ def _variants() -> list[str]:
 
 @pytest.mark.parametrize("text", _variants())
 def test_same_language_and_probabilities_as_langdetect(own, text):
-    sample = text[: language.SAMPLE_CHARS * 2]
-    ours = language._langdetect()
+    sample = text[: langdetect_exact.SAMPLE_CHARS * 2]
+    ours = langdetect_exact.detector()
     assert ours.langlist == own.langlist
     assert (ours.detect(sample), ours.probabilities(sample)) == _langdetect_itself(own, sample)
 
@@ -97,17 +97,17 @@ def test_same_language_and_probabilities_as_langdetect(own, text):
 def test_the_same_once_words_are_forgotten(own, monkeypatch):
     # A word's n-grams are kept for a bounded number of words; forgetting them all and making
     # them again changes nothing.
-    monkeypatch.setattr(language, "_WORDS_KEPT", 5)
-    ours = language._Langdetect(language._factory())
+    monkeypatch.setattr(langdetect_exact, "_WORDS_KEPT", 5)
+    ours = langdetect_exact.Langdetect(langprofiles.factory())
     for text in TEXTS * 2:
-        sample = text[: language.SAMPLE_CHARS * 2]
+        sample = text[: langdetect_exact.SAMPLE_CHARS * 2]
         assert ours.probabilities(sample) == _langdetect_itself(own, sample)[1]
     assert len(ours._inner) <= 5
 
 
 def test_detect_language_is_langdetect_after_the_arabic_letters(own):
     for text in TEXTS:
-        sample = text[: language.SAMPLE_CHARS * 2]
+        sample = text[: langdetect_exact.SAMPLE_CHARS * 2]
         if language._script_says_arabic(sample):
             assert language.detect_language(text) == "ar"
             continue

@@ -9,7 +9,7 @@ import random
 import lxml.etree
 import lxml.html
 
-from clippings.extract.html import (
+from clippings.extract.document import (
     _NOT_XML,
     MAX_ELEMENTS,
     MAX_HTML_CHARS,

@@ -7,7 +7,8 @@ from __future__ import annotations
 import lxml.html
 
 from clippings.extract import html
-from clippings.extract.html import clean_text, leaf_elements, marker_key, parse_html, text_of
+from clippings.extract.document import parse_html
+from clippings.extract.html import clean_text, leaf_elements, marker_key, text_of
 from clippings.extract.runs import holds_loose_text, run_paragraphs
 
 LONG = "A sentence long enough to weigh as a paragraph of the article."
