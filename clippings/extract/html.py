@@ -49,10 +49,9 @@ def clean_text(text: str | None) -> str:
         return folded
     # Marks are dropped before the folding: "a \u200b b" is "a b".
     for mark in _INVISIBLE_MARKS:
-        if mark in text:
-            text = _INVISIBLE.sub("", text)
-            break
-    return " ".join(text.split())
+        if mark in folded:
+            return " ".join(_INVISIBLE.sub("", text).split())
+    return folded
 
 
 def marker_key(text: str | None) -> str:
