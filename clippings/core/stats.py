@@ -57,3 +57,20 @@ def add_example(stats: Any, site: str, name: str, url: str) -> None:
     kept = stats.get_value(examples) or []
     if len(kept) < EXAMPLES and url not in kept:
         stats.set_value(examples, [*kept, url])
+
+
+class DictStats:
+    """A plain dict of stats (``clippings reextract``'s) behind the ``StatsCollector`` methods
+    that ``count`` and ``add_example`` use."""
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self.values = values
+
+    def get_value(self, key: str, default: Any = None) -> Any:
+        return self.values.get(key, default)
+
+    def set_value(self, key: str, value: Any) -> None:
+        self.values[key] = value
+
+    def inc_value(self, key: str, count: int = 1, start: int = 0) -> None:
+        self.values[key] = self.values.get(key, start) + count

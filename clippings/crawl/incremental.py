@@ -167,7 +167,7 @@ class Incremental:
 
     def fetched(self, article_id: str, listed: datetime | None, response: Response, again: bool = False) -> None:
         """An article page arrived: keep what to record with it once it is written. ``again``:
-        the page came cut (``clippings.crawl.truncation``): recorded without its validators and
+        the page came cut (``clippings.extract.truncation``): recorded without its validators and
         marked for the next run to fetch whole (``StateStore.refetch``)."""
         found = {"etag": None, "last_modified": None} if again else validators(response)
         self.pending[(self.site, article_id)] = _Fetched(listed, **found, again=again)

@@ -73,27 +73,6 @@ class Outcomes:
         self.logger.error("%s: download failed: cut transfer: %s", response.url, reason)
         self.mark_incomplete(f"cut transfer for {response.url}")
 
-    def truncated(self: Spider, response: Response, reason: str) -> None:
-        """A page the server cut inside its article, under an honest Content-Length
-        (``clippings.crawl.truncation``): its article is written as it came, and the page
-        is an error, named in one line, that the next run fetches again."""
-        self.count("errors/truncated", url=response.url)
-        self.logger.warning(
-            "%s: cut by the server: %s; written as it came, fetched again by the next run", response.url, reason
-        )
-        self.mark_incomplete(f"a page cut inside its article at {response.url}")
-
-    def unvouched(self: Spider, response: Response, reason: str) -> None:
-        """An article nothing on its page vouches for (``clippings.crawl.truncation``): maybe
-        the server's error page answered with 200. Written, said, fetched again next run."""
-        self.count("pages/unvouched", url=response.url)
-        self.logger.warning(
-            "%s: nothing on the page vouches for an article (%s); written, fetched again by the next run",
-            response.url,
-            reason,
-        )
-        self.mark_incomplete(f"an article nothing vouches for at {response.url}")
-
     def redirected_away(self: Spider, response: Response) -> None:
         """An article URL redirected to a page of the site that is no article (its home page,
         a section): the article is neither had nor given up. Said in one line naming both

@@ -32,12 +32,12 @@ from clippings.crawl.outcomes import Outcomes
 from clippings.crawl.readers import Extractor, InProcess, extractor_for
 from clippings.crawl.resources import resources
 from clippings.crawl.transfer import cut_flag
-from clippings.crawl.truncation import ends_in_article, unvouched
 from clippings.discovery import (
     link_time,
     sniff,
 )
 from clippings.discovery.policy import CrawlPolicy, Decision
+from clippings.extract.truncation import doubt
 from clippings.state import StateError
 from clippings.state.learned import ContainerMemory, learn_containers
 
@@ -255,9 +255,10 @@ class NewsSpider(ListingPages, Outcomes, scrapy.Spider):
             result = await self.extractor.read(page, context)
         except Exception as exc:  # a page must never stop the crawl: ``decide`` says what it is
             result = exc
-        fate = decide(response.url, result)
+        said = doubt(response.body, page.header("Content-Type"), result) if isinstance(result, Article) else None
+        fate = decide(response.url, result, said)
         for key in fate.counts:
-            self.count(key, url=response.url if fate.kind != "article" else None)
+            self.count(key, url=response.url if fate.named(key) else None)
         for level, message in fate.logs:
             self.logger.log(level, "%s", message)
         if fate.remember:
@@ -271,18 +272,15 @@ class NewsSpider(ListingPages, Outcomes, scrapy.Spider):
         article = fate.article
         if article is None:
             return None
-        declared = (article.provenance.get("body") or "") in ("ans", "jsonld")
-        cut = ends_in_article(response.body, page.header("Content-Type"), article.body, declared)
-        doubt = None if cut else unvouched(article)
-        if cut:
-            self.truncated(response, cut)  # written as it came, fetched again by the next run
-        elif doubt:
-            self.unvouched(response, doubt)  # a server's error page answered with 200?
-        else:
+        if fate.doubt is None:
             self.learn(article)
+        elif fate.doubt.kind == "truncated":  # written as it came, fetched again by the next run
+            self.mark_incomplete(f"a page cut inside its article at {response.url}")
+        else:  # a server's error page answered with 200?
+            self.mark_incomplete(f"an article nothing vouches for at {response.url}")
         if self.incremental is not None:
             listed = link_time(response.meta.get("listed_date"))
-            self.incremental.fetched(article.article_id, listed, response, again=bool(cut or doubt))
+            self.incremental.fetched(article.article_id, listed, response, again=fate.doubt is not None)
         return article
 
     def learn(self, article: Article) -> None:

@@ -26,6 +26,7 @@ from clippings.core.normalize import derive
 from clippings.core.page import Page, ReadingContext
 from clippings.discovery import sniff
 from clippings.extract import read_article  # once per worker process, when it unpickles a task
+from clippings.extract.truncation import doubt
 from clippings.reextract.archive import Problem, Shard
 from clippings.reextract.reader import ShardReader
 from clippings.replay import SavedResponse
@@ -61,11 +62,16 @@ class Outcome:
     path: str
     offset: int
     counts: list[str] = field(default_factory=list)
+    named: list[str] = field(default_factory=list)  # the counts that keep the URL as an example
     logs: list[tuple[int, str]] = field(default_factory=list)
     article: Article | None = None
     problem: tuple[str, str] | None = None
     remember: str | None = None  # a drop the state keeps, so that crawls do not fetch it again
     validators: tuple[str | None, str | None] = (None, None)  # ETag, Last-Modified
+    # An article written as it came, in doubt (a page cut inside its article, an article
+    # nothing vouches for): learned nothing from, recorded without validators and marked
+    # for the next crawl to fetch again, whole, as a crawl does.
+    again: bool = False
     date_warnings: list[str] = field(default_factory=list)  # WARNINGs of an article written
 
 
@@ -217,9 +223,11 @@ def _read_page(out: Outcome, saved: SavedResponse, page: Page, context: ReadingC
         result = read_article(page, context)
     except Exception as exc:  # a page must never stop the run: ``decide`` says what it is
         result = exc
-    fate = decide(url, result)
+    said = doubt(saved.body, page.header("Content-Type"), result) if isinstance(result, Article) else None
+    fate = decide(url, result, said)
     out.kind = fate.kind
     out.counts.extend(fate.counts)
+    out.named = [key for key in fate.counts if fate.named(key)]
     out.logs.extend(fate.logs)
     out.remember = fate.remember
     article = fate.article
@@ -231,7 +239,9 @@ def _read_page(out: Outcome, saved: SavedResponse, page: Page, context: ReadingC
     derive(article)
     out.problem = schema_problem(article, SITES)
     out.article = article
-    out.validators = (last_header(saved.headers, "ETag"), last_header(saved.headers, "Last-Modified"))
+    out.again = fate.doubt is not None
+    if not out.again:
+        out.validators = (last_header(saved.headers, "ETag"), last_header(saved.headers, "Last-Modified"))
     return out
 
 

@@ -22,7 +22,7 @@ from clippings.core.config import DEFAULTS
 from clippings.core.drift import baseline, drift_alarms
 from clippings.core.finish import Duplicates, out_of_range, output_day, written_counts
 from clippings.core.health import DEFAULT_LIMITS, judge
-from clippings.core.stats import stat_key
+from clippings.core.stats import DictStats, add_example, stat_key
 from clippings.reextract.task import Outcome, ShardResult
 from clippings.sites import SITES
 from clippings.state import StateStore, is_unchanged
@@ -70,10 +70,14 @@ class Collection:
         self.duplicates = Duplicates()
 
     # --- stats --------------------------------------------------------------------------
-    def count(self, site: str, key: str, value: int = 1) -> None:
+    def count(self, site: str, key: str, value: int = 1, example: str | None = None) -> None:
+        """Count ``key`` for ``site``; ``example``: a URL kept as one of the run history's
+        examples of it, as a crawl keeps them."""
         stats = self.stats.setdefault(site, {})
         name = stat_key(site, key)
         stats[name] = stats.get(name, 0) + value
+        if example is not None:
+            add_example(DictStats(stats), site, key, example)
 
     def _set(self, site: str, key: str, value: Any) -> None:
         self.stats.setdefault(site, {})[stat_key(site, key)] = value
@@ -100,7 +104,7 @@ class Collection:
         stats = self.stats.setdefault(site, {})
         stats["response_received_count"] = stats.get("response_received_count", 0) + 1
         for key in outcome.counts:
-            self.count(site, key)
+            self.count(site, key, example=outcome.url if outcome.kind != "article" or key in outcome.named else None)
         if outcome.remember and self.store is not None and outcome.url:
             article_id = SITES[site].article_id(outcome.url) or outcome.url
             self.store.record_dropped(site, article_id, outcome.url, outcome.remember)
@@ -111,10 +115,11 @@ class Collection:
         """The crawl's steps after the page is read (spider, then its item pipelines)."""
         article = outcome.article
         site = article.site
-        for key, message in learn_containers(self.containers, site, article):
-            self.count(site, key)
-            if message:
-                logger.info("%s", message)
+        if not outcome.again:  # a page in doubt teaches nothing (as in a crawl)
+            for key, message in learn_containers(self.containers, site, article):
+                self.count(site, key)
+                if message:
+                    logger.info("%s", message)
         if out_of_range(article, self.since, self.until):
             self.count(site, "skipped/out_of_range")
             logger.info("%s: published %s, outside the requested dates", article.url, article.published)
@@ -132,6 +137,8 @@ class Collection:
         etag, last_modified = outcome.validators
         if self.store is not None and is_unchanged(self.store.get(site, str(article.article_id)), record):
             self.store.touch(site, str(article.article_id), etag=etag, last_modified=last_modified)
+            if outcome.again:
+                self.store.refetch(site, str(article.article_id))
             self.count(site, "skipped/unchanged")
             return
         if self.failed:
@@ -148,6 +155,8 @@ class Collection:
             logger.warning("%s", warning)
         if self.store is not None:
             self.store.record_written(record, path, self.writer.last_line_end, etag=etag, last_modified=last_modified)
+            if outcome.again:  # its page was in doubt: the next crawl fetches it again, whole
+                self.store.refetch(site, str(article.article_id))
         if self.health.enabled:
             for key in written_counts(record):
                 self.count(site, key)

@@ -193,7 +193,7 @@ def test_the_same_article_sent_twice_in_two_runs_is_one_line(redis_server, tmp_p
 
 
 def test_a_page_a_node_had_cut_is_marked_for_the_next_run_to_fetch_again(redis_server, tmp_path):
-    # A node read a page the server cut (clippings.crawl.truncation): the writer writes its
+    # A node read a page the server cut (clippings.extract.truncation): the writer writes its
     # line and marks it, in SQLite and in the mirror the nodes plan from, as one process does.
     from clippings.state import StateStore
     from clippings.state.records import REFETCH

@@ -2,7 +2,7 @@
 inside its article, or before it (its head still showing a date). The article is written as
 it came, never refused; the page is an error named in one line; the feed's validators stay
 unsaved and the state marks the article, so the next run fetches it again, whole, and writes
-it once more (clippings/crawl/truncation.py, StateStore.refetch)."""
+it once more (clippings/extract/truncation.py, StateStore.refetch)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from clippings.collection.runs import read_runs
 from tests.helpers.crawl import read_output, run_clippings
 from tests.helpers.fixturelib import FIXTURES
 from tests.helpers.httpsite import Answer, LocalSite
-from tests.helpers.le360site import ARTICLES, FEED, INDEX, crawl, publish
+from tests.helpers.le360site import ARTICLES, FEED, INDEX, crawl, publish, published
 
 HTML = {"Content-Type": "text/html; charset=utf-8"}
 # An Arc page whose story is embedded at the end of the page: cut earlier, it is lost.
@@ -108,3 +108,46 @@ def test_an_undated_page_nothing_vouches_for_is_said_and_fetched_again(tmp_path)
     latest = {r["url"]: r for r in read_output(out)}
     assert latest[victim.url]["body"] == victim.expected["body"]
     assert {url: r["body"] for url, r in latest.items()} == {f.url: f.expected["body"] for f in articles}
+
+
+def test_a_cut_page_reextracted_from_an_archive_is_said_and_fetched_again_by_the_next_crawl(tmp_path):
+    """An archive holds the page as the server cut it, with the ETag it was sent with:
+    ``reextract`` writes its article as it came and says so, as a crawl does, and keeps no
+    validator of it, so the next crawl fetches it whole instead of being told 304 over it."""
+    from clippings.replay import SavedResponse, WarcRecorder
+    from clippings.state import StateStore
+    from clippings.state.records import REFETCH
+
+    articles = [*ARTICLES[:3], VICTIM]
+    out, warc = tmp_path / "out", tmp_path / "archive.warc.gz"
+    with LocalSite(FIXTURES) as site:
+        publish(site, articles)
+        with WarcRecorder(warc) as recorder:
+            for fixture in articles:
+                page = site.page(fixture.url)
+                text = page.body.decode("utf-8")
+                body = text[: inside_the_article(text)].encode("utf-8") if fixture is VICTIM else page.body
+                headers = [*HTML.items(), ("ETag", page.etag)]
+                recorder.write(SavedResponse(fixture.url, 200, headers, body, published(fixture)))
+        done = run_clippings("reextract", str(warc), "--output", str(out))
+        assert "Traceback" not in done.stderr, done.stderr[-3000:]
+        assert {r["url"] for r in read_output(out)} == {f.url for f in articles}
+        named = [line for line in done.stderr.splitlines() if VICTIM.url in line]
+        assert len(named) == 1 and "cut by the server: the page ends inside" in named[0], done.stderr[-3000:]
+        run = read_runs(out)[-1]
+        assert run["errors"] == {"truncated": 1} and run["examples"]["errors/truncated"] == [VICTIM.url]
+        store = StateStore(out / ".state" / "state.sqlite")
+        kept = {row[0]: tuple(row)[1:] for row in store.db.execute("SELECT url, listed, etag FROM articles")}
+        store.close()
+        assert kept[VICTIM.url] == (REFETCH, None)
+        assert all(etag == site.page(url).etag for url, (_, etag) in kept.items() if url != VICTIM.url)
+
+        site.clear_log()
+        after = crawl(site, out)
+        assert after.returncode == 0, after.stderr[-3000:]
+        log = site.log()
+    fetched = [hit for hit in log if hit.url in {f.url for f in articles} and hit.status == 200]
+    assert [hit.url for hit in fetched] == [VICTIM.url]
+    assert "if-none-match" not in fetched[0].headers
+    latest = {r["url"]: r for r in read_output(out)}
+    assert latest[VICTIM.url]["body"] == VICTIM.expected["body"]

@@ -56,3 +56,24 @@ def test_both_engines_decide_through_it():
     import clippings.reextract.task as task
 
     assert spider.decide is decide and task.decide is decide
+
+
+def test_an_article_in_doubt_is_counted_named_and_said_in_a_warning():
+    from clippings.extract.truncation import doubt
+
+    url = le360_url("souss-1")
+    whole = redesigned(1)
+    raw = whole[: whole.rindex(b"</p>")]  # cut inside the article's last paragraph
+    article = read_article(Page(url, raw), ReadingContext(LE360))
+    said = doubt(raw, "text/html; charset=utf-8", article)
+    assert said is not None and said.kind == "truncated"
+    fate = decide(url, article, said)
+    assert fate.kind == "article" and fate.doubt is said
+    assert fate.counts[-1] == "errors/truncated"
+    assert fate.named("errors/truncated") and not fate.named("pages/article")
+    level, message = fate.logs[-1]
+    assert level == logging.WARNING and message.startswith(f"{url}: cut by the server: ")
+    # The same page whole: no doubt, and nothing of it is named.
+    whole_article = read_article(Page(url, whole), ReadingContext(LE360))
+    assert doubt(whole, "text/html; charset=utf-8", whole_article) is None
+    assert not decide(url, whole_article).named("pages/article")

@@ -1,5 +1,5 @@
 """A page the server cut inside its article, under an honest Content-Length: its document ends
-with its article's last word and holds no </body> nor </html> (clippings/crawl/truncation.py);
+with its article's last word and holds no </body> nor </html> (clippings/extract/truncation.py);
 its article is marked in the state for the next run to fetch whole (StateStore.refetch)."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from clippings.collection.output import JsonLinesWriter
-from clippings.crawl.truncation import ends_in_article
+from clippings.extract.truncation import ends_in_article
 from clippings.state import Action, StateStore, decide
 
 ARTICLE = "<p>Le gouvernement a présenté son budget lundi à Rabat.</p><p>Les députés en débattront demain.</p>"

@@ -10,20 +10,22 @@ article came whole from a text declared earlier in the page (the embedded story,
 ``articleBody``), is not: a missing ``</html>`` alone is not truncation.
 
 Such a page is never refused: its article is written as it came, counted
-``errors/truncated`` and named in one line, and fetched again by the next run
-(``NewsSpider.truncated``).
+``errors/truncated`` and named in one line, and fetched again by the next run.
 
 A whole page may not be the one the server meant either: its error page answered with 200.
 A short article that nothing on its page vouches for (a few sentences, no date, no
 embedded story, no ``articleBody``, not read from the site's own article container) is
-written too, but said (``pages/unvouched``) and fetched again by the next run
-(``NewsSpider.unvouched``).
+written too, but said (``pages/unvouched``) and fetched again by the next run.
+
+``doubt`` says which, for every engine alike: the crawl's spider and ``clippings
+reextract`` hand it to ``clippings.core.fate.decide``, which counts and names it.
 """
 
 from __future__ import annotations
 
 import re
 
+from clippings.core.fate import Doubt
 from clippings.core.items import Article
 from clippings.core.tokens import count as count_words
 from clippings.extract.document import NotHTML, decode_html, parse_html
@@ -34,6 +36,17 @@ from clippings.extract.html import clean_text, text_of
 UNVOUCHED_WORDS = 60
 _DOCUMENT_END = re.compile(rb"</(?:body|html)\s*>", re.IGNORECASE)
 _TAIL = 4096
+
+
+def doubt(raw: bytes, content_type: str | None, article: Article) -> Doubt | None:
+    """What the page (its bytes ``raw``, as received) says against ``article``, read from it:
+    cut inside or before its article, or nothing on it vouching for a few sentences."""
+    declared = (article.provenance.get("body") or "") in ("ans", "jsonld")
+    cut = ends_in_article(raw, content_type, article.body, declared)
+    if cut:
+        return Doubt("truncated", cut)
+    why = unvouched(article)
+    return Doubt("unvouched", why) if why else None
 
 
 def ends_in_article(
