@@ -17,6 +17,7 @@ from clippings.reextract.archive import (
     Problem,
     Shard,
 )
+from clippings.replay.index import next_member as _next_member
 from clippings.replay.index import plain_record, warc_header
 from clippings.replay.responses import TRANSFER_HEADERS, SavedResponse, parse_stamp
 
@@ -192,34 +193,6 @@ class ShardReader:
 
     def _is_ours(self, fields: dict[str, str]) -> bool:
         return fields.get("warc-type") == "response" and self.owned(fields.get("warc-target-uri", ""))
-
-
-def _next_member(stream, position: int, end: int) -> int | None:
-    """The offset of the first gzip member opening on a WARC record at or after ``position``
-    and before ``end``; None if there is none."""
-    base = position
-    while base < end:
-        stream.seek(base)
-        data = stream.read(CHUNK + 2)
-        if len(data) < 3:
-            return None
-        at = data.find(MAGIC)
-        while at != -1 and base + at < end:
-            if _opens_a_record(stream, base + at):
-                return base + at
-            at = data.find(MAGIC, at + 1)
-        if at != -1:
-            return None  # past the end
-        base += len(data) - 2
-    return None
-
-
-def _opens_a_record(stream, offset: int) -> bool:
-    stream.seek(offset)
-    try:
-        return zlib.decompressobj(31).decompress(stream.read(4096), 8).startswith(b"WARC/")
-    except zlib.error:
-        return False
 
 
 def _response(data: bytes, fields: dict[str, str], content: bytes) -> SavedResponse | str:

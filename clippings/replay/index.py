@@ -8,6 +8,7 @@ import json
 import logging
 import zlib
 from pathlib import Path
+from typing import BinaryIO, NamedTuple
 
 from warcio.archiveiterator import ArchiveIterator
 
@@ -31,13 +32,23 @@ def scan_with_warcio(path: Path) -> list[tuple[str, int, int]]:
 
 
 _SCAN_CHUNK = 1 << 16
+_MAGIC = b"\x1f\x8b\x08"  # a gzip member, deflated
 
 
-def scan_gzipped_records(
-    path: Path, known: list[tuple[str, int, int]] | None = None
-) -> tuple[list[tuple[str, int, int]], int | None] | None:
-    """What ``scan_with_warcio`` finds, for the usual WARC of one gzip member a record,
-    and the offset of a last member cut short (a recording killed mid-write), if any.
+class Scan(NamedTuple):
+    """What ``scan_gzipped_records`` found: each response record's (target URI, offset,
+    length); the offsets of members that do not decode, the next record found after each
+    (a recording killed mid-record, then appended to); and the offset of a last member cut
+    short by the end of the file (a recording killed mid-write), if any."""
+
+    records: list[tuple[str, int, int]]
+    broken: list[int]
+    cut: int | None
+
+
+def scan_gzipped_records(path: Path, known: list[tuple[str, int, int]] | None = None) -> Scan | None:
+    """What ``scan_with_warcio`` finds, for the usual WARC of one gzip member a record, and
+    the members no reader can use (``Scan``).
 
     Faster: each member is inflated in C and only its WARC header is parsed. None when the
     file is anything else (a plain WARC, one gzip stream for the whole file, a member that
@@ -46,6 +57,7 @@ def scan_gzipped_records(
     is read.
     """
     found = list(known or [])
+    broken: list[int] = []
     with path.open("rb") as stream:
         offset = found[-1][1] + found[-1][2] if found else 0
         stream.seek(offset)
@@ -61,25 +73,64 @@ def scan_gzipped_records(
                 try:
                     out = inflater.decompress(pending)
                 except zlib.error:
-                    return None
+                    out = None
+                if out is None or (not inflater.eof and not (more := stream.read(_SCAN_CHUNK))):
+                    # It does not decode, or the file ends inside it: a record opening after its
+                    # start says it was broken (a killed recording appended to), else it is cut.
+                    later = next_member(stream, start + 1, stream.seek(0, 2))
+                    if later is None:
+                        if out is None and not (found or broken):
+                            return None  # no gzip member a record: warcio's to read
+                        return Scan(found, broken, start)
+                    broken.append(start)
+                    offset = later
+                    stream.seek(later)
+                    pending = stream.read(_SCAN_CHUNK)
+                    break
                 size += len(out)
                 if len(head) < _SCAN_CHUNK:
                     head += out
                 if inflater.eof:
                     offset += len(pending) - len(inflater.unused_data)
                     pending = inflater.unused_data or stream.read(_SCAN_CHUNK)
+                    record = record_header(head, size)
+                    if record is None:
+                        return None
+                    uri, is_response = record
+                    if is_response and uri:
+                        found.append((uri, start, offset - start))
                     break
                 offset += len(pending)
-                pending = stream.read(_SCAN_CHUNK)
-                if not pending:
-                    return found, start
-            record = record_header(head, size)
-            if record is None:
-                return None
-            uri, is_response = record
-            if is_response and uri:
-                found.append((uri, start, offset - start))
-    return found, None
+                pending = more
+    return Scan(found, broken, None)
+
+
+def next_member(stream: BinaryIO, position: int, end: int) -> int | None:
+    """The offset of the first gzip member opening on a WARC record at or after ``position``
+    and before ``end``; None if there is none."""
+    base = position
+    while base < end:
+        stream.seek(base)
+        data = stream.read(_SCAN_CHUNK + 2)
+        if len(data) < 3:
+            return None
+        at = data.find(_MAGIC)
+        while at != -1 and base + at < end:
+            if _opens_a_record(stream, base + at):
+                return base + at
+            at = data.find(_MAGIC, at + 1)
+        if at != -1:
+            return None  # past the end
+        base += len(data) - 2
+    return None
+
+
+def _opens_a_record(stream: BinaryIO, offset: int) -> bool:
+    stream.seek(offset)
+    try:
+        return zlib.decompressobj(31).decompress(stream.read(4096), 8).startswith(b"WARC/")
+    except zlib.error:
+        return False
 
 
 # Beside each gzipped WARC it writes, WarcRecorder keeps a side index, FILE.warc.gz + this

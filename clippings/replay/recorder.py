@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from clippings.core.stamps import utc_stamp
-from clippings.replay.index import read_side_index, side_index_line, side_index_path
+from clippings.replay.index import read_side_index, scan_gzipped_records, side_index_line, side_index_path
 from clippings.replay.responses import TRANSFER_HEADERS, SavedResponse
 
 logger = logging.getLogger("clippings.replay")
@@ -21,10 +21,49 @@ class WarcRecorder:
 
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._stream = self.path.open("ab")
         gzipped = str(self.path).endswith(".gz")
+        if gzipped:
+            self._set_cut_tail_aside()
+        self._stream = self.path.open("ab")
         self._writer = WARCWriter(self._stream, gzip=gzipped)
         self._side = self._open_side_index() if gzipped else None
+
+    def _set_cut_tail_aside(self) -> None:
+        """A recording killed inside a record leaves its last gzip member cut short; records
+        appended after it would follow a member no reader decodes. Its bytes (no whole
+        response) are moved to ``FILE.cut-<offset>``, said in a WARNING, and the file ends
+        after its whole records, their side index with them."""
+        try:
+            if self.path.stat().st_size == 0:
+                return
+            scan = scan_gzipped_records(self.path, read_side_index(self.path))
+        except OSError:
+            return  # a new file, or one that cannot be read: opening it says so
+        if scan is None or scan.cut is None:
+            return
+        cut, aside = scan.cut, self.path.with_name(f"{self.path.name}.cut-{scan.cut}")
+        with self.path.open("r+b") as stream:
+            stream.seek(cut)
+            aside.write_bytes(stream.read())
+            stream.truncate(cut)
+        logger.warning(
+            "%s: its last record (from byte %d) was cut short by a killed recording: its bytes"
+            " moved to %s, recording goes on after the %d whole records",
+            self.path,
+            cut,
+            aside.name,
+            len(scan.records),
+        )
+        side, end, lines = side_index_path(self.path), 0, []
+        for uri, offset, length in scan.records:
+            if offset != end:
+                break
+            lines.append(side_index_line(uri, offset, length))
+            end = offset + length
+        if end == cut:
+            side.write_text("".join(lines), encoding="utf-8")
+        else:  # records of other kinds between them: readers scan the file
+            side.unlink(missing_ok=True)
 
     def _open_side_index(self):  # -> a text file, or None
         """The side index to append to: a new one for a new WARC, the existing one if it

@@ -88,7 +88,14 @@ class WarcStore:
             if scanned is None:  # not one gzip member a record: warcio reads it
                 records = scan_with_warcio(path)
             else:
-                records, cut = scanned
+                records, broken, cut = scanned
+                for offset in broken:
+                    logger.warning(
+                        "%s: the record at byte %d does not decode (cut short by a killed recording,"
+                        " then appended to?); skipped, the records after it replayed",
+                        path,
+                        offset,
+                    )
                 if cut is not None:
                     logger.warning(
                         "%s: the last record (from byte %d) is cut short, as a killed recording"

@@ -74,16 +74,16 @@ def _with_other_records(path, *, gzipped=True):
 
 def test_quick_index_agrees_with_warcio(tmp_path):
     path = _recorded(tmp_path / "a.warc.gz")
-    quick, cut = _scan_gzipped_records(path)
-    assert cut is None
+    quick, broken, cut = _scan_gzipped_records(path)
+    assert cut is None and broken == []
     assert quick == _scan_with_warcio(path)
     assert [uri for uri, _, _ in quick] == [page.url for page in PAGES]
 
 
 def test_quick_index_keeps_only_http_responses(tmp_path):
     path = _with_other_records(tmp_path / "b.warc.gz")
-    quick, cut = _scan_gzipped_records(path)
-    assert cut is None
+    quick, broken, cut = _scan_gzipped_records(path)
+    assert cut is None and broken == []
     assert quick == _scan_with_warcio(path)
     assert len(quick) == len(PAGES)
     store = WarcStore(path)
@@ -119,6 +119,53 @@ def test_a_record_cut_short_is_left_out_with_a_warning(tmp_path, caplog):
     assert store.get(PAGES[0].url).body == PAGES[0].body
     assert store.get(PAGES[-1].url) is None
     assert "e.warc.gz: the last record" in caplog.text and "cut short" in caplog.text
+
+
+MORE = [
+    SavedResponse(
+        f"https://fr.le360.ma/societe/suite_{n}/", 200, [("Content-Type", "text/html")], b"<p>%d</p>" % n, WHEN
+    )
+    for n in range(3)
+]
+
+
+def test_recording_again_after_a_killed_recording_sets_its_cut_record_aside(tmp_path, caplog):
+    # Killed inside its last record, then run again with the same --record: appended after
+    # the cut member, the new records would follow bytes no reader decodes.
+    path = _recorded(tmp_path / "k.warc.gz")
+    whole = path.read_bytes()
+    path.write_bytes(whole[: len(whole) - 100])
+    with WarcRecorder(path) as recorder:
+        for page in MORE:
+            recorder.write(page)
+    [aside] = tmp_path.glob("k.warc.gz.cut-*")
+    cut = int(aside.name.rsplit("-", 1)[1])
+    assert aside.read_bytes() == whole[cut : len(whole) - 100]  # kept, not lost
+    assert path.read_bytes()[:cut] == whole[:cut]
+    assert f"k.warc.gz: its last record (from byte {cut}) was cut short" in caplog.text
+    store = WarcStore(path)
+    assert [store.get(p.url).body for p in [*PAGES[:-1], *MORE]] == [p.body for p in [*PAGES[:-1], *MORE]]
+    assert store.get(PAGES[-1].url) is None
+    # The side index lists every whole record: later replays need not scan the file.
+    listed = _read_side_index(path)
+    assert [uri for uri, _, _ in listed] == [p.url for p in [*PAGES[:-1], *MORE]]
+    assert listed[-1][1] + listed[-1][2] == path.stat().st_size
+
+
+def test_a_record_broken_in_the_middle_is_skipped_and_the_rest_replayed(tmp_path, caplog):
+    # A file already appended to after a killed recording (or damaged otherwise).
+    first, then = _recorded(tmp_path / "l1.warc.gz"), tmp_path / "l2.warc.gz"
+    with WarcRecorder(then) as recorder:
+        for page in MORE:
+            recorder.write(page)
+    path = tmp_path / "l.warc.gz"
+    path.write_bytes(first.read_bytes()[:-100] + then.read_bytes())
+    records, broken, cut = _scan_gzipped_records(path)
+    assert cut is None and len(broken) == 1
+    assert [uri for uri, _, _ in records] == [p.url for p in [*PAGES[:-1], *MORE]]
+    store = WarcStore(path)
+    assert [store.get(p.url).body for p in MORE] == [p.body for p in MORE]
+    assert f"l.warc.gz: the record at byte {broken[0]} does not decode" in caplog.text
 
 
 def test_not_a_warc_is_an_error_naming_the_file(tmp_path):
