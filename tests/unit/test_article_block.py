@@ -67,6 +67,17 @@ def test_no_block_short_of_the_body_holding_most_of_the_text_means_the_whole_pag
     assert block_of("<html><body><p>Court.</p></body></html>") is None
 
 
+def test_an_article_in_sections_of_a_body_class_is_read_whole():
+    # Three sections of the class trafilatura takes for the article's frame, advertisements
+    # between: the first is the page's main block, the three together most of the text.
+    ad = "<div class='xqz-pub'><span>Publicité</span></div>"
+    sections = [paragraphs(0, 4), paragraphs(4, 3), paragraphs(7, 2)]
+    story = ad.join(f"<div class='article-body'>{s}</div>" for s in sections)
+    article = read_article(Page(URL, page(f"<div class='xqz-story'>{story}</div>")), ReadingContext(SITE))
+    assert article.provenance["body"] == "page"
+    assert article.body.split("\n\n") == [sentence(n) for n in range(9)]
+
+
 # A breaking-news line above the article, a photo's caption beside it: outside the block.
 OUTSIDE = "<div class='xqz-breaking'><p>Dernière minute : un séisme ressenti dans le nord du pays ce matin.</p></div>"
 ALSO = "<p>Une vue du port de Tanger Med au lever du jour, depuis la colline qui domine ses quais.</p>"
