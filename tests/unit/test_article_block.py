@@ -78,6 +78,22 @@ def test_an_article_in_sections_of_a_body_class_is_read_whole():
     assert article.body.split("\n\n") == [sentence(n) for n in range(9)]
 
 
+def teaser(n: int) -> str:
+    """A teaser card: a picture, a headline and its blurb, all one link."""
+    return (
+        f"<li><a href='/societe/sujet-{n}'><div><img src='/{n}.jpg'><h3>Sujet {n} du jour</h3>"
+        f"<p>{sentence(100 + n)} {sentence(200 + n)}</p></div></a></li>"
+    )
+
+
+def test_text_inside_a_link_weighs_nothing_where_the_block_is_looked_for():
+    cards = "<ul class='xqz-more'>" + "".join(teaser(n) for n in range(4)) + "</ul>"
+    html = page(f"<div class='xqz-story'>{paragraphs(0, 6)}</div>{cards}")
+    assert block_of(html.decode()).get("class") == "xqz-story"
+    article = read_article(Page(URL, html), ReadingContext(SITE))
+    assert article.body.split("\n\n") == [sentence(n) for n in range(6)]
+
+
 # A breaking-news line above the article, a photo's caption beside it: outside the block.
 OUTSIDE = "<div class='xqz-breaking'><p>Dernière minute : un séisme ressenti dans le nord du pays ce matin.</p></div>"
 ALSO = "<p>Une vue du port de Tanger Med au lever du jour, depuis la colline qui domine ses quais.</p>"
