@@ -40,7 +40,8 @@ _INLINE = frozenset(
 
 def paragraph_text(element: lxml.html.HtmlElement) -> str | None:
     """The text of a paragraph-like element: a ``<p>``, or a ``<div>`` holding text and inline
-    elements alone; None for anything else, and for a line of links (a card, a menu)."""
+    elements alone; None for anything else, for a line of links (a menu), and for a text
+    inside a link (a teaser card: a picture, a headline and its blurb, all one link)."""
     tag = element.tag
     if tag == "div":
         for child in element:
@@ -53,12 +54,16 @@ def paragraph_text(element: lxml.html.HtmlElement) -> str | None:
         # Text alone (comments and entities are children too): the text is the element's own,
         # and no link is inside.
         text = (element.text or "").strip()
-        return text if len(text) >= 40 else None
+        return text if len(text) >= 40 and not _in_link(element) else None
     text = visible_text(element)
     if len(text) < 40:
         return None
     linked = sum(len(a.text_content()) for a in element.iter("a"))
-    return None if linked > len(text) / 2 else text
+    return None if linked > len(text) / 2 or _in_link(element) else text
+
+
+def _in_link(element: lxml.html.HtmlElement) -> bool:
+    return next(element.iterancestors("a"), None) is not None
 
 
 _HIDDEN = ("script", "style", "noscript", "template")

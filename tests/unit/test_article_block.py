@@ -67,6 +67,33 @@ def test_no_block_short_of_the_body_holding_most_of_the_text_means_the_whole_pag
     assert block_of("<html><body><p>Court.</p></body></html>") is None
 
 
+def test_an_article_in_sections_of_a_body_class_is_read_whole():
+    # Three sections of the class trafilatura takes for the article's frame, advertisements
+    # between: the first is the page's main block, the three together most of the text.
+    ad = "<div class='xqz-pub'><span>Publicité</span></div>"
+    sections = [paragraphs(0, 4), paragraphs(4, 3), paragraphs(7, 2)]
+    story = ad.join(f"<div class='article-body'>{s}</div>" for s in sections)
+    article = read_article(Page(URL, page(f"<div class='xqz-story'>{story}</div>")), ReadingContext(SITE))
+    assert article.provenance["body"] == "page"
+    assert article.body.split("\n\n") == [sentence(n) for n in range(9)]
+
+
+def teaser(n: int) -> str:
+    """A teaser card: a picture, a headline and its blurb, all one link."""
+    return (
+        f"<li><a href='/societe/sujet-{n}'><div><img src='/{n}.jpg'><h3>Sujet {n} du jour</h3>"
+        f"<p>{sentence(100 + n)} {sentence(200 + n)}</p></div></a></li>"
+    )
+
+
+def test_text_inside_a_link_weighs_nothing_where_the_block_is_looked_for():
+    cards = "<ul class='xqz-more'>" + "".join(teaser(n) for n in range(4)) + "</ul>"
+    html = page(f"<div class='xqz-story'>{paragraphs(0, 6)}</div>{cards}")
+    assert block_of(html.decode()).get("class") == "xqz-story"
+    article = read_article(Page(URL, html), ReadingContext(SITE))
+    assert article.body.split("\n\n") == [sentence(n) for n in range(6)]
+
+
 # A breaking-news line above the article, a photo's caption beside it: outside the block.
 OUTSIDE = "<div class='xqz-breaking'><p>Dernière minute : un séisme ressenti dans le nord du pays ce matin.</p></div>"
 ALSO = "<p>Une vue du port de Tanger Med au lever du jour, depuis la colline qui domine ses quais.</p>"
