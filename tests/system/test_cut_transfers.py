@@ -15,7 +15,7 @@ from clippings.crawl.transfer import cut_reason
 from clippings.replay import WarcStore
 from tests.helpers.crawl import read_output, summary_rows
 from tests.helpers.fixturelib import FIXTURES
-from tests.helpers.httpsite import Answer, LocalSite, sitemap
+from tests.helpers.httpsite import Answer, LocalSite, sitemap, zstd
 from tests.helpers.le360site import ARTICLES, FEED, SITEMAP, crawl, publish, published
 
 XML = {"Content-Type": "application/xml; charset=utf-8"}
@@ -32,10 +32,15 @@ def test_a_whole_gzip_body_is_not_cut_and_a_cut_one_is():
         assert "gzip stream not ended" in cut_reason({b"content-encoding": b"gzip"}, cut)
 
 
-def test_deflate_and_brotli_streams_cut_short_are_cut():
-    for encoding, whole in ((b"deflate", zlib.compress(BODY)), (b"br", brotli.compress(BODY))):
+def test_deflate_brotli_and_zstd_streams_cut_short_are_cut():
+    encoded = ((b"deflate", zlib.compress(BODY)), (b"br", brotli.compress(BODY)), (b"zstd", zstd.compress(BODY)))
+    for encoding, whole in encoded:
         assert cut_reason({b"content-encoding": encoding}, whole) is None
         assert cut_reason({b"content-encoding": encoding}, whole[: len(whole) // 2]) is not None
+    # zstd in several frames, as gzip in several members: whole, or its last frame cut.
+    frame = zstd.compress(BODY)
+    assert cut_reason({b"content-encoding": b"zstd"}, frame + frame) is None
+    assert "zstd stream not ended" in cut_reason({b"content-encoding": b"zstd"}, frame + frame[:20])
     raw = zlib.compressobj(wbits=-15)
     raw_deflate = raw.compress(BODY) + raw.flush()
     assert cut_reason({b"content-encoding": b"deflate"}, raw_deflate) is None
@@ -61,7 +66,7 @@ def last_run(out, site="le360"):
     return [run for run in read_runs(out) if run["site"] == site][-1]
 
 
-@pytest.mark.parametrize("mode", ["gzip", "length"])
+@pytest.mark.parametrize("mode", ["gzip", "zstd", "length"])
 def test_a_cut_article_is_retried_counted_as_an_error_and_fetched_by_the_next_run(tmp_path, mode):
     articles = ARTICLES[:5]
     flaky, victim = articles[1], articles[3]
