@@ -16,7 +16,9 @@ retries are spent, fails it with ``CutTransfer``: the spider counts it as an err
   ask for br at all);
 - zstd: every frame complete (Scrapy asks for zstd and, given a cut one, keeps what it
   inflated without an error, as with gzip);
-- Scrapy's own ``dataloss`` flag (``DOWNLOAD_FAIL_ON_DATALOSS = False``).
+- Scrapy's own ``dataloss`` flag (``DOWNLOAD_FAIL_ON_DATALOSS = False``);
+- a 206 Partial Content answered to a request that asked for no range (a part of the page,
+  which Scrapy takes for a page).
 
 A missing ``</html>`` is not a cut: only the bytes tell.
 """
@@ -158,6 +160,8 @@ class TransferCheckMiddleware:
             if name in response.headers
         }
         reason = cut_reason(headers, response.body, response.flags)
+        if response.status == 206 and b"Range" not in request.headers:
+            reason = "206 Partial Content to a request for the whole page"
         if reason is None:
             return response
         self.stats.inc_value("clippings/transfer/cut")

@@ -1,5 +1,6 @@
-"""Cut transfers are download errors: retried, named and counted if they still fail, and
-never hidden by a 304 on the next run (clippings/crawl/transfer.py, clippings/crawl/failures.py)."""
+"""Cut transfers (and a part of a page answered 206 to a request for the whole) are download
+errors: retried, named and counted if they still fail, and never hidden by a 304 on the next
+run (clippings/crawl/transfer.py, clippings/crawl/failures.py)."""
 
 from __future__ import annotations
 
@@ -131,6 +132,30 @@ def test_a_chunked_stream_cut_or_a_connection_reset_mid_body_is_an_error_the_nex
         assert "Traceback" not in first.stderr, first.stderr[-3000:]
         named = [line for line in first.stderr.splitlines() if url in line]
         assert len(named) == 1 and "cut transfer" in named[0], first.stderr[-3000:]
+        assert last_run(out)["errors"] == {"cut": 1}
+        assert victim.url not in {r["url"] for r in read_output(out)}
+        site.clear_log()
+        second = crawl(site, out, "-s", "RETRY_TIMES=1")
+        assert second.returncode == 0, second.stderr[-3000:]
+        log = site.log()
+    assert [hit.status for hit in log if hit.url == FEED] == [200], "the feed is not answered 304"
+    assert Counter(r["url"] for r in read_output(out)) == Counter({f.url: 1 for f in articles})
+
+
+def test_a_part_of_a_page_answered_206_to_a_whole_page_request_is_a_cut_transfer(tmp_path):
+    articles = ARTICLES[:5]
+    victim = articles[2]
+    out = tmp_path / "out"
+    with LocalSite(FIXTURES) as site:
+        publish(site, articles)
+        body = site.page(victim.url).body
+        half = body[: len(body) // 2]
+        part = {"Content-Type": "text/html; charset=utf-8", "Content-Range": f"bytes 0-{len(half) - 1}/{len(body)}"}
+        site.page(victim.url).first = [Answer(206, part, half), Answer(206, part, half)]  # on both tries
+        first = crawl(site, out, "-s", "RETRY_TIMES=1")
+        assert "Traceback" not in first.stderr, first.stderr[-3000:]
+        named = [line for line in first.stderr.splitlines() if victim.url in line]
+        assert len(named) == 1 and "cut transfer: 206 Partial Content" in named[0], first.stderr[-3000:]
         assert last_run(out)["errors"] == {"cut": 1}
         assert victim.url not in {r["url"] for r in read_output(out)}
         site.clear_log()
