@@ -27,6 +27,10 @@ from clippings.cli.options import (
 )
 from clippings.sites import SITES
 
+# A Ctrl-C or SIGTERM that came before any crawl started (while Scrapy loaded, or while the
+# command waited for another crawl's lock): exit status 1, as for a crawl stopped.
+STOPPED_BEFORE = "clippings: stopped before the crawl started: nothing was fetched or written"
+
 
 def scrapy_settings(args: argparse.Namespace):  # -> scrapy.settings.Settings
     from clippings.core.config import WithDefaults, check_settings, check_value
@@ -93,8 +97,14 @@ def crawl(args: argparse.Namespace) -> int:
     # second), a thread indexes the replay source, and this process loads Scrapy. --workers
     # has the last word over the settings, so with it the workers start before Scrapy loads.
     from clippings.crawl.resources import Shared
+    from clippings.crawl.stopsignals import StopSignals
 
     shared = Shared()  # what the crawls of this command share: the pool, the WARC, the locks
+    # Ctrl-C and SIGTERM are the crawls' from now on, not a KeyboardInterrupt in the middle of
+    # Scrapy's start-up (which it would swallow, and report a crawl that never ran as one that
+    # went well): a first signal stops each crawl as it starts, a second ends the process.
+    shared.stops = StopSignals()
+    shared.stops.install()
     pool = None
     try:
         if args.workers is not None:
@@ -123,6 +133,9 @@ def crawl(args: argparse.Namespace) -> int:
 
         try:
             busy = _take_locks(per_site, settings, labels(args), shared)
+            if shared.stops.stopping:  # a Ctrl-C or SIGTERM before any crawl started
+                print(STOPPED_BEFORE, file=sys.stderr)
+                return 1
             for refused in busy:  # at once: the other sites' crawls may take a while
                 print(refused, file=sys.stderr)
                 del per_site[refused.site]
@@ -146,7 +159,8 @@ def _take_locks(per_site: dict[str, list[str]], settings: Any, labels: dict[str,
     output = settings.get("CLIPPINGS_OUTPUT_DIR")
     held = [lock.WriterLock(output, site) for site in per_site]
     try:
-        busy = lock.acquire_all(held, settings.getfloat("CLIPPINGS_LOCK_WAIT"))
+        stops = shared.stops
+        busy = lock.acquire_all(held, settings.getfloat("CLIPPINGS_LOCK_WAIT"), given_up=lambda: stops.stopping)
     except OSError as exc:
         label = {"CLIPPINGS_OUTPUT_DIR": "--output", **labels}["CLIPPINGS_OUTPUT_DIR"]
         raise UsageError(
@@ -206,8 +220,8 @@ def _run_crawls(
 ) -> int:
     from scrapy.crawler import CrawlerProcess
 
-    from clippings.crawl.extensions.stops import StopSignals
     from clippings.crawl.resources import share
+    from clippings.crawl.stopsignals import StopSignals
     from clippings.crawl.summary import crawl_report
 
     process = CrawlerProcess(settings)  # imports the spiders, the extraction code...
@@ -226,7 +240,7 @@ def _run_crawls(
         process.crawl(crawler, urls=urls or None, **spider_args)
     records_from(settings.get("LOG_LEVEL"))
     with collector_for_crawls():
-        process.start()
+        process.start(install_signal_handlers=False)  # Ctrl-C and SIGTERM are shared.stops'
     text, status = crawl_report(crawlers, output)
     if settings.get("CLIPPINGS_CLUSTER"):  # a node: its articles went to the writer
         from clippings.cli.cluster import node_note

@@ -135,15 +135,17 @@ def acquire_all(
     wait: float = 0.0,
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.monotonic,
+    given_up: Callable[[], bool] = lambda: False,
 ) -> list[Busy]:
     """Take every lock that can be taken within ``wait`` seconds, all waited for at once;
-    returns Busy for each that stayed taken. OSError when a lock file cannot be created."""
+    returns Busy for each that stayed taken. OSError when a lock file cannot be created.
+    ``given_up``: the wait ends early once it says so (a Ctrl-C while waiting)."""
     pending = list(locks)
     deadline = clock() + max(0.0, wait)
     while True:
         pending = [lock for lock in pending if not lock.try_acquire()]
         left = deadline - clock()
-        if not pending or left <= 0:
+        if not pending or left <= 0 or given_up():
             return [lock.busy() for lock in pending]
         sleep(min(0.25, left))
 

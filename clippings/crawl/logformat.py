@@ -21,6 +21,8 @@ from scrapy.logformatter import LogFormatter as ScrapyLogFormatter
 from scrapy.logformatter import LogFormatterResult
 from twisted.python.failure import Failure
 
+from clippings.crawl.failures import failure_reason
+
 
 def _url(item: Any) -> str:
     url = getattr(item, "url", None)
@@ -62,8 +64,12 @@ class RobotsTxtFailure(logging.Filter):
             problem = record.args.get("f_exception") or record.exc_info[1]
             parts = urlsplit(getattr(request, "url", "") or "")
             where = f"{parts.scheme}://{parts.netloc}/robots.txt" if parts.netloc else "robots.txt"
-            record.msg = "%s: download failed: %s (robots.txt unread: every URL allowed)"
-            record.args = (where, problem)
+            # A cut transfer's exception says nothing by itself: its reason, as for a page.
+            detail = failure_reason(Failure(problem))[2] if isinstance(problem, Exception) else problem
+            if not str(detail).startswith("download failed"):
+                detail = f"download failed: {detail}"
+            record.msg = "%s: %s (robots.txt unread: every URL allowed)"
+            record.args = (where, detail)
             record.exc_info = record.exc_text = None
         return True
 

@@ -60,6 +60,10 @@ class Outcomes:
             # site is a page that went elsewhere (WARNING).
             log = self.logger.info if reason == "robots_txt" else self.logger.warning
             log("%s: not fetched: %s", request.url, detail)
+            if reason == "offsite_redirect":
+                # Neither had nor given up (a site's maintenance page elsewhere, for a
+                # moment): a 304 on the feed must not hide it from the next run.
+                self.mark_incomplete(f"{request.url} redirected off the site")
             return
         self.logger.error("%s: %s", request.url, detail)
         # Every error leaves the page to the next run, an IgnoreRequest too (an HTTP error, a

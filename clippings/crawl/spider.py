@@ -25,6 +25,7 @@ from clippings.core.page import Page, ReadingContext
 from clippings.core.site import Site
 from clippings.core.stats import count
 from clippings.crawl.admission import Admission, admission
+from clippings.crawl.extensions.stops import stopping
 from clippings.crawl.incremental import Incremental, incremental
 from clippings.crawl.listings import ListingPages
 from clippings.crawl.logformat import quiet_robots_txt_failures
@@ -32,10 +33,7 @@ from clippings.crawl.outcomes import Outcomes
 from clippings.crawl.readers import Extractor, InProcess, extractor_for
 from clippings.crawl.resources import resources
 from clippings.crawl.transfer import cut_flag
-from clippings.discovery import (
-    link_time,
-    sniff,
-)
+from clippings.discovery import link_time, sniff
 from clippings.discovery.policy import CrawlPolicy, Decision
 from clippings.extract.truncation import doubt
 from clippings.state import StateError
@@ -150,6 +148,9 @@ class NewsSpider(ListingPages, Outcomes, scrapy.Spider):
             self.logger.error("%s; stopping the crawl", self.state_error)
             self.crawler.stats.set_value("clippings/state_error", self.state_error)
             await self.crawler.engine.close_spider_async(reason="state_error")
+            return
+        if stopping(self.crawler):  # a Ctrl-C or SIGTERM came while the crawl was starting
+            await self.crawler.engine.close_spider_async(reason="shutdown")
             return
         if self.crawler.settings.get("CLIPPINGS_CLUSTER") and not _seeds(self.crawler):
             return  # a node of a cluster run another node seeded: its requests come from the frontier

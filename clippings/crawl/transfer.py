@@ -14,13 +14,18 @@ retries are spent, fails it with ``CutTransfer``: the spider counts it as an err
 - deflate: the zlib (or raw deflate) stream ended;
 - br: the brotli stream ended (when the brotli module is installed, as Scrapy needs it to
   ask for br at all);
-- Scrapy's own ``dataloss`` flag (``DOWNLOAD_FAIL_ON_DATALOSS = False``).
+- zstd: every frame complete (Scrapy asks for zstd and, given a cut one, keeps what it
+  inflated without an error, as with gzip);
+- Scrapy's own ``dataloss`` flag (``DOWNLOAD_FAIL_ON_DATALOSS = False``);
+- a 206 Partial Content answered to a request that asked for no range (a part of the page,
+  which Scrapy takes for a page).
 
 A missing ``</html>`` is not a cut: only the bytes tell.
 """
 
 from __future__ import annotations
 
+import sys
 import zlib
 
 from scrapy.crawler import Crawler
@@ -75,7 +80,34 @@ def _brotli_complete(body: bytes) -> bool:
     return bool(decompressor.is_finished())
 
 
-_CHECKS = {b"gzip": _gzip_complete, b"x-gzip": _gzip_complete, b"deflate": _deflate_complete, b"br": _brotli_complete}
+def _zstd_complete(body: bytes) -> bool:
+    try:
+        if sys.version_info >= (3, 14):
+            from compression import zstd
+        else:
+            from backports import zstd
+    except ImportError:
+        return True  # nothing to judge by (Scrapy decodes zstd with the same module)
+    data = body
+    while data:
+        decompressor = zstd.ZstdDecompressor()
+        try:
+            decompressor.decompress(data)
+        except zstd.ZstdError:
+            return True  # not zstd as declared: Scrapy's decoder says so, not a cut
+        if not decompressor.eof:
+            return False
+        data = decompressor.unused_data
+    return True
+
+
+_CHECKS = {
+    b"gzip": _gzip_complete,
+    b"x-gzip": _gzip_complete,
+    b"deflate": _deflate_complete,
+    b"br": _brotli_complete,
+    b"zstd": _zstd_complete,
+}
 
 
 def cut_reason(headers: dict[bytes, bytes] | None, body: bytes, flags: list[str] | None = None) -> str | None:
@@ -128,6 +160,8 @@ class TransferCheckMiddleware:
             if name in response.headers
         }
         reason = cut_reason(headers, response.body, response.flags)
+        if response.status == 206 and b"Range" not in request.headers:
+            reason = "206 Partial Content to a request for the whole page"
         if reason is None:
             return response
         self.stats.inc_value("clippings/transfer/cut")

@@ -5,7 +5,7 @@ https://fr.le360.ma/... arrive here with ``Host: fr.le360.ma``, so one server pl
 site. Pages come from a fixture set (folder or WARC) plus pages the test adds or replaces;
 each page can misbehave on its first hits (500, 429 with Retry-After, a slow answer), be
 slow every time, or redirect, or have its transfer cut (``Answer.cut``: a gzip stream cut
-short under a Content-Length that says so, a Content-Length not met before the connection
+short under a Content-Length that says so, a zstd one the same, a Content-Length not met before the connection
 closes, a chunked body closed before its last chunk, a connection reset mid-body). Bodies
 are gzipped when the client accepts it; ETag and Last-Modified are sent and conditional
 requests answered 304. Every request is logged, and the most requests a host had
@@ -19,6 +19,7 @@ import hashlib
 import json
 import socket
 import struct
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -30,6 +31,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from clippings.replay import open_store
+
+if sys.version_info >= (3, 14):
+    from compression import zstd
+else:
+    from backports import zstd
 
 SITE_ORIGINS = ("https://fr.le360.ma", "https://www.almaghribtoday.net")
 
@@ -43,6 +49,7 @@ class Answer:
     body: bytes = b""
     delay: float = 0.0
     # "gzip": the gzipped body cut in half, sent whole as far as its Content-Length says;
+    # "zstd": the same with the body zstd-compressed (as CDNs answer the zstd Scrapy asks for);
     # "length": the first half of the body sent under the whole body's Content-Length,
     # then the connection closed; "chunked": the first half sent in chunks, the connection
     # closed before the last (empty) chunk; "reset": the first half sent under the whole
@@ -212,14 +219,17 @@ class LocalSite:
                     time.sleep(answer.delay)
                 body = answer.body
                 out = dict(answer.headers)
-                if body and ("gzip" in headers.get("accept-encoding", "") or answer.cut == "gzip"):
+                if answer.cut == "zstd":
+                    body = zstd.compress(body)
+                    out["Content-Encoding"] = "zstd"
+                elif body and ("gzip" in headers.get("accept-encoding", "") or answer.cut == "gzip"):
                     body = gzip.compress(body, mtime=0)
                     out["Content-Encoding"] = "gzip"
                 length = len(body)
                 if answer.cut in ("chunked", "reset"):
                     self.cut_short(answer, out, body)
                     return
-                if answer.cut == "gzip":
+                if answer.cut in ("gzip", "zstd"):
                     body = body[: len(body) // 2]
                     length = len(body)
                 elif answer.cut == "length":

@@ -1,5 +1,6 @@
-"""Cut transfers are download errors: retried, named and counted if they still fail, and
-never hidden by a 304 on the next run (clippings/crawl/transfer.py, clippings/crawl/failures.py)."""
+"""Cut transfers (and a part of a page answered 206 to a request for the whole) are download
+errors: retried, named and counted if they still fail, and never hidden by a 304 on the next
+run (clippings/crawl/transfer.py, clippings/crawl/failures.py)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from clippings.crawl.transfer import cut_reason
 from clippings.replay import WarcStore
 from tests.helpers.crawl import read_output, summary_rows
 from tests.helpers.fixturelib import FIXTURES
-from tests.helpers.httpsite import Answer, LocalSite, sitemap
+from tests.helpers.httpsite import Answer, LocalSite, sitemap, zstd
 from tests.helpers.le360site import ARTICLES, FEED, SITEMAP, crawl, publish, published
 
 XML = {"Content-Type": "application/xml; charset=utf-8"}
@@ -32,10 +33,15 @@ def test_a_whole_gzip_body_is_not_cut_and_a_cut_one_is():
         assert "gzip stream not ended" in cut_reason({b"content-encoding": b"gzip"}, cut)
 
 
-def test_deflate_and_brotli_streams_cut_short_are_cut():
-    for encoding, whole in ((b"deflate", zlib.compress(BODY)), (b"br", brotli.compress(BODY))):
+def test_deflate_brotli_and_zstd_streams_cut_short_are_cut():
+    encoded = ((b"deflate", zlib.compress(BODY)), (b"br", brotli.compress(BODY)), (b"zstd", zstd.compress(BODY)))
+    for encoding, whole in encoded:
         assert cut_reason({b"content-encoding": encoding}, whole) is None
         assert cut_reason({b"content-encoding": encoding}, whole[: len(whole) // 2]) is not None
+    # zstd in several frames, as gzip in several members: whole, or its last frame cut.
+    frame = zstd.compress(BODY)
+    assert cut_reason({b"content-encoding": b"zstd"}, frame + frame) is None
+    assert "zstd stream not ended" in cut_reason({b"content-encoding": b"zstd"}, frame + frame[:20])
     raw = zlib.compressobj(wbits=-15)
     raw_deflate = raw.compress(BODY) + raw.flush()
     assert cut_reason({b"content-encoding": b"deflate"}, raw_deflate) is None
@@ -61,7 +67,7 @@ def last_run(out, site="le360"):
     return [run for run in read_runs(out) if run["site"] == site][-1]
 
 
-@pytest.mark.parametrize("mode", ["gzip", "length"])
+@pytest.mark.parametrize("mode", ["gzip", "zstd", "length"])
 def test_a_cut_article_is_retried_counted_as_an_error_and_fetched_by_the_next_run(tmp_path, mode):
     articles = ARTICLES[:5]
     flaky, victim = articles[1], articles[3]
@@ -126,6 +132,30 @@ def test_a_chunked_stream_cut_or_a_connection_reset_mid_body_is_an_error_the_nex
         assert "Traceback" not in first.stderr, first.stderr[-3000:]
         named = [line for line in first.stderr.splitlines() if url in line]
         assert len(named) == 1 and "cut transfer" in named[0], first.stderr[-3000:]
+        assert last_run(out)["errors"] == {"cut": 1}
+        assert victim.url not in {r["url"] for r in read_output(out)}
+        site.clear_log()
+        second = crawl(site, out, "-s", "RETRY_TIMES=1")
+        assert second.returncode == 0, second.stderr[-3000:]
+        log = site.log()
+    assert [hit.status for hit in log if hit.url == FEED] == [200], "the feed is not answered 304"
+    assert Counter(r["url"] for r in read_output(out)) == Counter({f.url: 1 for f in articles})
+
+
+def test_a_part_of_a_page_answered_206_to_a_whole_page_request_is_a_cut_transfer(tmp_path):
+    articles = ARTICLES[:5]
+    victim = articles[2]
+    out = tmp_path / "out"
+    with LocalSite(FIXTURES) as site:
+        publish(site, articles)
+        body = site.page(victim.url).body
+        half = body[: len(body) // 2]
+        part = {"Content-Type": "text/html; charset=utf-8", "Content-Range": f"bytes 0-{len(half) - 1}/{len(body)}"}
+        site.page(victim.url).first = [Answer(206, part, half), Answer(206, part, half)]  # on both tries
+        first = crawl(site, out, "-s", "RETRY_TIMES=1")
+        assert "Traceback" not in first.stderr, first.stderr[-3000:]
+        named = [line for line in first.stderr.splitlines() if victim.url in line]
+        assert len(named) == 1 and "cut transfer: 206 Partial Content" in named[0], first.stderr[-3000:]
         assert last_run(out)["errors"] == {"cut": 1}
         assert victim.url not in {r["url"] for r in read_output(out)}
         site.clear_log()

@@ -1,7 +1,8 @@
 """Article pages a faulty server answered with no article (an empty 200, a page with no text,
-a redirect loop), and sitemaps it answered with nothing or cut short, leave articles not had
-and not remembered as given up: the run keeps the feed's and sitemaps' validators unsaved, so
-the next run is not told 304 over them and fetches them."""
+a redirect loop, a redirect off the site to its maintenance page), and sitemaps it answered
+with nothing or cut short, leave articles not had and not remembered as given up: the run
+keeps the feed's and sitemaps' validators unsaved, so the next run is not told 304 over them
+and fetches them."""
 
 from __future__ import annotations
 
@@ -33,14 +34,20 @@ def redirect_loop(site: LocalSite, url: str) -> None:
     site.redirect(url + "?from=loop", url)
 
 
+def offsite_redirect(site: LocalSite, url: str) -> None:
+    # Once: the site sends its article to a maintenance page on another host.
+    site.page(url).first = [Answer(302, {"Location": "https://status.example.org/maintenance"})]
+
+
 @pytest.mark.parametrize(
     ("fault", "kind", "reason"),
     [
         (empty_200, "dropped", "not_html"),
         (no_text, "dropped", "empty_body"),
         (redirect_loop, "errors", "download"),
+        (offsite_redirect, "dropped", "offsite_redirect"),
     ],
-    ids=["empty_200", "no_text", "redirect_loop"],
+    ids=["empty_200", "no_text", "redirect_loop", "offsite_redirect"],
 )
 def test_an_article_a_fault_kept_from_the_first_run_is_fetched_by_the_next(tmp_path, fault, kind, reason):
     articles = ARTICLES[:5]

@@ -4,6 +4,7 @@ summary, the run history and the progress line; a page refused on purpose is a d
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 
 import pytest
@@ -13,6 +14,8 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.test import get_crawler
 from twisted.internet.error import ConnectionLost
 from twisted.python.failure import Failure
+from twisted.web._newclient import ResponseFailed
+from twisted.web.http import _DataLoss
 
 from clippings.collection.run_line import run_record
 from clippings.core.summary import site_summary
@@ -80,22 +83,26 @@ def test_a_page_that_could_not_be_had_is_an_error_named_in_one_line(value, count
 
 
 @pytest.mark.parametrize(
-    ("value", "counted"),
+    ("value", "counted", "complete"),
     [
-        (IgnoreRequest("Forbidden by robots.txt"), "dropped/robots_txt"),
+        # robots.txt's refusal is the crawl's own rule: the page is given up on purpose.
+        (IgnoreRequest("Forbidden by robots.txt"), "dropped/robots_txt", True),
+        # A redirect off the site (a maintenance page elsewhere) leaves the page not had: the
+        # feeds' validators are not saved, so the next run fetches it.
         (
             IgnoreRequest(f"redirect off the site, not followed: {URL} -> https://example.com/"),
             "dropped/offsite_redirect",
+            False,
         ),
     ],
 )
-def test_a_page_refused_on_purpose_stays_a_drop(value, counted):
+def test_a_page_refused_on_purpose_stays_a_drop(value, counted, complete):
     made = spider()
     fail(made, value)
     stats = made.crawler.stats.get_stats()
     assert stats[f"clippings/le360/{counted}"] == 1
     assert not [key for key in stats if "/errors/" in key]
-    assert made.incremental.incomplete_because == []
+    assert (made.incremental.incomplete_because == []) is complete
 
 
 def test_a_page_gone_is_a_drop_remembered():
@@ -196,3 +203,19 @@ def test_a_fallback_after_a_404_carries_none_of_the_first_requests_download_meta
     assert fallback.meta["article_id"] == meta["article_id"] and fallback.meta["fallback_of"] == URL
     internal = {"download_latency", "retry_times", "redirect_reasons", "download_slot"}
     assert not internal & set(fallback.meta)
+
+
+def test_a_robots_txt_cut_short_is_named_with_its_reason():
+    # Scrapy's robots.txt middleware logs the failure's exception, here a connection closed
+    # before the end of the body: its text is empty, the line said "download failed: " alone.
+    from clippings.crawl.logformat import RobotsTxtFailure
+
+    lost = ResponseFailed([Failure(_DataLoss())])
+    record = logging.LogRecord("scrapy.downloadermiddlewares.robotstxt", logging.ERROR, "", 0, "x", None, None)
+    record.args = {"request": Request("https://fr.le360.ma/robots.txt"), "f_exception": lost}
+    record.exc_info = (ResponseFailed, lost, None)
+    RobotsTxtFailure().filter(record)
+    assert record.getMessage() == (
+        "https://fr.le360.ma/robots.txt: download failed: cut transfer: connection closed before the end"
+        " of the body (robots.txt unread: every URL allowed)"
+    )

@@ -22,6 +22,7 @@ from scrapy.exceptions import UsageError
 from clippings.collection.lock import BUSY_STATUS
 from clippings.collection.run_line import failures
 from clippings.core.stats import stat_key
+from clippings.crawl.extensions.stops import stop_signals
 
 # A bad setting or spider argument: the crawl closed before it started, as `clippings crawl`
 # refuses it up front (exit status 2, argparse's for a bad command line).
@@ -49,8 +50,12 @@ class Command(ScrapyCrawl):
             raise UsageError("running 'scrapy crawl' with more than one spider is not supported")
         assert self.crawler_process
         crawler = self._create_crawler(args[0])
+        # Ctrl-C and SIGTERM (a Scrapyd cancel) are the crawl's from now on, Scrapy's handlers
+        # left out (``clippings.crawl.stopsignals``): one that comes while the crawl starts
+        # stops it as it starts, recorded, exit status 1.
+        stop_signals(crawler).install()
         self.crawler_process.crawl(crawler, **opts.spargs)
-        self.crawler_process.start()
+        self.crawler_process.start(install_signal_handlers=False)
         if self.crawler_process.bootstrap_failed:
             self.exitcode = 1
         elif crawler.stats is not None:

@@ -19,38 +19,33 @@ A crawl that finishes with a JOBDIR marks it (``JOB_FINISHED``): a later run wit
 JOBDIR would fetch nothing and say all is well, so it is refused in one line
 (``job_finished``; exit status 2 under ``clippings crawl``).
 
-The crawls of one process share one ``StopSignals`` (on their ``Shared``); the ``Stops``
-extension of each crawl installs it once the reactor runs (after Scrapy's own handlers,
-which it calls for the graceful stop).
+The crawls of one process share one ``StopSignals`` (``clippings.crawl.stopsignals``, on
+their ``Shared``); the ``Stops`` extension of each crawl installs it once the reactor runs
+(after Scrapy's own handlers, which it calls for the graceful stop). The ``clippings crawl``
+command installs it before Scrapy loads: a crawl that starts after the first signal stops at
+once (``NewsSpider.start`` asks ``stopping``), its run ``stopped``.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
-import signal
-import sys
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
+from scrapy.utils.defer import deferred_from_coro
 from twisted.python.failure import Failure
 
 from clippings.core.stamps import utc_stamp
 from clippings.crawl.extensions.history import RunHistory
 from clippings.crawl.extensions.progress import Progress
 from clippings.crawl.resources import resources
+from clippings.crawl.stopsignals import StopSignals, forced_status
 
 logger = logging.getLogger("clippings.crawl.extensions")
-
-SIGNALS = (signal.SIGINT, signal.SIGTERM)
-STOPPING = "stopping: finishing {count} pages in flight (Ctrl-C again to force)"
-
 
 # Left in a JOBDIR by the crawl that finished there: the next run with it is refused.
 JOB_FINISHED = "clippings.finished"
@@ -72,91 +67,6 @@ def job_finished(jobdir: str | os.PathLike[str] | None) -> str | None:
 
 class Stopped(IgnoreRequest):
     """A request not fetched because the crawl is stopping: neither an error nor a drop."""
-
-
-def forced_status(signum: int) -> int:
-    """The exit status of a crawl forced to end by ``signum``: 130 (SIGINT), 143 (SIGTERM)."""
-    return 128 + signum
-
-
-class StopSignals:
-    """The signal handling of the crawls that share one ``Shared`` (one process)."""
-
-    def __init__(self) -> None:
-        self.crawls: dict[Crawler, Stops] = {}  # the crawls still open
-        self.signum: int | None = None  # the first signal received
-        self.previous: dict[int, Any] = {}
-        # Run when a second signal forces the end (the command prints its summary): signum.
-        self.on_forced: list[Callable[[int], None]] = []
-
-    @property
-    def stopping(self) -> bool:
-        return self.signum is not None
-
-    def install(self) -> None:
-        """Ours for SIGINT and SIGTERM, keeping the handler each replaces (Scrapy's)."""
-        for signum in SIGNALS:
-            current = signal.getsignal(signum)
-            if current != self.handle:
-                self.previous[signum] = current
-                signal.signal(signum, self.handle)
-
-    def handle(self, signum: int, frame: Any) -> None:
-        if self.signum is not None:
-            self.force(signum)
-            return
-        self.signum = signum
-        from twisted.internet import reactor
-
-        reactor.callFromThread(self.stop_fetching)
-        previous = self.previous.get(signum)
-        if callable(previous) and previous is not signal.default_int_handler:
-            previous(signum, frame)  # Scrapy's graceful stop (it installs its own second handler)
-        else:
-            reactor.callFromThread(self.stop_crawls)
-        self.install()  # the second signal is ours
-
-    def stop_crawls(self) -> None:
-        for crawl in list(self.crawls.values()):
-            if crawl.crawler.crawling:
-                crawl.crawler.stop()
-
-    def stop_fetching(self) -> None:
-        """The crawls fetch nothing new; the one WARNING line says how many pages are in flight."""
-        in_flight = sum(crawl.take_back_queued() for crawl in list(self.crawls.values()))
-        text = STOPPING.format(count=in_flight)
-        if logger.isEnabledFor(logging.WARNING) and _handlers_show(logging.WARNING):
-            logger.warning(text)
-        else:  # a quieter log level: the line is said all the same
-            print(text, file=sys.stderr, flush=True)
-        for crawl in list(self.crawls.values()):
-            crawl.redraw()
-
-    def force(self, signum: int) -> None:
-        """The second signal: every open crawl's history line says ``forced``, then the
-        process ends with 128 + signum. Runs in the signal handler: nothing here may wait."""
-        # Nothing may keep the process from ending: what fails here is passed over.
-        for crawl in list(self.crawls.values()):
-            with contextlib.suppress(Exception):
-                crawl.forced(signum)
-        for hook in self.on_forced:
-            with contextlib.suppress(Exception):
-                hook(signum)
-        message = f"forced stop ({signal.Signals(signum).name} twice): pages in flight abandoned\n"
-        with contextlib.suppress(Exception):  # a log stream interrupted mid-write
-            logger.warning(message.rstrip())
-        if not _handlers_show(logging.WARNING) or not logger.isEnabledFor(logging.WARNING):
-            os.write(2, message.encode())
-        for stream in (sys.stdout, sys.stderr):
-            with contextlib.suppress(Exception):
-                stream.flush()
-        os._exit(forced_status(signum))
-
-
-def _handlers_show(level: int) -> bool:
-    """Whether a record at ``level`` reaches one of the root logger's handlers."""
-    handlers = logging.getLogger().handlers
-    return any(handler.level <= level for handler in handlers)
 
 
 def stop_signals(crawler: Crawler) -> StopSignals:
@@ -194,6 +104,18 @@ class Stops:
         self.signals.crawls[self.crawler] = self
         # Scrapy installs its handlers once the reactor has started: ours go after them.
         reactor.callLater(0, self.signals.install)
+
+    def stop(self) -> None:
+        """Scrapy's graceful stop of this crawl (finish reason ``shutdown``) once its engine
+        runs; one whose engine does not run yet stops as its spider starts (``NewsSpider.start``
+        asks ``stopping``)."""
+        engine = self.crawler.engine
+        if not engine.running:
+            return
+        if self.crawler.crawling:
+            deferred_from_coro(self.crawler.stop_async())
+        else:  # a stop asked before the engine ran left the crawler flagged, the engine going
+            deferred_from_coro(engine.stop_async())
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         self.signals.crawls.pop(self.crawler, None)
