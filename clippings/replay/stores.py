@@ -88,7 +88,16 @@ class WarcStore:
             if scanned is None:  # not one gzip member a record: warcio reads it
                 records = scan_with_warcio(path)
             else:
-                records, broken, cut = scanned
+                records, broken, cut, misfits = scanned
+                for offset, extra in misfits:
+                    logger.warning(
+                        "%s: the record at byte %d is %d bytes %s than its Content-Length says; %s",
+                        path,
+                        offset,
+                        abs(extra),
+                        "longer" if extra > 0 else "shorter",
+                        "read to its Content-Length" if extra >= -4 else "skipped",
+                    )
                 for offset in broken:
                     logger.warning(
                         "%s: the record at byte %d does not decode (cut short by a killed recording,"

@@ -5,6 +5,8 @@ a recorder's side index spares the scan only where the WARC agrees with it."""
 from __future__ import annotations
 
 import gzip
+import re
+import zlib
 from datetime import UTC, datetime
 from io import BytesIO
 
@@ -74,7 +76,7 @@ def _with_other_records(path, *, gzipped=True):
 
 def test_quick_index_agrees_with_warcio(tmp_path):
     path = _recorded(tmp_path / "a.warc.gz")
-    quick, broken, cut = _scan_gzipped_records(path)
+    quick, broken, cut, _ = _scan_gzipped_records(path)
     assert cut is None and broken == []
     assert quick == _scan_with_warcio(path)
     assert [uri for uri, _, _ in quick] == [page.url for page in PAGES]
@@ -82,7 +84,7 @@ def test_quick_index_agrees_with_warcio(tmp_path):
 
 def test_quick_index_keeps_only_http_responses(tmp_path):
     path = _with_other_records(tmp_path / "b.warc.gz")
-    quick, broken, cut = _scan_gzipped_records(path)
+    quick, broken, cut, _ = _scan_gzipped_records(path)
     assert cut is None and broken == []
     assert quick == _scan_with_warcio(path)
     assert len(quick) == len(PAGES)
@@ -160,12 +162,37 @@ def test_a_record_broken_in_the_middle_is_skipped_and_the_rest_replayed(tmp_path
             recorder.write(page)
     path = tmp_path / "l.warc.gz"
     path.write_bytes(first.read_bytes()[:-100] + then.read_bytes())
-    records, broken, cut = _scan_gzipped_records(path)
+    records, broken, cut, _ = _scan_gzipped_records(path)
     assert cut is None and len(broken) == 1
     assert [uri for uri, _, _ in records] == [p.url for p in [*PAGES[:-1], *MORE]]
     store = WarcStore(path)
     assert [store.get(p.url).body for p in MORE] == [p.body for p in MORE]
     assert f"l.warc.gz: the record at byte {broken[0]} does not decode" in caplog.text
+
+
+def test_a_record_whose_content_length_is_wrong_is_named_and_the_rest_replayed(tmp_path, caplog):
+    # Another tool's WARC, a record a gzip member, one record claiming 5 bytes too few (read to
+    # its Content-Length, as warcio and reextract read it), one 5 too many (left out): the
+    # replay refused the whole file, with warcio's bytes of the record on stderr.
+    source = _with_other_records(tmp_path / "o.warc.gz")
+    members, data = [], source.read_bytes()
+    while data:
+        inflater = zlib.decompressobj(31)
+        members.append(inflater.decompress(data))
+        data = inflater.unused_data
+    responses = [n for n, member in enumerate(members) if b"WARC-Type: response" in member]
+    for n, delta in ((responses[0], -5), (responses[1], 5)):
+        length = int(re.search(rb"Content-Length: (\d+)", members[n])[1])
+        members[n] = members[n].replace(b"Content-Length: %d" % length, b"Content-Length: %d" % (length + delta), 1)
+    path = tmp_path / "w.warc.gz"
+    path.write_bytes(b"".join(gzip.compress(member) for member in members))
+    offsets = [sum(len(gzip.compress(m)) for m in members[:n]) for n in responses]
+    store = WarcStore(path)
+    assert len(store) == 2 and store.get(PAGES[1].url) is None
+    assert store.get(PAGES[0].url).body == PAGES[0].body[:-5]
+    assert store.get(PAGES[2].url).body == PAGES[2].body
+    assert f"the record at byte {offsets[0]} is 5 bytes longer than its Content-Length says; read to" in caplog.text
+    assert f"the record at byte {offsets[1]} is 5 bytes shorter than its Content-Length says; skipped" in caplog.text
 
 
 def test_not_a_warc_is_an_error_naming_the_file(tmp_path):
