@@ -18,6 +18,7 @@ from clippings.replay import (
     SavedResponse,
     WarcRecorder,
     WarcStore,
+    copy_store,
     side_index_path,
     url_key,
 )
@@ -193,6 +194,22 @@ def test_a_record_whose_content_length_is_wrong_is_named_and_the_rest_replayed(t
     assert store.get(PAGES[2].url).body == PAGES[2].body
     assert f"the record at byte {offsets[0]} is 5 bytes longer than its Content-Length says; read to" in caplog.text
     assert f"the record at byte {offsets[1]} is 5 bytes shorter than its Content-Length says; skipped" in caplog.text
+    copy = tmp_path / "copy.warc.gz"  # `clippings pack` of it: the readable records (warcio's reading raised)
+    assert copy_store(store, copy) == 2
+    assert [r.body for r in WarcStore(copy).responses()] == [PAGES[0].body[:-5], PAGES[2].body]
+
+
+def test_a_copy_keeps_every_capture_of_a_url(tmp_path):
+    # `clippings pack` of a WARC holding two captures of a page wrote the last one twice.
+    again = SavedResponse(PAGES[0].url, 200, PAGES[0].headers, b"<html>le360, updated</html>", WHEN)
+    path = tmp_path / "w.warc.gz"
+    with WarcRecorder(path) as recorder:
+        for page in (PAGES[0], PAGES[1], again):
+            recorder.write(page)
+    copy = tmp_path / "copy.warc.gz"
+    assert copy_store(WarcStore(path), copy) == 3
+    assert [r.body for r in WarcStore(copy).responses()] == [PAGES[0].body, PAGES[1].body, again.body]
+    assert WarcStore(copy).get(PAGES[0].url).body == again.body
 
 
 def test_not_a_warc_is_an_error_naming_the_file(tmp_path):
