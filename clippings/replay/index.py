@@ -230,7 +230,8 @@ def warc_header(raw: bytes) -> tuple[dict[str, str], int, bytes] | None:
         length = int(fields["content-length"])
     except (KeyError, ValueError):
         return None
-    fields["warc-target-uri"] = decoded(fields.get("warc-target-uri", ""))
+    uri = decoded(fields.get("warc-target-uri", ""))  # Wget 1.19 wrote it in <>, as warcio reads it
+    fields["warc-target-uri"] = uri[1:-1] if uri[:1] == "<" and uri[-1:] == ">" else uri
     return fields, length, rest
 
 

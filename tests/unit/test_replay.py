@@ -212,6 +212,29 @@ def test_a_copy_keeps_every_capture_of_a_url(tmp_path):
     assert WarcStore(copy).get(PAGES[0].url).body == again.body
 
 
+def test_a_target_uri_in_angle_brackets_is_read_as_warcio_reads_it(tmp_path):
+    # Wget 1.19 wrote `WARC-Target-URI: <URL>`: the replay answered every page 404, and
+    # reextract counted every record as another host's and wrote nothing (exit 0).
+    from clippings.reextract import task
+    from clippings.reextract.archive import plan
+    from clippings.reextract.reader import ShardReader
+
+    members, data = [], _recorded(tmp_path / "w.warc.gz").read_bytes()
+    while data:
+        inflater = zlib.decompressobj(31)
+        head, _, rest = inflater.decompress(data).partition(b"\r\n\r\n")
+        members.append(re.sub(rb"WARC-Target-URI: (\S+)", rb"WARC-Target-URI: <\1>", head) + b"\r\n\r\n" + rest)
+        data = inflater.unused_data
+    path = tmp_path / "wget.warc.gz"
+    path.write_bytes(b"".join(gzip.compress(member) for member in members))
+    assert [uri for uri, _, _ in _scan_with_warcio(path)] == [page.url for page in PAGES]
+    assert [uri for uri, _, _ in _scan_gzipped_records(path).records] == [page.url for page in PAGES]
+    store = WarcStore(path)
+    assert [store.get(page.url).body for page in PAGES] == [page.body for page in PAGES]
+    read = [found for shard in plan(path, task.owned) for found in ShardReader(shard, task.owned).records()]
+    assert [saved.url for _, saved in read] == [page.url for page in PAGES]
+
+
 def test_not_a_warc_is_an_error_naming_the_file(tmp_path):
     path = tmp_path / "f.warc.gz"
     path.write_bytes(gzip.compress(b"hello, not a WARC\r\n\r\n"))
