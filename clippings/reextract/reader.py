@@ -19,7 +19,7 @@ from clippings.reextract.archive import (
 )
 from clippings.replay.index import next_member as _next_member
 from clippings.replay.index import plain_record, warc_header
-from clippings.replay.responses import TRANSFER_HEADERS, SavedResponse, parse_stamp
+from clippings.replay.responses import TRANSFER_HEADERS, SavedResponse, parse_stamp, payload
 
 
 # --- reading a shard (in a worker) --------------------------------------------------------
@@ -213,7 +213,7 @@ def _response(data: bytes, fields: dict[str, str], content: bytes) -> SavedRespo
 
 
 def _from_warcio(record) -> SavedResponse:
-    body = record.content_stream().read()
+    body = payload(record)
     http = record.http_headers
     return SavedResponse(
         url=record.rec_headers.get_header("WARC-Target-URI"),

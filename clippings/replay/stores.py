@@ -23,6 +23,7 @@ from clippings.replay.responses import (
     ReplaySourceError,
     SavedResponse,
     parse_stamp,
+    payload,
     url_key,
 )
 
@@ -152,7 +153,11 @@ class WarcStore:
         if found is None:
             return None
         offset, length = found
-        return plain_record(self._read(offset, length)) or self._read_with_warcio(offset)
+        try:
+            return plain_record(self._read(offset, length)) or self._read_with_warcio(offset)
+        except ValueError as exc:  # a payload that cannot be decoded: answered as missing
+            logger.warning("%s: the record at byte %d (%s) cannot be read: %s", self.path, offset, url, exc)
+            return None
 
     def responses(self) -> Iterator[SavedResponse]:
         """Every response record, each capture of a URL, in file order (what ``get`` answers
@@ -186,7 +191,7 @@ class WarcStore:
         with self.path.open("rb") as stream:
             stream.seek(offset)
             record = next(iter(ArchiveIterator(stream)))
-            body = record.content_stream().read()
+            body = payload(record)
             http = record.http_headers
             headers = [(k, v) for k, v in http.headers if k.lower() not in TRANSFER_HEADERS]
             return SavedResponse(

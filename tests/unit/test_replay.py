@@ -235,6 +235,36 @@ def test_a_target_uri_in_angle_brackets_is_read_as_warcio_reads_it(tmp_path):
     assert [saved.url for _, saved in read] == [page.url for page in PAGES]
 
 
+def test_a_payload_is_decoded_as_scrapy_decodes_it_or_named(tmp_path, caplog):
+    # x-gzip (gzip's other name, which Scrapy decodes) came out as gzip's bytes, dropped as
+    # `not_html`; an encoding warcio cannot undo came out as its bytes, read as the page.
+    from warcio.statusandheaders import StatusAndHeaders
+
+    from clippings.reextract import task
+    from clippings.reextract.archive import Problem, plan
+    from clippings.reextract.reader import ShardReader
+
+    path = tmp_path / "w.warc.gz"
+    encoded = [(PAGES[0], "x-gzip", gzip.compress(PAGES[0].body)), (PAGES[1], "compress", b"\x1f\x9d\x90<h")]
+    with path.open("wb") as stream:
+        writer = WARCWriter(stream, gzip=True)
+        for page, encoding, body in encoded:
+            headers = [*page.headers, ("Content-Encoding", encoding), ("Content-Length", str(len(body)))]
+            http = StatusAndHeaders("200 OK", headers, protocol="HTTP/1.1")
+            writer.write_record(
+                writer.create_warc_record(
+                    page.url, "response", payload=BytesIO(body), length=len(body), http_headers=http
+                )
+            )
+    store = WarcStore(path)
+    assert store.get(PAGES[0].url).body == PAGES[0].body
+    assert store.get(PAGES[1].url) is None
+    assert f"({PAGES[1].url}) cannot be read: its Content-Encoding 'compress' cannot be decoded" in caplog.text
+    read = [found for shard in plan(path, task.owned) for found in ShardReader(shard, task.owned).records()]
+    assert read[0][1].body == PAGES[0].body
+    assert isinstance(read[1], Problem) and "Content-Encoding 'compress' cannot be decoded" in read[1].reason
+
+
 def test_not_a_warc_is_an_error_naming_the_file(tmp_path):
     path = tmp_path / "f.warc.gz"
     path.write_bytes(gzip.compress(b"hello, not a WARC\r\n\r\n"))
