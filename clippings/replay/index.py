@@ -106,8 +106,8 @@ def scan_gzipped_records(path: Path, known: list[tuple[str, int, int]] | None = 
                     if record is None:
                         return None
                     uri, is_response, extra = record
-                    if extra:  # several records in the member (warcio's to read), or a wrong Content-Length
-                        if probe[4:].lstrip(b"\r\n").startswith(b"WARC/"):
+                    if extra and (extra < 0 or extra >= 60 or probe.strip(b"\r\n")):  # not just line ends
+                        if probe[4:].lstrip(b"\r\n").startswith(b"WARC/"):  # several records: warcio's
                             return None
                         misfits.append((start, extra))
                         is_response = is_response and extra >= -4  # its content whole

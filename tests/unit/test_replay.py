@@ -185,15 +185,27 @@ def test_a_record_whose_content_length_is_wrong_is_named_and_the_rest_replayed(t
     for n, delta in ((responses[0], -5), (responses[1], 5)):
         length = int(re.search(rb"Content-Length: (\d+)", members[n])[1])
         members[n] = members[n].replace(b"Content-Length: %d" % length, b"Content-Length: %d" % (length + delta), 1)
+    members[responses[2]] += b"\r\n\r\n"  # line ends after a record: no fault (some tools write them)
     path = tmp_path / "w.warc.gz"
     path.write_bytes(b"".join(gzip.compress(member) for member in members))
     offsets = [sum(len(gzip.compress(m)) for m in members[:n]) for n in responses]
+    assert [offset for offset, _ in _scan_gzipped_records(path).misfits] == offsets[:2]
     store = WarcStore(path)
     assert len(store) == 2 and store.get(PAGES[1].url) is None
     assert store.get(PAGES[0].url).body == PAGES[0].body[:-5]
     assert store.get(PAGES[2].url).body == PAGES[2].body
     assert f"the record at byte {offsets[0]} is 5 bytes longer than its Content-Length says; read to" in caplog.text
     assert f"the record at byte {offsets[1]} is 5 bytes shorter than its Content-Length says; skipped" in caplog.text
+    from clippings.reextract import task  # reextract reads them so, and says so too
+    from clippings.reextract.archive import plan
+
+    outcomes = [o for shard in plan(path, task.owned) for o in task.read(shard, {}, task.Reading()).outcomes]
+    assert [(o.kind, o.offset) for o in outcomes][1] == ("bad_record", offsets[1])
+    assert not any("Content-Length" in message for _, message in outcomes[2].logs)
+    assert (
+        f"w.warc.gz at byte {offsets[0]} ({PAGES[0].url}): 5 bytes longer than its Content-Length says"
+        in (outcomes[0].logs[0][1])
+    )
     copy = tmp_path / "copy.warc.gz"  # `clippings pack` of it: the readable records (warcio's reading raised)
     assert copy_store(store, copy) == 2
     assert [r.body for r in WarcStore(copy).responses()] == [PAGES[0].body[:-5], PAGES[2].body]
