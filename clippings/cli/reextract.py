@@ -98,19 +98,19 @@ def _sigterm_as_ctrl_c() -> Iterator[None]:
     stays, the run history says ``stopped``, the exit status is 1. A second SIGTERM or Ctrl-C
     ends it at once, as a crawl's does: the run history says ``forced``, the exit status is
     143 or 130 (``Forced``); a third ends the process where it stands."""
-    from clippings.reextract import Forced
+    from clippings.reextract import Deferred, Forced
 
     stops = (signal.SIGINT, signal.SIGTERM)
 
     def stop(signum: int, _frame: object) -> None:
         for each in stops:
             signal.signal(each, force)
-        raise KeyboardInterrupt
+        Deferred.stop(KeyboardInterrupt())
 
     def force(signum: int, _frame: object) -> None:
         for each in stops:
             signal.signal(each, signal.SIG_DFL)
-        raise Forced(signum)
+        Deferred.stop(Forced(signum))
 
     try:
         previous = [signal.signal(each, stop) for each in stops]

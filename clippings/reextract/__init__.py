@@ -32,6 +32,7 @@ from clippings.collection.runs import append_run
 from clippings.core.summary import summary
 from clippings.reextract.archive import SHARD_BYTES, SHARD_RECORDS, ArchiveError, plan, warc_files
 from clippings.reextract.engine import Crashed, Failed, OnDask, OneProcess
+from clippings.reextract.stops import Deferred, Forced
 from clippings.reextract.task import Reading, ShardResult, owned
 from clippings.reextract.writer import Collection, Health
 from clippings.sites import SITES, site_for_url
@@ -39,17 +40,7 @@ from clippings.state.marks import clear_started, mark_started
 
 logger = logging.getLogger("clippings.reextract")
 
-__all__ = ["ArchiveError", "Forced", "Options", "run"]
-
-
-class Forced(BaseException):
-    """A second stop signal (Ctrl-C, SIGTERM): the run ends at once, the shards in flight
-    abandoned; what is written stays, the run history says ``forced``, and the exit status is
-    128 + the signal's number, as a crawl's."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signum)
-        self.signum = signum
+__all__ = ["ArchiveError", "Deferred", "Forced", "Options", "run"]
 
 
 @dataclass
@@ -147,12 +138,17 @@ def _take_locks(options: Options) -> list[WriterLock]:
 def _run(options: Options, files: list[Path], out: TextIO) -> int:
     started = datetime.now(UTC)
     figures = _Figures()
-    if options.dask is None:
-        engine = OneProcess(options.reading)
-    elif options.dask[0] == "local":
-        engine = OnDask(options.reading, workers=options.dask[1])
-    else:
-        engine = OnDask(options.reading, address=str(options.dask[1]))
+    Deferred.starting = True
+    try:
+        if options.dask is None:
+            engine = OneProcess(options.reading)
+        elif options.dask[0] == "local":
+            engine = OnDask(options.reading, workers=options.dask[1])
+        else:
+            engine = OnDask(options.reading, address=str(options.dask[1]))
+    except BaseException:
+        Deferred.starting, Deferred.pending = False, None
+        raise
     figures.engine_up = time.perf_counter() - figures.started
     collection = Collection(options.output, options.state, options.since, options.until, options.health)
     trouble: list[str] = []  # shards and files given up, for the summary
@@ -174,6 +170,7 @@ def _run(options: Options, files: list[Path], out: TextIO) -> int:
     interrupted, forced = False, None
     try:
         try:
+            Deferred.started()  # a stop that came while the engine started
             for result in engine.results(shards(), collection.learned):
                 if isinstance(result, Crashed):
                     _crashed(result, collection, trouble)
@@ -210,7 +207,8 @@ def _run(options: Options, files: list[Path], out: TextIO) -> int:
     lines = text.split("\n")
     tail = [lines.pop()]  # "output: DIR"
     if not runs:
-        lines.append("no records of these sites in the archives")
+        stopped = "stopped before a record was read" if interrupted or forced else None
+        lines.append(stopped or "no records of these sites in the archives")
     if collection.unplaced:
         lines.append(f"records unreadable before their URL was read: {len(collection.unplaced)}")
     lines.extend(trouble)

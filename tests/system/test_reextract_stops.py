@@ -72,6 +72,38 @@ def test_a_second_signal_ends_it_at_once_and_the_history_says_forced(tmp_path, a
     assert len(records) == len({r["article_id"] for r in records}) == len(pages)
 
 
+# Stop signals sent to itself as the local Dask cluster starts, in the middle of its start.
+_AT_START = """
+import os, sys
+import distributed.deploy.local as local
+from clippings.cli import main
+
+count, start = int(sys.argv[1]), local.LocalCluster.__init__
+
+def starting(self, *args, **kwargs):
+    for _ in range(count):
+        os.kill(os.getpid(), 15)
+    start(self, *args, **kwargs)
+
+local.LocalCluster.__init__ = starting
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+@pytest.mark.parametrize(("count", "status"), [(1, 1), (2, 143)])
+def test_a_stop_while_the_dask_cluster_starts_is_taken_once_it_is_up(tmp_path, archive, count, status):
+    # It interrupted Dask's start: a traceback, another from Dask's exit, exit status 130.
+    _, warc = archive
+    out = tmp_path / "out"
+    command = [sys.executable, "-c", _AT_START, str(count), "reextract", str(warc), "--output", str(out)]
+    done = subprocess.run([*command, "--dask", "local:1"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == status, done.stderr[-3000:]
+    assert "Traceback" not in done.stderr, done.stderr[-3000:]
+    said = "interrupted: what is written stays" if count == 1 else "forced to stop by a second signal"
+    assert said in done.stderr and "stopped before a record was read" in done.stdout
+    assert read_output(out) == [] and read_runs(out) == []
+
+
 def test_a_client_killed_outright_is_shown_interrupted(tmp_path, archive):
     _, warc = archive
     out = tmp_path / "out"
