@@ -49,8 +49,9 @@ EPILOGS = {
         "clippings record https://fr.le360.ma/politique/... --to pages.warc.gz",
     ),
     "reextract": (
-        "exit statuses: 0 done and healthy; 1 an output failure or an extraction-health alarm;"
-        f" {USAGE}; 75 a crawl is writing a site of this collection (try later)",
+        "exit statuses: 0 done and healthy; 1 an output failure, an extraction-health alarm, a shard,"
+        f" file or page given up, or one Ctrl-C or SIGTERM; {USAGE}; 75 a crawl is writing a site of"
+        " this collection (try later); 130 or 143 a second Ctrl-C or SIGTERM ended it at once",
         "clippings reextract archives/ --output output/",
     ),
     "writer": (

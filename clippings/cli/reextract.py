@@ -95,22 +95,33 @@ def _dask_target(value: str | None) -> tuple[str, Any] | None:
 @contextmanager
 def _sigterm_as_ctrl_c() -> Iterator[None]:
     """SIGTERM (a scheduler's stop, ``kill``) stops a re-read as Ctrl-C does: what is written
-    stays, the run history says ``stopped``, the exit status is 1. A second SIGTERM ends the
-    process at once (143), as a crawl's does."""
+    stays, the run history says ``stopped``, the exit status is 1. A second SIGTERM or Ctrl-C
+    ends it at once, as a crawl's does: the run history says ``forced``, the exit status is
+    143 or 130 (``Forced``); a third ends the process where it stands."""
+    from clippings.reextract import Deferred, Forced
+
+    stops = (signal.SIGINT, signal.SIGTERM)
 
     def stop(signum: int, _frame: object) -> None:
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        raise KeyboardInterrupt
+        for each in stops:
+            signal.signal(each, force)
+        Deferred.stop(KeyboardInterrupt())
+
+    def force(signum: int, _frame: object) -> None:
+        for each in stops:
+            signal.signal(each, signal.SIG_DFL)
+        Deferred.stop(Forced(signum))
 
     try:
-        previous = signal.signal(signal.SIGTERM, stop)
+        previous = [signal.signal(each, stop) for each in stops]
     except ValueError:  # not the main thread (a test calling the command in a thread)
         yield
         return
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for each, handler in zip(stops, previous, strict=True):
+            signal.signal(each, handler)
 
 
 def reextract(args: argparse.Namespace) -> int:

@@ -47,6 +47,14 @@ class Outcomes:
                 self.logger.warning("%s: HTTP %d, the feed or sitemap is missing", request.url, response.status)
                 self.mark_incomplete(f"HTTP {response.status} for {request.url}")
                 return
+            if REPLAY_MISSING in response.flags:
+                # The replay's source lacks the page (never recorded, or its record could not
+                # be read, named when it was opened): no answer of the site's. Counted (the
+                # middleware's WARNING names it), not remembered as gone, and the feeds'
+                # validators not kept: the next run, replayed or live, fetches it.
+                self.count(f"dropped/{reason}", url=request.url)
+                self.mark_incomplete(f"no saved response for {request.url}")
+                return
             # The site's answer, counted and remembered (an article taken down, a fallback
             # that does not exist): INFO.
             self.count(f"dropped/{reason}", url=request.url)

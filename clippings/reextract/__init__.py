@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import resource
+import socket
 import sys
 import time
 import uuid
@@ -30,13 +32,15 @@ from clippings.collection.runs import append_run
 from clippings.core.summary import summary
 from clippings.reextract.archive import SHARD_BYTES, SHARD_RECORDS, ArchiveError, plan, warc_files
 from clippings.reextract.engine import Crashed, Failed, OnDask, OneProcess
+from clippings.reextract.stops import Deferred, Forced
 from clippings.reextract.task import Reading, ShardResult, owned
 from clippings.reextract.writer import Collection, Health
 from clippings.sites import SITES, site_for_url
+from clippings.state.marks import clear_started, mark_started
 
 logger = logging.getLogger("clippings.reextract")
 
-__all__ = ["ArchiveError", "Options", "run"]
+__all__ = ["ArchiveError", "Deferred", "Forced", "Options", "run"]
 
 
 @dataclass
@@ -134,16 +138,22 @@ def _take_locks(options: Options) -> list[WriterLock]:
 def _run(options: Options, files: list[Path], out: TextIO) -> int:
     started = datetime.now(UTC)
     figures = _Figures()
-    if options.dask is None:
-        engine = OneProcess(options.reading)
-    elif options.dask[0] == "local":
-        engine = OnDask(options.reading, workers=options.dask[1])
-    else:
-        engine = OnDask(options.reading, address=str(options.dask[1]))
+    Deferred.starting = True
+    try:
+        if options.dask is None:
+            engine = OneProcess(options.reading)
+        elif options.dask[0] == "local":
+            engine = OnDask(options.reading, workers=options.dask[1])
+        else:
+            engine = OnDask(options.reading, address=str(options.dask[1]))
+    except BaseException:
+        Deferred.starting, Deferred.pending = False, None
+        raise
     figures.engine_up = time.perf_counter() - figures.started
     collection = Collection(options.output, options.state, options.since, options.until, options.health)
     trouble: list[str] = []  # shards and files given up, for the summary
     planned = [0]
+    run_id, marked = uuid.uuid4().hex, set()
 
     def shards():
         for path in files:
@@ -157,41 +167,48 @@ def _run(options: Options, files: list[Path], out: TextIO) -> int:
                 logger.error("%s; skipped", exc)
                 trouble.append(f"{exc}: skipped")
 
-    interrupted = False
+    interrupted, forced = False, None
     try:
-        for result in engine.results(shards(), collection.learned):
-            if isinstance(result, Crashed):
-                _crashed(result, collection, trouble)
-            elif isinstance(result, Failed):
-                logger.error("%s: failed in a worker (%s); skipped", result.shard, result.error)
-                trouble.append(f"{result.shard}: failed in a worker ({result.error}); skipped")
-            else:
-                clock = time.perf_counter()
-                collection.take(result)
-                figures.shard(result, time.perf_counter() - clock)
-            if collection.failed:
-                break
-    except KeyboardInterrupt:
-        interrupted = True
-        logger.error("interrupted: what is written stays; run again to read the rest")
-    finally:
-        closing = time.perf_counter()
         try:
-            engine.close()
+            Deferred.started()  # a stop that came while the engine started
+            for result in engine.results(shards(), collection.learned):
+                if isinstance(result, Crashed):
+                    _crashed(result, collection, trouble)
+                elif isinstance(result, Failed):
+                    logger.error("%s: failed in a worker (%s); skipped", result.shard, result.error)
+                    trouble.append(f"{result.shard}: failed in a worker ({result.error}); skipped")
+                else:
+                    clock = time.perf_counter()
+                    collection.take(result)
+                    figures.shard(result, time.perf_counter() - clock)
+                    _mark_sites(options.output, collection, run_id, started, marked)
+                if collection.failed:
+                    break
+        except KeyboardInterrupt:
+            interrupted = True
+            logger.error("interrupted: what is written stays; run again to read the rest")
         finally:
-            figures.closed = time.perf_counter() - closing
-            collection.close()
+            closing = time.perf_counter()
+            try:
+                engine.close()
+            finally:
+                figures.closed = time.perf_counter() - closing
+                collection.close()
+    except Forced as exc:  # a second signal: said, recorded, and the process ends
+        forced = exc.signum
+        logger.error("forced to stop by a second signal: what is written stays; run again to read the rest")
     logger.info("%s", figures.line(planned[0], engine.workers))
-    reason = "shutdown" if interrupted else "output_error" if collection.failed else "finished"
+    reason = "forced" if forced else "shutdown" if interrupted else "output_error" if collection.failed else "finished"
     runs = collection.site_stats()
     for _, stats in runs:
         stats["finish_reason"] = reason
-    _record_runs(options.output, runs, started)
+    _record_runs(options.output, runs, started, run_id, 128 + forced if forced else None)
     text, status = summary(runs, options.output)
     lines = text.split("\n")
     tail = [lines.pop()]  # "output: DIR"
     if not runs:
-        lines.append("no records of these sites in the archives")
+        stopped = "stopped before a record was read" if interrupted or forced else None
+        lines.append(stopped or "no records of these sites in the archives")
     if collection.unplaced:
         lines.append(f"records unreadable before their URL was read: {len(collection.unplaced)}")
     lines.extend(trouble)
@@ -202,13 +219,32 @@ def _run(options: Options, files: list[Path], out: TextIO) -> int:
     print("\n".join(lines + tail), file=out)
     if trouble or interrupted:
         status = 1
-    return status
+    return 128 + forced if forced else status
 
 
-def _record_runs(output: Path, runs: list[tuple[str, dict]], started: datetime) -> None:
-    """One line of the run history per site read, as a crawl appends its own."""
+def _mark_sites(output: Path, collection: Collection, run_id: str, started: datetime, marked: set[str]) -> None:
+    """A ``started`` mark for each site once the run has read a record of it, as a crawl
+    leaves one: a run killed before its lines are appended is shown ``interrupted``."""
+    for site, _ in collection.site_stats():
+        if site not in marked:
+            marked.add(site)
+            mark = {
+                "site": site,
+                "run_id": run_id,
+                "started": started.isoformat().replace("+00:00", "Z"),
+                "pid": os.getpid(),
+            }
+            try:
+                mark_started(output, {**mark, "host": socket.gethostname()})
+            except OSError as exc:
+                logger.warning("%s: cannot leave the run's started mark: %s", site, exc)
+
+
+def _record_runs(
+    output: Path, runs: list[tuple[str, dict]], started: datetime, run_id: str, exit_status: int | None
+) -> None:
+    """One line of the run history per site read, as a crawl appends its own; its mark goes."""
     finished = datetime.now(UTC)
-    run_id = uuid.uuid4().hex
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     for site, stats in runs:
         record = run_record(
@@ -221,11 +257,14 @@ def _record_runs(output: Path, runs: list[tuple[str, dict]], started: datetime) 
             reason=stats.get("finish_reason"),
             peak_rss_mb=peak,
             version=package_version(),
+            exit_status=exit_status,
         )
         try:
             append_run(output, record)
         except OSError as exc:
             logger.error("%s: the run history cannot be written: %s", site, exc)
+            continue
+        clear_started(output, site, run_id)
 
 
 def _crashed(crashed: Crashed, collection: Collection, trouble: list[str]) -> None:

@@ -19,7 +19,7 @@ from clippings.reextract.archive import (
 )
 from clippings.replay.index import next_member as _next_member
 from clippings.replay.index import plain_record, warc_header
-from clippings.replay.responses import TRANSFER_HEADERS, SavedResponse, parse_stamp
+from clippings.replay.responses import TRANSFER_HEADERS, SavedResponse, parse_stamp, payload
 
 
 # --- reading a shard (in a worker) --------------------------------------------------------
@@ -38,6 +38,7 @@ class ShardReader:
         self.foreign = 0
         self.other = 0
         self.lengths: dict[int, int] = {}  # offset -> bytes of each gzip member read
+        self.longer: dict[int, int] = {}  # offset -> bytes a record holds past its Content-Length
 
     def records(self) -> Iterator[tuple[int, SavedResponse] | Problem]:
         with open(self.shard.path, "rb") as stream:
@@ -85,6 +86,8 @@ class ShardReader:
             return
         if not self._wanted(fields):
             return
+        if len(data) > whole and data[whole - 4 :].strip(b"\r\n"):  # past its Content-Length: said
+            self.longer[offset] = len(data) - whole
         found = _response(data, fields, rest[:length])
         yield (offset, found) if isinstance(found, SavedResponse) else Problem(path, offset, uri, found)
 
@@ -213,7 +216,7 @@ def _response(data: bytes, fields: dict[str, str], content: bytes) -> SavedRespo
 
 
 def _from_warcio(record) -> SavedResponse:
-    body = record.content_stream().read()
+    body = payload(record)
     http = record.http_headers
     return SavedResponse(
         url=record.rec_headers.get_header("WARC-Target-URI"),

@@ -116,6 +116,11 @@ def read(shard: Shard, learned: Mapping[str, tuple[tuple[str, str], ...]], readi
         else:
             offset, saved = found
             outcomes.append(read_record(saved, shard.path, offset, learned, reading))
+            if offset in reader.longer:  # as the replay says it
+                extra = reader.longer[offset]
+                where = f"{shard.path} at byte {offset} ({saved.url})"
+                said = f"{where}: {extra} bytes longer than its Content-Length says; read to its Content-Length"
+                outcomes[-1].logs.insert(0, (WARNING, said))
     return ShardResult(
         shard,
         outcomes,

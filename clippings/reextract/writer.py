@@ -24,6 +24,7 @@ from clippings.core.finish import Duplicates, out_of_range, output_day, written_
 from clippings.core.health import DEFAULT_LIMITS, judge
 from clippings.core.stats import DictStats, add_example, stat_key
 from clippings.reextract.task import Outcome, ShardResult
+from clippings.reextract.versions import Versions
 from clippings.sites import SITES
 from clippings.state import StateStore, is_unchanged
 from clippings.state.learned import ContainerMemory, learn_containers
@@ -67,6 +68,7 @@ class Collection:
                 self._set(name, "state/recovered_lines", self.store.reconcile(output, name))
                 self._set(name, "state/known_articles", self.store.count(name))
         self.containers = ContainerMemory(self.store.db if self.store else None)
+        self.versions = Versions(self.store) if self.store is not None else None
         self.duplicates = Duplicates()
 
     # --- stats --------------------------------------------------------------------------
@@ -135,28 +137,45 @@ class Collection:
             return
         record = article.to_record()
         etag, last_modified = outcome.validators
-        if self.store is not None and is_unchanged(self.store.get(site, str(article.article_id)), record):
-            self.store.touch(site, str(article.article_id), etag=etag, last_modified=last_modified)
+        article_id = str(article.article_id)
+        seen = self.store.get(site, article_id) if self.store is not None else None
+        if self.store is not None and is_unchanged(seen, record):
+            self.store.touch(site, article_id, etag=etag, last_modified=last_modified)
             if outcome.again:
-                self.store.refetch(site, str(article.article_id))
+                self.store.refetch(site, article_id)
+            self.count(site, "skipped/unchanged")
+            return
+        day = output_day(article)
+        # An earlier capture than the one the state holds (``versions``): written once, the
+        # state left on the later one.
+        earlier = (
+            seen is not None and self.versions is not None and self.versions.recorded_later(site, article_id, record)
+        )
+        if earlier and self.versions.holds(self.writer.path_for(site, day), record):
             self.count(site, "skipped/unchanged")
             return
         if self.failed:
             return
         try:
-            path = self.writer.write(site, output_day(article), record)
+            path = self.writer.write(site, day, record)
         except OutputError as exc:
             self.failed = str(exc)
             self.stats[site]["clippings/output_error"] = str(exc)
             logger.error("%s; stopping the run", exc)
             return
         self.count(site, "written")
+        if seen is not None:
+            self.count(site, "updated")  # written again because it changed (as a crawl counts it)
         for warning in outcome.date_warnings:
             logger.warning("%s", warning)
-        if self.store is not None:
+        if self.versions is not None:
+            self.versions.written(path, record)
+        if self.store is not None and earlier:
+            self.store.record_earlier(path, self.writer.last_line_end)
+        elif self.store is not None:
             self.store.record_written(record, path, self.writer.last_line_end, etag=etag, last_modified=last_modified)
             if outcome.again:  # its page was in doubt: the next crawl fetches it again, whole
-                self.store.refetch(site, str(article.article_id))
+                self.store.refetch(site, article_id)
         if self.health.enabled:
             for key in written_counts(record):
                 self.count(site, key)

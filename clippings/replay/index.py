@@ -38,12 +38,16 @@ _MAGIC = b"\x1f\x8b\x08"  # a gzip member, deflated
 class Scan(NamedTuple):
     """What ``scan_gzipped_records`` found: each response record's (target URI, offset,
     length); the offsets of members that do not decode, the next record found after each
-    (a recording killed mid-record, then appended to); and the offset of a last member cut
-    short by the end of the file (a recording killed mid-write), if any."""
+    (a recording killed mid-record, then appended to); the offset of a last member cut
+    short by the end of the file (a recording killed mid-write), if any; and the offsets of
+    records whose member is longer or shorter than their Content-Length says (another tool's
+    error), with by how much: a longer one is read to its Content-Length (as warcio and
+    reextract read it), a shorter one is not in ``records``."""
 
     records: list[tuple[str, int, int]]
     broken: list[int]
     cut: int | None
+    misfits: tuple[tuple[int, int], ...] = ()
 
 
 def scan_gzipped_records(path: Path, known: list[tuple[str, int, int]] | None = None) -> Scan | None:
@@ -58,6 +62,7 @@ def scan_gzipped_records(path: Path, known: list[tuple[str, int, int]] | None = 
     """
     found = list(known or [])
     broken: list[int] = []
+    misfits: list[tuple[int, int]] = []
     with path.open("rb") as stream:
         offset = found[-1][1] + found[-1][2] if found else 0
         stream.seek(offset)
@@ -68,7 +73,7 @@ def scan_gzipped_records(path: Path, known: list[tuple[str, int, int]] | None = 
             return None
         while pending:
             inflater = zlib.decompressobj(31)
-            start, head, size = offset, b"", 0
+            start, head, size, end, probe = offset, b"", 0, None, b""
             while True:
                 try:
                     out = inflater.decompress(pending)
@@ -81,28 +86,37 @@ def scan_gzipped_records(path: Path, known: list[tuple[str, int, int]] | None = 
                     if later is None:
                         if out is None and not (found or broken):
                             return None  # no gzip member a record: warcio's to read
-                        return Scan(found, broken, start)
+                        return Scan(found, broken, start, tuple(misfits))
                     broken.append(start)
                     offset = later
                     stream.seek(later)
                     pending = stream.read(_SCAN_CHUNK)
                     break
-                size += len(out)
+                before, size = size, size + len(out)
                 if len(head) < _SCAN_CHUNK:
                     head += out
+                if end is None and (header := warc_header(head)) is not None:
+                    end = len(head) - len(header[2]) + header[1]  # where the record's content ends
+                if end is not None and before < end + 64 and size > end:  # what follows its content
+                    probe += out[max(0, end - before) : end + 64 - before]
                 if inflater.eof:
                     offset += len(pending) - len(inflater.unused_data)
                     pending = inflater.unused_data or stream.read(_SCAN_CHUNK)
                     record = record_header(head, size)
                     if record is None:
                         return None
-                    uri, is_response = record
+                    uri, is_response, extra = record
+                    if extra and (extra < 0 or extra >= 60 or probe.strip(b"\r\n")):  # not just line ends
+                        if probe[4:].lstrip(b"\r\n").startswith(b"WARC/"):  # several records: warcio's
+                            return None
+                        misfits.append((start, extra))
+                        is_response = is_response and extra >= -4  # its content whole
                     if is_response and uri:
                         found.append((uri, start, offset - start))
                     break
                 offset += len(pending)
                 pending = more
-    return Scan(found, broken, None)
+    return Scan(found, broken, None, tuple(misfits))
 
 
 def next_member(stream: BinaryIO, position: int, end: int) -> int | None:
@@ -216,23 +230,23 @@ def warc_header(raw: bytes) -> tuple[dict[str, str], int, bytes] | None:
         length = int(fields["content-length"])
     except (KeyError, ValueError):
         return None
-    fields["warc-target-uri"] = decoded(fields.get("warc-target-uri", ""))
+    uri = decoded(fields.get("warc-target-uri", ""))  # Wget 1.19 wrote it in <>, as warcio reads it
+    fields["warc-target-uri"] = uri[1:-1] if uri[:1] == "<" and uri[-1:] == ">" else uri
     return fields, length, rest
 
 
-def record_header(head: bytes, size: int) -> tuple[str, bool] | None:
-    """(target URI, is an HTTP response) of the one WARC record a member of ``size``
-    inflated bytes holds, from its first bytes ``head``; None if it is not one record."""
+def record_header(head: bytes, size: int) -> tuple[str, bool, int] | None:
+    """(target URI, is an HTTP response, bytes the member of ``size`` inflated bytes holds
+    beyond the record's header, Content-Length and closing CRLF CRLF: 0 for one record) of
+    the WARC record whose first bytes are ``head``; None if it starts with none."""
     header = warc_header(head)
     if header is None:
         return None
     fields, length, rest = header
-    if len(head) - len(rest) + length + 4 != size:  # header, content, closing CRLF CRLF
-        return None
     is_response = fields.get("warc-type") == "response" and fields.get("content-type", "").startswith(
         "application/http"
     )
-    return fields["warc-target-uri"], is_response
+    return fields["warc-target-uri"], is_response, size - (len(head) - len(rest) + length + 4)
 
 
 def decoded(value: str) -> str:

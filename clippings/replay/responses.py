@@ -33,6 +33,21 @@ class SavedResponse:
         return Page(self.url, self.body, response_headers(self.headers), self.fetched_at)
 
 
+def payload(record) -> bytes:
+    """The body of a warcio response record, its transfer and content encodings undone as
+    Scrapy undoes them for a live page (``x-gzip`` is gzip). ValueError for an encoding
+    warcio cannot undo: its bytes would be read as the page."""
+    from warcio.bufferedreaders import BufferedReader
+
+    http = record.http_headers
+    encoding = (http.get_header("Content-Encoding") or "").strip().lower()
+    if encoding == "x-gzip":
+        http.replace_header("Content-Encoding", "gzip")
+    elif encoding not in ("", "identity") and encoding not in BufferedReader.get_supported_decompressors():
+        raise ValueError(f"its Content-Encoding {encoding!r} cannot be decoded")
+    return record.content_stream().read()
+
+
 def response_headers(pairs: list[tuple[str, str]]) -> dict[str, str]:
     """The headers as a crawl's spider hands them to extraction: Scrapy's names (title case),
     each with its first value."""

@@ -23,6 +23,7 @@ from clippings.replay.responses import (
     ReplaySourceError,
     SavedResponse,
     parse_stamp,
+    payload,
     url_key,
 )
 
@@ -57,6 +58,10 @@ class FixtureStore:
         for url, _ in self._index.values():
             yield url
 
+    def responses(self) -> Iterator[SavedResponse]:
+        for url in self.urls():
+            yield self.get(url)
+
     def get(self, url: str) -> SavedResponse | None:
         found = self._index.get(url_key(url))
         if found is None:
@@ -83,33 +88,48 @@ class WarcStore:
         # computed the first time a URL is asked for in another form (other tools' WARCs).
         self._by_uri: dict[str, tuple[int, int]] = {}
         self._by_key: dict[str, tuple[int, int]] | None = None
+        for uri, offset, length in self._records(say=True):
+            self._by_uri[uri] = (offset, length)
+        if not self._by_uri:
+            raise ReplaySourceError(f"{path}: no response records in this WARC file")
+
+    def _records(self, say: bool) -> list[tuple[str, int, int]]:
+        """(target URI, offset, length) of each response record, every capture, in file
+        order; ``say``: the records left out or read in part named in WARNING lines."""
+        path = self.path
         try:
             scanned = scan_gzipped_records(path, read_side_index(path))
             if scanned is None:  # not one gzip member a record: warcio reads it
-                records = scan_with_warcio(path)
-            else:
-                records, broken, cut = scanned
-                for offset in broken:
-                    logger.warning(
-                        "%s: the record at byte %d does not decode (cut short by a killed recording,"
-                        " then appended to?); skipped, the records after it replayed",
-                        path,
-                        offset,
-                    )
-                if cut is not None:
-                    logger.warning(
-                        "%s: the last record (from byte %d) is cut short, as a killed recording"
-                        " leaves it; replaying the %d whole ones",
-                        path,
-                        cut,
-                        len(records),
-                    )
-            for uri, offset, length in records:
-                self._by_uri[uri] = (offset, length)
+                return scan_with_warcio(path)
+            records, broken, cut, misfits = scanned
         except (OSError, ArchiveLoadFailed, ValueError) as exc:
             raise ReplaySourceError(f"{path}: not a readable WARC file ({' '.join(str(exc).split())})") from None
-        if not self._by_uri:
-            raise ReplaySourceError(f"{path}: no response records in this WARC file")
+        if say:
+            for offset, extra in misfits:
+                logger.warning(
+                    "%s: the record at byte %d is %d bytes %s than its Content-Length says; %s",
+                    path,
+                    offset,
+                    abs(extra),
+                    "longer" if extra > 0 else "shorter",
+                    "read to its Content-Length" if extra >= -4 else "skipped",
+                )
+            for offset in broken:
+                logger.warning(
+                    "%s: the record at byte %d does not decode (cut short by a killed recording,"
+                    " then appended to?); skipped, the records after it replayed",
+                    path,
+                    offset,
+                )
+            if cut is not None:
+                logger.warning(
+                    "%s: the last record (from byte %d) is cut short, as a killed recording"
+                    " leaves it; replaying the %d whole ones",
+                    path,
+                    cut,
+                    len(records),
+                )
+        return records
 
     def __len__(self) -> int:
         return len(self._by_uri)
@@ -133,7 +153,22 @@ class WarcStore:
         if found is None:
             return None
         offset, length = found
-        return plain_record(self._read(offset, length)) or self._read_with_warcio(offset)
+        try:
+            return plain_record(self._read(offset, length)) or self._read_with_warcio(offset)
+        except ValueError as exc:  # a payload that cannot be decoded: answered as missing
+            logger.warning("%s: the record at byte %d (%s) cannot be read: %s", self.path, offset, url, exc)
+            return None
+
+    def responses(self) -> Iterator[SavedResponse]:
+        """Every response record, each capture of a URL, in file order (what ``get`` answers
+        is the last capture); one that cannot be read is named in a WARNING and left out."""
+        for uri, offset, length in self._records(say=False):
+            try:
+                yield plain_record(self._read(offset, length)) or self._read_with_warcio(offset)
+            except Exception as exc:  # warcio's errors are of many kinds
+                logger.warning(
+                    "%s: the record at byte %d (%s) cannot be read (%s); left out", self.path, offset, uri, exc
+                )
 
     def _read(self, offset: int, length: int) -> bytes:
         """The ``length`` bytes from ``offset`` (fewer at the end of the file), read without
@@ -156,7 +191,7 @@ class WarcStore:
         with self.path.open("rb") as stream:
             stream.seek(offset)
             record = next(iter(ArchiveIterator(stream)))
-            body = record.content_stream().read()
+            body = payload(record)
             http = record.http_headers
             headers = [(k, v) for k, v in http.headers if k.lower() not in TRANSFER_HEADERS]
             return SavedResponse(
@@ -186,9 +221,7 @@ def copy_store(store: FixtureStore | WarcStore, target: str | Path) -> int:
     """Write every response of a store into a WARC file; returns how many."""
     count = 0
     with WarcRecorder(target) as recorder:
-        for url in store.urls():
-            saved = store.get(url)
-            if saved is not None:
-                recorder.write(saved)
-                count += 1
+        for saved in store.responses():
+            recorder.write(saved)
+            count += 1
     return count

@@ -106,6 +106,13 @@ class StateStore:
                 (record["site"], str(record["article_id"])),
             )
 
+    def record_earlier(self, path: Path, line_end: int) -> None:
+        """A line on disk that is an earlier version than the article's recorded one (an
+        earlier capture read from an archive): its file counts as read past it, the
+        article's row keeps its later line."""
+        with self._transaction():
+            self._advance(str(Path(path).resolve()), line_end)
+
     def touch(
         self,
         site: str,

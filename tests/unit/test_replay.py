@@ -5,6 +5,8 @@ a recorder's side index spares the scan only where the WARC agrees with it."""
 from __future__ import annotations
 
 import gzip
+import re
+import zlib
 from datetime import UTC, datetime
 from io import BytesIO
 
@@ -16,6 +18,7 @@ from clippings.replay import (
     SavedResponse,
     WarcRecorder,
     WarcStore,
+    copy_store,
     side_index_path,
     url_key,
 )
@@ -74,7 +77,7 @@ def _with_other_records(path, *, gzipped=True):
 
 def test_quick_index_agrees_with_warcio(tmp_path):
     path = _recorded(tmp_path / "a.warc.gz")
-    quick, broken, cut = _scan_gzipped_records(path)
+    quick, broken, cut, _ = _scan_gzipped_records(path)
     assert cut is None and broken == []
     assert quick == _scan_with_warcio(path)
     assert [uri for uri, _, _ in quick] == [page.url for page in PAGES]
@@ -82,7 +85,7 @@ def test_quick_index_agrees_with_warcio(tmp_path):
 
 def test_quick_index_keeps_only_http_responses(tmp_path):
     path = _with_other_records(tmp_path / "b.warc.gz")
-    quick, broken, cut = _scan_gzipped_records(path)
+    quick, broken, cut, _ = _scan_gzipped_records(path)
     assert cut is None and broken == []
     assert quick == _scan_with_warcio(path)
     assert len(quick) == len(PAGES)
@@ -160,12 +163,118 @@ def test_a_record_broken_in_the_middle_is_skipped_and_the_rest_replayed(tmp_path
             recorder.write(page)
     path = tmp_path / "l.warc.gz"
     path.write_bytes(first.read_bytes()[:-100] + then.read_bytes())
-    records, broken, cut = _scan_gzipped_records(path)
+    records, broken, cut, _ = _scan_gzipped_records(path)
     assert cut is None and len(broken) == 1
     assert [uri for uri, _, _ in records] == [p.url for p in [*PAGES[:-1], *MORE]]
     store = WarcStore(path)
     assert [store.get(p.url).body for p in MORE] == [p.body for p in MORE]
     assert f"l.warc.gz: the record at byte {broken[0]} does not decode" in caplog.text
+
+
+def test_a_record_whose_content_length_is_wrong_is_named_and_the_rest_replayed(tmp_path, caplog):
+    # Another tool's WARC, a record a gzip member, one record claiming 5 bytes too few (read to
+    # its Content-Length, as warcio and reextract read it), one 5 too many (left out): the
+    # replay refused the whole file, with warcio's bytes of the record on stderr.
+    source = _with_other_records(tmp_path / "o.warc.gz")
+    members, data = [], source.read_bytes()
+    while data:
+        inflater = zlib.decompressobj(31)
+        members.append(inflater.decompress(data))
+        data = inflater.unused_data
+    responses = [n for n, member in enumerate(members) if b"WARC-Type: response" in member]
+    for n, delta in ((responses[0], -5), (responses[1], 5)):
+        length = int(re.search(rb"Content-Length: (\d+)", members[n])[1])
+        members[n] = members[n].replace(b"Content-Length: %d" % length, b"Content-Length: %d" % (length + delta), 1)
+    members[responses[2]] += b"\r\n\r\n"  # line ends after a record: no fault (some tools write them)
+    path = tmp_path / "w.warc.gz"
+    path.write_bytes(b"".join(gzip.compress(member) for member in members))
+    offsets = [sum(len(gzip.compress(m)) for m in members[:n]) for n in responses]
+    assert [offset for offset, _ in _scan_gzipped_records(path).misfits] == offsets[:2]
+    store = WarcStore(path)
+    assert len(store) == 2 and store.get(PAGES[1].url) is None
+    assert store.get(PAGES[0].url).body == PAGES[0].body[:-5]
+    assert store.get(PAGES[2].url).body == PAGES[2].body
+    assert f"the record at byte {offsets[0]} is 5 bytes longer than its Content-Length says; read to" in caplog.text
+    assert f"the record at byte {offsets[1]} is 5 bytes shorter than its Content-Length says; skipped" in caplog.text
+    from clippings.reextract import task  # reextract reads them so, and says so too
+    from clippings.reextract.archive import plan
+
+    outcomes = [o for shard in plan(path, task.owned) for o in task.read(shard, {}, task.Reading()).outcomes]
+    assert [(o.kind, o.offset) for o in outcomes][1] == ("bad_record", offsets[1])
+    assert not any("Content-Length" in message for _, message in outcomes[2].logs)
+    assert (
+        f"w.warc.gz at byte {offsets[0]} ({PAGES[0].url}): 5 bytes longer than its Content-Length says"
+        in (outcomes[0].logs[0][1])
+    )
+    copy = tmp_path / "copy.warc.gz"  # `clippings pack` of it: the readable records (warcio's reading raised)
+    assert copy_store(store, copy) == 2
+    assert [r.body for r in WarcStore(copy).responses()] == [PAGES[0].body[:-5], PAGES[2].body]
+
+
+def test_a_copy_keeps_every_capture_of_a_url(tmp_path):
+    # `clippings pack` of a WARC holding two captures of a page wrote the last one twice.
+    again = SavedResponse(PAGES[0].url, 200, PAGES[0].headers, b"<html>le360, updated</html>", WHEN)
+    path = tmp_path / "w.warc.gz"
+    with WarcRecorder(path) as recorder:
+        for page in (PAGES[0], PAGES[1], again):
+            recorder.write(page)
+    copy = tmp_path / "copy.warc.gz"
+    assert copy_store(WarcStore(path), copy) == 3
+    assert [r.body for r in WarcStore(copy).responses()] == [PAGES[0].body, PAGES[1].body, again.body]
+    assert WarcStore(copy).get(PAGES[0].url).body == again.body
+
+
+def test_a_target_uri_in_angle_brackets_is_read_as_warcio_reads_it(tmp_path):
+    # Wget 1.19 wrote `WARC-Target-URI: <URL>`: the replay answered every page 404, and
+    # reextract counted every record as another host's and wrote nothing (exit 0).
+    from clippings.reextract import task
+    from clippings.reextract.archive import plan
+    from clippings.reextract.reader import ShardReader
+
+    members, data = [], _recorded(tmp_path / "w.warc.gz").read_bytes()
+    while data:
+        inflater = zlib.decompressobj(31)
+        head, _, rest = inflater.decompress(data).partition(b"\r\n\r\n")
+        members.append(re.sub(rb"WARC-Target-URI: (\S+)", rb"WARC-Target-URI: <\1>", head) + b"\r\n\r\n" + rest)
+        data = inflater.unused_data
+    path = tmp_path / "wget.warc.gz"
+    path.write_bytes(b"".join(gzip.compress(member) for member in members))
+    assert [uri for uri, _, _ in _scan_with_warcio(path)] == [page.url for page in PAGES]
+    assert [uri for uri, _, _ in _scan_gzipped_records(path).records] == [page.url for page in PAGES]
+    store = WarcStore(path)
+    assert [store.get(page.url).body for page in PAGES] == [page.body for page in PAGES]
+    read = [found for shard in plan(path, task.owned) for found in ShardReader(shard, task.owned).records()]
+    assert [saved.url for _, saved in read] == [page.url for page in PAGES]
+
+
+def test_a_payload_is_decoded_as_scrapy_decodes_it_or_named(tmp_path, caplog):
+    # x-gzip (gzip's other name, which Scrapy decodes) came out as gzip's bytes, dropped as
+    # `not_html`; an encoding warcio cannot undo came out as its bytes, read as the page.
+    from warcio.statusandheaders import StatusAndHeaders
+
+    from clippings.reextract import task
+    from clippings.reextract.archive import Problem, plan
+    from clippings.reextract.reader import ShardReader
+
+    path = tmp_path / "w.warc.gz"
+    encoded = [(PAGES[0], "x-gzip", gzip.compress(PAGES[0].body)), (PAGES[1], "compress", b"\x1f\x9d\x90<h")]
+    with path.open("wb") as stream:
+        writer = WARCWriter(stream, gzip=True)
+        for page, encoding, body in encoded:
+            headers = [*page.headers, ("Content-Encoding", encoding), ("Content-Length", str(len(body)))]
+            http = StatusAndHeaders("200 OK", headers, protocol="HTTP/1.1")
+            writer.write_record(
+                writer.create_warc_record(
+                    page.url, "response", payload=BytesIO(body), length=len(body), http_headers=http
+                )
+            )
+    store = WarcStore(path)
+    assert store.get(PAGES[0].url).body == PAGES[0].body
+    assert store.get(PAGES[1].url) is None
+    assert f"({PAGES[1].url}) cannot be read: its Content-Encoding 'compress' cannot be decoded" in caplog.text
+    read = [found for shard in plan(path, task.owned) for found in ShardReader(shard, task.owned).records()]
+    assert read[0][1].body == PAGES[0].body
+    assert isinstance(read[1], Problem) and "Content-Encoding 'compress' cannot be decoded" in read[1].reason
 
 
 def test_not_a_warc_is_an_error_naming_the_file(tmp_path):
