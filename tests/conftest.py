@@ -1,5 +1,6 @@
 """What the whole suite shares: it leaves the checkout's ``output/`` as it found it; the
-``browser`` fixture (headless Chromium) of the report's tests. Shared helpers are modules of
+``browser`` fixture (headless Chromium) of the report's tests; the ``no_dask`` environment of
+``reextract`` run in one process. Shared helpers are modules of
 ``tests/helpers/``; no test module imports another.
 
 A test writes its collections under its ``tmp_path``; one that wrote into the checkout's
@@ -50,3 +51,13 @@ def browser():
         pytest.skip(f"Chromium is installed but cannot run here: {exc}")
     yield browser
     browser.close()
+
+
+@pytest.fixture(scope="session")
+def no_dask(tmp_path_factory):
+    """PYTHONPATH under which Dask cannot be imported: ``reextract`` in one process, as on a
+    machine without it (an ``env`` for ``run_clippings``)."""
+    folder = tmp_path_factory.mktemp("no-dask")
+    for name in ("dask", "distributed"):
+        (folder / f"{name}.py").write_text("raise ImportError('not installed here')\n")
+    return {"PYTHONPATH": str(folder)}

@@ -90,15 +90,6 @@ def test_a_crawl_writes_what_each_page_gives_alone(tmp_path, bulk, alone, worker
         assert stats.get("learned/verified", 0) + stats.get("learned/forgotten", 0) > 0
 
 
-@pytest.fixture(scope="module")
-def no_dask(tmp_path_factory):
-    """PYTHONPATH under which Dask cannot be imported: ``reextract`` in its own process."""
-    folder = tmp_path_factory.mktemp("no-dask")
-    for name in ("dask", "distributed"):
-        (folder / f"{name}.py").write_text("raise ImportError('not installed here')\n")
-    return {"PYTHONPATH": str(folder)}
-
-
 def test_reextract_in_one_process_writes_what_each_page_gives_alone(tmp_path, bulk, alone, no_dask):
     _, warc = bulk
     out = tmp_path / "out"

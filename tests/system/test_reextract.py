@@ -211,15 +211,6 @@ def test_the_client_and_the_tasks_load_no_scrapy():
 
 # --- the command, in one process (Dask hidden) ---------------------------------------------
 @pytest.fixture(scope="module")
-def no_dask(tmp_path_factory):
-    """PYTHONPATH under which Dask cannot be imported: the command as on a machine without it."""
-    folder = tmp_path_factory.mktemp("no-dask")
-    for name in ("dask", "distributed"):
-        (folder / f"{name}.py").write_text("raise ImportError('not installed here')\n")
-    return {"PYTHONPATH": str(folder)}
-
-
-@pytest.fixture(scope="module")
 def fixtures_warc(tmp_path_factory):
     path = tmp_path_factory.mktemp("warc") / "fixtures.warc.gz"
     done = run_clippings("pack", str(FIXTURES), "--to", str(path))

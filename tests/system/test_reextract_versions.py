@@ -19,15 +19,6 @@ LATE = EARLY + timedelta(days=1, hours=2)
 
 
 @pytest.fixture(scope="module")
-def no_dask(tmp_path_factory):
-    """PYTHONPATH under which Dask cannot be imported: the command in one process."""
-    folder = tmp_path_factory.mktemp("no-dask")
-    for name in ("dask", "distributed"):
-        (folder / f"{name}.py").write_text("raise ImportError('not installed here')\n")
-    return {"PYTHONPATH": str(folder)}
-
-
-@pytest.fixture(scope="module")
 def captures():
     """An le360 article as first captured, and captured again a day later with a word of its
     text changed."""
