@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import resource
-import socket
 import sys
 import time
 import uuid
@@ -228,14 +226,8 @@ def _mark_sites(output: Path, collection: Collection, run_id: str, started: date
     for site, _ in collection.site_stats():
         if site not in marked:
             marked.add(site)
-            mark = {
-                "site": site,
-                "run_id": run_id,
-                "started": started.isoformat().replace("+00:00", "Z"),
-                "pid": os.getpid(),
-            }
             try:
-                mark_started(output, {**mark, "host": socket.gethostname()})
+                mark_started(output, site, run_id, started)
             except OSError as exc:
                 logger.warning("%s: cannot leave the run's started mark: %s", site, exc)
 

@@ -35,12 +35,10 @@ class Versions:
 
     def recorded_later(self, site: str, article_id: str, record: dict[str, Any]) -> bool:
         """Whether the article's line the state points to was fetched after ``record``."""
-        row = self.store.db.execute(
-            "SELECT file, line_end FROM articles WHERE site = ? AND article_id = ?", (site, article_id)
-        ).fetchone()
-        if row is None or not row["file"] or not row["line_end"]:
+        line = self.store.line_of(site, article_id)
+        if line is None:
             return False
-        recorded = _fetched_at(Path(row["file"]), row["line_end"])
+        recorded = _fetched_at(*line)
         mine = parse_iso(record.get("fetched_at"))
         return recorded is not None and mine is not None and recorded > mine
 

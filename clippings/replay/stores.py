@@ -143,10 +143,9 @@ class WarcStore:
         return found
 
     def urls(self) -> Iterator[str]:
-        with self.path.open("rb") as stream:
-            for record in ArchiveIterator(stream):
-                if record.rec_type == "response" and record.http_headers is not None:
-                    yield record.rec_headers.get_header("WARC-Target-URI")
+        """The target URI of every response record, each capture, in file order."""
+        for uri, _, _ in self._records(say=False):
+            yield uri
 
     def get(self, url: str) -> SavedResponse | None:
         found = self._locate(url)

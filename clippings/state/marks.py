@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import os
+import socket
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,10 +17,17 @@ def started_path(directory: str | os.PathLike[str], site: str) -> Path:
     return Path(directory) / ".state" / f"{site}.started"
 
 
-def mark_started(directory: str | os.PathLike[str], mark: dict[str, Any]) -> None:
-    """The ``started`` mark of a crawl (``site``, ``run_id``, ``started``, ``pid``, ``host``),
-    put in place whole (written aside, then renamed)."""
-    path = started_path(directory, mark["site"])
+def mark_started(directory: str | os.PathLike[str], site: str, run_id: str, started: datetime) -> None:
+    """The ``started`` mark of a run (``site``, ``run_id``, ``started``, this process's
+    ``pid`` and ``host``), put in place whole (written aside, then renamed)."""
+    mark = {
+        "site": site,
+        "run_id": run_id,
+        "started": started.isoformat().replace("+00:00", "Z"),
+        "pid": os.getpid(),
+        "host": socket.gethostname(),
+    }
+    path = started_path(directory, site)
     path.parent.mkdir(parents=True, exist_ok=True)
     aside = path.with_name(f".{path.name}.{os.getpid()}")
     aside.write_text(json.dumps(mark, ensure_ascii=False) + "\n", encoding="utf-8")

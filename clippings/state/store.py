@@ -62,6 +62,13 @@ class StateStore:
         ).fetchone()
         return Seen(**dict(row)) if row else None
 
+    def line_of(self, site: str, article_id: str) -> tuple[Path, int] | None:
+        """The file and end offset of the article's line the state points to, if known."""
+        row = self.db.execute(
+            "SELECT file, line_end FROM articles WHERE site = ? AND article_id = ?", (site, article_id)
+        ).fetchone()
+        return (Path(row["file"]), row["line_end"]) if row and row["file"] and row["line_end"] else None
+
     def get_dropped(self, site: str, article_id: str) -> Dropped | None:
         row = self.db.execute(
             "SELECT reason, listed, checked_at FROM dropped WHERE site = ? AND article_id = ?",

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import logging
-import os
 import resource
-import socket
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
@@ -60,15 +58,8 @@ class RunHistory:
         if admitted is None or not admitted.admitted or admitted.lock is None:
             return  # refused, or writing nothing: another crawl's mark is not ours to touch
         job = getattr(spider, "_job", None)
-        mark = {
-            "site": spider.name,
-            "run_id": str(job) if job else self.run_id,
-            "started": self.started.isoformat().replace("+00:00", "Z"),
-            "pid": os.getpid(),
-            "host": socket.gethostname(),
-        }
         try:
-            mark_started(self.directory, mark)
+            mark_started(self.directory, spider.name, str(job) if job else self.run_id, self.started)
             self.marked = True
         except OSError as exc:
             logger.warning("%s: cannot leave the run's started mark: %s", spider.name, exc)
